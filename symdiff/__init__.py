@@ -1,0 +1,44 @@
+"""symdiff: differentiate an expression three ways and show the answers side by side.
+
+Symbolically (SymPy), by a reverse-mode autodiff tape (NumPy), and by finite differences,
+with a high-precision reference and an explanation of any disagreement.
+
+    >>> import symdiff as sd
+    >>> sd.diff("a*b + c", "a")
+    b
+    >>> sd.gradient("a*b + c")
+    {'a': b, 'b': a, 'c': 1}
+"""
+
+from .errors import EvaluationError, LimitError, ParseError, SymdiffError
+from .functions import cbrt, relu, sigmoid, softplus
+from .limits import DEFAULT_LIMITS, Limits
+from .parser import Definition, Program, parse, parse_program
+from .printing import to_latex, to_text
+from .symbolic import diff, gradient, hessian, jacobian
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Definition",
+    "EvaluationError",
+    "LimitError",
+    "Limits",
+    "ParseError",
+    "Program",
+    "SymdiffError",
+    "__version__",
+    "cbrt",
+    "diff",
+    "gradient",
+    "hessian",
+    "jacobian",
+    "parse",
+    "parse_program",
+    "relu",
+    "sigmoid",
+    "softplus",
+    "to_latex",
+    "to_text",
+]

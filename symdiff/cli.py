@@ -1,0 +1,133 @@
+"""The command line: ``python -m symdiff EXPR [options]``.
+
+Exit status: 0 all methods agree (or nothing to compare), 1 a disagreement was found,
+2 bad input (one-line message on stderr, no traceback), 3 an internal error (a bug; run
+again with --debug for the traceback and please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from .errors import ParseError, SymdiffError
+from .limits import DEFAULT_LIMITS, Limits
+from .report import derivatives
+
+EXAMPLES = """\
+examples:
+  python -m symdiff "a*b + c" --wrt a          ∂f/∂a = b
+  python -m symdiff "3x^2 - 4x + 5" --wrt x    df/dx = 6x - 4
+  python -m symdiff "a*b + c"                  all first partials
+  python -m symdiff "x^3" --wrt x --order 2    second derivative
+  python -m symdiff "x*y^2" --hessian          matrix of second partials
+  python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --wrt w1
+  python -m symdiff "sin(x)/x" --format latex
+
+expressions: numbers (3, 0.001, 1e-3), names (x, w1, x_1, alpha), pi and e,
++ - * / and ^ or ** for powers, implicit products (2x, 2(x+1), (a+b)(a-b)),
+functions such as sin, exp, log (log(x, b) for base b), sqrt, tanh, sigmoid, relu,
+softplus, abs, max, min; several lines separated by ';' or newlines define names.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse's default prints the whole usage; one line is kinder in a pipeline.
+        self.exit(2, f"symdiff: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="symdiff",
+        description="Differentiate an expression symbolically (partial derivatives by default).",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("expression", metavar="EXPR", help="the expression (quote it for the shell)")
+    parser.add_argument(
+        "--wrt",
+        metavar="VARS",
+        action="append",
+        help="variables to differentiate with respect to, comma-separated (default: all)",
+    )
+    parser.add_argument("--order", metavar="N", type=int, default=1, help="order of the derivative (default 1)")
+    parser.add_argument("--hessian", action="store_true", help="also print the matrix of second partials")
+    parser.add_argument(
+        "--format", choices=("text", "json", "latex", "markdown"), default="text", help="output format (default text)"
+    )
+    parser.add_argument(
+        "--limit",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="raise a resource limit, e.g. --limit max_order=20 (see docs/limits.md)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    return parser
+
+
+def _wrt(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    names = [name.strip() for value in values for name in value.split(",")]
+    bad = [n for n in names if not n.isidentifier() or n.startswith("_")]
+    if bad or not names:
+        raise SymdiffError(f"--wrt expects variable names separated by commas, got {','.join(values)!r}")
+    return names
+
+
+def _limits(overrides: list[str]) -> Limits:
+    limits = DEFAULT_LIMITS
+    for text in overrides:
+        limits = limits.with_overrides(text)
+    return limits
+
+
+def run(args: argparse.Namespace) -> int:
+    limits = _limits(args.limit)
+    table = derivatives(args.expression, _wrt(args.wrt), args.order, with_hessian=args.hessian, limits=limits)
+    if table.absent:
+        known = ", ".join(table.variables) or "none"
+        missing = ", ".join(table.absent)
+        print(
+            f"symdiff: note: {missing} does not occur in the expression (its variables: {known}); the derivative is 0",
+            file=sys.stderr,
+        )
+    render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
+    print(render[args.format]())
+    return 0
+
+
+def _report(error: SymdiffError) -> None:
+    print(f"symdiff: error: {error}", file=sys.stderr)
+    if isinstance(error, ParseError) and error.text:
+        for line in error.caret().splitlines():
+            print(f"  {line}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")  # ∂ on a terminal that cannot show it
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except SymdiffError as error:
+        if args.debug:
+            traceback.print_exc()
+        _report(error)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a bug: say so in one line, keep the traceback for --debug
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"symdiff: internal error: {type(error).__name__}: {error} (run with --debug and report it)",
+            file=sys.stderr,
+        )
+        return 3

@@ -1,0 +1,66 @@
+"""The errors a user can cause. Each carries a one-line message that says what and where."""
+
+from __future__ import annotations
+
+
+class SymdiffError(Exception):
+    """Base class of every error symdiff raises on purpose.
+
+    The message is always a single line that names the problem and, when it helps, what to do.
+    """
+
+
+class ParseError(SymdiffError, ValueError):
+    """The expression text could not be read.
+
+    Attributes:
+        text: the whole input text.
+        offset: 0-based index of the offending character in ``text``.
+        length: how many characters the problem spans (at least 1).
+    """
+
+    def __init__(self, message: str, text: str = "", offset: int = 0, length: int = 1):
+        self.text = text
+        self.offset = max(0, min(offset, len(text)))
+        self.length = max(1, length)
+        self.reason = message
+        super().__init__(f"{self.where}: {message}" if text else message)
+
+    @property
+    def line(self) -> int:
+        """1-based line of the problem."""
+        return self.text.count("\n", 0, self.offset) + 1
+
+    @property
+    def column(self) -> int:
+        """1-based column of the problem within its line."""
+        return self.offset - (self.text.rfind("\n", 0, self.offset) + 1) + 1
+
+    @property
+    def where(self) -> str:
+        if "\n" in self.text:
+            return f"line {self.line}, column {self.column}"
+        return f"column {self.column}"
+
+    def caret(self, width: int = 72) -> str:
+        """The offending line (clipped to ``width`` characters) with a caret line under the problem."""
+        start = self.text.rfind("\n", 0, self.offset) + 1
+        end = self.text.find("\n", self.offset)
+        line = self.text[start : len(self.text) if end < 0 else end]
+        col = self.offset - start
+        # Long inputs: show a window around the problem rather than megabytes of text.
+        left = max(0, min(col - width // 2, len(line) - width))
+        shown = line[left : left + width]
+        prefix = "…" if left > 0 else ""
+        suffix = "…" if left + width < len(line) else ""
+        shown = "".join(ch if ch.isprintable() else "?" for ch in shown)
+        marks = "^" * max(1, min(self.length, width - (col - left)))
+        return f"{prefix}{shown}{suffix}\n{' ' * (len(prefix) + col - left)}{marks}"
+
+
+class EvaluationError(SymdiffError):
+    """A point could not be used: missing or unknown variables, non-numeric values."""
+
+
+class LimitError(SymdiffError):
+    """A resource limit was reached (size, depth, order, precision); the message names the option."""

@@ -1,0 +1,169 @@
+"""Split expression text into tokens, refusing anything that is not part of the language.
+
+The language is small on purpose: numbers, ASCII names, ``+ - * / ^ ** ( ) , =``, and
+``;`` or newlines between the lines of a program (``#`` starts a comment). Every other
+character is refused here, with a message that says what it looks like it was meant to be.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from .errors import ParseError
+
+TokenKind = Literal["number", "name", "op", "sep", "end"]
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: TokenKind
+    text: str
+    offset: int
+
+    @property
+    def end(self) -> int:
+        return self.offset + len(self.text)
+
+
+_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_OPERATORS = ("**", "+", "-", "*", "/", "^", "(", ")", ",", "=")
+
+# Characters that are not in the language, with what to write instead.
+_REFUSED: dict[str, str] = {
+    ".": "attribute access ('.') is not allowed",
+    "[": "subscripts ('[') are not allowed; for an indexed name write x_1 or x1",
+    "]": "subscripts (']') are not allowed",
+    "{": "braces are not allowed",
+    "}": "braces are not allowed",
+    "'": "strings are not allowed",
+    '"': "strings are not allowed",
+    "<": "comparisons are not allowed",
+    ">": "comparisons are not allowed",
+    "!": "'!' is not allowed (no comparisons or factorials)",
+    ":": "':' is not allowed (no lambdas, slices or ':=')",
+    "@": "'@' is not allowed (no decorators or matrix products)",
+    "%": "'%' (remainder) is not supported",
+    "&": "bitwise operators are not allowed",
+    "|": "bitwise operators are not allowed; write abs(x) for |x|",
+    "~": "bitwise operators are not allowed",
+    "\\": "backslashes are not allowed",
+    "`": "backquotes are not allowed",
+    "$": "'$' is not allowed; write plain text such as 3x^2, not LaTeX",
+    "?": "'?' is not allowed",
+}
+
+_LOOKALIKES: dict[str, str] = {
+    "\u2212": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\ufe63": "-",
+    "\uff0d": "-",
+    "\u00d7": "*",
+    "\u00b7": "*",
+    "\u22c5": "*",
+    "\u2217": "*",
+    "\u2219": "*",
+    "\uff0a": "*",
+    "\u00f7": "/",
+    "\u2215": "/",
+    "\u2044": "/",
+    "\uff0f": "/",
+    "\uff0b": "+",
+    "\u2795": "+",
+    "\uff08": "(",
+    "\uff09": ")",
+    "\uff0c": ",",
+    "\uff1d": "=",
+    "\u00b2": "^2",
+    "\u00b3": "^3",
+    "\u221a": "sqrt(…)",
+    "\u03c0": "pi",
+    "\u212f": "e",
+    "\u2202": "nothing: give the variable with --wrt",
+    "\u221e": "a large number (infinity is not supported)",
+}
+
+
+def _refuse_unicode(text: str, offset: int) -> ParseError:
+    ch = text[offset]
+    code = f"U+{ord(ch):04X}"
+    if ch in _LOOKALIKES:
+        return ParseError(f"'{ch}' ({code}) is not ASCII; write {_LOOKALIKES[ch]!s} instead", text, offset)
+    name = unicodedata.name(ch, "")
+    if name.startswith("GREEK") and "LETTER" in name:
+        spelled = name.rsplit(" ", 1)[-1].lower()
+        return ParseError(f"'{ch}' ({code}) is not ASCII; spell Greek letters out, e.g. {spelled}", text, offset)
+    if unicodedata.category(ch).startswith("Z"):
+        return ParseError(f"unusual space character {code}; use a plain space", text, offset)
+    return ParseError(f"character {code} is not allowed; expressions are plain ASCII", text, offset)
+
+
+def _refuse_ascii(text: str, offset: int) -> ParseError:
+    ch, pair = text[offset], text[offset : offset + 2]
+    if pair == "//":
+        return ParseError("floor division '//' is not supported; use '/'", text, offset, 2)
+    if pair == ":=":
+        return ParseError("':=' is not allowed; write name = expression on its own line", text, offset, 2)
+    if pair in ("==", "<=", ">=", "!="):
+        return ParseError("comparisons are not allowed", text, offset, 2)
+    if ch in _REFUSED:
+        return ParseError(_REFUSED[ch], text, offset)
+    if ord(ch) < 32 or ord(ch) == 127:
+        return ParseError(f"control character U+{ord(ch):04X} is not allowed", text, offset)
+    return ParseError(f"unexpected character {ch!r}", text, offset)
+
+
+def _check_name(text: str, offset: int, name: str) -> None:
+    if keyword.iskeyword(name):
+        hint = "; write 'lamda' for the Greek letter λ" if name == "lambda" else ""
+        raise ParseError(f"'{name}' is a Python keyword and cannot be used here{hint}", text, offset, len(name))
+    if name.startswith("_") or name.endswith("__"):
+        raise ParseError(f"names may not start with '_' or end with '__' ('{name}')", text, offset, len(name))
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of ``text``, ending with an ``end`` token.
+
+    Raises:
+        ParseError: at the first character that is not part of the language.
+    """
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in " \t\r\f\v":
+            i += 1
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif ch in ";\n":
+            tokens.append(Token("sep", ch, i))
+            i += 1
+        elif ch.isdigit() or (ch == "." and text[i + 1 : i + 2].isdigit()):
+            match = _NUMBER.match(text, i)
+            assert match is not None  # a digit always starts a number
+            tokens.append(Token("number", match.group(), i))
+            i = match.end()
+        elif ch.isascii() and (ch.isalpha() or ch == "_"):
+            match = _NAME.match(text, i)
+            assert match is not None
+            _check_name(text, i, match.group())
+            tokens.append(Token("name", match.group(), i))
+            i = match.end()
+        elif not ch.isascii():
+            raise _refuse_unicode(text, i)
+        else:
+            op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
+            if op is None or text.startswith(("==", "//", ":="), i):
+                raise _refuse_ascii(text, i)
+            tokens.append(Token("op", op, i))
+            i += len(op)
+    tokens.append(Token("end", "", n))
+    return tokens

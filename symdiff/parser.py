@@ -1,0 +1,484 @@
+"""Read expression text into SymPy, safely: nothing the user writes is ever evaluated as Python.
+
+The grammar, from loosest to tightest binding::
+
+    program   := line ((';' | newline) line)*
+    line      := NAME '=' sum | sum
+    sum       := product (('+' | '-') product)*
+    product   := signed (('*' | '/') signed | implicit)*     implicit: 2x, 2(x+1), (a+b)(a-b), 2pi x
+    signed    := ('-' | '+') signed | power                   -x^2 is -(x^2)
+    power     := atom (('^' | '**') signed)?                  right-associative: 2^3^2 = 2^9
+    atom      := NUMBER | NAME | NAME '(' sum (',' sum)* ')' | '(' sum ')'
+
+Numbers are exact: ``0.1`` is 1/10. Names are real symbols. Functions are those of the
+registry. SymPy nodes are built directly from the registry's constructors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from . import registry
+from .dag import depth as tree_depth
+from .errors import ParseError, SymdiffError
+from .lexer import Token, tokenize
+from .limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+
+CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
+_FUNCTIONS = registry.text_functions()
+_UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One line ``name = expression`` of a program; ``expression`` refers to earlier names."""
+
+    name: str
+    expression: sp.Expr
+    source: str
+
+
+@dataclass(frozen=True)
+class Program:
+    """Named definitions in order; the last one is the output.
+
+    Attributes:
+        definitions: the lines, each in terms of the inputs and of earlier names.
+        expression: the output with every definition substituted: a plain SymPy expression.
+        source: the text the program was read from.
+    """
+
+    definitions: tuple[Definition, ...]
+    expression: sp.Expr
+    source: str = ""
+    inputs: tuple[str, ...] = field(default=())
+
+    @property
+    def output(self) -> Definition:
+        return self.definitions[-1]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.definitions)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{d.name} = {d.source}" for d in self.definitions)
+
+
+def natural_key(name: str) -> tuple[object, ...]:
+    """Sort key putting x2 before x10."""
+    parts: list[object] = []
+    for chunk in _split_digits(name):
+        parts.append((0, int(chunk), "") if chunk.isdigit() else (1, 0, chunk))
+    return tuple(parts)
+
+
+def _split_digits(name: str) -> list[str]:
+    chunks: list[str] = []
+    for ch in name:
+        if chunks and chunks[-1][-1].isdigit() == ch.isdigit():
+            chunks[-1] += ch
+        else:
+            chunks.append(ch)
+    return chunks
+
+
+def variable_names(expr: sp.Basic) -> tuple[str, ...]:
+    """The free variables of ``expr`` in natural order."""
+    return tuple(sorted((s.name for s in expr.free_symbols), key=natural_key))
+
+
+def symbol(name: str) -> sp.Symbol:
+    """The real SymPy symbol symdiff uses for ``name``."""
+    return sp.Symbol(name, real=True)
+
+
+class _Parser:
+    """Recursive descent over a token list. ``depth`` bounds the recursion (and SymPy's)."""
+
+    def __init__(self, text: str, limits: Limits):
+        self.text = text
+        self.limits = limits
+        self.tokens = tokenize(text)
+        self.pos = 0
+        self.depth = 0
+        self.defined: dict[str, int] = {}  # program names → offset of their definition
+        self.used: dict[str, int] = {}  # names read so far → offset of first use
+        self.current: str | None = None  # the name being defined on this line
+
+    # -- token helpers -------------------------------------------------------------------
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.pos]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def at(self, *texts: str) -> bool:
+        return self.token.kind == "op" and self.token.text in texts
+
+    def error(self, message: str, token: Token | None = None) -> ParseError:
+        token = token or self.token
+        return ParseError(message, self.text, token.offset, max(1, len(token.text)))
+
+    def expect_operand(self, after: Token) -> None:
+        token = self.token
+        if token.kind in ("end", "sep"):
+            raise self.error(
+                f"expected something after '{after.text}', found the end of the "
+                + ("input" if token.kind == "end" else "line"),
+                after,
+            )
+        if token.kind == "op" and token.text not in ("(", "-", "+"):
+            raise self.error(f"expected something after '{after.text}', found '{token.text}'")
+
+    # -- grammar ---------------------------------------------------------------------------
+
+    def program(self) -> Program:
+        definitions: list[Definition] = []
+        while True:
+            while self.token.kind == "sep":
+                self.advance()
+            if self.token.kind == "end":
+                break
+            definitions.append(self.line())
+            if self.token.kind not in ("sep", "end"):
+                raise self.error(self._unexpected())
+        if not definitions:
+            raise ParseError("the expression is empty", self.text, 0)
+        return self._link(definitions)
+
+    def line(self) -> Definition:
+        start = self.token
+        name: str | None = None
+        if start.kind == "name" and self.tokens[self.pos + 1].text == "=":
+            name = self._definition_name(self.advance())
+            self.expect_operand(self.advance())
+        self.current = name
+        expression = self.sum()
+        if self.at("="):
+            raise self.error("only one '=' per line: name = expression" if name else self._unexpected())
+        end = self.tokens[self.pos - 1].end
+        source = (
+            self.text[start.offset : end].split("=", 1)[-1].strip() if name else self.text[start.offset : end].strip()
+        )
+        if name is None:
+            name = ""
+        else:
+            self.defined[name] = start.offset
+        return Definition(name, expression, source)
+
+    def sum(self) -> sp.Expr:
+        # Terms are collected and added once: adding one at a time is quadratic in SymPy.
+        start = self.token
+        terms = [self.product()]
+        while self.at("+", "-"):
+            op = self.advance()
+            self.expect_operand(op)
+            term = self.product()
+            terms.append(term if op.text == "+" else self.checked(-term, op))
+        return terms[0] if len(terms) == 1 else self.checked(sp.Add(*terms), start)
+
+    def product(self) -> sp.Expr:
+        start = self.token
+        factors = [self.signed()]
+        while True:
+            if self.at("*", "/"):
+                op = self.advance()
+                self.expect_operand(op)
+                factor = self.signed()
+                if op.text == "/":
+                    if factor.is_zero:
+                        raise self.error("division by zero", op)
+                    factor = self.checked(1 / factor, op)
+                factors.append(factor)
+            elif self.token.kind == "name" or self.at("("):
+                factors.append(self.power())  # implicit multiplication: 2x, 2(x+1), (a+b)(a-b)
+            elif self.token.kind == "number":
+                raise self.error(f"missing operator before '{self.token.text}'")
+            else:
+                return factors[0] if len(factors) == 1 else self.checked(sp.Mul(*factors), start)
+
+    def signed(self) -> sp.Expr:
+        if self.at("-", "+"):
+            op = self.advance()
+            self.expect_operand(op)
+            with self.nested(op):
+                operand = self.signed()
+            return self.checked(-operand, op) if op.text == "-" else operand
+        return self.power()
+
+    def power(self) -> sp.Expr:
+        base = self.atom()
+        if not self.at("^", "**"):
+            return base
+        op = self.advance()
+        self.expect_operand(op)
+        with self.nested(op):
+            exponent = self.signed()
+        self.check_power_size(base, exponent, op)
+        if base.is_zero and exponent.is_extended_negative:
+            raise self.error("division by zero: 0 to a negative power", op)
+        return self.checked(sp.Pow(base, exponent), op)
+
+    def atom(self) -> sp.Expr:
+        token = self.token
+        if token.kind == "number":
+            self.advance()
+            return self.number(token)
+        if token.kind == "name":
+            self.advance()
+            if self.at("("):
+                return self.call(token)
+            return self.name(token)
+        if self.at("("):
+            self.advance()
+            with self.nested(token):
+                inner = self.sum()
+            if not self.at(")"):
+                raise self.error("'(' is never closed", token)
+            self.advance()
+            return inner
+        raise self.error(self._unexpected())
+
+    def call(self, name: Token) -> sp.Expr:
+        builder, fewest, most = self.function(name)
+        open_paren = self.advance()
+        args: list[sp.Expr] = []
+        with self.nested(open_paren):
+            if not self.at(")"):
+                args.append(self.argument())
+                while self.at(","):
+                    comma = self.advance()
+                    self.expect_operand(comma)
+                    args.append(self.argument())
+        if not self.at(")"):
+            raise self.error(f"'(' of {name.text}( is never closed", open_paren)
+        self.advance()
+        if len(args) < fewest or (most is not None and len(args) > most):
+            raise self.error(f"{name.text} takes {_count(fewest, most)}, got {len(args)}", name)
+        try:
+            node = builder(*args)
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise self.error(f"cannot build {name.text}(…): {exc}", name) from None
+        return self.checked(node, name)
+
+    def argument(self) -> sp.Expr:
+        if self.token.kind == "name" and self.tokens[self.pos + 1].text == "=":
+            raise self.error(f"keyword arguments are not allowed ('{self.token.text}=')")
+        return self.sum()
+
+    def function(self, name: Token) -> tuple[Callable[..., sp.Expr], int, int | None]:
+        entry = _FUNCTIONS.get(name.text)
+        if entry is not None:
+            return entry
+        if name.text in CONSTANTS:
+            raise self.error(f"'{name.text}' is a constant, not a function; to multiply write {name.text}*(…)", name)
+        hint = difflib.get_close_matches(name.text, list(_FUNCTIONS), n=1, cutoff=0.6)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; to multiply write {name.text}*(…)"
+        raise self.error(f"unknown function '{name.text}'{suggestion}", name)
+
+    def name(self, token: Token) -> sp.Expr:
+        text = token.text
+        if text in CONSTANTS:
+            return CONSTANTS[text]
+        if text in _FUNCTIONS:
+            raise self.error(f"'{text}' is a function; call it with parentheses: {text}(…)", token)
+        if text == self.current:
+            raise self.error(f"'{text}' is used in its own definition", token)
+        self.used.setdefault(text, token.offset)
+        return symbol(text)
+
+    def number(self, token: Token) -> sp.Expr:
+        mantissa, _, exponent_text = token.text.lower().partition("e")
+        whole, _, fraction = mantissa.partition(".")
+        digits = (whole + fraction).lstrip("0") or "0"
+        exponent = int(exponent_text or "0") - len(fraction)
+        size = len(digits) + max(exponent, -exponent - len(digits), 0)
+        if size > self.limits.max_digits:
+            raise self.error(
+                f"number {_short(token.text)} has about {size} digits; "
+                f"the limit is {self.limits.max_digits} (max_digits)",
+                token,
+            )
+        value = int(digits)
+        return sp.Integer(value * 10**exponent) if exponent >= 0 else sp.Rational(value, 10**-exponent)
+
+    # -- checks ----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def nested(self, token: Token) -> Iterator[None]:
+        """Count one level of nesting; refuse to go past ``max_depth``."""
+        self.depth += 1
+        try:
+            if self.depth > self.limits.max_depth:
+                raise self.error(
+                    f"the expression is nested more than {self.limits.max_depth} levels deep (max_depth)", token
+                )
+            yield
+        finally:
+            self.depth -= 1
+
+    def checked(self, node: sp.Expr, token: Token) -> sp.Expr:
+        """Refuse a node that is undefined, not real, or a number too large to hold."""
+        if node in _UNDEFINED:
+            raise self.error(
+                f"'{self.text[token.offset : token.end] or token.text}' makes the expression undefined ({node})", token
+            )
+        if node.is_Rational:
+            bits = max(abs(node.p).bit_length(), node.q.bit_length())
+            if bits * math.log10(2) > self.limits.max_digits:
+                raise self.error(f"a number here has more than {self.limits.max_digits} digits (max_digits)", token)
+        elif node.is_number and node.is_extended_real is False:
+            raise self.error(f"{sp.sstr(node)} is not a real number; symdiff works over the reals", token)
+        return node
+
+    def check_power_size(self, base: sp.Expr, exponent: sp.Expr, op: Token) -> None:
+        """Refuse exact powers like 9^9^9 before SymPy tries to compute them."""
+        if not (base.is_Rational and exponent.is_Rational) or base in (0, 1, -1):
+            return
+        magnitude = max(math.log10(abs(base.p)) if base.p else 0.0, math.log10(base.q))
+        digits = abs(float(exponent)) * magnitude
+        if digits > self.limits.max_digits:
+            raise self.error(
+                f"{_short(sp.sstr(base))}^{_short(sp.sstr(exponent))} would have about {digits:.3g} digits; "
+                f"the limit is {self.limits.max_digits} (max_digits)",
+                op,
+            )
+
+    def _definition_name(self, token: Token) -> str:
+        text = token.text
+        if text in CONSTANTS or text in _FUNCTIONS:
+            raise self.error(
+                f"'{text}' is a {'constant' if text in CONSTANTS else 'function'} and cannot be assigned", token
+            )
+        if text in self.defined:
+            raise self.error(f"'{text}' is defined twice", token)
+        if text in self.used:
+            raise ParseError(f"'{text}' is used before it is defined", self.text, self.used[text], len(text))
+        return text
+
+    def _unexpected(self) -> str:
+        token = self.token
+        if token.kind == "end":
+            return "unexpected end of input"
+        if token.text == ")":
+            return "')' has no matching '('"
+        if token.text == "=":
+            return "'=' must follow a name at the start of a line: name = expression"
+        if token.text == ",":
+            return "',' is only allowed between function arguments"
+        return f"unexpected '{token.text}'"
+
+    # -- programs --------------------------------------------------------------------------
+
+    def _link(self, definitions: list[Definition]) -> Program:
+        for index, d in enumerate(definitions[:-1]):
+            if not d.name:
+                raise ParseError(
+                    f"line {index + 1} needs a name, e.g. h = {d.source}; only the last line may be a bare expression",
+                    self.text,
+                    0,
+                )
+        if not definitions[-1].name:
+            definitions[-1] = Definition(
+                _fresh_output_name(definitions), definitions[-1].expression, definitions[-1].source
+            )
+        resolved: dict[sp.Symbol, sp.Expr] = {}
+        with sympy_recursion_guard("reading the program"):
+            for d in definitions:
+                expr = d.expression.xreplace(resolved)
+                if tree_depth(expr) > self.limits.max_depth:
+                    raise ParseError(
+                        f"after substituting the definitions, '{d.name}' is nested more than "
+                        f"{self.limits.max_depth} levels deep (max_depth)",
+                        self.text,
+                        0,
+                    )
+                resolved[symbol(d.name)] = expr
+        output = resolved[symbol(definitions[-1].name)]
+        return Program(tuple(definitions), output, self.text, variable_names(output))
+
+
+def _count(fewest: int, most: int | None) -> str:
+    if most is None:
+        return f"at least {fewest} arguments"
+    if fewest == most:
+        return f"{fewest} argument{'s' if fewest != 1 else ''}"
+    return f"{fewest} to {most} arguments"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 20 else text[:19] + "…"
+
+
+def _fresh_output_name(definitions: list[Definition]) -> str:
+    taken = {d.name for d in definitions} | {s.name for d in definitions for s in d.expression.free_symbols}
+    return next(name for name in ("f", "out", "output", "f_out") if name not in taken)
+
+
+def parse_program(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Program:
+    """Read a program: named definitions separated by ``;`` or newlines, the last one the output.
+
+    Example:
+        >>> prog = parse_program("h = tanh(w1*x); y = tanh(w2*h); L = (y - t)^2")
+        >>> prog.names
+        ('h', 'y', 'L')
+        >>> prog.expression
+        (-t + tanh(w2*tanh(w1*x)))**2
+
+    Raises:
+        ParseError: with the line and column of the first problem.
+    """
+    if not isinstance(text, str):
+        raise SymdiffError(f"expected expression text, got {type(text).__name__}")
+    if len(text) > limits.max_length:
+        raise ParseError(
+            f"the input is {len(text)} characters long; the limit is {limits.max_length} (max_length)", text[:200], 0
+        )
+    with sympy_recursion_guard("reading the expression"):
+        return _Parser(text, limits).program()
+
+
+def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
+    """Read expression text into a SymPy expression, without ever evaluating it as Python.
+
+    Accepts implicit multiplication (``3x^2 - 4x + 5``), ``^`` or ``**`` for powers, the
+    constants ``pi`` and ``e``, every registry function, and programs (whose output, with the
+    definitions substituted, is returned).
+
+    Example:
+        >>> parse("3x^2 - 4x + 5")
+        3*x**2 - 4*x + 5
+
+    Raises:
+        ParseError: a ``ValueError`` whose message names the problem and its column;
+            ``error.caret()`` draws the offending line with a caret under the problem.
+    """
+    return parse_program(text, limits=limits).expression
+
+
+def as_expression(expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
+    """Text, a Program or a SymPy expression, as a SymPy expression over real symbols."""
+    if isinstance(expr, str):
+        return parse(expr, limits=limits)
+    if isinstance(expr, Program):
+        return expr.expression
+    if isinstance(expr, sp.Basic) and not isinstance(expr, sp.MatrixBase):
+        return realify(expr)
+    raise SymdiffError(f"expected expression text or a SymPy expression, got {type(expr).__name__}")
+
+
+def realify(expr: sp.Basic) -> sp.Expr:
+    """Replace symbols that are not known to be real by real symbols of the same name."""
+    swap = {s: symbol(s.name) for s in expr.free_symbols if isinstance(s, sp.Symbol) and s.is_real is not True}
+    return expr.xreplace(swap) if swap else expr

@@ -1,0 +1,127 @@
+"""What a primitive is, and the backends its rules run on.
+
+A derivative rule is a small pure function ``rule(m, *args, out) -> ∂out/∂arg`` where ``m``
+is a *backend namespace*: it holds every primitive's implementation for one kind of number
+(``m.cos`` is ``math.cos`` for floats, ``numpy.cos`` for arrays, ``mpmath.cos`` for
+high precision, ``sympy.cos`` for symbols) plus the constants ``m.pi`` and ``m.e``.
+Writing each rule once against ``m`` lets the tape, the symbolic reverse sweep and the
+code generator share one table of rules, as HIPS/autograd and JAX do.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any, Literal
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+Rule = Callable[..., Any]
+Backend = Literal["scalar", "numpy", "mpmath", "sympy"]
+BACKENDS: tuple[Backend, ...] = ("scalar", "numpy", "mpmath", "sympy")
+
+_CONSTANTS: dict[Backend, dict[str, Any]] = {
+    "scalar": {"pi": math.pi, "e": math.e},
+    "numpy": {"pi": np.pi, "e": np.e},
+    "mpmath": {"pi": mpmath.mp.pi, "e": mpmath.mp.e},
+    "sympy": {"pi": sp.pi, "e": sp.E},
+}
+
+
+@dataclass(frozen=True)
+class NonDifferentiable:
+    """Where a primitive has no derivative, and what kind of point it is.
+
+    Attributes:
+        where: ``where(m, *args)`` is true (or a boolean mask) at the bad points.
+        kind: ``"corner"`` (continuous, two different finite one-sided slopes, like abs at 0),
+            ``"jump"`` (discontinuous, like sign at 0) or ``"vertical"`` (infinite slope,
+            like sqrt or cbrt at 0).
+        note: a short phrase for people, e.g. ``"corner at x = 0"``.
+    """
+
+    where: Callable[..., Any]
+    kind: Literal["corner", "jump", "vertical"]
+    note: str
+
+
+@dataclass(frozen=True, eq=False)
+class Primitive:
+    """Everything symdiff knows about one primitive operation.
+
+    Attributes:
+        name: canonical name: the parser accepts it, text output prints it, the tape shows it.
+        arity: number of arguments the tape node takes.
+        sympy: builds the SymPy node from SymPy arguments.
+        scalar: implementation on Python floats (``math``); may raise on a domain error,
+            in which case the caller falls back to ``numpy``.
+        numpy: implementation on NumPy arrays (float or complex); gives inf/nan, never raises.
+        mpmath: implementation on mpmath numbers at the current working precision.
+        partials: one rule per argument, ``rule(m, *args, out)``, written independently of
+            SymPy's own derivative so that comparing the two means something. A rule that
+            returns the literal ``0`` contributes nothing.
+        analytic: complex-analytic wherever it is differentiable (complex step is valid).
+        nondiff: where the derivative does not exist, if anywhere.
+        domain: ``domain(m, *args)``: where the real function is defined and finite.
+        sympy_class: the SymPy class of the node, for recognising it in an expression tree.
+        infix: operator symbol for arithmetic primitives (``"+"``), used by code and listings.
+        symbol: how the primitive is shown in listings and graphs (``"σ"``).
+        latex: LaTeX for the operator name (``r"\\sin"``).
+        aliases: other names the parser accepts (``"arcsin"``).
+        parse_arity: (fewest, most) arguments in text; ``None`` for no upper bound.
+    """
+
+    name: str
+    arity: int
+    sympy: Callable[..., Any]
+    scalar: Callable[..., Any]
+    numpy: Callable[..., Any]
+    mpmath: Callable[..., Any]
+    partials: tuple[Rule, ...]
+    analytic: bool = True
+    nondiff: NonDifferentiable | None = None
+    domain: Callable[..., Any] | None = None
+    sympy_class: type | None = None
+    infix: str | None = None
+    symbol: str = ""
+    latex: str = ""
+    aliases: tuple[str, ...] = ()
+    parse_arity: tuple[int, int | None] | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.partials) != self.arity:
+            raise ValueError(f"primitive {self.name}: {self.arity} arguments but {len(self.partials)} rules")
+
+    @property
+    def display(self) -> str:
+        return self.symbol or self.name
+
+    @property
+    def arg_range(self) -> tuple[int, int | None]:
+        return self.parse_arity or (self.arity, self.arity)
+
+    def implementation(self, backend: Backend) -> Callable[..., Any]:
+        return {"scalar": self.scalar, "numpy": self.numpy, "mpmath": self.mpmath, "sympy": self.sympy}[backend]
+
+    def __repr__(self) -> str:
+        return f"Primitive({self.name!r})"
+
+
+@dataclass(frozen=True)
+class Macro:
+    """A name the parser accepts that is not a primitive of its own: ``log2(x)`` is ln x / ln 2."""
+
+    name: str
+    build: Callable[..., sp.Expr]
+    arity: int
+    note: str = field(default="")
+
+
+def build_namespace(primitives: Iterable[Primitive], backend: Backend) -> SimpleNamespace:
+    """The namespace ``m`` handed to rules: every primitive's implementation for ``backend``."""
+    impls = {p.name: p.implementation(backend) for p in primitives}
+    return SimpleNamespace(**impls, **_CONSTANTS[backend])

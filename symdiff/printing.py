@@ -1,0 +1,106 @@
+"""How expressions look: plain text a person can type back in, and LaTeX for documents.
+
+``to_text`` writes ``6x - 4``, ``x^2``, ``abs(x)``, ``sigmoid(x)``: the same language the
+parser reads, so any output can be pasted back as input. ``to_latex`` is SymPy's LaTeX
+printer configured the way textbooks write (``\\ln``, ``\\arcsin``). The notation helpers
+write ∂f/∂a (or df/dx when there is only one variable) for text and LaTeX alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import groupby
+from typing import Any
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.str import StrPrinter
+
+from . import registry
+
+_EXPONENT_LIKE = re.compile(r"[eE][+-]?\d")
+
+
+class TextPrinter(StrPrinter):
+    """SymPy's str printer, changed to write symdiff's input language."""
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        if expr.exp.is_Rational and expr.exp.is_negative and expr.exp != -1:
+            return f"1/{self.parenthesize(sp.Pow(expr.base, -expr.exp), PRECEDENCE['Mul'], strict=True)}"
+        text: str = super()._print_Pow(expr, rational)
+        if "**" not in text:
+            return text  # sqrt(x), 1/x, 1/sqrt(x)
+        prec = precedence(expr)
+        base = self.parenthesize(expr.base, prec, strict=False)
+        exponent = self.parenthesize(expr.exp, prec, strict=False)
+        return f"{base}^{exponent}"
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        # An integer times one factor is written the way people write it: 6x, 3x^2, 2sin(x).
+        coeff, rest = expr.as_coeff_Mul()
+        if coeff.is_Integer and abs(coeff) != 1 and not rest.is_Mul and not rest.is_Number:
+            factor = self.parenthesize(rest, PRECEDENCE["Mul"], strict=False)
+            # Only before a name or a parenthesis: 2 1/x would glue into 21/x, 3 e2 into 300.
+            if (factor[0].isalpha() or factor[0] == "(") and not _EXPONENT_LIKE.match(factor):
+                return f"{self._print(coeff)}{factor}"
+        return str(super()._print_Mul(expr))
+
+    def _print_Exp1(self, expr: Any) -> str:
+        return "e"
+
+    def _print_Function(self, expr: Any) -> str:
+        name = registry.text_name(expr) or expr.func.__name__
+        args = getattr(expr, "pargs", expr.args)  # Heaviside(x) keeps a hidden H0 = 1/2
+        return f"{name}({self.stringify(args, ', ')})"
+
+    _print_Heaviside = _print_Function
+    _print_Max = _print_Function
+    _print_Min = _print_Function
+
+
+class TexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with textbook settings: ln, arcsin, implicit products."""
+
+    def __init__(self, settings: dict[str, Any] | None = None):
+        super().__init__({"ln_notation": True, "inv_trig_style": "full", **(settings or {})})
+
+
+def to_text(expr: sp.Basic) -> str:
+    """Plain text in symdiff's input language: ``to_text(parse("3x^2")) == "3x^2"``."""
+    return str(TextPrinter().doprint(expr))
+
+
+def to_latex(expr: sp.Basic, **settings: Any) -> str:
+    """LaTeX for ``expr`` (KaTeX and MathJax render it); ``settings`` go to SymPy's printer."""
+    return str(TexPrinter(settings).doprint(expr))
+
+
+def name_latex(name: str) -> str:
+    """LaTeX for a variable name: w1 → w_{1}, alpha → \\alpha."""
+    return to_latex(sp.Symbol(name))
+
+
+def _grouped(wrt: Sequence[str]) -> list[tuple[str, int]]:
+    return [(name, len(list(run))) for name, run in groupby(wrt)]
+
+
+def derivative_text(function: str, wrt: Sequence[str], ordinary: bool = False) -> str:
+    """∂²f/∂a∂b, or d²f/dx² for a function of one variable."""
+    d = "d" if ordinary else "∂"
+    order = _superscript(len(wrt)) if len(wrt) > 1 else ""
+    below = "".join(f"{d}{name}{_superscript(n) if n > 1 else ''}" for name, n in _grouped(wrt))
+    return f"{d}{order}{function}/{below}"
+
+
+def derivative_latex(function: str, wrt: Sequence[str], ordinary: bool = False) -> str:
+    """\\frac{\\partial^{2} f}{\\partial a \\partial b}, or \\frac{d f}{d x} for one variable."""
+    d = "d" if ordinary else r"\partial"
+    order = f"^{{{len(wrt)}}}" if len(wrt) > 1 else ""
+    below = " ".join(f"{d} {name_latex(name)}{f'^{{{n}}}' if n > 1 else ''}" for name, n in _grouped(wrt))
+    return rf"\frac{{{d}{order} {name_latex(function)}}}{{{below}}}"
+
+
+def _superscript(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))

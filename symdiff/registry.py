@@ -1,0 +1,724 @@
+"""The registry: the one place that knows each primitive.
+
+Every primitive (sin, exp, log, tanh, sigmoid, relu, abs, max, …, and the arithmetic
+operators) is one ``Primitive`` entry below: its SymPy constructor, its float, NumPy and
+mpmath implementations, its derivative rules (written independently of SymPy), whether it
+is analytic, where it is not differentiable, its domain and its names. The parser, the tape,
+finite differences and the step renderer all read this table; none of them names a
+function. Adding a function means adding one entry here.
+
+Conventions at non-differentiable points (documented in docs/conventions.md): the value
+returned is the *symmetric derivative*, the average of the two one-sided slopes, which is
+also what a central difference sees: abs'(0) = 0, relu'(0) = 1/2, max'(a, b) = 1/2 at a tie.
+At a jump (sign, heaviside at 0) the rule returns 0, as every autodiff framework does.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+from types import MappingProxyType, SimpleNamespace
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from . import functions
+from .primitive import BACKENDS, Backend, Macro, NonDifferentiable, Primitive, build_namespace
+
+# ---------------------------------------------------------------------------------------
+# Implementations that the math / numpy / mpmath modules do not provide directly.
+# Float versions may raise on a domain error (the tape then falls back to NumPy, which
+# returns inf/nan); none may turn a nan into a number.
+# ---------------------------------------------------------------------------------------
+
+
+def _s_sigmoid(x: float) -> float:
+    e = math.exp(-abs(x))  # never overflows
+    return 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)
+
+
+def _np_sigmoid(x: Any) -> Any:
+    if np.iscomplexobj(x):
+        return 1.0 / (1.0 + np.exp(-x))
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))[()]
+
+
+def _s_softplus(x: float) -> float:
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _np_softplus(x: Any) -> Any:
+    return np.log1p(np.exp(x)) if np.iscomplexobj(x) else np.logaddexp(0.0, x)
+
+
+def _s_step(x: float) -> float:
+    if x > 0:
+        return 1.0
+    if x < 0:
+        return 0.0
+    return 0.5 if x == 0 else x  # x is nan
+
+
+def _s_sign(x: float) -> float:
+    if x > 0:
+        return 1.0
+    if x < 0:
+        return -1.0
+    return 0.0 if x == 0 else x  # x is nan
+
+
+def _s_max(a: float, b: float) -> float:
+    if a >= b:
+        return a
+    return b if b > a else a + b  # a + b is nan when either is
+
+
+def _s_min(a: float, b: float) -> float:
+    if a <= b:
+        return a
+    return b if b < a else a + b
+
+
+def _s_cbrt(x: float) -> float:
+    return math.copysign(abs(x) ** (1.0 / 3.0), x)
+
+
+def _np_cbrt(x: Any) -> Any:
+    if np.iscomplexobj(x):
+        # The analytic continuation of the real cube root on either side of 0.
+        return np.where(x.real >= 0, x ** (1.0 / 3.0), -((-x) ** (1.0 / 3.0)))[()]
+    return np.cbrt(x)
+
+
+_math_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _complex_erf(z: complex) -> complex:
+    # Complex step puts a 1e-200 imaginary part on a real x: keep enough digits to resolve it.
+    z = complex(z)
+    ratio = abs(z.real) / abs(z.imag) if z.imag and z.real else 1.0
+    with mpmath.workdps(20 + max(0, int(math.log10(ratio)))):
+        return complex(mpmath.erf(mpmath.mpc(z)))
+
+
+_elementwise_complex_erf = np.frompyfunc(_complex_erf, 1, 1)
+
+
+def _np_erf(x: Any) -> Any:
+    # NumPy has no erf; math.erf per element is exact to an ulp (SciPy is not a dependency).
+    if np.iscomplexobj(x):
+        return np.asarray(_elementwise_complex_erf(x), dtype=complex)[()]
+    return np.asarray(_math_erf(x), dtype=float)[()]
+
+
+def _mp_div(a: Any, b: Any) -> Any:
+    if b == 0:
+        return mpmath.nan if (a == 0 or mpmath.isnan(a)) else mpmath.inf * mpmath.sign(a)
+    return a / b
+
+
+def _mp_pow(a: Any, b: Any) -> Any:
+    if a == 0 and b < 0:
+        return mpmath.inf
+    return mpmath.power(a, b)
+
+
+def _mp_inverse(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """f(1/x), e.g. acot(x) = atan(1/x), with 1/0 taken as +inf."""
+    return lambda x: f(mpmath.inf if x == 0 else 1 / x)
+
+
+def _mp_reciprocal(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """1/f(x), e.g. cot(x) = 1/tan(x), with 1/0 taken as +inf."""
+
+    def reciprocal(x: Any) -> Any:
+        return _mp_div(mpmath.mpf(1), f(x))
+
+    return reciprocal
+
+
+def _mp_step(x: Any) -> Any:
+    if mpmath.isnan(x):
+        return x
+    return mpmath.mpf(1) if x > 0 else mpmath.mpf(0) if x < 0 else mpmath.mpf(0.5)
+
+
+def _mp_relu(x: Any) -> Any:
+    return x if (mpmath.isnan(x) or x > 0) else mpmath.mpf(0)
+
+
+def _mp_max(a: Any, b: Any) -> Any:
+    return a + b if (mpmath.isnan(a) or mpmath.isnan(b)) else max(a, b)
+
+
+def _mp_min(a: Any, b: Any) -> Any:
+    return a + b if (mpmath.isnan(a) or mpmath.isnan(b)) else min(a, b)
+
+
+def _mp_sigmoid(x: Any) -> Any:
+    return 1 / (1 + mpmath.exp(-x))
+
+
+def _mp_softplus(x: Any) -> Any:
+    return mpmath.log1p(mpmath.exp(x))
+
+
+def _mp_cbrt(x: Any) -> Any:
+    return mpmath.sign(x) * mpmath.cbrt(abs(x))
+
+
+# ---------------------------------------------------------------------------------------
+# Predicates on NumPy arrays: where a primitive is non-differentiable or defined.
+# ---------------------------------------------------------------------------------------
+
+
+def _at_zero(x: Any) -> Any:
+    return np.asarray(x) == 0
+
+
+def _nonzero(x: Any) -> Any:
+    return np.asarray(x) != 0
+
+
+def _abs_le_1(x: Any) -> Any:
+    return np.abs(x) <= 1
+
+
+def _abs_ge_1(x: Any) -> Any:
+    return np.abs(x) >= 1
+
+
+def _pow_domain(a: Any, b: Any) -> Any:
+    a, b = np.asarray(a), np.asarray(b)
+    integral = b == np.round(b)
+    return (a > 0) | ((a == 0) & (b >= 0)) | ((a < 0) & integral)
+
+
+def _pow_vertical(a: Any, b: Any) -> Any:
+    a, b = np.asarray(a), np.asarray(b)
+    return (a == 0) & (b < 1) & (b > 0) & (b != np.round(b))
+
+
+CORNER_AT_0 = NonDifferentiable(_at_zero, "corner", "corner at 0")
+JUMP_AT_0 = NonDifferentiable(_at_zero, "jump", "jump at 0")
+VERTICAL_AT_0 = NonDifferentiable(_at_zero, "vertical", "vertical tangent at 0")
+VERTICAL_AT_1 = NonDifferentiable(lambda x: np.abs(x) == 1, "vertical", "vertical tangent at ±1")
+TIE = NonDifferentiable(lambda a, b: np.asarray(a) == np.asarray(b), "corner", "tie between the two arguments")
+
+# ---------------------------------------------------------------------------------------
+# The table.
+# ---------------------------------------------------------------------------------------
+
+
+def _fn(
+    name: str,
+    sympy_class: Any,
+    scalar: Callable[..., Any],
+    numpy: Callable[..., Any],
+    mp: Callable[..., Any],
+    derivative: Callable[..., Any],
+    *,
+    latex: str | None = None,
+    **options: Any,
+) -> Primitive:
+    """A function of one argument whose SymPy node is an instance of ``sympy_class``."""
+    return Primitive(
+        name=name,
+        arity=1,
+        sympy=sympy_class,
+        scalar=scalar,
+        numpy=numpy,
+        mpmath=mp,
+        partials=(derivative,),
+        sympy_class=sympy_class,
+        latex=latex if latex is not None else rf"\operatorname{{{name}}}",
+        **options,
+    )
+
+
+def _op(
+    name: str,
+    infix: str,
+    sympy: Callable[..., Any],
+    scalar: Callable[..., Any],
+    numpy: Any,
+    mp: Callable[..., Any],
+    *partials: Callable[..., Any],
+    **options: Any,
+) -> Primitive:
+    """An arithmetic operator: written infix in code, listings and text."""
+    return Primitive(
+        name=name,
+        arity=len(partials),
+        sympy=sympy,
+        scalar=scalar,
+        numpy=numpy,
+        mpmath=mp,
+        partials=partials,
+        infix=infix,
+        symbol=infix,
+        **options,
+    )
+
+
+PRIMITIVES: tuple[Primitive, ...] = (
+    # Arithmetic. SymPy keeps a - b as a + (-1)*b and a/b as a*b**-1; the tape reads them back
+    # as sub and div so that a listing looks like what the person wrote.
+    _op("add", "+", operator.add, operator.add, np.add, operator.add, lambda m, a, b, out: 1, lambda m, a, b, out: 1),
+    _op(
+        "sub",
+        "-",
+        operator.sub,
+        operator.sub,
+        np.subtract,
+        operator.sub,
+        lambda m, a, b, out: 1,
+        lambda m, a, b, out: -1,
+    ),
+    _op(
+        "mul",
+        "*",
+        operator.mul,
+        operator.mul,
+        np.multiply,
+        operator.mul,
+        lambda m, a, b, out: b,
+        lambda m, a, b, out: a,
+    ),
+    _op(
+        "div",
+        "/",
+        operator.truediv,
+        operator.truediv,
+        np.divide,
+        _mp_div,
+        lambda m, a, b, out: 1 / b,
+        lambda m, a, b, out: -out / b,
+        domain=lambda a, b: _nonzero(b),
+    ),
+    _op("neg", "-", operator.neg, operator.neg, np.negative, operator.neg, lambda m, a, out: -1),
+    Primitive(
+        name="pow",
+        arity=2,
+        sympy=sp.Pow,
+        scalar=math.pow,
+        numpy=np.power,
+        mpmath=_mp_pow,
+        partials=(lambda m, a, b, out: b * a ** (b - 1), lambda m, a, b, out: m.log(a) * out),
+        sympy_class=sp.Pow,
+        symbol="^",
+        latex="^",
+        nondiff=NonDifferentiable(_pow_vertical, "vertical", "vertical tangent at 0"),
+        domain=_pow_domain,
+    ),
+    Primitive(
+        name="sqrt",
+        arity=1,
+        sympy=sp.sqrt,
+        scalar=math.sqrt,
+        numpy=np.sqrt,
+        mpmath=mpmath.sqrt,
+        partials=(lambda m, x, out: 0.5 / out,),
+        symbol="√",
+        latex=r"\sqrt",
+        nondiff=VERTICAL_AT_0,
+        domain=lambda x: np.asarray(x) >= 0,
+    ),
+    _fn(
+        "cbrt",
+        functions.cbrt,
+        getattr(math, "cbrt", _s_cbrt),
+        _np_cbrt,
+        _mp_cbrt,
+        lambda m, x, out: 1 / (3 * out**2),
+        symbol="∛",
+        latex=r"\sqrt[3]",
+        nondiff=VERTICAL_AT_0,
+    ),
+    _fn("exp", sp.exp, math.exp, np.exp, mpmath.exp, lambda m, x, out: out, latex=r"\exp"),
+    _fn(
+        "log",
+        sp.log,
+        math.log,
+        np.log,
+        mpmath.log,
+        lambda m, x, out: 1 / x,
+        latex=r"\ln",
+        aliases=("ln",),
+        parse_arity=(1, 2),
+        domain=lambda x: np.asarray(x) > 0,
+    ),
+    # Trigonometric.
+    _fn("sin", sp.sin, math.sin, np.sin, mpmath.sin, lambda m, x, out: m.cos(x), latex=r"\sin"),
+    _fn("cos", sp.cos, math.cos, np.cos, mpmath.cos, lambda m, x, out: -m.sin(x), latex=r"\cos"),
+    _fn(
+        "tan",
+        sp.tan,
+        math.tan,
+        np.tan,
+        mpmath.tan,
+        lambda m, x, out: 1 + out**2,
+        latex=r"\tan",
+        domain=lambda x: np.cos(x) != 0,
+    ),
+    _fn(
+        "sec",
+        sp.sec,
+        lambda x: 1.0 / math.cos(x),
+        lambda x: 1.0 / np.cos(x),
+        mpmath.sec,
+        lambda m, x, out: out * m.tan(x),
+        latex=r"\sec",
+        domain=lambda x: np.cos(x) != 0,
+    ),
+    _fn(
+        "csc",
+        sp.csc,
+        lambda x: 1.0 / math.sin(x),
+        lambda x: 1.0 / np.sin(x),
+        _mp_reciprocal(mpmath.sin),
+        lambda m, x, out: -out * m.cot(x),
+        latex=r"\csc",
+        domain=lambda x: np.sin(x) != 0,
+    ),
+    _fn(
+        "cot",
+        sp.cot,
+        lambda x: math.cos(x) / math.sin(x),
+        lambda x: np.cos(x) / np.sin(x),
+        _mp_reciprocal(mpmath.tan),
+        lambda m, x, out: -(1 + out**2),
+        latex=r"\cot",
+        domain=lambda x: np.sin(x) != 0,
+    ),
+    # Inverse trigonometric.
+    _fn(
+        "asin",
+        sp.asin,
+        math.asin,
+        np.arcsin,
+        mpmath.asin,
+        lambda m, x, out: 1 / m.sqrt(1 - x**2),
+        latex=r"\arcsin",
+        aliases=("arcsin",),
+        nondiff=VERTICAL_AT_1,
+        domain=_abs_le_1,
+    ),
+    _fn(
+        "acos",
+        sp.acos,
+        math.acos,
+        np.arccos,
+        mpmath.acos,
+        lambda m, x, out: -1 / m.sqrt(1 - x**2),
+        latex=r"\arccos",
+        aliases=("arccos",),
+        nondiff=VERTICAL_AT_1,
+        domain=_abs_le_1,
+    ),
+    _fn(
+        "atan",
+        sp.atan,
+        math.atan,
+        np.arctan,
+        mpmath.atan,
+        lambda m, x, out: 1 / (1 + x**2),
+        latex=r"\arctan",
+        aliases=("arctan",),
+    ),
+    _fn(
+        "asec",
+        sp.asec,
+        lambda x: math.acos(1.0 / x),
+        lambda x: np.arccos(1.0 / x),
+        _mp_inverse(mpmath.acos),
+        lambda m, x, out: 1 / (m.abs(x) * m.sqrt(x**2 - 1)),
+        latex=r"\operatorname{arcsec}",
+        aliases=("arcsec",),
+        nondiff=VERTICAL_AT_1,
+        domain=_abs_ge_1,
+    ),
+    _fn(
+        "acsc",
+        sp.acsc,
+        lambda x: math.asin(1.0 / x),
+        lambda x: np.arcsin(1.0 / x),
+        _mp_inverse(mpmath.asin),
+        lambda m, x, out: -1 / (m.abs(x) * m.sqrt(x**2 - 1)),
+        latex=r"\operatorname{arccsc}",
+        aliases=("arccsc",),
+        nondiff=VERTICAL_AT_1,
+        domain=_abs_ge_1,
+    ),
+    _fn(
+        "acot",
+        sp.acot,
+        lambda x: math.atan(1.0 / x),
+        lambda x: np.arctan(1.0 / x),
+        _mp_inverse(mpmath.atan),
+        lambda m, x, out: -1 / (1 + x**2),
+        latex=r"\operatorname{arccot}",
+        aliases=("arccot",),
+        nondiff=JUMP_AT_0,
+    ),
+    # Hyperbolic.
+    _fn("sinh", sp.sinh, math.sinh, np.sinh, mpmath.sinh, lambda m, x, out: m.cosh(x), latex=r"\sinh"),
+    _fn("cosh", sp.cosh, math.cosh, np.cosh, mpmath.cosh, lambda m, x, out: m.sinh(x), latex=r"\cosh"),
+    _fn("tanh", sp.tanh, math.tanh, np.tanh, mpmath.tanh, lambda m, x, out: 1 - out**2, latex=r"\tanh"),
+    _fn(
+        "sech",
+        sp.sech,
+        lambda x: 1.0 / math.cosh(x),
+        lambda x: 1.0 / np.cosh(x),
+        mpmath.sech,
+        lambda m, x, out: -out * m.tanh(x),
+        latex=r"\operatorname{sech}",
+    ),
+    _fn(
+        "csch",
+        sp.csch,
+        lambda x: 1.0 / math.sinh(x),
+        lambda x: 1.0 / np.sinh(x),
+        _mp_reciprocal(mpmath.sinh),
+        lambda m, x, out: -out * m.coth(x),
+        latex=r"\operatorname{csch}",
+        domain=_nonzero,
+    ),
+    _fn(
+        "coth",
+        sp.coth,
+        lambda x: 1.0 / math.tanh(x),
+        lambda x: 1.0 / np.tanh(x),
+        _mp_reciprocal(mpmath.tanh),
+        lambda m, x, out: 1 - out**2,
+        latex=r"\coth",
+        domain=_nonzero,
+    ),
+    # Inverse hyperbolic.
+    _fn(
+        "asinh",
+        sp.asinh,
+        math.asinh,
+        np.arcsinh,
+        mpmath.asinh,
+        lambda m, x, out: 1 / m.sqrt(x**2 + 1),
+        latex=r"\operatorname{arsinh}",
+        aliases=("arcsinh", "arsinh"),
+    ),
+    _fn(
+        "acosh",
+        sp.acosh,
+        math.acosh,
+        np.arccosh,
+        mpmath.acosh,
+        lambda m, x, out: 1 / m.sqrt(x**2 - 1),
+        latex=r"\operatorname{arcosh}",
+        aliases=("arccosh", "arcosh"),
+        nondiff=NonDifferentiable(lambda x: np.asarray(x) == 1, "vertical", "vertical tangent at 1"),
+        domain=lambda x: np.asarray(x) >= 1,
+    ),
+    _fn(
+        "atanh",
+        sp.atanh,
+        math.atanh,
+        np.arctanh,
+        mpmath.atanh,
+        lambda m, x, out: 1 / (1 - x**2),
+        latex=r"\operatorname{artanh}",
+        aliases=("arctanh", "artanh"),
+        domain=lambda x: np.abs(x) < 1,
+    ),
+    _fn(
+        "asech",
+        sp.asech,
+        lambda x: math.acosh(1.0 / x),
+        lambda x: np.arccosh(1.0 / x),
+        _mp_inverse(mpmath.acosh),
+        lambda m, x, out: -1 / (x * m.sqrt(1 - x**2)),
+        latex=r"\operatorname{arsech}",
+        aliases=("arcsech", "arsech"),
+        nondiff=NonDifferentiable(lambda x: np.asarray(x) == 1, "vertical", "vertical tangent at 1"),
+        domain=lambda x: (np.asarray(x) > 0) & (np.asarray(x) <= 1),
+    ),
+    _fn(
+        "acsch",
+        sp.acsch,
+        lambda x: math.asinh(1.0 / x),
+        lambda x: np.arcsinh(1.0 / x),
+        _mp_inverse(mpmath.asinh),
+        lambda m, x, out: -1 / (m.abs(x) * m.sqrt(x**2 + 1)),
+        latex=r"\operatorname{arcsch}",
+        aliases=("arccsch", "arcsch"),
+        domain=_nonzero,
+    ),
+    _fn(
+        "acoth",
+        sp.acoth,
+        lambda x: math.atanh(1.0 / x),
+        lambda x: np.arctanh(1.0 / x),
+        _mp_inverse(mpmath.atanh),
+        lambda m, x, out: 1 / (1 - x**2),
+        latex=r"\operatorname{arcoth}",
+        aliases=("arccoth", "arcoth"),
+        domain=lambda x: np.abs(x) > 1,
+    ),
+    # Piecewise and special.
+    _fn(
+        "abs",
+        sp.Abs,
+        abs,
+        np.abs,
+        abs,
+        lambda m, x, out: m.sign(x),
+        analytic=False,
+        nondiff=CORNER_AT_0,
+        aliases=("Abs",),
+        symbol="|·|",
+        latex=r"\left|\cdot\right|",
+    ),
+    _fn(
+        "sign",
+        sp.sign,
+        _s_sign,
+        np.sign,
+        mpmath.sign,
+        lambda m, x, out: 0,
+        analytic=False,
+        nondiff=JUMP_AT_0,
+        aliases=("sgn",),
+        latex=r"\operatorname{sign}",
+    ),
+    _fn(
+        "heaviside",
+        sp.Heaviside,
+        _s_step,
+        lambda x: np.heaviside(x, 0.5),
+        _mp_step,
+        lambda m, x, out: 0,
+        analytic=False,
+        nondiff=JUMP_AT_0,
+        aliases=("Heaviside", "step"),
+        symbol="H",
+        latex=r"\theta",
+    ),
+    _fn(
+        "erf",
+        sp.erf,
+        math.erf,
+        _np_erf,
+        mpmath.erf,
+        lambda m, x, out: 2 / m.sqrt(m.pi) * m.exp(-(x**2)),
+        latex=r"\operatorname{erf}",
+    ),
+    # Neural-network activations.
+    _fn(
+        "sigmoid",
+        functions.sigmoid,
+        _s_sigmoid,
+        _np_sigmoid,
+        _mp_sigmoid,
+        lambda m, x, out: out * (1 - out),
+        symbol="σ",
+        latex=r"\sigma",
+        aliases=("logistic",),
+    ),
+    _fn(
+        "relu",
+        functions.relu,
+        lambda x: max(x, 0.0),
+        lambda x: np.maximum(x, 0.0),
+        _mp_relu,
+        lambda m, x, out: m.heaviside(x),
+        analytic=False,
+        nondiff=CORNER_AT_0,
+        symbol="ReLU",
+        latex=r"\operatorname{ReLU}",
+        aliases=("ReLU",),
+    ),
+    _fn(
+        "softplus",
+        functions.softplus,
+        _s_softplus,
+        _np_softplus,
+        _mp_softplus,
+        lambda m, x, out: m.sigmoid(x),
+        latex=r"\operatorname{softplus}",
+    ),
+    Primitive(
+        name="max",
+        arity=2,
+        sympy=sp.Max,
+        scalar=_s_max,
+        numpy=np.maximum,
+        mpmath=_mp_max,
+        partials=(lambda m, a, b, out: m.heaviside(a - b), lambda m, a, b, out: m.heaviside(b - a)),
+        analytic=False,
+        nondiff=TIE,
+        sympy_class=sp.Max,
+        latex=r"\max",
+        aliases=("Max",),
+        parse_arity=(2, None),
+    ),
+    Primitive(
+        name="min",
+        arity=2,
+        sympy=sp.Min,
+        scalar=_s_min,
+        numpy=np.minimum,
+        mpmath=_mp_min,
+        partials=(lambda m, a, b, out: m.heaviside(b - a), lambda m, a, b, out: m.heaviside(a - b)),
+        analytic=False,
+        nondiff=TIE,
+        sympy_class=sp.Min,
+        latex=r"\min",
+        aliases=("Min",),
+        parse_arity=(2, None),
+    ),
+)
+
+MACROS: tuple[Macro, ...] = (
+    Macro("log2", lambda x: sp.log(x, 2), 1, "logarithm base 2"),
+    Macro("log10", lambda x: sp.log(x, 10), 1, "logarithm base 10"),
+)
+
+BY_NAME: MappingProxyType[str, Primitive] = MappingProxyType({p.name: p for p in PRIMITIVES})
+BY_CLASS: MappingProxyType[type, Primitive] = MappingProxyType(
+    {p.sympy_class: p for p in PRIMITIVES if p.sympy_class is not None}
+)
+NAMESPACES: MappingProxyType[Backend, SimpleNamespace] = MappingProxyType(
+    {backend: build_namespace(PRIMITIVES, backend) for backend in BACKENDS}
+)
+
+
+def primitive(name: str) -> Primitive:
+    """The primitive called ``name`` (canonical name, not an alias)."""
+    return BY_NAME[name]
+
+
+def for_sympy_node(node: sp.Basic) -> Primitive | None:
+    """The primitive whose SymPy class ``node`` is an instance of, if any."""
+    return BY_CLASS.get(type(node))
+
+
+def text_functions() -> dict[str, tuple[Callable[..., sp.Expr], int, int | None]]:
+    """Every function name the parser accepts: name → (builder, fewest args, most args)."""
+    table: dict[str, tuple[Callable[..., sp.Expr], int, int | None]] = {}
+    for p in PRIMITIVES:
+        if p.infix is not None or p.name == "pow":
+            continue  # operators are written as operators
+        lo, hi = p.arg_range
+        for name in (p.name, *p.aliases):
+            table[name] = (p.sympy, lo, hi)
+    for macro in MACROS:
+        table[macro.name] = (macro.build, macro.arity, macro.arity)
+    return table
+
+
+def text_name(node: sp.Basic) -> str | None:
+    """The parseable name of a SymPy function node (``Abs`` → ``abs``), if it is a primitive."""
+    p = for_sympy_node(node)
+    return p.name if p is not None else None

@@ -1,0 +1,72 @@
+"""Text, JSON, LaTeX and Markdown views of ``Derivatives``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
+from ..report import Derivatives, Partial
+from .jsonutil import dumps
+
+
+def _signature(d: Derivatives) -> str:
+    return f"{d.function}({', '.join(d.variables)})" if d.variables else d.function
+
+
+def text(d: Derivatives) -> str:
+    lines = [f"{_signature(d)} = {to_text(d.expression)}"]
+    for p in d.partials:
+        lines.append(f"{derivative_text(d.function, p.wrt, d.ordinary)} = {to_text(p.expression)}")
+    if d.hessian is not None:
+        lines.extend(_hessian_text(d))
+    return "\n".join(lines)
+
+
+def _hessian_text(d: Derivatives) -> list[str]:
+    assert d.hessian is not None
+    names = d.variables
+    cells = [[to_text(d.hessian[i, j]) for j in range(len(names))] for i in range(len(names))]
+    width = max([len(n) for n in names] + [len(c) for row in cells for c in row] + [1])
+    label = max((len(n) for n in names), default=1)
+    lines = [f"Hessian of {d.function}, ∂²{d.function}/∂row∂column:"]
+    lines.append(" " * (label + 3) + "  ".join(n.rjust(width) for n in names))
+    for name, row in zip(names, cells, strict=True):
+        lines.append(f"{name.rjust(label)}  [" + "  ".join(c.rjust(width) for c in row) + "]")
+    return lines
+
+
+def partial_data(p: Partial) -> dict[str, Any]:
+    """The DESIGN.md keys of one derivative without a point: wrt, expression, latex."""
+    return {"wrt": list(p.wrt), "expression": to_text(p.expression), "latex": to_latex(p.expression)}
+
+
+def data(d: Derivatives) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "expression": to_text(d.expression),
+        "function": d.function,
+        "variables": list(d.variables),
+        "derivatives": [partial_data(p) for p in d.partials],
+    }
+    if d.hessian is not None:
+        result["hessian"] = [[to_text(d.hessian[i, j]) for j in range(d.hessian.cols)] for i in range(d.hessian.rows)]
+    if d.absent:
+        result["absent"] = list(d.absent)
+    return result
+
+
+def json_text(d: Derivatives) -> str:
+    return dumps(data(d))
+
+
+def latex(d: Derivatives) -> str:
+    rows = [f"{name_latex(d.function)} &= {to_latex(d.expression)}"]
+    for p in d.partials:
+        rows.append(f"{derivative_latex(d.function, p.wrt, d.ordinary)} &= {to_latex(p.expression)}")
+    if d.hessian is not None:
+        matrix = to_latex(d.hessian, mat_delim="(", mat_str="matrix")
+        rows.append(rf"\nabla^{{2}} {name_latex(d.function)} &= {matrix}")
+    return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+
+def markdown(d: Derivatives) -> str:
+    return f"$$\n{latex(d)}\n$$"

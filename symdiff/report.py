@@ -1,0 +1,90 @@
+"""The symbolic derivatives a user asked for, as plain data ready to render."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .limits import DEFAULT_LIMITS, Limits
+from .parser import Program, as_expression, parse_program, variable_names
+from .symbolic import ExprLike, VariableLike, diff, hessian, variable
+
+
+@dataclass(frozen=True)
+class Partial:
+    """One derivative: with respect to ``wrt`` (in order), equal to ``expression``."""
+
+    wrt: tuple[str, ...]
+    expression: sp.Expr
+
+
+@dataclass(frozen=True)
+class Derivatives:
+    """The derivatives of one expression.
+
+    Attributes:
+        expression: the function being differentiated.
+        function: its name for display: the output name of a program, else ``f``.
+        variables: its free variables in natural order.
+        partials: the derivatives asked for, in the order asked.
+        absent: names asked for that do not occur in the expression (their derivative is 0).
+        hessian: the matrix of second partials, when asked for.
+    """
+
+    expression: sp.Expr
+    function: str
+    variables: tuple[str, ...]
+    partials: tuple[Partial, ...]
+    absent: tuple[str, ...] = ()
+    hessian: sp.Matrix | None = None
+
+    @property
+    def ordinary(self) -> bool:
+        """True when the function has at most one variable: write d/dx rather than ∂/∂x."""
+        return len(self.variables) <= 1
+
+    def to_text(self) -> str:
+        from .render import derivatives
+
+        return derivatives.text(self)
+
+    def to_json(self) -> str:
+        from .render import derivatives
+
+        return derivatives.json_text(self)
+
+    def to_latex(self) -> str:
+        from .render import derivatives
+
+        return derivatives.latex(self)
+
+    def to_markdown(self) -> str:
+        from .render import derivatives
+
+        return derivatives.markdown(self)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def derivatives(
+    expr: ExprLike,
+    wrt: Sequence[VariableLike] | None = None,
+    order: int = 1,
+    *,
+    with_hessian: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Derivatives:
+    """The partials of ``expr`` of the given order with respect to each of ``wrt`` (default: all)."""
+    if isinstance(expr, str):
+        expr = parse_program(expr, limits=limits)  # keeps the output's name (L = …) for display
+    f = as_expression(expr, limits=limits)
+    function = expr.output.name if isinstance(expr, Program) else "f"
+    names = variable_names(f)
+    wanted = list(names) if wrt is None else [variable(v).name for v in wrt]
+    partials = tuple(Partial((name,) * order, diff(f, name, order, limits=limits)) for name in wanted)
+    matrix = hessian(f, limits=limits) if with_hessian else None
+    absent = tuple(n for n in wanted if n not in names)
+    return Derivatives(f, function, names, partials, absent, matrix)

@@ -1,0 +1,180 @@
+"""Exact derivatives with SymPy: partial by default, every other variable held constant.
+
+Results are *classical* derivatives: SymPy's distributional terms (``DiracDelta`` from
+differentiating sign or a step) are zero wherever the derivative exists, so they are dropped;
+where it does not exist the registry says so and the comparison layer explains it. Small
+results are tidied (see ``tidy``); large ones are returned as differentiated, because
+simplifying them costs more than it helps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TypeAlias
+
+import sympy as sp
+
+from .dag import dag_size
+from .errors import LimitError, SymdiffError
+from .limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from .parser import Program, as_expression, natural_key, symbol, variable_names
+
+ExprLike: TypeAlias = "str | sp.Basic | Program"
+VariableLike: TypeAlias = "str | sp.Symbol"
+
+
+def variable(name: VariableLike) -> sp.Symbol:
+    """The real symbol for a variable given by name or as a SymPy symbol."""
+    if isinstance(name, sp.Symbol):
+        return symbol(name.name)
+    if isinstance(name, str) and name.isidentifier() and not name.startswith("_"):
+        return symbol(name)
+    raise SymdiffError(f"not a variable name: {name!r}")
+
+
+def _variables(wrt: VariableLike | Sequence[VariableLike]) -> list[sp.Symbol]:
+    if isinstance(wrt, (str, sp.Symbol)):
+        return [variable(wrt)]
+    names = list(wrt)
+    if not names:
+        raise SymdiffError("no variable to differentiate with respect to")
+    return [variable(v) for v in names]
+
+
+def diff(
+    expr: ExprLike,
+    wrt: VariableLike | Sequence[VariableLike],
+    order: int = 1,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> sp.Expr:
+    """The partial derivative of ``expr``.
+
+    Args:
+        expr: expression text, a program, or a SymPy expression.
+        wrt: a variable, or a sequence of variables for a mixed partial
+            (``diff(f, ["a", "b"])`` is ∂²f/∂a∂b).
+        order: how many times to differentiate with respect to a single ``wrt``.
+
+    Example:
+        >>> diff("a*b + c", "a")
+        b
+        >>> diff("x^3", "x", order=2)
+        6*x
+    """
+    variables = _variables(wrt)
+    if len(variables) > 1 and order != 1:
+        raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
+    limits.check_order(order * len(variables))
+    result = as_expression(expr, limits=limits)
+    with sympy_recursion_guard("differentiating"):
+        for v in variables * order:
+            result = _differentiate(result, v, limits)
+        return tidy(result, limits)
+
+
+def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits) -> sp.Expr:
+    result = sp.diff(expr, v)
+    if result.has(sp.DiracDelta):
+        result = result.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+    if result.has(sp.Derivative, sp.Subs):
+        raise SymdiffError(f"SymPy could not differentiate {sp.sstr(expr)[:60]} with respect to {v}")
+    size = dag_size(result)
+    if size > limits.max_ops:
+        raise LimitError(
+            f"the derivative has grown to {size} distinct sub-expressions, "
+            f"above the limit of {limits.max_ops} (max_ops)"
+        )
+    return result
+
+
+def tidy(expr: sp.Expr, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
+    """Combine fractions when that makes a small expression clearly shorter.
+
+    ``x/(x+1)`` differentiates to ``-x/(x + 1)^2 + 1/(x + 1)``, which reads better as
+    ``1/(x + 1)^2``. The product-rule shape ``x^2*cos(x) + 2*x*sin(x)`` is kept: it is what a
+    textbook writes, so a rewriting must save a quarter of the operations to be used.
+    """
+    if dag_size(expr) > limits.tidy_ops:
+        return expr
+    combined = sp.together(expr)
+    return combined if sp.count_ops(combined) <= 0.75 * sp.count_ops(expr) else expr
+
+
+def _all_variables(exprs: Iterable[sp.Expr]) -> list[sp.Symbol]:
+    names = {s.name for e in exprs for s in e.free_symbols}
+    return [symbol(n) for n in sorted(names, key=natural_key)]
+
+
+def _wrt_list(expr: sp.Expr, wrt: Sequence[VariableLike] | VariableLike | None) -> list[sp.Symbol]:
+    return _all_variables([expr]) if wrt is None else _variables(wrt)
+
+
+def gradient(
+    expr: ExprLike,
+    wrt: Sequence[VariableLike] | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> dict[str, sp.Expr]:
+    """Every first partial derivative, as name → derivative, variables in natural order.
+
+    Example:
+        >>> gradient("a*b + c")
+        {'a': b, 'b': a, 'c': 1}
+    """
+    f = as_expression(expr, limits=limits)
+    with sympy_recursion_guard("differentiating"):
+        return {v.name: tidy(_differentiate(f, v, limits), limits) for v in _wrt_list(f, wrt)}
+
+
+def hessian(
+    expr: ExprLike,
+    wrt: Sequence[VariableLike] | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> sp.Matrix:
+    """The matrix of second partials ∂²f/∂xᵢ∂xⱼ (variables in natural order unless given).
+
+    Example:
+        >>> hessian("a*b + c")
+        Matrix([
+        [0, 1, 0],
+        [1, 0, 0],
+        [0, 0, 0]])
+    """
+    f = as_expression(expr, limits=limits)
+    variables = _wrt_list(f, wrt)
+    n = len(variables)
+    matrix = sp.zeros(n, n)
+    with sympy_recursion_guard("differentiating"):
+        for i, vi in enumerate(variables):
+            first = _differentiate(f, vi, limits)  # shared by the whole row
+            for j in range(i, n):
+                matrix[i, j] = matrix[j, i] = tidy(_differentiate(first, variables[j], limits), limits)
+    return matrix
+
+
+def jacobian(
+    exprs: Sequence[ExprLike],
+    wrt: Sequence[VariableLike] | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> sp.Matrix:
+    """The matrix ∂fᵢ/∂xⱼ of several expressions (all their variables, natural order, unless given).
+
+    Example:
+        >>> jacobian(["x*y", "x + y"])
+        Matrix([
+        [y, x],
+        [1, 1]])
+    """
+    if isinstance(exprs, (str, sp.Basic, Program)):
+        raise SymdiffError("jacobian takes a list of expressions; for one expression use gradient")
+    fs = [as_expression(e, limits=limits) for e in exprs]
+    variables = _all_variables(fs) if wrt is None else _variables(wrt)
+    with sympy_recursion_guard("differentiating"):
+        rows = [[tidy(_differentiate(f, v, limits), limits) for v in variables] for f in fs]
+    return sp.Matrix(rows) if rows else sp.zeros(0, len(variables))
+
+
+__all__ = ["diff", "gradient", "hessian", "jacobian", "tidy", "variable", "variable_names"]

@@ -1,0 +1,66 @@
+"""Shared test helpers: points inside a primitive's domain, and an independent reference."""
+
+from __future__ import annotations
+
+import os
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import HealthCheck, settings
+
+from symdiff.primitive import Primitive
+
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", deadline=None, max_examples=20_000, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("SYMDIFF_HYPOTHESIS_PROFILE", "ci"))
+
+
+def comfortable_points(p: Primitive, rng: np.random.Generator, count: int) -> list[tuple[float, ...]]:
+    """Random argument tuples well inside ``p``'s domain and away from where it is not smooth.
+
+    "Well inside" means the domain still holds 0.05 away in every direction, so that
+    float64 evaluation of a derivative rule is well conditioned there.
+    """
+    points: list[tuple[float, ...]] = []
+    while len(points) < count:
+        args = tuple(rng.uniform(-3, 3, size=p.arity))
+        if p.name == "pow":
+            args = (rng.uniform(0.2, 3), rng.uniform(-3, 3))
+        if all(_smooth_near(p, args, shift) for shift in (-0.05, 0.0, 0.05)):
+            points.append(args)
+    return points
+
+
+def _smooth_near(p: Primitive, args: tuple[float, ...], shift: float) -> bool:
+    moved = tuple(a + shift for a in args)
+    if p.domain is not None and not np.all(p.domain(*moved)):
+        return False
+    if p.nondiff is not None:
+        for sign in (-1, 1):  # no kink between the point and the shifted point
+            nearby = tuple(a + sign * abs(shift) for a in args)
+            if np.any(p.nondiff.where(*nearby)) or (p.arity == 2 and abs(args[0] - args[1]) < 0.1):
+                return False
+        if p.name in ("abs", "relu", "sign", "heaviside", "acot", "cbrt", "sqrt") and abs(args[0]) < 0.1:
+            return False
+    return True
+
+
+def sympy_value(expr: sp.Expr, values: dict[sp.Symbol, float], dps: int = 40) -> mpmath.mpf:
+    """``expr`` at ``values``, evaluated by SymPy/mpmath at ``dps`` digits (the reference)."""
+    exact = {s: sp.Rational(v) for s, v in values.items()}
+    with mpmath.workdps(dps):
+        return mpmath.mpf(sp.N(expr.xreplace(exact), dps))
+
+
+def assert_close(actual: float, expected: float | mpmath.mpf, rtol: float = 1e-12, atol: float = 1e-300) -> None:
+    """Relative closeness, with ``atol`` for values that should be zero."""
+    expected = float(expected)
+    scale = max(abs(expected), atol / rtol)
+    assert abs(float(actual) - expected) <= rtol * scale, f"{actual!r} != {expected!r} (rtol {rtol})"
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(20261122)

@@ -1,0 +1,161 @@
+"""The command line: output, formats, exit status, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+
+import symdiff as sd
+from symdiff import cli
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_partial_derivative(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "a*b+c", "--wrt", "a")
+    assert status == 0 and err == ""
+    assert out.splitlines() == ["f(a, b, c) = a*b + c", "∂f/∂a = b"]
+
+
+def test_seed_polynomial_uses_ordinary_notation(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "3x^2 - 4x + 5", "--wrt", "x")
+    assert out.splitlines()[-1] == "df/dx = 6x - 4"
+
+
+def test_all_first_partials_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "a*b + c")
+    assert out.splitlines()[1:] == ["∂f/∂a = b", "∂f/∂b = a", "∂f/∂c = 1"]
+
+
+def test_several_wrt_and_order(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "x^3 y^2", "--wrt", "x,y", "--order", "2")
+    assert out.splitlines()[1:] == ["∂²f/∂x² = 6*x*y^2", "∂²f/∂y² = 2x^3"]
+    _, out2, _ = run(capsys, "x^3 y^2", "--wrt", "x", "--wrt", "y", "--order", "2")
+    assert out2 == out
+
+
+def test_hessian(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "x*y^2", "--hessian")
+    assert "x  [ 0  2y]" in out and "y  [2y  2x]" in out
+
+
+def test_programs_name_the_output(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "h = tanh(w1*x); L = (h - t)^2", "--wrt", "w1")
+    assert out.splitlines()[1].startswith("∂L/∂w1 = ")
+
+
+def test_json_has_the_design_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "a*b + c", "--wrt", "a", "--format", "json")
+    data = json.loads(out)
+    assert status == 0
+    assert data["expression"] == "a*b + c"
+    assert data["variables"] == ["a", "b", "c"]
+    assert data["derivatives"] == [{"wrt": ["a"], "expression": "b", "latex": "b"}]
+    for absent_without_a_point in ("at", "agree"):
+        assert absent_without_a_point not in data
+
+
+def test_json_expression_reads_back(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "sin(x)^2 / (1 + x^2)", "--format", "json")
+    derivative = json.loads(out)["derivatives"][0]["expression"]
+    assert sp.simplify(sd.parse(derivative) - sd.diff("sin(x)^2 / (1 + x^2)", "x")) == 0
+
+
+def test_latex_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "a*b + c", "--wrt", "a", "--format", "latex")
+    assert out.strip() == "\\begin{aligned}\nf &= a b + c \\\\\n\\frac{\\partial f}{\\partial a} &= b\n\\end{aligned}"
+    _, md, _ = run(capsys, "a*b + c", "--wrt", "a", "--format", "markdown")
+    assert md.strip() == f"$$\n{out.strip()}\n$$"
+
+
+def test_absent_variable_is_zero_with_a_note(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "a*b + c", "--wrt", "z")
+    assert status == 0
+    assert out.splitlines()[-1] == "∂f/∂z = 0"
+    assert "z does not occur in the expression (its variables: a, b, c)" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["tanhh(x)"], "unknown function 'tanhh'; did you mean 'tanh'?"),
+        (["__import__('os').getcwd()"], "names may not start with '_'"),
+        (["x", "--wrt", "x+1"], "--wrt expects variable names"),
+        (["x", "--wrt", ""], "--wrt expects variable names"),
+        (["x", "--order", "-1"], "order must be at least 1"),
+        (["x", "--order", "1000"], "order 1000 is above the limit of 10"),
+        (["x", "--limit", "max_order"], "--limit expects NAME=VALUE"),
+        (["x", "--limit", "max_order=lots"], "needs a whole number"),
+        (["x", "--order", "two"], "invalid int value"),
+        (["x", "--format", "pdf"], "invalid choice"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    with_exit = _status_of(lambda: cli.main(args))
+    _, err = capsys.readouterr()
+    assert with_exit == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert err.startswith("symdiff: error: ")
+
+
+def _status_of(call: object) -> int:
+    try:
+        return call()  # type: ignore[operator,no-any-return]
+    except SystemExit as exit_:  # argparse exits for malformed options
+        return int(exit_.code or 0)
+
+
+def test_parse_errors_show_a_caret(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "1 + tanhh(x)")
+    assert status == 2
+    assert err.splitlines() == [
+        "symdiff: error: column 5: unknown function 'tanhh'; did you mean 'tanh'?",
+        "  1 + tanhh(x)",
+        "      ^^^^^",
+    ]
+
+
+def test_limits_can_be_raised_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "x^12", "--order", "11", "--limit", "max_order=12")
+    assert status == 0 and out.splitlines()[-1] == "d¹¹f/dx¹¹ = 479001600x"
+
+
+def test_internal_errors_are_one_line_unless_debug(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "derivatives", broken)
+    status, _, err = run(capsys, "x")
+    assert status == 3
+    assert err.strip() == "symdiff: internal error: RuntimeError: boom (run with --debug and report it)"
+    status, _, err = run(capsys, "x", "--debug")
+    assert status == 3 and "Traceback" in err
+
+
+def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _status_of(lambda: cli.main(["--help"])) == 0
+    out, _ = capsys.readouterr()
+    assert 'python -m symdiff "a*b + c" --wrt a' in out
+
+
+def test_module_and_console_script_entry_points() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "symdiff", "a*b + c", "--wrt", "a"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.endswith("∂f/∂a = b\n")
+    hostile = subprocess.run(
+        [sys.executable, "-m", "symdiff", "__import__('os').getcwd()"], capture_output=True, text=True, check=False
+    )
+    assert hostile.returncode == 2 and "Traceback" not in hostile.stderr

@@ -1,0 +1,67 @@
+"""Everything the README shows is real: its commands are run and their output compared."""
+
+from __future__ import annotations
+
+import doctest
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def console_examples(path: Path) -> list[tuple[str, str]]:
+    """(command, expected output) pairs from the ```console blocks of a Markdown file."""
+    examples: list[tuple[str, str]] = []
+    for block in re.findall(r"```console\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S):
+        command, output = None, []
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                if command is not None:
+                    examples.append((command, "\n".join(output)))
+                command, output = line[2:], []
+            else:
+                output.append(line)
+        if command is not None:
+            examples.append((command, "\n".join(output)))
+    return examples
+
+
+EXAMPLES = [(path.name, command, output) for path in DOCUMENTS for command, output in console_examples(path)]
+
+
+@pytest.mark.parametrize(("document", "command", "expected"), EXAMPLES, ids=[f"{d}: {c[:50]}" for d, c, _ in EXAMPLES])
+def test_console_example(document: str, command: str, expected: str) -> None:
+    argv = shlex.split(command)
+    assert argv[:3] == ["python", "-m", "symdiff"], f"{document}: only symdiff commands are shown"
+    result = subprocess.run([sys.executable, *argv[1:]], capture_output=True, text=True, cwd=ROOT, check=False)
+    shown = (result.stdout + result.stderr).rstrip("\n")
+    assert shown == expected.rstrip("\n")
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_python_examples(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    blocks = re.findall(r"```pycon\n(.*?)```", text, flags=re.S)
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for number, block in enumerate(blocks):
+        test = parser.get_doctest(block, {}, f"{path.name}[{number}]", str(path), 0)
+        runner.run(test)
+    assert runner.failures == 0, f"{runner.failures} failing example(s) in {path.name}"
+
+
+def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = re.findall(r"```sh\n(.*?)\n```", readme, flags=re.S)
+    assert setup == [
+        'pip install -e . && python -m symdiff "a*b + c" --wrt a',
+        'pip install -e ".[test]" && python -m pytest',
+    ]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'pip install -e ".[test]"' in ci and "python -m pytest" in ci

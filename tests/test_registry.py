@@ -1,0 +1,156 @@
+"""Every registry entry, checked against independent sources.
+
+Parametrized over the registry: a primitive added tomorrow is tested by these the moment
+it is added. Derivative rules are written independently of SymPy; here they meet
+``sympy.diff`` and mpmath.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from symdiff import registry
+from symdiff.parser import parse
+from symdiff.primitive import Primitive
+from tests.conftest import assert_close, comfortable_points, sympy_value
+
+PRIMITIVES = registry.PRIMITIVES
+IDS = [p.name for p in PRIMITIVES]
+SYMBOLS = sp.symbols("a0 a1", real=True)
+
+
+def _node(p: Primitive) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
+    args = SYMBOLS[: p.arity]
+    return p.sympy(*args), args
+
+
+@pytest.mark.parametrize("p", PRIMITIVES, ids=IDS)
+def test_rules_match_sympy_diff(p: Primitive, rng: np.random.Generator) -> None:
+    """Each partial rule, run on NumPy floats, equals sympy.diff to 1e-12 relative."""
+    node, args = _node(p)
+    m = registry.NAMESPACES["numpy"]
+    for point in comfortable_points(p, rng, 25):
+        values = dict(zip(args, point, strict=True))
+        out = p.numpy(*map(np.float64, point))
+        for i, rule in enumerate(p.partials):
+            expected = sympy_value(sp.diff(node, args[i]), values)
+            actual = rule(m, *map(np.float64, point), out)
+            assert_close(actual, expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("p", PRIMITIVES, ids=IDS)
+@pytest.mark.parametrize("backend", ["scalar", "numpy", "mpmath"])
+def test_implementations_match_sympy(p: Primitive, backend: str, rng: np.random.Generator) -> None:
+    """The float, NumPy and mpmath implementations all compute the SymPy function."""
+    node, args = _node(p)
+    implementation = p.implementation(backend)  # type: ignore[arg-type]
+    rtol = 1e-30 if backend == "mpmath" else 1e-13
+    for point in comfortable_points(p, rng, 25):
+        expected = sympy_value(node, dict(zip(args, point, strict=True)))
+        with mpmath.workdps(40):
+            inputs = [mpmath.mpf(v) for v in point] if backend == "mpmath" else list(point)
+            if backend == "numpy":
+                inputs = [np.float64(v) for v in point]
+            actual = implementation(*inputs)
+            error = abs(mpmath.mpf(actual) - expected)
+        assert error <= rtol * max(abs(expected), 1e-15), f"{p.name}{point}: {actual} vs {expected}"
+
+
+@pytest.mark.parametrize("p", PRIMITIVES, ids=IDS)
+def test_symbolic_backend_rules_equal_sympy_diff(p: Primitive) -> None:
+    """Run on SymPy symbols, each rule is the same function as SymPy's own derivative."""
+    node, args = _node(p)
+    m = registry.NAMESPACES["sympy"]
+    for i, rule in enumerate(p.partials):
+        ours = sp.sympify(rule(m, *args, node))
+        theirs = sp.diff(node, args[i]).replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+        point = {a: sp.Rational(7, 5) + k for k, a in enumerate(args)}
+        if p.domain is None or np.all(p.domain(*[float(v) for v in point.values()])):
+            assert abs(complex(sp.N((ours - theirs).xreplace(point), 30))) < 1e-25
+
+
+@pytest.mark.parametrize("p", [p for p in PRIMITIVES if not p.analytic], ids=lambda p: p.name)
+def test_non_analytic_primitives_say_where_they_are_not_differentiable(p: Primitive) -> None:
+    assert p.nondiff is not None
+
+
+@pytest.mark.parametrize("p", [p for p in PRIMITIVES if p.nondiff is not None], ids=lambda p: p.name)
+def test_nondifferentiable_points_are_really_bad(p: Primitive) -> None:
+    """At a point the registry marks, the two one-sided slopes differ or are infinite."""
+    point = {"corner": 0.0, "jump": 0.0, "vertical": 0.0}[p.nondiff.kind]  # type: ignore[union-attr]
+    args = (point, point) if p.arity == 2 else (point,)
+    if p.name in ("asin", "acos", "asec", "acsc", "acosh", "asech"):
+        args = (1.0,)
+    if p.name == "pow":
+        args = (0.0, 0.5)
+    assert np.all(p.nondiff.where(*args))  # type: ignore[union-attr]
+    f = p.mpmath
+    with mpmath.workdps(50):
+        h = mpmath.mpf("1e-20")
+        x = [mpmath.mpf(a) for a in args]
+        base = f(*x)
+        right = (f(*[x[0] + h, *x[1:]]) - base) / h
+        left = (base - f(*[x[0] - h, *x[1:]])) / h
+        finite = [abs(s) < 1e10 for s in (left, right) if not isinstance(s, mpmath.mpc)]
+        differ = len(finite) < 2 or not all(finite) or abs(left - right) > 1e-6
+    assert differ, f"{p.name} looks differentiable at {args}: {left} {right}"
+
+
+def test_every_text_name_parses_to_its_primitive() -> None:
+    for name, (_builder, fewest, _most) in registry.text_functions().items():
+        args = ", ".join(f"x{i}" for i in range(fewest))
+        expr = parse(f"{name}({args})")
+        assert expr.free_symbols, name
+
+
+def test_names_are_unique_and_valid_identifiers() -> None:
+    names = [n for p in PRIMITIVES for n in (p.name, *p.aliases)] + [m.name for m in registry.MACROS]
+    assert len(names) == len(set(names))
+    assert all(n.isidentifier() for n in names)
+
+
+@pytest.mark.parametrize("p", [p for p in PRIMITIVES if p.sympy_class is not None], ids=lambda p: p.name)
+def test_sympy_classes_map_back_to_their_primitive(p: Primitive) -> None:
+    node, _ = _node(p)
+    assert registry.for_sympy_node(node) is p
+
+
+def test_scalar_implementations_never_hide_nan() -> None:
+    """A nan argument gives nan (the tape's float path relies on this to fall back)."""
+    for p in PRIMITIVES:
+        args = (math.nan,) * p.arity
+        try:
+            value = p.scalar(*args)
+        except (ValueError, ArithmeticError):
+            continue
+        assert math.isnan(value), p.name
+
+
+def test_kink_conventions_are_the_symmetric_derivative() -> None:
+    """At a corner the rules give the average of the one-sided slopes."""
+    m = registry.NAMESPACES["scalar"]
+    assert registry.primitive("abs").partials[0](m, 0.0, 0.0) == 0.0
+    assert registry.primitive("relu").partials[0](m, 0.0, 0.0) == 0.5
+    maximum = registry.primitive("max")
+    assert maximum.partials[0](m, 1.0, 1.0, 1.0) == maximum.partials[1](m, 1.0, 1.0, 1.0) == 0.5
+
+
+def test_complex_inputs_for_analytic_primitives() -> None:
+    """Analytic primitives accept complex arrays (complex-step differentiation needs it)."""
+    m = registry.NAMESPACES["numpy"]
+    h = 1e-200
+    for p in PRIMITIVES:
+        if not p.analytic or p.arity != 1:
+            continue
+        x = 0.5 if p.domain is None or np.all(p.domain(0.5)) else 1.5
+        if p.domain is not None and not np.all(p.domain(x)):
+            continue
+        out = p.numpy(np.array([x + 1j * h]))
+        slope = out.imag[0] / h
+        expected = float(p.partials[0](m, np.float64(x), p.numpy(np.float64(x))))
+        assert slope == pytest.approx(expected, rel=1e-12), p.name

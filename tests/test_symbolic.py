@@ -1,0 +1,145 @@
+"""Symbolic derivatives, checked against mpmath's numerical differentiation (an independent source)."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+import symdiff as sd
+from symdiff import registry
+from symdiff.limits import Limits
+from symdiff.parser import symbol
+from tests.conftest import sympy_value
+
+x, y, a, b, c = (symbol(n) for n in "xyabc")
+
+
+def test_seed_polynomial() -> None:
+    assert sd.diff("3x^2 - 4x + 5", "x") == 6 * x - 4
+    assert sd.to_text(sd.diff("3x^2 - 4x + 5", "x")) == "6x - 4"
+
+
+def test_seed_partials_hold_other_variables_constant() -> None:
+    assert sd.diff("a*b + c", "a") == b
+    assert sd.diff("a*b + c", "b") == a
+    assert sd.diff("a*b + c", "c") == 1
+    assert sd.gradient("a*b + c") == {"a": b, "b": a, "c": 1}
+
+
+def test_order_and_mixed_partials() -> None:
+    assert sd.diff("x^3", "x", order=2) == 6 * x
+    assert sd.diff("x^2 y^3", ["x", "y"]) == 6 * x * y**2
+    assert sd.diff("x^2 y^3", ["y", "y", "x"]) == 12 * x * y
+
+
+def test_wrt_may_be_a_symbol_of_any_kind() -> None:
+    assert sd.diff("a*b + c", sp.Symbol("a")) == b
+    assert sd.diff(sp.Abs(sp.Symbol("x")), "x") == sp.sign(x)  # non-real input symbols are made real
+
+
+def test_a_variable_that_does_not_occur_gives_zero() -> None:
+    assert sd.diff("a*b + c", "z") == 0
+
+
+def test_programs_differentiate_through_their_definitions() -> None:
+    program = "h = tanh(w1*x); y = tanh(w2*h); L = (y - t)^2"
+    w1 = symbol("w1")
+    assert sd.diff(program, "w1") == sd.diff(sd.parse(program), w1)
+
+
+def test_classical_derivatives_have_no_dirac_delta() -> None:
+    assert sd.diff("sign(x)", "x") == 0
+    assert sd.diff("relu(x)", "x") == sp.Heaviside(x)
+    assert sd.diff("relu(x)", "x", order=2) == 0
+    assert sd.diff("abs(x)", "x") == sp.sign(x)
+    assert sd.diff("max(a, b)", "a") == sp.Heaviside(a - b)
+
+
+def test_neural_network_functions_keep_their_names() -> None:
+    assert sd.diff("sigmoid(x)", "x") == sd.sigmoid(x) * (1 - sd.sigmoid(x))
+    assert sd.diff("softplus(x)", "x") == sd.sigmoid(x)
+
+
+def test_tidy_combines_fractions_only_when_clearly_shorter() -> None:
+    assert sd.diff("x/(x+1)", "x") == 1 / (x + 1) ** 2
+    assert sd.diff("x^2 sin(x)", "x") == x**2 * sp.cos(x) + 2 * x * sp.sin(x)
+
+
+def test_gradient_is_in_natural_order() -> None:
+    assert list(sd.gradient("x10 + x2 + x1 + b")) == ["b", "x1", "x2", "x10"]
+
+
+def test_hessian_and_jacobian() -> None:
+    assert sd.hessian("a*b + c") == sp.Matrix([[0, 1, 0], [1, 0, 0], [0, 0, 0]])
+    f = sd.parse("x^2 y + sin(x y)")
+    assert sd.hessian(f) == sp.hessian(f, (x, y))
+    assert sd.jacobian(["x*y", "x + y"]) == sp.Matrix([[y, x], [1, 1]])
+    assert sd.jacobian(["x*y"], ["y"]) == sp.Matrix([[x]])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3x^2 - 4x + 5",
+        "x^2 sin(x)",
+        "exp(-x^2) cos(3x)",
+        "log(1 + x^2)/sqrt(x + 2)",
+        "tanh(2 tanh(x/2))",
+        "sigmoid(3x - 1)^2",
+        "x^x",
+        "sin(x)^cos(x)",
+        "atan(x) + asinh(x) + erf(x)",
+        "softplus(x) - log(1 + exp(x))",
+        "sec(x) csc(x) cot(x)",
+        "cbrt(x^2 + 1)",
+        "log(x, 3) + log2(x) + log10(x)",
+        "acosh(x + 2) + asech(x/3) + acoth(x + 2)",
+    ],
+)
+def test_derivatives_match_numerical_differentiation(text: str, rng: np.random.Generator) -> None:
+    """At random points, d/dx agrees with mpmath's own high-precision numerical derivative."""
+    expr = sd.parse(text)
+    derivative = sd.diff(expr, "x")
+    custom = {
+        cls.__name__: registry.for_sympy_node(cls(x)).mpmath for cls in (sd.sigmoid, sd.softplus, sd.relu, sd.cbrt)
+    }
+    f = sp.lambdify(x, expr, modules=[custom, "mpmath"])
+    for point in rng.uniform(0.3, 1.3, size=5):
+        with mpmath.workdps(40):
+            expected = mpmath.diff(f, mpmath.mpf(point))
+            actual = sympy_value(derivative, {x: point})
+            assert abs(actual - expected) <= mpmath.mpf("1e-25") * max(1, abs(expected))
+
+
+def test_order_limit() -> None:
+    with pytest.raises(sd.LimitError, match="order 11 is above the limit of 10"):
+        sd.diff("x^20", "x", order=11)
+    assert sd.diff("x^20", "x", order=11, limits=Limits(max_order=20)) == sp.factorial(20) / sp.factorial(9) * x**9
+    with pytest.raises(sd.LimitError, match="at least 1"):
+        sd.diff("x", "x", order=0)
+
+
+def test_expression_swell_is_bounded() -> None:
+    with pytest.raises(sd.LimitError, match="max_ops"):
+        sd.diff("exp(sin(x) cos(x) tan(x))", "x", order=8, limits=Limits(max_ops=300))
+
+
+def test_bad_arguments_are_symdiff_errors() -> None:
+    with pytest.raises(sd.SymdiffError, match="not a variable name"):
+        sd.diff("x", "x+1")
+    with pytest.raises(sd.SymdiffError, match="either a sequence"):
+        sd.diff("x*y", ["x", "y"], order=2)
+    with pytest.raises(sd.SymdiffError, match="expected expression text"):
+        sd.diff(42, "x")  # type: ignore[arg-type]
+    with pytest.raises(sd.SymdiffError, match="list of expressions"):
+        sd.jacobian("x*y")
+
+
+def test_very_deep_sympy_input_is_a_limit_error_not_a_recursion_error() -> None:
+    deep: sp.Expr = x
+    for _ in range(200):
+        deep = sp.sin(deep)
+    with pytest.raises(sd.LimitError, match="nested too deeply"):
+        sd.diff(deep, "x")
