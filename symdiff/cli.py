@@ -87,7 +87,12 @@ def _limits(overrides: list[str]) -> Limits:
 
 
 def run(args: argparse.Namespace) -> int:
-    limits = _limits(args.limit)
+    """Do what the arguments ask; return the exit status."""
+    return show_derivatives(args, _limits(args.limit))
+
+
+def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
+    """No point given: print the symbolic partial derivatives."""
     table = derivatives(args.expression, _wrt(args.wrt), args.order, with_hessian=args.hessian, limits=limits)
     if table.absent:
         known = ", ".join(table.variables) or "none"
