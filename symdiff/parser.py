@@ -52,12 +52,15 @@ class Program:
         definitions: the lines, each in terms of the inputs and of earlier names.
         expression: the output with every definition substituted: a plain SymPy expression.
         source: the text the program was read from.
+        inputs: the output's free variables, in natural order.
+        resolved: each definition with the earlier ones substituted (the last is ``expression``).
     """
 
     definitions: tuple[Definition, ...]
     expression: sp.Expr
     source: str = ""
     inputs: tuple[str, ...] = field(default=())
+    resolved: tuple[sp.Expr, ...] = field(default=(), repr=False)
 
     @property
     def output(self) -> Definition:
@@ -406,7 +409,7 @@ class _Parser:
                     )
                 resolved[symbol(d.name)] = expr
         output = resolved[symbol(definitions[-1].name)]
-        return Program(tuple(definitions), output, self.text, variable_names(output))
+        return Program(tuple(definitions), output, self.text, variable_names(output), tuple(resolved.values()))
 
 
 def _count(fewest: int, most: int | None) -> str:

@@ -1,0 +1,312 @@
+"""Lower a SymPy expression to a computational graph of registry primitives (a Wengert list).
+
+Each node computes one primitive of earlier nodes. The SymPy tree is a DAG, and so is the
+graph: a sub-expression that occurs many times is computed once. Lowering is iterative
+(an explicit stack, no recursion) and linear in the number of distinct sub-expressions.
+
+SymPy stores ``a - b`` as ``a + (-1)*b`` and ``a/b`` as ``a*b**-1``; lowering reads them
+back as ``sub`` and ``div`` so that a listing looks like what the person wrote. Sums and
+products with many terms become chains of binary nodes. Parts without variables are
+folded into constants.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+import mpmath
+import sympy as sp
+
+from . import registry
+from .errors import SymdiffError
+from .limits import sympy_recursion_guard
+from .parser import Program, as_expression, natural_key, parse_program
+from .primitive import Primitive
+
+NodeKind = Literal["input", "const", "op"]
+
+
+class Node(NamedTuple):
+    """One line of the tape (a named tuple: a large graph has hundreds of thousands).
+
+    Attributes:
+        kind: an input variable, a constant, or an operation.
+        op: the primitive an operation applies (None for inputs and constants).
+        args: indices of the nodes it reads.
+        name: the variable name (inputs), or the program name given to this value.
+        value: the constant's value (constants only).
+    """
+
+    kind: NodeKind
+    op: Primitive | None = None
+    args: tuple[int, ...] = ()
+    name: str = ""
+    value: float = math.nan
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Nodes in evaluation order; every node's arguments come before it.
+
+    Attributes:
+        nodes: the tape.
+        inputs: input variable names in natural order.
+        input_nodes: the node index of each input, in the same order.
+        output: the index of the node that computes the result.
+        expressions: the SymPy sub-expression each node computes, or None for the partial
+            sums and products that folding a long sum or product creates.
+    """
+
+    nodes: tuple[Node, ...]
+    inputs: tuple[str, ...]
+    input_nodes: tuple[int, ...]
+    output: int
+    expressions: tuple[sp.Expr | None, ...] = field(repr=False, default=())
+    labels: tuple[str, ...] = field(repr=False, default=())
+
+    def label(self, index: int) -> str:
+        """How a listing refers to a node: its name, v1, v2, … for unnamed operations, a constant's value."""
+        return self.labels[index]
+
+    @property
+    def operations(self) -> list[int]:
+        """Indices of the operation nodes, in evaluation order."""
+        return [i for i, n in enumerate(self.nodes) if n.kind == "op"]
+
+    def equation(self, index: int) -> str:
+        """The node as a line of a listing: ``v1 = a * b``, ``h = tanh(v1)``, ``L = v3 ^ 2``."""
+        node = self.nodes[index]
+        if node.op is None:
+            return self.label(index)
+        args = [self.label(a) for a in node.args]
+        symbol = node.op.display
+        if len(args) == 2 and (node.op.infix or not symbol.isidentifier()):
+            right = f"({args[1]})" if args[1].startswith("-") else args[1]
+            return f"{self.label(index)} = {args[0]} {symbol} {right}"
+        if len(args) == 1 and node.op.infix:
+            return f"{self.label(index)} = {symbol}{args[0]}"
+        return f"{self.label(index)} = {node.op.name}({', '.join(args)})"
+
+
+def _constant_label(value: float) -> str:
+    return str(int(value)) if math.isfinite(value) and value == int(value) else repr(value)
+
+
+def _labels(nodes: Sequence[Node]) -> tuple[str, ...]:
+    labels, count = [], 0
+    for node in nodes:
+        if node.kind == "const":
+            labels.append(_constant_label(node.value))
+        elif node.name:
+            labels.append(node.name)
+        else:
+            count += 1
+            labels.append(f"v{count}")
+    return tuple(labels)
+
+
+class _Builder:
+    """Builds the node list, sharing identical sub-expressions and identical constants."""
+
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+        self.expressions: list[sp.Expr | None] = []
+        self.index_of: dict[sp.Expr, int] = {}
+        self.constants: dict[float, int] = {}
+        self.decompositions: dict[sp.Expr, Any] = {}
+
+    def parts(self, expr: sp.Expr, decompose: Callable[[Any], Any]) -> Any:
+        """``decompose(expr)``, computed once per sub-expression."""
+        if expr not in self.decompositions:
+            self.decompositions[expr] = decompose(expr)
+        return self.decompositions[expr]
+
+    def add(self, node: Node, expr: sp.Expr | None) -> int:
+        self.nodes.append(node)
+        self.expressions.append(expr)
+        return len(self.nodes) - 1
+
+    def constant(self, value: float, expr: sp.Expr) -> int:
+        if math.isnan(value) or value not in self.constants:  # nan != nan: never shared
+            self.constants[value] = self.add(Node("const", value=value), expr)
+        return self.constants[value]
+
+    def op(self, name: str, args: Sequence[int], expr: sp.Expr | None) -> int:
+        return self.add(Node("op", registry.primitive(name), tuple(args)), expr)
+
+    def fold(self, name: str, args: Sequence[int], expr: sp.Expr | None) -> int:
+        """A chain of binary ``name`` nodes over ``args``; the last one computes ``expr``."""
+        result = args[0]
+        for k, arg in enumerate(args[1:], start=2):
+            result = self.op(name, (result, arg), expr if k == len(args) else None)
+        return result
+
+
+def _constant_value(expr: sp.Expr) -> float:
+    """A variable-free SymPy expression as a float (inf when too large, nan when undefined)."""
+    if expr.is_Rational:
+        try:
+            return float(expr)
+        except OverflowError:
+            return math.copysign(math.inf, expr.p)
+    try:
+        with mpmath.workdps(30):
+            value = complex(sp.N(expr, 30))
+    except (TypeError, ValueError, ArithmeticError):
+        return math.nan
+    if value.imag != 0:
+        return math.nan
+    return value.real if math.isfinite(value.real) else math.copysign(math.inf, value.real)
+
+
+# Sums up to this many terms are lowered in printing order, so the listing follows what the
+# person sees; SymPy's ordering costs O(n²) on long sums, which keep SymPy's own argument order.
+_ORDERED_TERMS = 32
+
+
+def _sum_parts(expr: sp.Add) -> tuple[list[sp.Expr], list[sp.Expr]]:
+    """Terms added and terms subtracted (in printing order for short sums)."""
+    plus, minus = [], []
+    terms = expr.as_ordered_terms() if len(expr.args) <= _ORDERED_TERMS else expr.args
+    for term in terms:
+        if term.could_extract_minus_sign():
+            minus.append(-term)
+        else:
+            plus.append(term)
+    return plus, minus
+
+
+def _product_parts(expr: sp.Mul) -> tuple[sp.Expr, list[sp.Expr], list[sp.Expr]]:
+    """Sign-free coefficient, numerator factors and denominator factors of a product."""
+    coeff, rest = expr.as_coeff_Mul()
+    numerator, denominator = [], []
+    for factor in rest.args if rest.is_Mul else (rest,):
+        base, exponent = factor.as_base_exp()
+        if exponent.is_Number and exponent.is_negative:
+            denominator.append(base if exponent is sp.S.NegativeOne else sp.Pow(base, -exponent))
+        else:
+            numerator.append(factor)
+    if coeff is not sp.S.One and coeff is not sp.S.NegativeOne:
+        numerator.insert(0, abs(coeff))
+    return coeff, numerator, denominator
+
+
+def _operands(builder: _Builder, expr: sp.Expr) -> list[sp.Expr]:
+    """The sub-expressions ``expr`` is built from (lowered before it)."""
+    if expr.is_Add:
+        plus, minus = builder.parts(expr, _sum_parts)
+        return plus + minus
+    if expr.is_Mul:
+        _, numerator, denominator = builder.parts(expr, _product_parts)
+        return numerator + denominator
+    if expr.is_Pow:
+        if expr.exp.is_Number and expr.exp.is_negative:
+            return [sp.Pow(expr.base, -expr.exp)] if expr.exp is not sp.S.NegativeOne else [expr.base]
+        return [expr.base] if expr.exp is sp.S.Half else [expr.base, expr.exp]
+    return list(getattr(expr, "pargs", expr.args))
+
+
+def _emit(builder: _Builder, expr: sp.Expr) -> int:
+    """Add the nodes computing ``expr``, whose operands are all lowered already."""
+    at = builder.index_of.__getitem__
+    if expr.is_Add:
+        plus, minus = builder.parts(expr, _sum_parts)
+        if not plus:
+            return builder.op("neg", (builder.fold("add", [at(t) for t in minus], -expr),), expr)
+        result = builder.fold("add", [at(t) for t in plus], None if minus else expr)
+        for k, term in enumerate(minus, start=1):
+            result = builder.op("sub", (result, at(term)), expr if k == len(minus) else None)
+        return result
+    if expr.is_Mul:
+        coeff, numerator, denominator = builder.parts(expr, _product_parts)
+        top = builder.fold("mul", [at(f) for f in numerator], expr) if numerator else builder.constant(1.0, sp.S.One)
+        if denominator:
+            top = builder.op("div", (top, builder.fold("mul", [at(f) for f in denominator], None)), expr)
+        return builder.op("neg", (top,), expr) if coeff.is_negative else top
+    if expr.is_Pow:
+        if expr.exp.is_Number and expr.exp.is_negative:
+            return builder.op("div", (builder.constant(1.0, sp.S.One), at(_operands(builder, expr)[0])), expr)
+        if expr.exp is sp.S.Half:
+            return builder.op("sqrt", (at(expr.base),), expr)
+        return builder.op("pow", (at(expr.base), at(expr.exp)), expr)
+    primitive = registry.for_sympy_node(expr)
+    shown = sp.sstr(expr)[:60]
+    if primitive is None:
+        raise SymdiffError(f"the tape cannot evaluate {shown}: {type(expr).__name__} is not a symdiff primitive")
+    args = [at(a) for a in _operands(builder, expr)]
+    if primitive.arity == 2 and len(args) > 2:  # max(a, b, c) = max(max(a, b), c)
+        return builder.fold(primitive.name, args, expr)
+    if len(args) != primitive.arity:
+        raise SymdiffError(f"the tape cannot evaluate {shown}: {primitive.name} takes {primitive.arity} argument(s)")
+    return builder.op(primitive.name, args, expr)
+
+
+def _lower_into(builder: _Builder, root: sp.Expr) -> int:
+    stack: list[tuple[sp.Expr, bool]] = [(root, False)]
+    while stack:
+        expr, ready = stack.pop()
+        if expr in builder.index_of:
+            continue
+        if expr.is_Symbol:
+            builder.index_of[expr] = builder.add(Node("input", name=expr.name), expr)
+        elif expr.is_Atom:
+            builder.index_of[expr] = builder.constant(_constant_value(expr), expr)
+        elif ready:
+            operands = _operands(builder, expr)
+            if all(builder.nodes[builder.index_of[o]].kind == "const" for o in operands):
+                builder.index_of[expr] = builder.constant(_constant_value(expr), expr)  # no variables: fold
+            else:
+                builder.index_of[expr] = _emit(builder, expr)
+        else:
+            stack.append((expr, True))
+            pending = [o for o in reversed(_operands(builder, expr)) if o not in builder.index_of]
+            stack.extend((operand, False) for operand in pending)
+    return builder.index_of[root]
+
+
+def lower(expr: str | sp.Basic | Program) -> Graph:
+    """The graph computing ``expr``; a program's definitions name the nodes that compute them.
+
+    Example:
+        >>> graph = lower("a*b + c")
+        >>> [graph.label(i) for i in range(len(graph.nodes))]
+        ['a', 'b', 'v1', 'c', 'v2']
+    """
+    if isinstance(expr, str):
+        expr = parse_program(expr)  # keep the names of a program's lines
+    program = expr if isinstance(expr, Program) else None
+    root = expr.expression if isinstance(expr, Program) else as_expression(expr)
+    builder = _Builder()
+    with sympy_recursion_guard("building the tape"):
+        output = _lower_into(builder, root)
+        names: dict[int, str] = {}
+        if program is not None:
+            for name, resolved in zip(program.names, program.resolved, strict=True):
+                index = builder.index_of.get(resolved)
+                if index is not None and builder.nodes[index].kind == "op":
+                    names.setdefault(index, name)
+        if program is None and builder.nodes[output].kind == "op":
+            taken = {n.name for n in builder.nodes}
+            names[output] = next(n for n in ("f", "out", "output", "f_out") if n not in taken)
+    for index, name in names.items():
+        builder.nodes[index] = builder.nodes[index]._replace(name=name)
+    return _inputs_first(builder.nodes, builder.expressions, output)
+
+
+def _inputs_first(nodes: list[Node], expressions: list[sp.Expr | None], output: int) -> Graph:
+    """The graph with its input nodes moved to the front, in natural order, so listings start with them."""
+    inputs = sorted((i for i, n in enumerate(nodes) if n.kind == "input"), key=lambda i: natural_key(nodes[i].name))
+    order = inputs + [i for i, n in enumerate(nodes) if n.kind != "input"]
+    position = {old: new for new, old in enumerate(order)}
+    moved = [n._replace(args=tuple(position[a] for a in n.args)) if n.args else n for n in (nodes[i] for i in order)]
+    return Graph(
+        nodes=tuple(moved),
+        inputs=tuple(nodes[i].name for i in inputs),
+        input_nodes=tuple(range(len(inputs))),
+        output=position[output],
+        expressions=tuple(expressions[i] for i in order),
+        labels=_labels(moved),
+    )

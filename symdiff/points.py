@@ -1,0 +1,72 @@
+"""Points at which to evaluate: checking names and turning values into numbers or arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .errors import EvaluationError
+
+# Values of these types take the tape's float fast path (Python's math module).
+SCALAR_TYPES = frozenset({float, int, np.float64})
+
+
+def merge(point: Mapping[str, Any] | None, values: dict[str, Any]) -> Mapping[str, Any]:
+    """A point given as a dict, as keyword arguments, or both."""
+    if point is None:
+        return values
+    if not values and isinstance(point, dict):
+        return point
+    if not isinstance(point, Mapping):
+        raise EvaluationError(f"a point is a dict of variable values, got {type(point).__name__}")
+    merged = dict(point)
+    merged.update(values)
+    return merged
+
+
+def ordered_values(variables: Sequence[str], point: Mapping[str, Any]) -> list[Any]:
+    """The values of ``variables`` in order; names missing or unknown are an error naming them."""
+    if point.keys() != set(variables):
+        missing = [v for v in variables if v not in point]
+        extra = sorted(k for k in point if k not in set(variables))
+        known = ", ".join(variables) or "none"
+        if missing:
+            raise EvaluationError(f"missing a value for {', '.join(missing)} (the expression's variables: {known})")
+        raise EvaluationError(f"{', '.join(map(str, extra))} does not occur in the expression (its variables: {known})")
+    return [point[v] for v in variables]
+
+
+def as_floats(values: Sequence[Any]) -> Sequence[float] | None:
+    """The values as floats when every one is a plain real number (the fast path), else None."""
+    kinds = set(map(type, values))
+    if kinds <= {float}:
+        return values
+    return list(map(float, values)) if kinds <= SCALAR_TYPES else None
+
+
+def as_arrays(variables: Sequence[str], values: Sequence[Any]) -> list[np.ndarray]:
+    """NumPy arrays of one common dtype: complex if any input is, float32 if all are, else float64."""
+    arrays = []
+    for name, value in zip(variables, values, strict=True):
+        try:
+            array = np.asarray(value)
+        except (TypeError, ValueError) as error:
+            raise EvaluationError(f"the value of {name} is not a number or an array of numbers ({error})") from None
+        if array.dtype.kind not in "biufc":
+            raise EvaluationError(f"the value of {name} must be a number or an array of numbers, got {value!r:.40}")
+        arrays.append(array)
+    if any(a.dtype.kind == "c" for a in arrays):
+        dtype: Any = np.complex128
+    elif arrays and all(a.dtype == np.float32 for a in arrays):
+        dtype = np.float32
+    else:
+        dtype = np.float64
+    converted = [a.astype(dtype, copy=False) for a in arrays]
+    try:
+        np.broadcast_shapes(*(a.shape for a in converted))
+    except ValueError:
+        shapes = ", ".join(f"{n} {a.shape}" for n, a in zip(variables, converted, strict=True))
+        raise EvaluationError(f"the values' shapes do not broadcast together: {shapes}") from None
+    return converted

@@ -1,0 +1,92 @@
+"""Views of a tape: the listing, the trace table, Graphviz DOT, and the generated code's header."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..graph import Graph
+from ..trace import Trace, TraceRow
+
+
+def listing(graph: Graph) -> str:
+    """One equation per line, like a page of a backpropagation tutorial."""
+    lines = [f"inputs: {', '.join(graph.inputs) or 'none'}"]
+    lines += [graph.equation(i) for i in graph.operations]
+    if graph.nodes[graph.output].kind != "op":
+        lines.append(f"output: {graph.label(graph.output)}")
+    return "\n".join(lines)
+
+
+def number(value: Any) -> str:
+    """A value for a table or graph: 6 significant digits, or a summary of an array."""
+    if value is None:
+        return "-"
+    array = np.asarray(value)
+    if array.ndim == 0:
+        scalar = array[()]
+        if np.iscomplexobj(scalar):
+            return f"{scalar.real:.6g}{scalar.imag:+.6g}j"
+        return f"{float(scalar):.6g}"
+    finite = array[np.isfinite(array)] if not np.iscomplexobj(array) else array
+    if finite.size == 0:
+        return f"{array.shape} all non-finite"
+    return f"{array.shape} {np.min(finite):.4g}…{np.max(finite):.4g}"
+
+
+def _note(row: TraceRow) -> str:
+    notes = []
+    if row.first_nonfinite:
+        notes.append("first non-finite value")
+    if row.kink is not None:
+        notes.append(f"not differentiable: {row.kink.note}")
+        named = len(row.kink.slopes) > 1
+        for argument, slopes in zip(row.arguments, row.kink.slopes, strict=True):
+            if slopes is not None:
+                wrt = f" in {argument}" if named else ""
+                notes.append(f"slopes{wrt} {slopes[0]:.6g} (left), {slopes[1]:.6g} (right)")
+    return "; ".join(notes)
+
+
+def trace_table(trace: Trace) -> str:
+    """An aligned table: each node's equation, forward value and adjoint ∂output/∂node."""
+    header = ("node", "value", f"∂{trace.output}/∂node", "")
+    body = [(r.equation, number(r.value), number(r.adjoint), _note(r)) for r in trace.rows if r.kind != "const"]
+    widths = [max(len(row[k]) for row in (header, *body)) for k in range(3)]
+    lines = []
+    for row in (header, *body):
+        cells = [row[0].ljust(widths[0]), row[1].rjust(widths[1]), row[2].rjust(widths[2])]
+        lines.append(("  ".join(cells) + ("  " + row[3] if row[3] else "")).rstrip())
+    return "\n".join(lines)
+
+
+def _dot_text(text: str) -> str:
+    """Text for a DOT record field: its special characters escaped."""
+    for ch in '\\{}|<>"':
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def dot(graph: Graph, trace: Trace | None = None) -> str:
+    """Graphviz source in micrograd's style: value boxes, operation circles, edges forward."""
+    lines = ["digraph tape {", "  rankdir=LR;", '  node [shape=record, fontname="Helvetica"];']
+    for i, node in enumerate(graph.nodes):
+        fields = [_dot_text(graph.label(i))]
+        if trace is not None:
+            row = trace.rows[i]
+            fields += [f"value {_dot_text(number(row.value))}", f"grad {_dot_text(number(row.adjoint))}"]
+        style = ', style="filled", fillcolor="#fde2e2"' if trace is not None and trace.rows[i].kink else ""
+        lines.append(f'  n{i} [label="{{ {" | ".join(fields)} }}"{style}];')
+        if node.op is not None:
+            lines.append(f'  op{i} [label="{_dot_text(node.op.display)}", shape=circle];')
+            lines.append(f"  op{i} -> n{i};")
+            lines += [f"  n{a} -> op{i};" for a in node.args]
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def source_header(graph: Graph) -> str:
+    """A comment naming what the generated function's parameters and result stand for."""
+    params = ", ".join(f"v{i} = {name}" for i, name in zip(graph.input_nodes, graph.inputs, strict=True))
+    return f"# parameters: {params or 'none'}\n# returns the value and, in order, the adjoints of the parameters\n"
