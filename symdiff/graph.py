@@ -273,7 +273,7 @@ def lower(expr: str | sp.Basic | Program) -> Graph:
     Example:
         >>> graph = lower("a*b + c")
         >>> [graph.label(i) for i in range(len(graph.nodes))]
-        ['a', 'b', 'v1', 'c', 'v2']
+        ['a', 'b', 'c', 'v1', 'f']
     """
     if isinstance(expr, str):
         expr = parse_program(expr)  # keep the names of a program's lines
