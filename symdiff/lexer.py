@@ -135,10 +135,10 @@ def tokenize(text: str) -> list[Token]:
         ParseError: at the first character that is not part of the language.
     """
     tokens: list[Token] = []
-    i, n = 0, len(text)
+    i, n, open_parens = 0, len(text), 0
     while i < n:
         ch = text[i]
-        if ch in " \t\r\f\v":
+        if ch in " \t\r\f\v" or (ch == "\n" and open_parens > 0):  # inside (…) a newline continues the line
             i += 1
         elif ch == "#":
             end = text.find("\n", i)
@@ -164,6 +164,7 @@ def tokenize(text: str) -> list[Token]:
             if op is None or text.startswith(("==", "//", ":="), i):
                 raise _refuse_ascii(text, i)
             tokens.append(Token("op", op, i))
+            open_parens += {"(": 1, ")": -1}.get(op, 0)
             i += len(op)
     tokens.append(Token("end", "", n))
     return tokens

@@ -374,6 +374,8 @@ class _Parser:
         token = self.token
         if token.kind == "end":
             return "unexpected end of input"
+        if token.kind == "sep":
+            return "unexpected ';'" if token.text == ";" else "unexpected end of line"
         if token.text == ")":
             return "')' has no matching '('"
         if token.text == "=":

@@ -9,7 +9,7 @@ division by zero is a signed infinity, as in float arithmetic.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import mpmath
 import sympy as sp
@@ -18,7 +18,7 @@ from .graph import Graph, lower
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import Program
 
-Exact = int | float | sp.Basic | mpmath.mpf
+Exact: TypeAlias = "int | float | sp.Basic | mpmath.mpf"
 
 
 def to_mpf(value: Exact) -> mpmath.mpf:

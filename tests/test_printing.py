@@ -18,6 +18,14 @@ LEAVES = st.sampled_from(
 UNARY = [p.sympy for p in registry.PRIMITIVES if p.arity == 1 and p.infix is None]
 
 
+def _built(function: object, *args: sp.Expr) -> sp.Expr:
+    """``function(*args)``, or nan when SymPy refuses to build it (Max of zoo): such cases are skipped."""
+    try:
+        return function(*args)  # type: ignore[operator,no-any-return]
+    except (TypeError, ValueError):
+        return sp.nan
+
+
 def _expressions() -> st.SearchStrategy[sp.Expr]:
     def extend(children: st.SearchStrategy[sp.Expr]) -> st.SearchStrategy[sp.Expr]:
         return st.one_of(
@@ -29,7 +37,7 @@ def _expressions() -> st.SearchStrategy[sp.Expr]:
                 lambda t: t[0] ** t[1]
             ),
             st.tuples(st.sampled_from(UNARY), children).map(lambda t: t[0](t[1])),
-            st.tuples(children, children).map(lambda t: sp.Max(t[0], t[1])),
+            st.tuples(children, children).map(lambda t: _built(sp.Max, *t)),
         )
 
     return st.recursive(LEAVES, extend, max_leaves=8)
