@@ -12,9 +12,17 @@ import sys
 import traceback
 from collections.abc import Sequence
 
+import sympy as sp
+
 from .errors import ParseError, SymdiffError
 from .limits import DEFAULT_LIMITS, Limits
+from .points import parse_point
+from .printing import to_text
+from .render.files import write_graph
+from .render.jsonutil import dumps, number
+from .render.tape import autodiff_text
 from .report import derivatives
+from .tape import Tape
 
 EXAMPLES = """\
 examples:
@@ -25,6 +33,9 @@ examples:
   python -m symdiff "x*y^2" --hessian          matrix of second partials
   python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --wrt w1
   python -m symdiff "sin(x)/x" --format latex
+  python -m symdiff "a*b + c" --at a=2,b=-3,c=10 --autodiff   backpropagation at a point
+  python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --tape --at w1=0.5,x=2,t=0.3
+  python -m symdiff "a*b + c" --at a=2,b=-3,c=10 --graph graph.svg
 
 expressions: numbers (3, 0.001, 1e-3), names (x, w1, x_1, alpha), pi and e,
 + - * / and ^ or ** for powers, implicit products (2x, 2(x+1), (a+b)(a-b)),
@@ -55,6 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--order", metavar="N", type=int, default=1, help="order of the derivative (default 1)")
     parser.add_argument("--hessian", action="store_true", help="also print the matrix of second partials")
+    parser.add_argument(
+        "--at",
+        metavar="NAME=VALUE,...",
+        action="append",
+        default=[],
+        help="the point, e.g. --at a=2,b=-3 or --at x=pi/4 (repeatable)",
+    )
+    parser.add_argument("--autodiff", action="store_true", help="with --at: the reverse-mode tape's value and gradient")
+    parser.add_argument(
+        "--tape",
+        action="store_true",
+        help="print the tape (one operation per line); with --at, every node's value and adjoint",
+    )
+    parser.add_argument(
+        "--graph", metavar="FILE", help="write the computational graph: .dot, or .svg/.png with Graphviz"
+    )
     parser.add_argument(
         "--format", choices=("text", "json", "latex", "markdown"), default="text", help="output format (default text)"
     )
@@ -88,7 +115,64 @@ def _limits(overrides: list[str]) -> Limits:
 
 def run(args: argparse.Namespace) -> int:
     """Do what the arguments ask; return the exit status."""
-    return show_derivatives(args, _limits(args.limit))
+    limits = _limits(args.limit)
+    point = parse_point(args.at, limits=limits)
+    if args.graph:
+        _write_graph(args, point, limits)
+    if args.tape:
+        return show_tape(args, point, limits)
+    if args.autodiff:
+        return show_autodiff(args, point, limits)
+    if args.graph:
+        return 0  # the graph was the whole request
+    if point:
+        raise SymdiffError("--at needs --autodiff or --tape (the full comparison is not available yet)")
+    return show_derivatives(args, limits)
+
+
+def _floats(point: dict[str, sp.Expr]) -> dict[str, float]:
+    return {name: float(sp.N(value, 20)) for name, value in point.items()}
+
+
+def show_autodiff(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
+    """The tape's value and gradient at the point."""
+    if not point and not args.at:
+        raise SymdiffError("--autodiff needs a point: --at NAME=VALUE,...")
+    tape = Tape(args.expression, limits=limits)
+    value, gradient = tape.value_and_gradient(_floats(point))
+    function = tape.graph.label(tape.graph.output)
+    if args.format == "json":
+        data = {
+            "expression": to_text(tape.expression),
+            "variables": list(tape.variables),
+            "at": {k: number(v) for k, v in _floats(point).items()},
+            "value": number(value),
+            "gradient": {k: number(v) for k, v in gradient.items()},
+        }
+        print(dumps(data))
+    else:
+        print(
+            autodiff_text(
+                function, to_text(tape.expression), {k: to_text(v) for k, v in point.items()}, value, gradient
+            )
+        )
+    return 0
+
+
+def show_tape(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
+    """The tape's listing; at a point, the trace of values and adjoints."""
+    tape = Tape(args.expression, limits=limits)
+    print(tape)
+    if point or args.at:
+        print()
+        print(tape.trace(_floats(point)))
+    return 0
+
+
+def _write_graph(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> None:
+    tape = Tape(args.expression, limits=limits)
+    written = write_graph(args.graph, tape.to_dot(_floats(point)) if point else tape.to_dot())
+    print(f"symdiff: wrote {written}", file=sys.stderr)
 
 
 def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:

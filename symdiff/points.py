@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
-from .errors import EvaluationError
+from .errors import EvaluationError, ParseError
+from .limits import DEFAULT_LIMITS, Limits
+from .parser import parse
 
 # Values of these types take the tape's float fast path (Python's math module).
 SCALAR_TYPES = frozenset({float, int, np.float64})
@@ -70,3 +74,50 @@ def as_arrays(variables: Sequence[str], values: Sequence[Any]) -> list[np.ndarra
         shapes = ", ".join(f"{n} {a.shape}" for n, a in zip(variables, converted, strict=True))
         raise EvaluationError(f"the values' shapes do not broadcast together: {shapes}") from None
     return converted
+
+
+_ASSIGNMENT_START = re.compile(r",(?=\s*[A-Za-z_][A-Za-z0-9_]*\s*=)")
+
+
+def parse_point(texts: Sequence[str], *, limits: Limits = DEFAULT_LIMITS) -> dict[str, sp.Expr]:
+    """``--at`` arguments (``a=2,b=-3``, repeatable) as exact values: ``x=pi/4`` stays π/4.
+
+    Values are read by symdiff's own parser and must be numbers without variables.
+
+    Example:
+        >>> parse_point(["a=2,b=-3", "x=pi/4"])
+        {'a': 2, 'b': -3, 'x': pi/4}
+    """
+    point: dict[str, sp.Expr] = {}
+    for text in texts:
+        for assignment in _ASSIGNMENT_START.split(text):
+            name, value = _assignment(assignment.strip())
+            if name in point:
+                raise EvaluationError(f"--at gives {name} twice")
+            point[name] = _number(name, value, limits)
+    return point
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    if text.count("=") != 1:
+        problem = "needs NAME=VALUE" if "=" not in text else "has more than one '='"
+        raise EvaluationError(f"--at {text!r} {problem}, e.g. --at a=2,b=-3")
+    name, value = (part.strip() for part in text.split("="))
+    if not name:
+        raise EvaluationError(f"--at {text!r} has no variable name before '='")
+    if not name.isidentifier() or name.startswith("_"):
+        raise EvaluationError(f"--at {text!r}: {name!r} is not a variable name")
+    if not value:
+        raise EvaluationError(f"--at {text!r} has no value for {name}")
+    return name, value
+
+
+def _number(name: str, text: str, limits: Limits) -> sp.Expr:
+    try:
+        value = parse(text, limits=limits)
+    except ParseError as error:
+        raise EvaluationError(f"--at {name}={text}: {error.reason}") from None
+    if value.free_symbols:
+        names = ", ".join(sorted(map(str, value.free_symbols)))
+        raise EvaluationError(f"--at {name}={text}: the value must be a number, not an expression in {names}")
+    return value

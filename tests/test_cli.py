@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import sympy as sp
@@ -158,3 +159,63 @@ def test_module_and_console_script_entry_points(command: list[str]) -> None:
     assert result.returncode == 0 and result.stdout.endswith("∂f/∂a = b\n")
     hostile = subprocess.run([*command, "__import__('os').getcwd()"], capture_output=True, text=True, check=False)
     assert hostile.returncode == 2 and "Traceback" not in hostile.stderr
+
+
+def test_autodiff_at_a_point(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "a*b + c", "--at", "a=2,b=-3,c=10", "--autodiff")
+    assert status == 0
+    assert out.splitlines() == [
+        "f = a*b + c",
+        "at a = 2, b = -3, c = 10:",
+        "  f = 4",
+        "  ∂f/∂a = -3",
+        "  ∂f/∂b = 2",
+        "  ∂f/∂c = 1",
+    ]
+    _, out, _ = run(capsys, "sin(x)", "--at", "x=pi/3", "--autodiff", "--format", "json")
+    data = json.loads(out)
+    assert data["gradient"]["x"] == pytest.approx(0.5, rel=1e-15)
+    assert data["at"] == {"x": pytest.approx(1.0471975511965976, rel=1e-16)}
+
+
+def test_repeated_at_and_fractions(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "a*b", "--at", "a=1/3", "--at", "b=3", "--autodiff")
+    assert out.splitlines()[1] == "at a = 1/3, b = 3:"
+    assert out.splitlines()[3] == "  ∂f/∂a = 3"
+
+
+def test_tape_listing_and_trace(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "h = tanh(w1*x); L = (h - t)^2", "--tape")
+    assert out.splitlines() == ["inputs: t, w1, x", "v1 = w1 * x", "h = tanh(v1)", "v2 = h - t", "L = v2 ^ 2"]
+    _, out, _ = run(capsys, "h = tanh(w1*x); L = (h - t)^2", "--tape", "--at", "w1=0.5,x=2,t=0.3")
+    assert "h = tanh(v1)  0.761594   0.923188" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["a*b", "--at", "a="], "has no value for a"),
+        (["a*b", "--at", "=2"], "has no variable name"),
+        (["a*b", "--at", "a=2=3"], "more than one '='"),
+        (["a*b", "--at", "a=foo", "--autodiff"], "must be a number"),
+        (["a*b", "--at", "a=2", "--autodiff"], "missing a value for b"),
+        (["a*b", "--at", "a=2,b=3,z=1", "--autodiff"], "z does not occur in the expression"),
+        (["a*b", "--at", "a=1", "--at", "a=2"], "gives a twice"),
+        (["a*b", "--graph", "/nonexistent-folder/g.svg"], "cannot write /nonexistent-folder/g.svg"),
+        (["a*b", "--graph", "g.txt"], "use one of .dot"),
+    ],
+)
+def test_bad_points_and_paths(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    status, _, err = run(capsys, *args)
+    assert status == 2 and message in err and "Traceback" not in err
+
+
+def test_graph_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, _, err = run(capsys, "a*b + c", "--at", "a=2,b=-3,c=10", "--graph", str(tmp_path / "g.dot"))
+    assert status == 0 and "wrote" in err
+    dot = (tmp_path / "g.dot").read_text()
+    assert "value 4" in dot and "grad -3" in dot
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed")
+    status, _, _ = run(capsys, "a*b + c", "--at", "a=2,b=-3,c=10", "--graph", str(tmp_path / "g.svg"))
+    assert status == 0 and (tmp_path / "g.svg").read_text().lstrip().startswith("<?xml")

@@ -73,7 +73,7 @@ def dot(graph: Graph, trace: Trace | None = None) -> str:
     lines = ["digraph tape {", "  rankdir=LR;", '  node [shape=record, fontname="Helvetica"];']
     for i, node in enumerate(graph.nodes):
         fields = [_dot_text(graph.label(i))]
-        if trace is not None:
+        if trace is not None and node.kind != "const":
             row = trace.rows[i]
             fields += [f"value {_dot_text(number(row.value))}", f"grad {_dot_text(number(row.adjoint))}"]
         style = ', style="filled", fillcolor="#fde2e2"' if trace is not None and trace.rows[i].kink else ""
@@ -83,6 +83,14 @@ def dot(graph: Graph, trace: Trace | None = None) -> str:
             lines.append(f"  op{i} -> n{i};")
             lines += [f"  n{a} -> op{i};" for a in node.args]
     lines.append("}")
+    return "\n".join(lines)
+
+
+def autodiff_text(function: str, expression: str, point: dict[str, str], value: Any, gradient: dict[str, Any]) -> str:
+    """The tape's answer at a point: the value, then every partial derivative."""
+    at = ", ".join(f"{name} = {text}" for name, text in point.items())
+    lines = [f"{function} = {expression}", f"at {at}:" if at else "at no variables:", f"  {function} = {number(value)}"]
+    lines += [f"  ∂{function}/∂{name} = {number(g)}" for name, g in gradient.items()]
     return "\n".join(lines)
 
 
