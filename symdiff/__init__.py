@@ -15,6 +15,7 @@ from .functions import cbrt, relu, sigmoid, softplus
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import Definition, Program, parse, parse_program
 from .printing import to_latex, to_text
+from .shared import SymbolicGradient, SymbolicHessian
 from .symbolic import diff, gradient, hessian, jacobian
 
 __version__ = "0.1.0"
@@ -27,6 +28,8 @@ __all__ = [
     "Limits",
     "ParseError",
     "Program",
+    "SymbolicGradient",
+    "SymbolicHessian",
     "SymdiffError",
     "__version__",
     "cbrt",

@@ -222,9 +222,13 @@ def _emit(builder: _Builder, expr: sp.Expr) -> int:
         return result
     if expr.is_Mul:
         coeff, numerator, denominator = builder.parts(expr, _product_parts)
-        top = builder.fold("mul", [at(f) for f in numerator], expr) if numerator else builder.constant(1.0, sp.S.One)
+        # Only the node that computes the whole product is labelled with it: not the numerator
+        # of a quotient, not the product that a minus sign then negates.
+        whole = None if denominator or coeff.is_negative else expr
+        top = builder.fold("mul", [at(f) for f in numerator], whole) if numerator else builder.constant(1.0, sp.S.One)
         if denominator:
-            top = builder.op("div", (top, builder.fold("mul", [at(f) for f in denominator], None)), expr)
+            quotient = None if coeff.is_negative else expr
+            top = builder.op("div", (top, builder.fold("mul", [at(f) for f in denominator], None)), quotient)
         return builder.op("neg", (top,), expr) if coeff.is_negative else top
     if expr.is_Pow:
         if expr.exp.is_Number and expr.exp.is_negative:
@@ -233,13 +237,14 @@ def _emit(builder: _Builder, expr: sp.Expr) -> int:
             return builder.op("sqrt", (at(expr.base),), expr)
         return builder.op("pow", (at(expr.base), at(expr.exp)), expr)
     primitive = registry.for_sympy_node(expr)
-    shown = sp.sstr(expr)[:60]
     if primitive is None:
+        shown = sp.sstr(expr)[:60]
         raise SymdiffError(f"the tape cannot evaluate {shown}: {type(expr).__name__} is not a symdiff primitive")
     args = [at(a) for a in _operands(builder, expr)]
     if primitive.arity == 2 and len(args) > 2:  # max(a, b, c) = max(max(a, b), c)
         return builder.fold(primitive.name, args, expr)
     if len(args) != primitive.arity:
+        shown = sp.sstr(expr)[:60]
         raise SymdiffError(f"the tape cannot evaluate {shown}: {primitive.name} takes {primitive.arity} argument(s)")
     return builder.op(primitive.name, args, expr)
 
@@ -293,20 +298,44 @@ def lower(expr: str | sp.Basic | Program) -> Graph:
             names[output] = next(n for n in ("f", "out", "output", "f_out") if n not in taken)
     for index, name in names.items():
         builder.nodes[index] = builder.nodes[index]._replace(name=name)
-    return _inputs_first(builder.nodes, builder.expressions, output)
+    return _inputs_first(builder.nodes, builder.expressions, [output])[0]
 
 
-def _inputs_first(nodes: list[Node], expressions: list[sp.Expr | None], output: int) -> Graph:
-    """The graph with its input nodes moved to the front, in natural order, so listings start with them."""
+def lower_all(exprs: Sequence[sp.Expr]) -> tuple[Graph, tuple[int, ...]]:
+    """One graph computing every expression of ``exprs``, each shared sub-expression once.
+
+    Returns the graph (its ``output`` is the last expression's node) and the node computing each expression.
+
+    Example:
+        >>> graph, outputs = lower_all([sp.sympify("x*y"), sp.sympify("sin(x*y)")])
+        >>> [graph.equation(i) for i in outputs]
+        ['v1 = x * y', 'v2 = sin(v1)']
+    """
+    if not exprs:
+        raise SymdiffError("no expression to lower")
+    builder = _Builder()
+    with sympy_recursion_guard("building the tape"):
+        roots = [_lower_into(builder, as_expression(e)) for e in exprs]
+    return _inputs_first(builder.nodes, builder.expressions, roots)
+
+
+def _inputs_first(
+    nodes: list[Node], expressions: list[sp.Expr | None], outputs: Sequence[int]
+) -> tuple[Graph, tuple[int, ...]]:
+    """The graph with its input nodes moved to the front, in natural order, so listings start with them.
+
+    Returns the graph (whose output is the last of ``outputs``) and where each of ``outputs`` moved.
+    """
     inputs = sorted((i for i, n in enumerate(nodes) if n.kind == "input"), key=lambda i: natural_key(nodes[i].name))
     order = inputs + [i for i, n in enumerate(nodes) if n.kind != "input"]
     position = {old: new for new, old in enumerate(order)}
     moved = [n._replace(args=tuple(position[a] for a in n.args)) if n.args else n for n in (nodes[i] for i in order)]
-    return Graph(
+    graph = Graph(
         nodes=tuple(moved),
         inputs=tuple(nodes[i].name for i in inputs),
         input_nodes=tuple(range(len(inputs))),
-        output=position[output],
+        output=position[outputs[-1]],
         expressions=tuple(expressions[i] for i in order),
         labels=_labels(moved),
     )
+    return graph, tuple(position[o] for o in outputs)

@@ -29,6 +29,9 @@ class Limits:
         max_dps: decimal digits of the high-precision reference.
         tidy_ops: derivatives at most this large are tidied (``together``, ``factor_terms``);
             larger ones are returned as differentiated, because tidying costs more than it helps.
+        reverse_ops: gradients and Hessians whose size (variables × distinct sub-expressions of
+            the function) is above this are computed in reverse mode and written with shared
+            definitions when no method is given (``method="auto"``).
     """
 
     max_length: int = 10_000
@@ -38,6 +41,7 @@ class Limits:
     max_ops: int = 200_000
     max_dps: int = 1_000
     tidy_ops: int = 200
+    reverse_ops: int = 2_000
 
     def with_overrides(self, text: str) -> Limits:
         """Return a copy with one ``name=value`` override applied (as given to ``--limit``)."""

@@ -4,23 +4,26 @@ Results are *classical* derivatives: SymPy's distributional terms (``DiracDelta`
 differentiating sign or a step) are zero wherever the derivative exists, so they are dropped;
 where it does not exist the registry says so and the comparison layer explains it. Small
 results are tidied (see ``tidy``); large ones are returned as differentiated, because
-simplifying them costs more than it helps.
+simplifying them costs more than it helps. Large gradients and Hessians are computed in
+reverse mode over the expression's graph, with shared definitions (``symdiff.shared``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 import sympy as sp
 
 from .dag import dag_size
 from .errors import LimitError, SymdiffError
 from .limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
-from .parser import Program, as_expression, natural_key, symbol, variable_names
+from .parser import Program, as_expression, natural_key, parse_program, symbol, variable_names
+from .shared import SymbolicGradient, SymbolicHessian, reverse_gradient, reverse_hessian
 
 ExprLike: TypeAlias = "str | sp.Basic | Program"
 VariableLike: TypeAlias = "str | sp.Symbol"
+Method = Literal["auto", "reverse", "diff"]
 
 
 def variable(name: VariableLike) -> sp.Symbol:
@@ -110,30 +113,71 @@ def _wrt_list(expr: sp.Expr, wrt: Sequence[VariableLike] | VariableLike | None) 
     return _all_variables([expr]) if wrt is None else _variables(wrt)
 
 
+def _reverse(method: Method, f: sp.Expr, variables: Sequence[sp.Symbol], limits: Limits) -> bool:
+    """Whether to use reverse mode: asked for, or ``auto`` and the work is above ``limits.reverse_ops``."""
+    if method not in ("auto", "reverse", "diff"):
+        raise SymdiffError(f"method must be 'auto', 'reverse' or 'diff', got {method!r}")
+    if method == "auto":
+        return len(variables) * dag_size(f) > limits.reverse_ops
+    return method == "reverse"
+
+
+def _source(expr: ExprLike, limits: Limits) -> str | sp.Basic | Program:
+    """Text read as a program, so that reverse mode can use its names."""
+    return parse_program(expr, limits=limits) if isinstance(expr, str) else expr
+
+
 def gradient(
     expr: ExprLike,
     wrt: Sequence[VariableLike] | None = None,
     *,
+    method: Method = "auto",
     limits: Limits = DEFAULT_LIMITS,
-) -> dict[str, sp.Expr]:
+) -> SymbolicGradient:
     """Every first partial derivative, as name → derivative, variables in natural order.
+
+    The result is a ``dict`` (a ``SymbolicGradient``) with ``definitions``, ``expand()``,
+    ``to_text()``, ``to_latex()`` and ``to_source()``.
+
+    Args:
+        method: ``"diff"`` differentiates once per variable and writes each partial in full;
+            ``"reverse"`` sweeps the expression's graph backward once, names the values the
+            partials share (``definitions``) and writes each partial in terms of them;
+            ``"auto"`` uses reverse mode when variables × distinct sub-expressions is above
+            ``limits.reverse_ops`` (2,000 by default), so small gradients read as before.
 
     Example:
         >>> gradient("a*b + c")
         {'a': b, 'b': a, 'c': 1}
+        >>> g = gradient("exp(x*y)", method="reverse")
+        >>> g.definitions, g
+        (((f, exp(x*y)),), {'x': f*y, 'y': f*x})
     """
-    f = as_expression(expr, limits=limits)
+    source = _source(expr, limits)
+    f = as_expression(source, limits=limits)
+    variables = _wrt_list(f, wrt)
+    if _reverse(method, f, variables, limits):
+        return reverse_gradient(source, [v.name for v in variables], limits=limits)
     with sympy_recursion_guard("differentiating"):
-        return {v.name: tidy(_differentiate(f, v, limits), limits) for v in _wrt_list(f, wrt)}
+        partials = {v.name: tidy(_differentiate(f, v, limits), limits) for v in variables}
+    function = source.output.name if isinstance(source, Program) else "f"
+    return SymbolicGradient(partials, function=function, variables=variable_names(f))
 
 
 def hessian(
     expr: ExprLike,
     wrt: Sequence[VariableLike] | None = None,
     *,
+    method: Method = "auto",
     limits: Limits = DEFAULT_LIMITS,
-) -> sp.Matrix:
+) -> sp.Matrix | SymbolicHessian:
     """The matrix of second partials ∂²f/∂xᵢ∂xⱼ (variables in natural order unless given).
+
+    Args:
+        method: ``"diff"`` returns a ``sympy.Matrix`` of entries written in full;
+            ``"reverse"`` returns a ``SymbolicHessian``: shared ``definitions``, the ``matrix``
+            in terms of them, ``expand()`` for the plain matrix; ``"auto"`` chooses as
+            ``gradient`` does, so small Hessians are a ``sympy.Matrix`` as before.
 
     Example:
         >>> hessian("a*b + c")
@@ -142,8 +186,11 @@ def hessian(
         [1, 0, 0],
         [0, 0, 0]])
     """
-    f = as_expression(expr, limits=limits)
+    source = _source(expr, limits)
+    f = as_expression(source, limits=limits)
     variables = _wrt_list(f, wrt)
+    if _reverse(method, f, variables, limits):
+        return reverse_hessian(source, [v.name for v in variables], limits=limits)
     n = len(variables)
     matrix = sp.zeros(n, n)
     with sympy_recursion_guard("differentiating"):

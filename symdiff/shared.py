@@ -1,0 +1,211 @@
+"""Gradients and Hessians written with shared definitions, as reverse mode computes them.
+
+A ``SymbolicGradient`` is a ``dict`` of name → partial derivative, like the plain dict it
+replaces, plus ``definitions``: the intermediate values the partials share, in evaluation
+order. ``expand()`` substitutes them and gives plain SymPy expressions; ``to_text()``,
+``to_latex()`` and ``to_source()`` write the definitions once, then each partial.
+
+``reverse_gradient`` and ``reverse_hessian`` build them from an expression (see
+``symdiff.reverse`` for the sweep itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .errors import LimitError
+from .graph import Graph, lower, lower_all
+from .limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from .parser import Program, parse_program
+from .reverse import Definition, sweep
+
+
+def resolve(definitions: Iterable[Definition]) -> dict[sp.Basic, sp.Expr]:
+    """Each defined symbol → its value in terms of the inputs only (shared sub-expressions stay shared)."""
+    resolved: dict[sp.Basic, sp.Expr] = {}
+    for defined, value in definitions:
+        resolved[defined] = value.xreplace(resolved)
+    return resolved
+
+
+def _count_ops(definitions: Iterable[Definition], exprs: Iterable[sp.Expr]) -> int:
+    return sum(sp.count_ops(value) for _, value in definitions) + sum(sp.count_ops(e) for e in exprs)
+
+
+class SymbolicGradient(dict[str, sp.Expr]):
+    """Every first partial derivative, name → expression, and the definitions the expressions use.
+
+    Attributes:
+        definitions: ``(symbol, expression)`` pairs in evaluation order, each using only the
+            variables and earlier symbols. Empty when every partial is written out in full.
+        function: the function's name for display (a program's output name, else ``f``).
+        variables: all the function's variables, in natural order.
+
+    Example:
+        >>> import symdiff as sd
+        >>> g = sd.gradient("h = tanh(w*x); L = (h - t)^2", method="reverse")
+        >>> g.definitions
+        ((h, tanh(w*x)), (v1, 2*h - 2*t), (v2, v1*(1 - h**2)))
+        >>> g
+        {'t': -v1, 'w': v2*x, 'x': v2*w}
+        >>> g.expand()["w"]
+        x*(1 - tanh(w*x)**2)*(-2*t + 2*tanh(w*x))
+    """
+
+    def __init__(
+        self,
+        partials: Mapping[str, sp.Expr] | Iterable[tuple[str, sp.Expr]],
+        definitions: Iterable[Definition] = (),
+        *,
+        function: str = "f",
+        variables: Sequence[str] = (),
+    ):
+        super().__init__(partials)
+        self.definitions: tuple[Definition, ...] = tuple(definitions)
+        self.function = function
+        self.variables = tuple(variables)
+
+    def expand(self) -> dict[str, sp.Expr]:
+        """Plain SymPy expressions, the definitions substituted."""
+        resolved = resolve(self.definitions)
+        return {name: partial.xreplace(resolved) for name, partial in self.items()}
+
+    def count_ops(self) -> int:
+        """SymPy's ``count_ops`` of every definition and every partial, added up."""
+        return _count_ops(self.definitions, self.values())
+
+    def to_text(self) -> str:
+        """The definitions, then ``∂f/∂x = …`` for each partial, in symdiff's input language."""
+        from .render import shared
+
+        return shared.gradient_text(self)
+
+    def to_latex(self) -> str:
+        r"""One ``\begin{aligned}`` block: the definitions, then each partial."""
+        from .render import shared
+
+        return shared.gradient_latex(self)
+
+    def to_source(self, name: str = "gradient") -> str:
+        """Python source of ``def gradient(<variables>)`` returning a dict of partials; NumPy arrays work.
+
+        It imports the functions it calls from ``symdiff.numeric`` (the registry's NumPy implementations).
+        """
+        from .render import shared
+
+        return shared.gradient_source(self, name)
+
+
+@dataclass(frozen=True, eq=False)
+class SymbolicHessian:
+    """The matrix of second partials and the definitions its entries use.
+
+    Attributes:
+        definitions: ``(symbol, expression)`` pairs in evaluation order.
+        matrix: ∂²f/∂xᵢ∂xⱼ in terms of the definitions (symmetric).
+        variables: the names of the rows and columns, in order.
+        gradient: the first partials, in terms of the same definitions.
+        function: the function's name for display.
+    """
+
+    definitions: tuple[Definition, ...]
+    matrix: sp.Matrix
+    variables: tuple[str, ...]
+    gradient: SymbolicGradient
+    function: str = "f"
+
+    def expand(self) -> sp.Matrix:
+        """The plain SymPy matrix, the definitions substituted."""
+        return self.matrix.xreplace(resolve(self.definitions))
+
+    def count_ops(self) -> int:
+        """SymPy's ``count_ops`` of every definition and every entry on or above the diagonal."""
+        n = len(self.variables)
+        return _count_ops(self.definitions, (self.matrix[i, j] for i in range(n) for j in range(i, n)))
+
+    def to_text(self) -> str:
+        """The definitions, then ``∂²f/∂x∂y = …`` for each entry on or above the diagonal."""
+        from .render import shared
+
+        return shared.hessian_text(self)
+
+    def to_latex(self) -> str:
+        r"""One ``\begin{aligned}`` block: the definitions, then the matrix."""
+        from .render import shared
+
+        return shared.hessian_latex(self)
+
+    def to_source(self, name: str = "hessian") -> str:
+        """Python source of ``def hessian(<variables>)`` returning the matrix as a list of rows."""
+        from .render import shared
+
+        return shared.hessian_source(self, name)
+
+
+@dataclass(frozen=True)
+class _Lowered:
+    graph: Graph
+    names: dict[int, str]  # program names of the graph's operations
+    function: str
+
+
+def _lowered(source: str | sp.Basic | Program, limits: Limits) -> _Lowered:
+    if isinstance(source, str):
+        source = parse_program(source, limits=limits)
+    graph = lower(source)
+    operations = len(graph.operations)
+    if operations > limits.max_ops:
+        raise LimitError(f"the expression has {operations} operations, above the limit of {limits.max_ops} (max_ops)")
+    names = {i: node.name for i, node in enumerate(graph.nodes) if node.kind == "op" and node.name}
+    output = graph.nodes[graph.output]
+    function = source.output.name if isinstance(source, Program) else output.name if output.kind == "op" else "f"
+    return _Lowered(graph, names, function)
+
+
+def reverse_gradient(
+    source: str | sp.Basic | Program, wrt: Sequence[str], *, limits: Limits = DEFAULT_LIMITS
+) -> SymbolicGradient:
+    """Every partial derivative of ``source`` with respect to each of ``wrt`` from one reverse sweep."""
+    lowered = _lowered(source, limits)
+    graph = lowered.graph
+    with sympy_recursion_guard("differentiating"):
+        result = sweep(graph, [graph.output], wrt, names=lowered.names)
+    return SymbolicGradient(
+        zip(wrt, result.partials[0], strict=True), result.definitions, function=lowered.function, variables=graph.inputs
+    )
+
+
+def reverse_hessian(
+    source: str | sp.Basic | Program, wrt: Sequence[str], *, limits: Limits = DEFAULT_LIMITS
+) -> SymbolicHessian:
+    """Reverse over reverse: the gradient's own graph, swept backward once per row.
+
+    The first sweep gives the gradient with shared definitions; its partials, as one graph
+    that keeps the sharing, are swept again, one output per row. The program's names carry
+    over to the values they name.
+    """
+    lowered = _lowered(source, limits)
+    graph = lowered.graph
+    with sympy_recursion_guard("differentiating"):
+        first = sweep(graph, [graph.output], wrt, names=lowered.names)
+        resolved = resolve(first.definitions)
+        program_names = set(lowered.names.values())
+        named = {resolved[d]: d.name for d, _ in first.definitions if d.name in program_names}
+        second_graph, outputs = lower_all([p.xreplace(resolved) for p in first.partials[0]])
+        work = len(wrt) * len(second_graph.nodes)
+        if work > limits.max_ops:
+            raise LimitError(
+                f"the Hessian needs {len(wrt)} sweeps over {len(second_graph.nodes)} nodes, "
+                f"above the limit of {limits.max_ops} (max_ops)"
+            )
+        names = {i: named[e] for i, e in enumerate(second_graph.expressions) if e is not None and e in named}
+        second = sweep(second_graph, outputs, wrt, names=names, with_values=True)
+    n = len(wrt)
+    matrix = sp.Matrix([[second.partials[min(i, j)][max(i, j)] for j in range(n)] for i in range(n)])
+    gradient = SymbolicGradient(
+        zip(wrt, second.values, strict=True), second.definitions, function=lowered.function, variables=graph.inputs
+    )
+    return SymbolicHessian(second.definitions, matrix, tuple(wrt), gradient, lowered.function)
