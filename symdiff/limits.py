@@ -41,7 +41,7 @@ class Limits:
     max_ops: int = 200_000
     max_dps: int = 1_000
     tidy_ops: int = 200
-    reverse_ops: int = 2_000
+    reverse_ops: int = 300
 
     def with_overrides(self, text: str) -> Limits:
         """Return a copy with one ``name=value`` override applied (as given to ``--limit``)."""

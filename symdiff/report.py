@@ -9,7 +9,9 @@ import sympy as sp
 
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import Program, as_expression, parse_program, variable_names
-from .symbolic import ExprLike, VariableLike, diff, hessian, variable
+from .reverse import Definition
+from .shared import SymbolicHessian
+from .symbolic import ExprLike, VariableLike, diff, gradient, hessian, variable
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Derivatives:
         partials: the derivatives asked for, in the order asked.
         absent: names asked for that do not occur in the expression (their derivative is 0).
         hessian: the matrix of second partials, when asked for.
+        definitions: values the partials and the Hessian share, in evaluation order, when they
+            are large enough to be computed in reverse mode (see ``symbolic.gradient``).
     """
 
     expression: sp.Expr
@@ -39,6 +43,7 @@ class Derivatives:
     partials: tuple[Partial, ...]
     absent: tuple[str, ...] = ()
     hessian: sp.Matrix | None = None
+    definitions: tuple[Definition, ...] = ()
 
     @property
     def ordinary(self) -> bool:
@@ -84,7 +89,14 @@ def derivatives(
     function = expr.output.name if isinstance(expr, Program) else "f"
     names = variable_names(f)
     wanted = list(names) if wrt is None else [variable(v).name for v in wrt]
-    partials = tuple(Partial((name,) * order, diff(f, name, order, limits=limits)) for name in wanted)
-    matrix = hessian(f, limits=limits) if with_hessian else None
+    matrix = hessian(expr, limits=limits) if with_hessian else None
+    shared = matrix if isinstance(matrix, SymbolicHessian) else None  # large: definitions shared with the gradient
+    definitions = shared.definitions if shared else ()
+    if order == 1 and wanted:
+        first = shared.gradient if shared else gradient(expr, wanted, limits=limits)
+        partials = tuple(Partial((name,), first.get(name, sp.S.Zero)) for name in wanted)
+        definitions = first.definitions
+    else:
+        partials = tuple(Partial((name,) * order, diff(f, name, order, limits=limits)) for name in wanted)
     absent = tuple(n for n in wanted if n not in names)
-    return Derivatives(f, function, names, partials, absent, matrix)
+    return Derivatives(f, function, names, partials, absent, shared.matrix if shared else matrix, definitions)

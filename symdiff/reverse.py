@@ -98,11 +98,26 @@ def _times(adjoint: sp.Expr, local: sp.Expr) -> sp.Expr:
     return -adjoint if local is sp.S.NegativeOne else adjoint * local
 
 
-def _total(terms: Sequence[sp.Expr]) -> sp.Expr:
-    """One Add of all the terms."""
-    if not terms:
+def _term(adjoint: sp.Expr, local: sp.Expr) -> sp.Expr:
+    """``adjoint × local`` as a term of a sum.
+
+    A sum splits each term into a number and the rest, and multiplies them back itself; a
+    number times a single factor is left to it, because building it here too costs twice
+    (SymPy's Mul is slow with exp and powers).
+    """
+    for number, factor in ((local, adjoint), (adjoint, local)):
+        if number.is_Number and not (factor.is_Number or factor.is_Mul or factor.is_Add):
+            return sp.Mul(number, factor, evaluate=False)
+    return _times(adjoint, local)
+
+
+def _total(contributions: Sequence[tuple[sp.Expr, sp.Expr]]) -> sp.Expr:
+    """The sum of ``adjoint × local`` over the contributions, added at once (one by one is quadratic)."""
+    if not contributions:
         return sp.S.Zero
-    return terms[0] if len(terms) == 1 else sp.Add(*terms)
+    if len(contributions) == 1:
+        return _times(*contributions[0])
+    return sp.Add(*(_term(adjoint, local) for adjoint, local in contributions))
 
 
 def occurrences(exprs: Iterable[sp.Basic], symbols: Collection[sp.Basic]) -> Counter[sp.Basic]:
@@ -261,7 +276,9 @@ class _Sweep:
     def _backward(self, output: int) -> tuple[sp.Expr, ...]:
         """∂output/∂name for each wrt name."""
         nodes = self.graph.nodes
-        pending: dict[int, list[sp.Expr]] = {output: [sp.S.One]} if self.active[output] else {}
+        pending: dict[int, list[tuple[sp.Expr, sp.Expr]]] = (
+            {output: [(sp.S.One, sp.S.One)]} if self.active[output] else {}
+        )
         for i in range(output, -1, -1):
             if nodes[i].kind != "op" or i not in pending:
                 continue
@@ -270,7 +287,7 @@ class _Sweep:
             if len(locals_) > 1 and not _trivial(adjoint):
                 adjoint = self._define(adjoint)
             for a, local in locals_:
-                pending.setdefault(a, []).append(_times(adjoint, local))
+                pending.setdefault(a, []).append((adjoint, local))
         return tuple(_total(pending.get(self.input_node.get(name, -1), [])) for name in self.wrt)
 
     def _locals(self, index: int) -> list[tuple[int, sp.Expr]]:

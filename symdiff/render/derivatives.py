@@ -7,6 +7,7 @@ from typing import Any
 from ..printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
 from ..report import Derivatives, Partial
 from .jsonutil import dumps
+from .shared import aligned, definition_data, definition_lines, definition_rows, hessian_row
 
 
 def _signature(d: Derivatives) -> str:
@@ -14,7 +15,7 @@ def _signature(d: Derivatives) -> str:
 
 
 def text(d: Derivatives) -> str:
-    lines = [f"{_signature(d)} = {to_text(d.expression)}"]
+    lines = [f"{_signature(d)} = {to_text(d.expression)}", *definition_lines(d.definitions)]
     for p in d.partials:
         lines.append(f"{derivative_text(d.function, p.wrt, d.ordinary)} = {to_text(p.expression)}")
     if d.hessian is not None:
@@ -45,8 +46,10 @@ def data(d: Derivatives) -> dict[str, Any]:
         "expression": to_text(d.expression),
         "function": d.function,
         "variables": list(d.variables),
-        "derivatives": [partial_data(p) for p in d.partials],
     }
+    if d.definitions:
+        result["definitions"] = definition_data(d.definitions)
+    result["derivatives"] = [partial_data(p) for p in d.partials]
     if d.hessian is not None:
         result["hessian"] = [[to_text(d.hessian[i, j]) for j in range(d.hessian.cols)] for i in range(d.hessian.rows)]
     if d.absent:
@@ -59,13 +62,12 @@ def json_text(d: Derivatives) -> str:
 
 
 def latex(d: Derivatives) -> str:
-    rows = [f"{name_latex(d.function)} &= {to_latex(d.expression)}"]
+    rows = [f"{name_latex(d.function)} &= {to_latex(d.expression)}", *definition_rows(d.definitions)]
     for p in d.partials:
         rows.append(f"{derivative_latex(d.function, p.wrt, d.ordinary)} &= {to_latex(p.expression)}")
     if d.hessian is not None:
-        matrix = to_latex(d.hessian, mat_delim="(", mat_str="matrix")
-        rows.append(rf"\nabla^{{2}} {name_latex(d.function)} &= {matrix}")
-    return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+        rows.append(hessian_row(d.function, d.hessian))
+    return aligned(rows)
 
 
 def markdown(d: Derivatives) -> str:

@@ -59,9 +59,13 @@ def hessian_text(h: SymbolicHessian) -> str:
     return "\n".join(definition_lines(h.definitions) + entries)
 
 
+def hessian_row(function: str, matrix: sp.Matrix) -> str:
+    r"""``\nabla^{2} f &= (matrix)``: a row of an aligned block."""
+    return rf"\nabla^{{2}} {name_latex(function)} &= {to_latex(matrix, mat_delim='(', mat_str='matrix')}"
+
+
 def hessian_latex(h: SymbolicHessian) -> str:
-    matrix = to_latex(h.matrix, mat_delim="(", mat_str="matrix")
-    return aligned([*definition_rows(h.definitions), rf"\nabla^{{2}} {name_latex(h.function)} &= {matrix}"])
+    return aligned([*definition_rows(h.definitions), hessian_row(h.function, h.matrix)])
 
 
 class PythonPrinter(StrPrinter):
@@ -88,6 +92,11 @@ class PythonPrinter(StrPrinter):
     _print_Heaviside = _print_Function
     _print_Max = _print_Function
     _print_Min = _print_Function
+
+    def _print_Pow(self, expr: Any, rational: bool = False) -> str:
+        if abs(expr.exp) is sp.S.Half:  # written as sqrt(x) or 1/sqrt(x)
+            self.used.add("sqrt")
+        return str(super()._print_Pow(expr, rational))
 
     def _print_Exp1(self, expr: Any) -> str:
         self.used.add("e")

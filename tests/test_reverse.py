@@ -1,0 +1,350 @@
+"""Reverse mode over the SymPy graph, checked against sympy.diff, sympy.hessian and the tape."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+import symdiff as sd
+from symdiff import cli, registry
+from symdiff.graph import lower, lower_all
+from symdiff.interpret import forward
+from symdiff.limits import Limits
+from symdiff.parser import symbol
+from symdiff.primitive import Primitive
+from symdiff.tape import Tape
+from tests.conftest import assert_close, comfortable_points, sympy_value
+from tests.expressions import exact_gradient, float_gradient, network_loss, random_expression
+
+x, y, z, t, w = (symbol(n) for n in "xyztw")
+
+NETWORK = (
+    "z1 = w11*x1 + w12*x2; z2 = w21*x1 + w22*x2; z3 = w31*x1 + w32*x2; "
+    "h1 = tanh(z1); h2 = tanh(z2); h3 = tanh(z3); y = c1*h1 + c2*h2 + c3*h3; L = (y - t)^2"
+)
+
+
+def run_source(source: str, name: str, point: dict[str, Any]) -> Any:
+    """Execute exported code and call its function at ``point``."""
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)
+    return namespace[name](**point)
+
+
+def reference(expr: sp.Expr, names: list[str]) -> dict[str, sp.Expr]:
+    """sympy.diff once per variable, distributional terms dropped (the classical derivative)."""
+    result = {}
+    for n in names:
+        derivative = sp.diff(expr, symbol(n))
+        result[n] = derivative.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+    return result
+
+
+# -- the public contract -----------------------------------------------------------------------
+
+
+def test_small_results_are_as_before() -> None:
+    g = sd.gradient("a*b + c")
+    assert g == {"a": symbol("b"), "b": symbol("a"), "c": 1} and repr(g) == "{'a': b, 'b': a, 'c': 1}"
+    assert isinstance(g, sd.SymbolicGradient) and g.definitions == ()
+    assert isinstance(sd.hessian("a*b + c"), sp.Matrix)
+    assert sd.gradient("a*b + c", method="reverse") == g
+
+
+def test_auto_uses_reverse_mode_above_the_threshold() -> None:
+    assert sd.gradient(NETWORK).definitions  # 16 variables × 36 sub-expressions
+    assert not sd.gradient(NETWORK, limits=Limits(reverse_ops=1000)).definitions
+    assert sd.gradient("x*y*exp(x*y)", limits=Limits(reverse_ops=1)).definitions
+    assert isinstance(sd.hessian(NETWORK, ["c1", "c2"]), sp.Matrix)  # 2 variables: small
+    assert isinstance(sd.hessian(NETWORK), sd.SymbolicHessian)
+
+
+def test_seed_network_reads_like_backpropagation() -> None:
+    g = sd.gradient("h = tanh(w1*x); y = tanh(w2*h); L = (y - t)^2", method="reverse")
+    assert [d.name for d, _ in g.definitions] == ["h", "y", "v1", "v2", "v3"]
+    assert g.to_text().splitlines() == [
+        "h = tanh(w1*x)",
+        "y = tanh(h*w2)",
+        "v1 = -2t + 2y",
+        "v2 = v1*(1 - y^2)",
+        "v3 = v2*w2*(1 - h^2)",
+        "∂L/∂t = -v1",
+        "∂L/∂w1 = v3*x",
+        "∂L/∂w2 = h*v2",
+        "∂L/∂x = v3*w1",
+    ]
+
+
+# -- equal to sympy.diff -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("p", registry.PRIMITIVES, ids=[p.name for p in registry.PRIMITIVES])
+def test_every_primitive_matches_sympy_diff(p: Primitive, rng: np.random.Generator) -> None:
+    names = ["x", "y"][: p.arity]
+    expr = p.sympy(*(symbol(n) for n in names))
+    g = sd.gradient(expr, names, method="reverse")
+    expanded, expected = g.expand(), reference(expr, names)
+    for point in comfortable_points(p, rng, 5):
+        values = dict(zip(names, point, strict=True))
+        exact = {symbol(k): v for k, v in values.items()}
+        floats = run_source(g.to_source(), "gradient", values)
+        for n in names:
+            want = sympy_value(expected[n], exact)
+            assert_close(sympy_value(expanded[n], exact), want, rtol=1e-30, atol=1e-30)
+            assert_close(floats[n], want, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_random_expressions_match_sympy_diff(seed: int) -> None:
+    rng = np.random.default_rng(1000 + seed)
+    expr = random_expression(rng, depth=4)
+    names = sorted(s.name for s in expr.free_symbols)
+    if not names:
+        pytest.skip("constant expression")
+    g = sd.gradient(expr, method="reverse")
+    expected = reference(expr, names)
+    point = {n: float(rng.uniform(-1.5, 1.5)) for n in names}
+    exact = exact_gradient(expected, point)
+    assert exact_gradient(g.expand(), point) == pytest.approx(exact, rel=1e-30, abs=1e-30)
+    # The compact form evaluated in float64 (the exported code), within the conditioning of the problem.
+    conditioning = float_gradient(expected, point)
+    for n, value in run_source(g.to_source(), "gradient", point).items():
+        allowed = 1e-12 * abs(exact[n]) + 16 * abs(mpmath.mpf(conditioning[n]) - exact[n]) + 1e-300
+        assert abs(mpmath.mpf(value) - exact[n]) <= allowed, f"{expr} at {point}: {n}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a*b + c",
+        "x^2 sin(x)",
+        "exp(x y) / (1 + x^2)",
+        "sqrt(x^2 + y^2)",
+        "sigmoid(w x + b)",
+        "log(1 + exp(x)) - tanh(x y)^2",
+        "h = tanh(w1*x); y = tanh(w2*h); L = (y - t)^2",
+        "x^y + atan(x/y)",
+        "max(x, y) * relu(x - 1)",
+    ],
+)
+def test_symbolically_equal_on_small_cases(text: str) -> None:
+    f = sd.parse(text)
+    names = sorted(s.name for s in f.free_symbols)
+    expanded, expected = sd.gradient(text, method="reverse").expand(), reference(f, names)
+    for n in names:
+        assert sp.simplify(expanded[n] - expected[n]) == 0, n
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_hessian_matches_sympy_hessian(seed: int) -> None:
+    rng = np.random.default_rng(2000 + seed)
+    expr = random_expression(rng, depth=3)
+    names = sorted(s.name for s in expr.free_symbols)
+    if not names:
+        pytest.skip("constant expression")
+    h = sd.hessian(expr, method="reverse")
+    assert isinstance(h, sd.SymbolicHessian)
+    expanded, expected = h.expand(), sp.hessian(expr, [symbol(n) for n in names])
+    point = {n: float(rng.uniform(-1.5, 1.5)) for n in names}
+    entries = [(i, j) for i in range(len(names)) for j in range(len(names))]
+    actual = exact_gradient({f"{i},{j}": expanded[i, j] for i, j in entries}, point)
+    want = exact_gradient({f"{i},{j}": expected[i, j] for i, j in entries}, point)
+    assert actual == pytest.approx(want, rel=1e-30, abs=1e-30)
+    assert h.matrix == h.matrix.T
+    rows = run_source(h.to_source(), "hessian", point)
+    for i, j in entries:
+        assert_close(rows[i][j], want[f"{i},{j}"], rtol=1e-9, atol=1e-9)
+
+
+def test_hessian_shares_definitions_with_its_gradient() -> None:
+    h = sd.hessian("h = tanh(w*x); L = (h - t)^2", method="reverse")
+    assert isinstance(h, sd.SymbolicHessian)
+    assert h.definitions[0] == (symbol("h"), sp.tanh(w * x)) and h.gradient.definitions == h.definitions
+    assert h.matrix[0, 0] == 2 and h.matrix[0, 1] == h.matrix[1, 0]
+    expected = sp.hessian(sd.parse("(tanh(w*x) - t)^2"), (t, w, x))
+    assert sp.simplify(h.expand() - expected) == sp.zeros(3, 3)
+    assert sp.simplify(h.gradient.expand()["w"] - sd.diff("(tanh(w*x) - t)^2", "w")) == 0
+
+
+# -- size ----------------------------------------------------------------------------------------
+
+
+def test_network_gradient_is_a_few_times_the_loss() -> None:
+    loss, parameters = network_loss(4, 8)
+    names = [p.name for p in parameters]
+    g = sd.gradient(loss, names, method="reverse")
+    assert g.count_ops() <= 4 * sp.count_ops(loss)
+    per_variable = sum(sp.count_ops(sp.diff(loss, p)) for p in parameters)
+    assert per_variable > 5 * g.count_ops()  # what reverse mode avoids
+    tape = Tape(loss)
+    rng = np.random.default_rng(7)
+    point = {n: float(v) for n, v in zip(tape.variables, rng.normal(size=len(tape.variables)), strict=True)}
+    exported = run_source(g.to_source(), "gradient", point)
+    expected = tape.gradient(point)
+    for n in names:
+        assert exported[n] == pytest.approx(expected[n], rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_tanh_chain_is_at_most_four_times_the_function(weighted: bool) -> None:
+    f: sp.Expr = x
+    for k in range(1, 51):
+        f = sp.tanh(symbol(f"w{k}") * f if weighted else f)
+    g = sd.gradient(f, method="reverse")
+    assert g.count_ops() <= 4 * sp.count_ops(f)
+    point = dict.fromkeys(g.variables, 0.9)
+    expected = Tape(f).gradient(point)
+    exported = run_source(g.to_source(), "gradient", point)
+    for n in g:
+        assert exported[n] == pytest.approx(expected[n], rel=1e-12, abs=1e-300)
+
+
+def test_long_sums_stay_linear() -> None:
+    n = 300
+    xs = [symbol(f"x{i}") for i in range(1, n + 2)]
+    f = sp.Add(*(sp.sin(xs[i]) * xs[i + 1] for i in range(n))) + sp.Add(*(sp.exp(xs[i] / n) for i in range(n)))
+    g = sd.gradient(f, method="reverse")
+    assert g.definitions == () and g.count_ops() <= 2 * sp.count_ops(f)
+    assert g["x2"] == xs[2] * sp.cos(xs[1]) + sp.sin(xs[0]) + sp.exp(xs[1] / n) / n
+
+
+# -- names ----------------------------------------------------------------------------------------
+
+
+def test_definition_names_never_collide_with_variables() -> None:
+    g = sd.gradient("exp(v1*v_2) * exp(v1*v_2)^2 + u3", method="reverse")
+    assert g.definitions and all(re.fullmatch(r"q\d+", d.name) for d, _ in g.definitions if d.name != "f")
+    assert sd.to_latex(g.definitions[0][0]).startswith("q_{")
+    program = sd.gradient("v1 = exp(x*y); L = v1*v1 + v1", method="reverse")
+    assert [d.name for d, _ in program.definitions] == ["v1", "u1"]  # the program's own name, and a fresh one
+
+
+def test_expand_gives_plain_sympy_expressions() -> None:
+    g = sd.gradient(NETWORK, method="reverse")
+    expanded = g.expand()
+    assert type(expanded) is dict and set(expanded) == set(g)
+    defined = {d for d, _ in g.definitions}
+    assert all(not (e.free_symbols & defined) for e in expanded.values())
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+def test_source_is_readable_and_runs_on_arrays() -> None:
+    g = sd.gradient("h = tanh(w*x); L = (h - t)^2", method="reverse")
+    assert g.to_source() == (
+        "from symdiff.numeric import tanh\n"
+        "\n"
+        "\n"
+        "def gradient(t, w, x):\n"
+        "    h = tanh(w*x)\n"
+        "    v1 = 2*h - 2*t\n"
+        "    v2 = v1*(1 - h**2)\n"
+        "    return {\n"
+        '        "t": -v1,\n'
+        '        "w": v2*x,\n'
+        '        "x": v2*w,\n'
+        "    }\n"
+    )
+    xs = np.linspace(-1, 1, 5)
+    arrays = run_source(g.to_source(), "gradient", {"t": 0.3, "w": 0.5, "x": xs})
+    np.testing.assert_allclose(arrays["w"], Tape("(tanh(w*x) - t)^2").per_sample_gradient(t=0.3, w=0.5, x=xs)["w"])
+
+
+def test_source_of_every_function_name() -> None:
+    f = sd.parse("sigmoid(x) + relu(y) + max(x, y, z) + heaviside(x) + abs(y) + e^x + pi*x + erf(z)")
+    g = sd.gradient(f, method="reverse")
+    point = {"x": 0.3, "y": -0.7, "z": 0.2}
+    exported = run_source(g.to_source(), "gradient", point)
+    for n, value in Tape(f).gradient(point).items():
+        assert exported[n] == pytest.approx(value, rel=1e-14)
+
+
+def test_source_refuses_names_python_cannot_use() -> None:
+    with pytest.raises(sd.SymdiffError, match="not a usable Python name"):
+        sd.gradient(sp.Symbol("lambda") * x, method="reverse").to_source()
+    with pytest.raises(sd.SymdiffError, match="also a function or constant"):
+        sd.gradient(sp.Symbol("tanh") * sp.tanh(x), method="reverse").to_source()
+    with pytest.raises(sd.SymdiffError, match="not a usable Python name"):
+        sd.gradient("x*y").to_source(name="import")
+
+
+def test_latex_is_one_aligned_block() -> None:
+    g = sd.gradient(NETWORK, method="reverse")
+    latex = g.to_latex()
+    rows = latex.removeprefix("\\begin{aligned}\n").removesuffix("\n\\end{aligned}").split(" \\\\\n")
+    assert latex.startswith("\\begin{aligned}\n") and latex.endswith("\n\\end{aligned}")
+    assert len(rows) == len(g.definitions) + len(g) and all(row.count("&=") == 1 for row in rows)
+    assert rows[0] == "z_{1} &= w_{11} x_{1} + w_{12} x_{2}"
+    assert any(row.startswith("v_{1} &= ") for row in rows)
+    assert rows[-1].startswith(r"\frac{\partial L}{\partial x_{2}} &= ")
+    assert latex.count("{") == latex.count("}")
+    h = sd.hessian(NETWORK, ["c1", "c2", "x1"], method="reverse")
+    assert isinstance(h, sd.SymbolicHessian)
+    assert h.to_latex().endswith("\\end{matrix}\\right)\n\\end{aligned}")
+
+
+# -- command line -----------------------------------------------------------------------------------
+
+
+def test_cli_writes_definitions_first_when_large(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([NETWORK]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:4] == ["z1 = w11*x1 + w12*x2", "h1 = tanh(z1)", "z2 = w21*x1 + w22*x2"]
+    assert "∂L/∂w11 = v4*x1" in lines and "∂L/∂c1 = h1*v1" in lines
+    assert cli.main([NETWORK, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["definitions"][0] == {
+        "name": "z1",
+        "expression": "w11*x1 + w12*x2",
+        "latex": "w_{11} x_{1} + w_{12} x_{2}",
+    }
+    assert {"wrt": ["c1"], "expression": "h1*v1", "latex": "h_{1} v_{1}"} in data["derivatives"]
+    assert cli.main([NETWORK, "--wrt", "w11"]) == 0  # one variable: written in full, as before
+    assert "v1" not in capsys.readouterr().out
+
+
+def test_cli_hessian_shares_the_definitions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([NETWORK, "--hessian", "--wrt", "c1"]) == 0
+    out = capsys.readouterr().out
+    assert "∂L/∂c1 = " in out and "Hessian of L" in out
+    defined = {line.split(" = ")[0] for line in out.splitlines()[1:] if re.fullmatch(r"\w+ = .*", line)}
+    used = set(re.findall(r"\bv\d+\b", out))
+    assert used <= defined
+
+
+# -- errors and limits ---------------------------------------------------------------------------
+
+
+def test_errors_are_symdiff_errors() -> None:
+    with pytest.raises(sd.SymdiffError, match="method must be"):
+        sd.gradient("x", method="forward")  # type: ignore[arg-type]
+    with pytest.raises(sd.LimitError, match="max_ops"):
+        sd.hessian(NETWORK, method="reverse", limits=Limits(max_ops=100))
+    with pytest.raises(sd.LimitError, match="max_ops"):
+        sd.gradient(NETWORK, method="reverse", limits=Limits(max_ops=10))
+
+
+# -- the graph it runs on --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["-2*x*y/z", "x*y/(z*w)", "-x/(y + 1)^2", "max(x, y, z) - 3*x*y"])
+def test_every_node_expression_is_the_value_it_computes(text: str) -> None:
+    graph = lower(text)
+    point = {"x": 0.3, "y": -1.1, "z": 0.7, "w": 1.9}
+    values = forward(graph, [point[n] for n in graph.inputs])
+    for value, expr in zip(values, graph.expressions, strict=True):
+        if expr is not None:
+            assert float(expr.subs({symbol(k): v for k, v in point.items()})) == pytest.approx(float(value))
+
+
+def test_lower_all_shares_sub_expressions() -> None:
+    graph, outputs = lower_all([x * y, sp.sin(x * y), x])
+    assert [graph.equation(i) for i in outputs] == ["v1 = x * y", "v2 = sin(v1)", "x"]
+    assert len(graph.operations) == 2
