@@ -8,6 +8,8 @@ with a high-precision reference and an explanation of any disagreement.
     b
     >>> sd.gradient("a*b + c")
     {'a': b, 'b': a, 'c': 1}
+    >>> sd.Tape("a*b + c").gradient(a=2, b=-3, c=10)
+    {'a': -3.0, 'b': 2.0, 'c': 1.0}
 """
 
 from .errors import EvaluationError, LimitError, ParseError, SymdiffError
@@ -16,6 +18,8 @@ from .limits import DEFAULT_LIMITS, Limits
 from .parser import Definition, Program, parse, parse_program
 from .printing import to_latex, to_text
 from .symbolic import diff, gradient, hessian, jacobian
+from .tape import Tape
+from .trace import Trace
 
 __version__ = "0.1.0"
 
@@ -28,6 +32,8 @@ __all__ = [
     "ParseError",
     "Program",
     "SymdiffError",
+    "Tape",
+    "Trace",
     "__version__",
     "cbrt",
     "diff",
