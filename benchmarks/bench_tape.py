@@ -112,10 +112,10 @@ def natural(case: Case, lib: str) -> Callable[[], Any] | None:
         hidden, inputs = 32, 16
 
         def f(xp: Any, x: Any) -> Any:
-            W = x[: hidden * inputs].reshape(hidden, inputs)
+            weights = x[: hidden * inputs].reshape(hidden, inputs)
             v = x[hidden * inputs : hidden * inputs + hidden]
             data = x[hidden * inputs + hidden : -1]
-            return (x[-1] - xp.sum(v * xp.tanh(W @ data))) ** 2
+            return (x[-1] - xp.sum(v * xp.tanh(weights @ data))) ** 2
 
     else:
         return None

@@ -58,13 +58,13 @@ def network_case(inputs: int = 16, hidden: int = 32) -> Case:
     16 inputs and 32 hidden units give 16·32 + 32 = 544 parameters (W and v); the data x and
     t are variables too, so the gradient has 561 partials.
     """
-    W = [[sp.Symbol(f"W{j}_{i}", real=True) for i in range(1, inputs + 1)] for j in range(1, hidden + 1)]
+    weights = [[sp.Symbol(f"W{j}_{i}", real=True) for i in range(1, inputs + 1)] for j in range(1, hidden + 1)]
     v = _symbols("v", hidden)
     x = _symbols("x", inputs)
     t = sp.Symbol("t", real=True)
-    hidden_units = [sp.tanh(sp.Add(*(W[j][i] * x[i] for i in range(inputs)))) for j in range(hidden)]
+    hidden_units = [sp.tanh(sp.Add(*(weights[j][i] * x[i] for i in range(inputs)))) for j in range(hidden)]
     expr = (t - sp.Add(*(v[j] * hidden_units[j] for j in range(hidden)))) ** 2
-    symbols = (*[w for row in W for w in row], *v, *x, t)
+    symbols = (*[w for row in weights for w in row], *v, *x, t)
     rng = np.random.default_rng(544)
     values = rng.normal(scale=0.3, size=len(symbols))
     return Case(
