@@ -8,6 +8,8 @@ with a high-precision reference and an explanation of any disagreement.
     b
     >>> sd.gradient("a*b + c")
     {'a': b, 'b': a, 'c': 1}
+    >>> sd.Tape("a*b + c").gradient(a=2, b=-3, c=10)
+    {'a': -3.0, 'b': 2.0, 'c': 1.0}
 """
 
 from .errors import EvaluationError, LimitError, ParseError, SymdiffError
@@ -17,6 +19,8 @@ from .parser import Definition, Program, parse, parse_program
 from .printing import to_latex, to_text
 from .shared import SymbolicGradient, SymbolicHessian
 from .symbolic import diff, gradient, hessian, jacobian
+from .tape import Tape
+from .trace import Trace
 
 __version__ = "0.1.0"
 
@@ -31,6 +35,8 @@ __all__ = [
     "SymbolicGradient",
     "SymbolicHessian",
     "SymdiffError",
+    "Tape",
+    "Trace",
     "__version__",
     "cbrt",
     "diff",

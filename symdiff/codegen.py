@@ -79,6 +79,8 @@ class Code:
         return _binary(other, "/", self)
 
     def __pow__(self, other: Operand) -> Operand:
+        if other == 2 and self.precedence == _PRECEDENCE["atom"]:
+            return _operation(self, "*", self)  # v * v: cheaper than v ** 2.0 for floats and arrays alike
         return _binary(self, "**", other)
 
     def __rpow__(self, other: Operand) -> Operand:

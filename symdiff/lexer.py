@@ -29,7 +29,8 @@ class Token:
         return self.offset + len(self.text)
 
 
-_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")  # ASCII digits only
+_DIGITS = frozenset("0123456789")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPERATORS = ("**", "+", "-", "*", "/", "^", "(", ")", ",", "=")
 
@@ -146,7 +147,7 @@ def tokenize(text: str) -> list[Token]:
         elif ch in ";\n":
             tokens.append(Token("sep", ch, i))
             i += 1
-        elif ch.isdigit() or (ch == "." and text[i + 1 : i + 2].isdigit()):
+        elif ch in _DIGITS or (ch == "." and text[i + 1 : i + 2] in _DIGITS):
             match = _NUMBER.match(text, i)
             assert match is not None  # a digit always starts a number
             tokens.append(Token("number", match.group(), i))

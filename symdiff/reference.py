@@ -28,6 +28,17 @@ def to_mpf(value: Exact) -> mpmath.mpf:
     return mpmath.mpf(value)
 
 
+# Arguments beyond 2**65536 (about 1e19728) count as infinite, as float64 counts anything beyond
+# 2**1024: mpmath would otherwise spend unbounded time reducing sin(10**(10**9)) modulo π.
+HUGE_BITS = 2**16
+
+
+def _bounded(value: mpmath.mpf) -> mpmath.mpf:
+    if mpmath.isfinite(value) and value != 0 and mpmath.mag(value) > HUGE_BITS:
+        return mpmath.inf if value > 0 else -mpmath.inf
+    return value
+
+
 def _real(value: Any) -> mpmath.mpf:
     if isinstance(value, mpmath.mpc):
         return value.real if value.imag == 0 else mpmath.nan
@@ -45,16 +56,16 @@ def evaluate(graph: Graph, point: Mapping[str, Exact], dps: int = 50) -> list[mp
                 values[i] = _constant(graph, i)
             elif node.kind == "op":
                 assert node.op is not None
-                args = [values[a] for a in node.args]
+                args = [_bounded(values[a]) for a in node.args]
                 if any(mpmath.isnan(a) for a in args):
                     values[i] = mpmath.nan
                     continue
                 try:
                     values[i] = _real(node.op.mpmath(*args))
-                except ZeroDivisionError:
-                    values[i] = mpmath.inf
-                except (ValueError, ArithmeticError):
-                    values[i] = mpmath.nan
+                except (ZeroDivisionError, OverflowError):
+                    values[i] = mpmath.inf  # 1/0, or a result too large for mpmath's exponent
+                except (ValueError, ArithmeticError, TypeError):
+                    values[i] = mpmath.nan  # e.g. sin(inf)
     return values
 
 

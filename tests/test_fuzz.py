@@ -1,0 +1,105 @@
+"""Fuzzing: whatever the input, every public function returns or raises a SymdiffError, quickly.
+
+Never a RecursionError, ZeroDivisionError, OverflowError, KeyError, TypeError or any other
+raw exception, and nothing hangs (each case runs under a time limit). The budget here is
+small; run the long campaign with
+
+    SYMDIFF_FUZZ_EXAMPLES=100000 python -m pytest -m slow tests/test_fuzz.py
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import symdiff as sd
+from tests.fuzz import ALPHABET, EXAMPLES, expressions, point_values, programs, time_limit
+
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _parsed(text: str) -> None:
+    message = ""
+    with time_limit(1.0):
+        try:
+            sd.parse(text)
+        except sd.ParseError as error:
+            message = str(error)
+    assert "\n" not in message
+
+
+@FUZZ
+@given(st.text(alphabet=ALPHABET, max_size=60))
+def test_random_strings_over_the_alphabet(text: str) -> None:
+    _parsed(text)
+
+
+@FUZZ
+@given(st.text(max_size=60))
+def test_random_unicode(text: str) -> None:
+    _parsed(text)
+
+
+@FUZZ
+@given(st.binary(max_size=60))
+def test_random_bytes(data: bytes) -> None:
+    _parsed(data.decode("utf-8", errors="surrogateescape"))
+
+
+def _pipeline(text: str, values: list[float]) -> None:
+    """Parse, differentiate, build a tape, evaluate its gradient: each step returns or raises SymdiffError."""
+    message = ""
+    with time_limit(5.0):
+        try:
+            expr = sd.parse(text)
+            gradient = sd.gradient(expr)
+            tape = sd.Tape(expr)
+            point = dict(zip(tape.variables, values, strict=False))
+            if len(point) == len(tape.variables):
+                value, partials = tape.value_and_gradient(point)
+                assert set(partials) == set(tape.variables)
+                assert isinstance(value, float) or np.ndim(value) == 0
+                for name, derivative in gradient.items():
+                    assert isinstance(partials[name], float)
+                    assert derivative.free_symbols <= set(expr.free_symbols)
+        except sd.SymdiffError as error:
+            message = str(error)
+    assert "\n" not in message
+
+
+@FUZZ
+@given(expressions(), st.lists(point_values(), min_size=5, max_size=5))
+def test_well_formed_expressions_through_the_pipeline(text: str, values: list[float]) -> None:
+    _pipeline(text, values)
+
+
+@FUZZ
+@given(programs(), st.lists(point_values(), min_size=5, max_size=5))
+def test_programs_through_the_pipeline(text: str, values: list[float]) -> None:
+    _pipeline(text, values)
+
+
+@FUZZ
+@given(st.lists(point_values(), min_size=2, max_size=2))
+def test_any_point_gives_numbers_not_exceptions(values: list[float]) -> None:
+    tape = sd.Tape("log(x) * sqrt(y) + x^y + 1/(x - y) + atanh(x) + exp(exp(y))")
+    with time_limit(2.0):
+        value, gradient = tape.value_and_gradient(x=values[0], y=values[1])
+    assert isinstance(value, float) and all(isinstance(g, float) for g in gradient.values())
+    trace = tape.trace(x=values[0], y=values[1])
+    if not math.isfinite(value) and all(math.isfinite(v) for v in values):
+        assert trace.first_nonfinite is not None
+
+
+@pytest.mark.slow
+@settings(max_examples=max(EXAMPLES, 100_000), deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.one_of(expressions(), programs(), st.text(alphabet=ALPHABET, max_size=80)),
+    st.lists(point_values(), min_size=5, max_size=5),
+)
+def test_long_campaign(text: str, values: list[float]) -> None:
+    _pipeline(text, values)
