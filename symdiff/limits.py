@@ -25,7 +25,8 @@ class Limits:
             SymPy itself recurses on deep trees, so this also protects every later step.
         max_digits: decimal digits of any exact number the parser builds (literals, ``9^9^9``).
         max_order: order of a derivative.
-        max_ops: size (SymPy ``count_ops``) of a derivative; stops expression swell.
+        max_ops: size (SymPy ``count_ops``) of a derivative; stops expression swell. In reverse
+            mode: operations of the function, and sweeps × graph nodes of a Hessian.
         max_dps: decimal digits of the high-precision reference.
         tidy_ops: derivatives at most this large are tidied (``together``, ``factor_terms``);
             larger ones are returned as differentiated, because tidying costs more than it helps.
@@ -41,7 +42,7 @@ class Limits:
     max_ops: int = 200_000
     max_dps: int = 1_000
     tidy_ops: int = 200
-    reverse_ops: int = 300
+    reverse_ops: int = 200
 
     def with_overrides(self, text: str) -> Limits:
         """Return a copy with one ``name=value`` override applied (as given to ``--limit``)."""

@@ -144,7 +144,7 @@ def gradient(
             ``"reverse"`` sweeps the expression's graph backward once, names the values the
             partials share (``definitions``) and writes each partial in terms of them;
             ``"auto"`` uses reverse mode when variables × distinct sub-expressions is above
-            ``limits.reverse_ops`` (300 by default), so small gradients read as before.
+            ``limits.reverse_ops`` (200 by default), so small gradients read as before.
 
     Example:
         >>> gradient("a*b + c")

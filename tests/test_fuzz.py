@@ -63,7 +63,7 @@ def _pipeline(text: str, values: list[float]) -> None:
                 value, partials = tape.value_and_gradient(point)
                 assert set(partials) == set(tape.variables)
                 assert isinstance(value, float) or np.ndim(value) == 0
-                for name, derivative in gradient.items():
+                for name, derivative in gradient.expand().items():  # large gradients share definitions
                     assert isinstance(partials[name], float)
                     assert derivative.free_symbols <= set(expr.free_symbols)
         except sd.SymdiffError as error:
