@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sympy as sp
 
@@ -83,9 +84,8 @@ def _trivial(expr: sp.Expr) -> bool:
     return bool(expr.is_Mul and len(expr.args) == 2 and expr.args[0].is_Number and expr.args[1].is_Atom)
 
 
-def _exact(local: object) -> sp.Expr:
-    """A rule's result as a SymPy expression; the rules' float literals (``0.5``) become exact fractions."""
-    expr = sp.sympify(local)
+def _exact(expr: sp.Expr) -> sp.Expr:
+    """The rules' float literals (``0.5``) as the exact fractions they stand for."""
     floats = {f: sp.Rational(f) for f in expr.atoms(sp.Float) if sp.Rational(f).q <= 1024}
     return expr.xreplace(floats) if floats else expr
 
@@ -134,12 +134,21 @@ def occurrences(exprs: Iterable[sp.Basic], symbols: Collection[sp.Basic]) -> Cou
     return counts
 
 
-def _uses(op: Primitive, position: int) -> tuple[tuple[int, ...], int]:
-    """How many times the rule ∂op/∂(argument ``position``) uses each argument, and the output."""
+class _Rule(NamedTuple):
+    """What the rule ∂op/∂(one argument) uses: how many times each argument and the output, and floats."""
+
+    arguments: tuple[int, ...]
+    output: int
+    floats: bool
+
+
+def _rule(op: Primitive, position: int) -> _Rule:
+    """Learn what a rule uses by running it once on placeholder symbols."""
     args = [sp.Dummy(real=True) for _ in range(op.arity)]
     out = sp.Dummy(real=True)
-    counts = occurrences([_exact(op.partials[position](_M, *args, out))], {*args, out})
-    return tuple(counts[a] for a in args), counts[out]
+    local = sp.sympify(op.partials[position](_M, *args, out))
+    counts = occurrences([local], {*args, out})
+    return _Rule(tuple(counts[a] for a in args), counts[out], local.has(sp.Float))
 
 
 class _Sweep:
@@ -163,6 +172,7 @@ class _Sweep:
         self.named: set[sp.Symbol] = set()
         self.values: dict[int, sp.Expr] = {}
         self.symbol_of: dict[sp.Basic, sp.Symbol] = {}  # each definition's value → its symbol
+        self.rules: dict[tuple[str, int], _Rule] = {}
 
     def run(self) -> Sweep:
         refs = self._references()
@@ -192,20 +202,22 @@ class _Sweep:
                 if i in seen and self.active[i]:
                     reached[i] += 1
                     seen.update(nodes[i].args)
-        uses: dict[tuple[str, int], tuple[tuple[int, ...], int]] = {}
         for i, node in enumerate(nodes):
             if node.op is None or not reached[i]:
                 continue
             for position, a in enumerate(node.args):
                 if self.active[a]:
-                    key = (node.op.name, position)
-                    if key not in uses:
-                        uses[key] = _uses(node.op, position)
-                    by_argument, by_output = uses[key]
-                    for b, count in zip(node.args, by_argument, strict=True):
+                    rule = self._rule(node.op, position)
+                    for b, count in zip(node.args, rule.arguments, strict=True):
                         refs[b] += count * reached[i]
-                    refs[i] += by_output * reached[i]
+                    refs[i] += rule.output * reached[i]
         return refs
+
+    def _rule(self, op: Primitive, position: int) -> _Rule:
+        key = (op.name, position)
+        if key not in self.rules:
+            self.rules[key] = _rule(op, position)
+        return self.rules[key]
 
     def _worth_naming(self, index: int, refs: int) -> bool:
         expr = self.graph.expressions[index]
@@ -299,7 +311,9 @@ class _Sweep:
         result = []
         for position, a in enumerate(node.args):
             if self.active[a]:
-                local = _exact(node.op.partials[position](_M, *args, out))
+                local = sp.sympify(node.op.partials[position](_M, *args, out))
+                if self._rule(node.op, position).floats:
+                    local = _exact(local)
                 if self.symbol_of:
                     local = local.xreplace(self.symbol_of)  # a rule may rebuild a value already defined
                 if local != 0:
