@@ -120,7 +120,7 @@ def _total(contributions: Sequence[tuple[sp.Expr, sp.Expr]]) -> sp.Expr:
     return sp.Add(*(_term(adjoint, local) for adjoint, local in contributions))
 
 
-def occurrences(exprs: Iterable[sp.Basic], symbols: Collection[sp.Basic]) -> Counter[sp.Basic]:
+def _occurrences(exprs: Iterable[sp.Basic], symbols: Collection[sp.Basic]) -> Counter[sp.Basic]:
     """How many times each of ``symbols`` occurs in the expression trees (an explicit stack: no recursion)."""
     counts: Counter[sp.Basic] = Counter()
     stack = list(exprs)
@@ -147,7 +147,7 @@ def _rule(op: Primitive, position: int) -> _Rule:
     args = [sp.Dummy(real=True) for _ in range(op.arity)]
     out = sp.Dummy(real=True)
     local = sp.sympify(op.partials[position](_M, *args, out))
-    counts = occurrences([local], {*args, out})
+    counts = _occurrences([local], {*args, out})
     return _Rule(tuple(counts[a] for a in args), counts[out], local.has(sp.Float))
 
 
@@ -180,7 +180,7 @@ class _Sweep:
         rows = [self._backward(o) for o in self.outputs]
         exprs = [self.value(o) for o in self.outputs] if self.with_values else []
         exprs += [p for row in rows for p in row]
-        definitions, exprs = prune(self.definitions, self.named, exprs)
+        definitions, exprs = _prune(self.definitions, self.named, exprs)
         if len(definitions) < len(self.definitions):
             definitions, exprs = self._renumber(definitions, exprs)
         values = len(self.outputs) if self.with_values else 0
@@ -196,7 +196,7 @@ class _Sweep:
         refs = [0] * len(nodes)
         reached = [0] * len(nodes)  # how many of the backward sweeps pass through each node
         for o in self.outputs:
-            refs[o] += self.with_values
+            refs[o] += int(self.with_values)
             seen = {o}
             for i in range(o, -1, -1):
                 if i in seen and self.active[i]:
@@ -321,14 +321,14 @@ class _Sweep:
         return result
 
     def _renumber(self, definitions: list[Definition], exprs: list[sp.Expr]) -> tuple[list[Definition], list[sp.Expr]]:
-        """Number the definitions again without gaps, after ``prune`` removed some."""
+        """Number the definitions again without gaps, after ``_prune`` removed some."""
         numbered = iter(range(1, len(definitions) + 1))
         final = {d: d if d in self.named else symbol(f"{self.prefix}{next(numbered)}") for d, _ in definitions}
         renamed = [(final[d], rhs.xreplace(final)) for d, rhs in definitions]
         return renamed, [e.xreplace(final) for e in exprs]
 
 
-def prune(
+def _prune(
     definitions: Sequence[Definition], keep: Collection[sp.Symbol], exprs: Sequence[sp.Expr]
 ) -> tuple[list[Definition], list[sp.Expr]]:
     """Drop definitions nothing uses and write in place those used once (except those in ``keep``).
@@ -340,7 +340,7 @@ def prune(
     definitions, exprs = list(definitions), list(exprs)
     while True:
         symbols = {d for d, _ in definitions}
-        uses = occurrences([*exprs, *(rhs for _, rhs in definitions)], symbols)
+        uses = _occurrences([*exprs, *(rhs for _, rhs in definitions)], symbols)
         inline = {d for d in symbols if uses[d] == 0 or (uses[d] == 1 and d not in keep)}
         if not inline:
             return definitions, exprs

@@ -135,12 +135,7 @@ def _source(
     printer = PythonPrinter()
     body = [f"{d.name} = {printer.doprint(value)}" for d, value in definitions]
     body += layout([printer.doprint(e) for e in exprs])
-    names = [name, *parameters, *(d.name for d, _ in definitions)]
-    symbols = {s.name for e in [*exprs, *(v for _, v in definitions)] for s in e.free_symbols}
-    unknown = sorted(symbols - set(names))
-    if unknown:
-        raise SymdiffError(f"cannot write Python: {unknown[0]} is not a variable of the function")
-    for identifier in names:
+    for identifier in [name, *parameters, *(d.name for d, _ in definitions)]:
         if not identifier.isidentifier() or keyword.iskeyword(identifier) or identifier.startswith("_"):
             raise SymdiffError(f"cannot write Python: {identifier!r} is not a usable Python name")
         if identifier in printer.used:
