@@ -56,16 +56,3 @@ def float_gradient(gradient: dict[str, sp.Expr], point: dict[str, float]) -> dic
         with np.errstate(all="ignore"):
             result[k] = float(f(*(point.get(v.name, 0.0) for v in VARIABLES)))
     return result
-
-
-def network_loss(inputs: int, hidden: int) -> tuple[sp.Expr, list[sp.Symbol]]:
-    """Squared error of a one-hidden-layer tanh network on one sample, and its parameters.
-
-    L = (Σⱼ cⱼ·tanh(Σᵢ wⱼ_ᵢ·xᵢ) − t)²: ``hidden × inputs`` weights wⱼ_ᵢ and ``hidden`` output
-    weights cⱼ are the parameters; the inputs xᵢ and the target t are data.
-    """
-    x = [symbol(f"x{i}") for i in range(1, inputs + 1)]
-    w = [[symbol(f"w{j}_{i}") for i in range(1, inputs + 1)] for j in range(1, hidden + 1)]
-    c = [symbol(f"c{j}") for j in range(1, hidden + 1)]
-    output = sp.Add(*(c[j] * sp.tanh(sp.Add(*(w[j][i] * x[i] for i in range(inputs)))) for j in range(hidden)))
-    return (output - symbol("t")) ** 2, [*(wji for row in w for wji in row), *c]

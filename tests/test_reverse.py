@@ -12,6 +12,7 @@ import pytest
 import sympy as sp
 
 import symdiff as sd
+from benchmarks.cases import network_case, sum_case
 from symdiff import cli, registry
 from symdiff.graph import lower, lower_all
 from symdiff.interpret import forward
@@ -20,7 +21,7 @@ from symdiff.parser import symbol
 from symdiff.primitive import Primitive
 from symdiff.tape import Tape
 from tests.conftest import assert_close, comfortable_points, sympy_value
-from tests.expressions import exact_gradient, float_gradient, network_loss, random_expression
+from tests.expressions import exact_gradient, float_gradient, random_expression
 
 x, y, z, t, w = (symbol(n) for n in "xyztw")
 
@@ -176,7 +177,8 @@ def test_hessian_shares_definitions_with_its_gradient() -> None:
 
 
 def test_network_gradient_is_a_few_times_the_loss() -> None:
-    loss, parameters = network_loss(4, 8)
+    network = network_case(4, 8)  # the benchmark's network, smaller: 40 parameters
+    loss, parameters = network.expression, [s for s in network.symbols if s.name[0] in "Wv"]
     names = [p.name for p in parameters]
     g = sd.gradient(loss, names, method="reverse")
     assert g.count_ops() <= 4 * sp.count_ops(loss)
@@ -206,12 +208,11 @@ def test_tanh_chain_is_at_most_four_times_the_function(weighted: bool) -> None:
 
 
 def test_long_sums_stay_linear() -> None:
-    n = 300
-    xs = [symbol(f"x{i}") for i in range(1, n + 2)]
-    f = sp.Add(*(sp.sin(xs[i]) * xs[i + 1] for i in range(n))) + sp.Add(*(sp.exp(xs[i] / n) for i in range(n)))
-    g = sd.gradient(f, method="reverse")
-    assert g.definitions == () and g.count_ops() <= 2 * sp.count_ops(f)
-    assert g["x2"] == xs[2] * sp.cos(xs[1]) + sp.sin(xs[0]) + sp.exp(xs[1] / n) / n
+    case = sum_case(300)
+    g = sd.gradient(case.expression, method="reverse")
+    assert g.definitions == () and g.count_ops() <= 2 * sp.count_ops(case.expression)
+    x1, x2, x3 = case.symbols[:3]
+    assert g["x2"] == x3 * sp.cos(x2) + sp.sin(x1) + sp.exp(x2 / 300) / 300
 
 
 # -- names ----------------------------------------------------------------------------------------
