@@ -15,6 +15,7 @@ from .functions import cbrt, relu, sigmoid, softplus
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import Definition, Program, parse, parse_program
 from .printing import to_latex, to_text
+from .stepwise import Derivation, steps
 from .symbolic import diff, gradient, hessian, jacobian
 
 __version__ = "0.1.0"
@@ -22,6 +23,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_LIMITS",
     "Definition",
+    "Derivation",
     "EvaluationError",
     "LimitError",
     "Limits",
@@ -39,6 +41,7 @@ __all__ = [
     "relu",
     "sigmoid",
     "softplus",
+    "steps",
     "to_latex",
     "to_text",
 ]

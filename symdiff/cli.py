@@ -14,7 +14,10 @@ from collections.abc import Sequence
 
 from .errors import ParseError, SymdiffError
 from .limits import DEFAULT_LIMITS, Limits
+from .parser import parse_program, variable_names
+from .render import steps as steps_view
 from .report import derivatives
+from .stepwise import steps
 
 EXAMPLES = """\
 examples:
@@ -25,6 +28,7 @@ examples:
   python -m symdiff "x*y^2" --hessian          matrix of second partials
   python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --wrt w1
   python -m symdiff "sin(x)/x" --format latex
+  python -m symdiff "x^2 sin(x)" --wrt x --steps --format latex
 
 expressions: numbers (3, 0.001, 1e-3), names (x, w1, x_1, alpha), pi and e,
 + - * / and ^ or ** for powers, implicit products (2x, 2(x+1), (a+b)(a-b)),
@@ -58,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--format", choices=("text", "json", "latex", "markdown"), default="text", help="output format (default text)"
     )
+    parser.add_argument("--steps", action="store_true", help="write the derivation step by step, every step verified")
+    parser.add_argument(
+        "--detail",
+        choices=("full", "compact", "key"),
+        default="full",
+        help="with --steps: every step (full), the chain rule in one line and no repeats (compact), "
+        "or only the product, quotient and chain rule steps (key)",
+    )
     parser.add_argument(
         "--limit",
         metavar="NAME=VALUE",
@@ -88,22 +100,48 @@ def _limits(overrides: list[str]) -> Limits:
 
 def run(args: argparse.Namespace) -> int:
     """Do what the arguments ask; return the exit status."""
+    if args.steps:
+        return show_steps(args, _limits(args.limit))
     return show_derivatives(args, _limits(args.limit))
 
 
 def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     """No point given: print the symbolic partial derivatives."""
     table = derivatives(args.expression, _wrt(args.wrt), args.order, with_hessian=args.hessian, limits=limits)
-    if table.absent:
-        known = ", ".join(table.variables) or "none"
-        missing = ", ".join(table.absent)
-        print(
-            f"symdiff: note: {missing} does not occur in the expression (its variables: {known}); the derivative is 0",
-            file=sys.stderr,
-        )
+    _note_absent(table.absent, table.variables)
     render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
     print(render[args.format]())
     return 0
+
+
+def show_steps(args: argparse.Namespace, limits: Limits) -> int:
+    """--steps: print the derivation of each derivative asked for; status 1 if one does not verify."""
+    if args.hessian:
+        raise SymdiffError("--steps writes one derivative at a time; leave out --hessian and give --wrt")
+    program = parse_program(args.expression, limits=limits)
+    variables = variable_names(program.expression)
+    wanted = _wrt(args.wrt) or list(variables)
+    if not wanted:
+        raise SymdiffError("the expression has no variables; give the one to differentiate by with --wrt")
+    _note_absent(tuple(name for name in wanted if name not in variables), variables)
+    derivations = [steps(program, name, args.order, detail=args.detail, limits=limits) for name in wanted]
+    if args.format == "json":
+        print(steps_view.json_many(derivations))
+    else:
+        render = {"text": steps_view.text, "latex": steps_view.latex, "markdown": steps_view.markdown}
+        print("\n\n".join(render[args.format](d) for d in derivations))
+    return 0 if all(d.verified for d in derivations) else 1
+
+
+def _note_absent(absent: Sequence[str], variables: Sequence[str]) -> None:
+    """A derivative by a name the expression does not use is 0: say so, in case it is a typo."""
+    if absent:
+        known = ", ".join(variables) or "none"
+        print(
+            f"symdiff: note: {', '.join(absent)} does not occur in the expression (its variables: {known}); "
+            "the derivative is 0",
+            file=sys.stderr,
+        )
 
 
 def _report(error: SymdiffError) -> None:
