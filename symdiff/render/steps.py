@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import mpmath
 import sympy as sp
@@ -54,34 +54,33 @@ def _grouped(variables: Sequence[sp.Symbol]) -> list[tuple[sp.Symbol, int]]:
     return [(v, len(list(run))) for v, run in groupby(variables)]
 
 
-class StepTexPrinter(TexPrinter):
-    """LaTeX for derivation lines."""
+class _Layout:
+    """How both printers show a rule's layout: sums with their signs, products, fractions.
 
-    _default_settings: ClassVar[dict[str, Any]] = {**TexPrinter._default_settings, "ordinary": False}
+    Each printer says how it writes parentheses, a product sign and a fraction.
+    """
 
-    def _d(self) -> str:
-        return "d" if self._settings["ordinary"] else r"\partial"
+    _times = "·"
+    _minus = "-"
+    _fractions_need_parentheses = True  # (a/b)·c in text; a LaTeX \frac needs none
 
-    def _operator(self, variables: Sequence[sp.Symbol], top: str = "") -> str:
-        d = self._d()
-        order = f"^{{{len(variables)}}}" if len(variables) > 1 else ""
-        below = " ".join(f"{d} {self._print(v)}" + (f"^{{{n}}}" if n > 1 else "") for v, n in _grouped(variables))
-        return rf"\frac{{{d}{order}{top}}}{{{below}}}"
+    if TYPE_CHECKING:
 
-    def _print_Derivative(self, expr: sp.Derivative) -> str:
-        if isinstance(expr.expr, sp.Symbol) and len(expr.variables) == 1:
-            return self._operator(expr.variables, f" {self._print(expr.expr)}")
-        return rf"{self._operator(expr.variables)}\left({self._print(expr.expr)}\right)"
+        def _print(self, expr: Any) -> str: ...  # from the SymPy printer this is mixed into
 
-    def _print_LocalDerivative(self, expr: LocalDerivative) -> str:
-        return self._operator([expr.var], f" {self._print(expr.name)}")
+    def _wrap(self, text: str) -> str:
+        return f"({text})"
+
+    def _fraction(self, numerator: Sequence[sp.Expr], denominator: Sequence[sp.Expr]) -> str:
+        raise NotImplementedError
 
     def _print_Terms(self, expr: Terms) -> str:
         parts = []
         for i, term in enumerate(expr.args):
             negative, magnitude = _split_sign(term)
-            text = self.parenthesize(magnitude, PRECEDENCE["Add"], strict=True) if negative else self._print(term)
-            parts.append(("- " if negative else "") + text if i == 0 else (" - " if negative else " + ") + text)
+            text = self._wrap(self._print(magnitude)) if negative and isinstance(magnitude, sp.Add) else None
+            text = text or self._print(magnitude if negative else term)
+            parts.append((self._minus if negative else "") + text if i == 0 else (" - " if negative else " + ") + text)
         return "".join(parts)
 
     def _print_Factors(self, expr: Factors) -> str:
@@ -89,20 +88,59 @@ class StepTexPrinter(TexPrinter):
         args = magnitude.args if isinstance(magnitude, Factors) else (magnitude,)
         numerator = [a for a in args if not _is_denominator(a)]
         denominator = [a.base for a in args if _is_denominator(a)]
-        sign = "- " if negative else ""
-        if not denominator:
-            return sign + self._product(numerator)
-        top = self._print(numerator[0]) if len(numerator) == 1 else self._product(numerator)
-        return sign + rf"\frac{{{top if numerator else '1'}}}{{{self._product(denominator)}}}"
+        body = self._fraction(numerator, denominator) if denominator else self._product(numerator)
+        return (self._minus if negative else "") + body
 
     def _product(self, factors: Sequence[sp.Expr]) -> str:
-        return r" \cdot ".join(self.parenthesize(f, PRECEDENCE["Mul"], strict=True) for f in factors)
+        return self._times.join(
+            self._wrap(self._print(f)) if self._needs_parentheses(f, first=i == 0) else self._print(f)
+            for i, f in enumerate(factors)
+        )
+
+    def _needs_parentheses(self, factor: sp.Expr, first: bool) -> bool:
+        if isinstance(factor, sp.Add):  # Terms too
+            return True
+        if _split_sign(factor)[0]:
+            return not first
+        if self._fractions_need_parentheses and _has_denominator(factor):
+            return True
+        return precedence(factor) < PRECEDENCE["Mul"]
+
+
+class StepTexPrinter(_Layout, TexPrinter):
+    """LaTeX for derivation lines."""
+
+    _default_settings: ClassVar[dict[str, Any]] = {**TexPrinter._default_settings, "ordinary": False}
+    _times = r" \cdot "
+    _minus = "- "
+    _fractions_need_parentheses = False
+
+    def _operator(self, variables: Sequence[sp.Symbol], top: str = "") -> str:
+        d = "d" if self._settings["ordinary"] else r"\partial"
+        order = f"^{{{len(variables)}}}" if len(variables) > 1 else ""
+        below = " ".join(f"{d} {self._print(v)}" + (f"^{{{n}}}" if n > 1 else "") for v, n in _grouped(variables))
+        return rf"\frac{{{d}{order}{top}}}{{{below}}}"
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        if isinstance(expr.expr, sp.Symbol):  # Leibniz: df/dx, ∂²L/∂a∂b
+            return self._operator(expr.variables, f" {self._print(expr.expr)}")
+        return rf"{self._operator(expr.variables)}\left({self._print(expr.expr)}\right)"
+
+    def _print_LocalDerivative(self, expr: LocalDerivative) -> str:
+        return self._operator([expr.var], f" {self._print(expr.name)}")
+
+    def _wrap(self, text: str) -> str:
+        return rf"\left({text}\right)"
+
+    def _fraction(self, numerator: Sequence[sp.Expr], denominator: Sequence[sp.Expr]) -> str:
+        top = self._print(numerator[0]) if len(numerator) == 1 else self._product(numerator) or "1"
+        return rf"\frac{{{top}}}{{{self._product(denominator)}}}"
 
     def _print_Float(self, expr: sp.Float) -> str:
         return str(super()._print_Float(sp.Float(expr, SHOWN_DIGITS)))
 
 
-class StepTextPrinter(TextPrinter):
+class StepTextPrinter(_Layout, TextPrinter):
     """Plain text for derivation lines: d/dx(x^2), ∂/∂a(a*b), ∂L/∂y, products with ·."""
 
     _default_settings: ClassVar[dict[str, Any]] = {**TextPrinter._default_settings, "ordinary": False}
@@ -114,45 +152,24 @@ class StepTextPrinter(TextPrinter):
         return f"{d}{order}{top}/{below}"
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
-        if isinstance(expr.expr, sp.Symbol) and len(expr.variables) == 1:
+        if isinstance(expr.expr, sp.Symbol):  # Leibniz: df/dx, ∂²L/∂a∂b
             return self._operator(expr.variables, expr.expr.name)
         return f"{self._operator(expr.variables)}({self._print(expr.expr)})"
 
     def _print_LocalDerivative(self, expr: LocalDerivative) -> str:
         return self._operator([expr.var], expr.name.name)
 
-    def _print_Terms(self, expr: Terms) -> str:
-        parts = []
-        for i, term in enumerate(expr.args):
-            negative, magnitude = _split_sign(term)
-            text = self.parenthesize(magnitude, PRECEDENCE["Add"], strict=True) if negative else self._print(term)
-            parts.append(("-" if negative else "") + text if i == 0 else (" - " if negative else " + ") + text)
-        return "".join(parts)
-
-    def _print_Factors(self, expr: Factors) -> str:
-        negative, magnitude = _split_sign(expr)
-        args = magnitude.args if isinstance(magnitude, Factors) else (magnitude,)
-        numerator = [a for a in args if not _is_denominator(a)]
-        denominator = [a.base for a in args if _is_denominator(a)]
-        sign = "-" if negative else ""
-        if not denominator:
-            return sign + self._product(numerator)
-        return f"{sign}{self._operand(numerator)}/{self._operand(denominator)}"
+    def _fraction(self, numerator: Sequence[sp.Expr], denominator: Sequence[sp.Expr]) -> str:
+        return f"{self._operand(numerator)}/{self._operand(denominator)}"
 
     def _operand(self, factors: Sequence[sp.Expr]) -> str:
         """One side of a fraction: in parentheses unless it is a single tight factor."""
         if not factors:
             return "1"
-        if len(factors) == 1 and precedence(factors[0]) > PRECEDENCE["Mul"] and not is_template(factors[0]):
-            return str(self._print(factors[0]))
-        return f"({self._product(factors) if len(factors) > 1 else self._print(factors[0])})"
-
-    def _product(self, factors: Sequence[sp.Expr]) -> str:
-        # A fraction among factors gets parentheses: (cos(x)/sin(x))·cos(x).
-        return "·".join(
-            f"({self._print(f)})" if _has_denominator(f) else self.parenthesize(f, PRECEDENCE["Mul"], strict=True)
-            for f in factors
-        )
+        if len(factors) > 1:
+            return self._wrap(self._product(factors))
+        tight = precedence(factors[0]) > PRECEDENCE["Mul"] and not is_template(factors[0])
+        return self._print(factors[0]) if tight else self._wrap(self._print(factors[0]))
 
     def _print_Float(self, expr: sp.Float) -> str:
         return mpmath.nstr(mpmath.mpf(expr), SHOWN_DIGITS)
@@ -218,7 +235,22 @@ def _label_latex(step: Step) -> str:
 # -- text ----------------------------------------------------------------------------------
 
 
+def _definitions(d: Derivation) -> list[tuple[str, sp.Expr, mpmath.mpf | None]]:
+    """What is differentiated: a program's lines (with their values at the point), or f."""
+    if d.program is None:
+        return [(d.function, d.expression, None)]
+    return [(line.name, line.expression, d.values.get(line.name)) for line in d.program.definitions]
+
+
+def _inputs(d: Derivation) -> list[tuple[str, mpmath.mpf]]:
+    return [(name, value) for name, value in d.values.items() if name in d.variables]
+
+
 def text(d: Derivation) -> str:
+    lines = [f"at {', '.join(f'{name} = {_number(value)}' for name, value in _inputs(d))}"] if d.at is not None else []
+    for name, expr, value in _definitions(d):
+        left = name if d.program is not None else f"{name}({', '.join(d.variables)})"
+        lines.append(f"{left} = {to_text(expr)}" + (f" = {_number(value)}" if value is not None else ""))
     rows: list[tuple[str, str]] = []
     for section in d.sections:
         lhs = line_text(section.lhs, d.ordinary)
@@ -226,15 +258,13 @@ def text(d: Derivation) -> str:
             left = lhs if i == 0 else " " * len(lhs)
             rows.append((f"{left} = {line_text(step.after, d.ordinary)}", f"({step.number}) {label_text(step)}"))
     width = min(max((len(row) for row, _ in rows), default=0), 64)
-    lines = [f"{row.ljust(width)}  {label}" for row, label in rows]
-    if d.at is not None:
-        lines.insert(0, f"at {_point_text(d)}")
+    lines.extend(f"{row.ljust(width)}  {label}" for row, label in rows)
     lines.append(_verdict(d))
     return "\n".join(lines)
 
 
-def _point_text(d: Derivation) -> str:
-    return ", ".join(f"{name} = {mpmath.nstr(value, SHOWN_DIGITS)}" for name, value in d.values.items())
+def _number(value: mpmath.mpf) -> str:
+    return str(mpmath.nstr(value, SHOWN_DIGITS))
 
 
 def _verdict(d: Derivation) -> str:
@@ -252,6 +282,12 @@ def _verdict(d: Derivation) -> str:
 
 def latex(d: Derivation) -> str:
     rows = []
+    if d.at is not None:
+        point = r",\; ".join(f"{name_latex(name)} = {_number(value)}" for name, value in _inputs(d))
+        rows.append(rf"&\text{{at }} {point}")
+    for name, expr, value in _definitions(d):
+        shown = "" if value is None else f" = {_number(value)}"
+        rows.append(f"{name_latex(name)} &= {line_latex(expr, d.ordinary)}{shown}")
     for section in d.sections:
         lhs = line_latex(section.lhs, d.ordinary)
         for i, step in enumerate(section.steps):
@@ -263,8 +299,6 @@ def latex(d: Derivation) -> str:
 def markdown(d: Derivation) -> str:
     names = list(dict.fromkeys(step.name for step in d.steps))
     parts = [f"$$\n{latex(d)}\n$$", "Rules used: " + ", ".join(names) + "."]
-    if d.at is not None:
-        parts.insert(0, f"At {_point_text(d)}:")
     parts.append(_verdict(d).capitalize() + ".")
     return "\n\n".join(parts)
 

@@ -70,6 +70,7 @@ def steps(
         if v in lines and v not in f.free_symbols:
             raise SymdiffError(f"{v.name} is a line of the program; differentiate with respect to one of its inputs")
     point = _point(at, f)
+    function = program.output.name if isinstance(program, Program) else "f"
     builder = Builder(detail, {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)})
     by_lines = len(lines) > 1 and len(variables) == order == 1 and variables[0] in f.free_symbols
     found: dict[str, Any] = {}
@@ -80,7 +81,7 @@ def steps(
             found = {"value": backprop.value, "values": backprop.values}
             found |= {"factors": backprop.factors, "adjoints": backprop.adjoints}
         else:
-            result = derive_expression(builder, f, variables * order)
+            result = derive_expression(builder, function, f, variables * order)
             if point is not None:
                 found = {"value": builder.value(result, variables[-1], point), "values": point}
         builder.close()
@@ -90,7 +91,7 @@ def steps(
         verdict = verify.same(result, reference)
     return Derivation(
         expression=f,
-        function=program.output.name if isinstance(program, Program) else "f",
+        function=function,
         wrt=tuple(v.name for v in variables * order),
         variables=variable_names(f),
         detail=detail,
@@ -100,7 +101,7 @@ def steps(
         result_verified=verdict.ok,
         at=None if point is None else {s.name: v for s, v in point.items()},
         substitutions={s.name: e for s, e in {**lines, **builder.substitutions}.items()},
-        program=program if by_lines else None,
+        program=program if len(lines) > 1 else None,
         value=found.get("value"),
         values={s.name: v for s, v in found.get("values", {}).items()},
         factors=found.get("factors", {}),

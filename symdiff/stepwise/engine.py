@@ -162,17 +162,26 @@ def _layout(expr: sp.Expr) -> object:
 
 
 def _flat(expr: sp.Expr, kind: type) -> list[sp.Expr]:
-    return [leaf for arg in expr.args for leaf in (_flat(arg, kind) if isinstance(arg, kind) else [arg])]
+    # A negative factor such as (-sin(x)) stays whole: moving its sign out is arithmetic to show.
+    return [leaf for arg in expr.args for leaf in (_flat(arg, kind) if _opens(arg, kind) else [arg])]
 
 
-def derive_expression(builder: Builder, f: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Expr:
-    """d/dx f, one order at a time: one section per variable in ``variables``."""
+def _opens(arg: sp.Expr, kind: type) -> bool:
+    return isinstance(arg, kind) and not (kind is sp.Mul and arg.could_extract_minus_sign())
+
+
+def derive_expression(builder: Builder, name: str, f: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Expr:
+    """d/dx f, one order at a time: one section per variable in ``variables``.
+
+    Each section is shown as ``df/dx = …``, ``d²f/dx² = …`` with ``name`` for f; its first step
+    starts from the derivative operator applied to the expression itself.
+    """
     result = f
     for k, x in enumerate(variables):
-        lhs = goal(f, *variables[: k + 1])
-        builder.open(lhs)
+        builder.open(goal(symbol(name), *variables[: k + 1]))
         line = goal(result, x)
         if k > 0:
-            builder.record(rules.Rewrite("again", "differentiate the derivative above", line), result, x, lhs, line)
+            again = rules.Rewrite("again", "differentiate the derivative above", line)
+            builder.record(again, result, x, goal(f, *variables[: k + 1]), line)
         result = builder.finish(builder.derive(line), x)
     return result
