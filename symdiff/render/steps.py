@@ -22,6 +22,7 @@ from ..stepwise.record import Derivation, Section, Step
 from .jsonutil import dumps
 
 SHOWN_DIGITS = 6  # significant digits of the numbers in a derivation at a point
+TEXT_COLUMN = 64  # text output aligns the rule labels after lines up to this long
 
 # -- printers ------------------------------------------------------------------------------
 
@@ -257,7 +258,7 @@ def text(d: Derivation) -> str:
         for i, step in enumerate(section.steps):
             left = lhs if i == 0 else " " * len(lhs)
             rows.append((f"{left} = {line_text(step.after, d.ordinary)}", f"({step.number}) {label_text(step)}"))
-    width = min(max((len(row) for row, _ in rows), default=0), 64)
+    width = max((len(row) for row, _ in rows if len(row) <= TEXT_COLUMN), default=0)  # long lines push their label
     lines.extend(f"{row.ljust(width)}  {label}" for row, label in rows)
     lines.append(_verdict(d))
     return "\n".join(lines)
