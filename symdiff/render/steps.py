@@ -79,9 +79,11 @@ class _Layout:
         parts = []
         for i, term in enumerate(expr.args):
             negative, magnitude = _split_sign(term)
-            text = self._wrap(self._print(magnitude)) if negative and isinstance(magnitude, sp.Add) else None
-            text = text or self._print(magnitude if negative else term)
-            parts.append((self._minus if negative else "") + text if i == 0 else (" - " if negative else " + ") + text)
+            if not negative:
+                parts.append(("" if i == 0 else " + ") + self._print(term))
+                continue
+            shown = self._wrap(self._print(magnitude)) if isinstance(magnitude, sp.Add) else self._print(magnitude)
+            parts.append((self._minus if i == 0 else " - ") + shown)
         return "".join(parts)
 
     def _print_Factors(self, expr: Factors) -> str:
@@ -134,7 +136,7 @@ class StepTexPrinter(_Layout, TexPrinter):
         return rf"\left({text}\right)"
 
     def _fraction(self, numerator: Sequence[sp.Expr], denominator: Sequence[sp.Expr]) -> str:
-        top = self._print(numerator[0]) if len(numerator) == 1 else self._product(numerator) or "1"
+        top = self._print(numerator[0]) if len(numerator) == 1 else (self._product(numerator) or "1")
         return rf"\frac{{{top}}}{{{self._product(denominator)}}}"
 
     def _print_Float(self, expr: sp.Float) -> str:

@@ -7,6 +7,7 @@ and ``symdiff.render.steps`` formats the result as text, LaTeX, Markdown or JSON
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,11 +20,11 @@ from ..parser import Program, as_expression, natural_key, parse_program, variabl
 from ..symbolic import ExprLike, VariableLike, diff, variable
 from . import verify
 from .engine import Builder, derive_expression
-from .program import definitions, derive_program
+from .numeric import DIGITS
+from .program import Outcome, definitions, derive_program
 from .record import DETAILS, Derivation, Detail, Section, Step
 
 KEY_RULES = frozenset({"product", "quotient", "chain"})
-DIGITS = 30  # of the numbers at a point
 
 
 def steps(
@@ -59,12 +60,7 @@ def steps(
         raise SymdiffError(f"detail must be one of {', '.join(DETAILS)}; got {detail!r}")
     program = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
     f = as_expression(program, limits=limits)
-    variables = [variable(wrt)] if isinstance(wrt, (str, sp.Symbol)) else [variable(v) for v in wrt]
-    if not variables:
-        raise SymdiffError("no variable to differentiate with respect to")
-    if len(variables) > 1 and order != 1:
-        raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
-    limits.check_order(order * len(variables))
+    variables = _variables(wrt, order, limits)
     lines = definitions(program) if isinstance(program, Program) else {}
     for v in variables:
         if v in lines and v not in f.free_symbols:
@@ -72,23 +68,12 @@ def steps(
     point = _point(at, f)
     function = program.output.name if isinstance(program, Program) else "f"
     builder = Builder(detail, {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)})
-    by_lines = len(lines) > 1 and len(variables) == order == 1 and variables[0] in f.free_symbols
-    found: dict[str, Any] = {}
     with sympy_recursion_guard("writing the derivation"):
-        if by_lines:
-            backprop = derive_program(builder, program, variables[0], point)
-            result = backprop.result
-            found = {"value": backprop.value, "values": backprop.values}
-            found |= {"factors": backprop.factors, "adjoints": backprop.adjoints}
-        else:
-            result = derive_expression(builder, function, f, variables * order)
-            if point is not None:
-                found = {"value": builder.value(result, variables[-1], point), "values": point}
+        outcome = _derive(builder, program, function, f, variables * order, point)
         builder.close()
-        names = variables[0].name if len(variables) == 1 else [v.name for v in variables]
-        reference = diff(f, names, order, limits=limits)
+        reference = diff(f, [v.name for v in variables], order, limits=limits)
         sections = verify.verify_sections(tuple(builder.sections), {**lines, **builder.substitutions}, lines, point)
-        verdict = verify.same(result, reference)
+        verdict = verify.same(outcome.result, reference)
     return Derivation(
         expression=f,
         function=function,
@@ -96,17 +81,44 @@ def steps(
         variables=variable_names(f),
         detail=detail,
         sections=key_steps(sections) if detail == "key" else sections,
-        result=result,
+        result=outcome.result,
         result_check=verdict.how,
         result_verified=verdict.ok,
         at=None if point is None else {s.name: v for s, v in point.items()},
+        value=outcome.value,
+        values={s.name: v for s, v in outcome.values.items()},
+        factors=outcome.factors,
+        adjoints=outcome.adjoints,
         substitutions={s.name: e for s, e in {**lines, **builder.substitutions}.items()},
         program=program if len(lines) > 1 else None,
-        value=found.get("value"),
-        values={s.name: v for s, v in found.get("values", {}).items()},
-        factors=found.get("factors", {}),
-        adjoints=found.get("adjoints", {}),
     )
+
+
+def _variables(wrt: VariableLike | Sequence[VariableLike], order: int, limits: Limits) -> list[sp.Symbol]:
+    variables = [variable(wrt)] if isinstance(wrt, (str, sp.Symbol)) else [variable(v) for v in wrt]
+    if not variables:
+        raise SymdiffError("no variable to differentiate with respect to")
+    if len(variables) > 1 and order != 1:
+        raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
+    limits.check_order(order * len(variables))
+    return variables
+
+
+def _derive(
+    builder: Builder,
+    program: Program | sp.Expr,
+    function: str,
+    f: sp.Expr,
+    variables: list[sp.Symbol],
+    point: Mapping[sp.Symbol, mpmath.mpf] | None,
+) -> Outcome:
+    """Through the lines of a program for a first derivative by one of its inputs; otherwise the
+    expression as a whole, one order at a time."""
+    by_lines = isinstance(program, Program) and len(program.definitions) > 1 and len(variables) == 1
+    if by_lines and variables[0] in f.free_symbols:
+        return derive_program(builder, program, variables[0], point)
+    result = derive_expression(builder, function, f, variables)
+    return Outcome(result, None if point is None else builder.value(result, variables[-1], point), point or {})
 
 
 def key_steps(sections: tuple[Section, ...]) -> tuple[Section, ...]:
@@ -126,17 +138,18 @@ def _point(at: Mapping[str, Any] | None, f: sp.Expr) -> dict[sp.Symbol, mpmath.m
     if unknown or missing:
         problem = f"no variable {', '.join(unknown)}" if unknown else f"no value for {', '.join(missing)}"
         raise EvaluationError(f"{problem} at the point; the variables are {', '.join(names) or 'none'}")
-    point = {}
     with mpmath.workdps(DIGITS):
-        for name in names:
-            value = at[name]
-            if isinstance(value, bool) or not isinstance(value, (int, float, str, mpmath.mpf)):
-                raise EvaluationError(f"the value of {name} must be a number, got {value!r}")
-            try:
-                point[variable(name)] = mpmath.mpf(value)
-            except ValueError:
-                raise EvaluationError(f"the value of {name} must be a number, got {value!r}") from None
-    return point
+        return {variable(name): _number(name, at[name]) for name in names}
+
+
+def _number(name: str, value: Any) -> mpmath.mpf:
+    """A value given for a variable, as an mpmath number (strings are read as decimals)."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, str, mpmath.mpf)):
+        raise EvaluationError(f"the value of {name} must be a number, got {value!r}")
+    try:
+        return mpmath.mpf(value) if isinstance(value, (int, float, str, mpmath.mpf)) else mpmath.mpf(float(value))
+    except ValueError:
+        raise EvaluationError(f"the value of {name} must be a number, got {value!r}") from None
 
 
 __all__ = ["Derivation", "Section", "Step", "steps"]

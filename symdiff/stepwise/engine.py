@@ -22,10 +22,10 @@ from ..printing import to_text
 from ..symbolic import tidy
 from . import numeric, rules
 from .forms import first_goal, goal, goals, plain, rebuild, replace_goal, substitute
+from .numeric import DIGITS
 from .record import Detail, Section, Step
 
 _SUBSTITUTION_NAMES = ("u", "v", "w")
-DIGITS = 30  # of the values at a point
 
 
 class Builder:
@@ -167,7 +167,9 @@ def _flat(expr: sp.Expr, kind: type) -> list[sp.Expr]:
 
 
 def _opens(arg: sp.Expr, kind: type) -> bool:
-    return isinstance(arg, kind) and not (kind is sp.Mul and arg.could_extract_minus_sign())
+    if kind is sp.Mul and arg.could_extract_minus_sign():
+        return False
+    return isinstance(arg, kind)
 
 
 def derive_expression(builder: Builder, name: str, f: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Expr:

@@ -9,8 +9,8 @@ A line is a SymPy expression in which
 - in a program, ∂y/∂h (the derivative of the line defining y, the other names on that line
   held constant) is a ``LocalDerivative``.
 
-Everything else in a line is an ordinary, evaluated SymPy expression. ``value`` turns a line
-into one: it evaluates the goals, so two lines of a derivation can be compared.
+Everything else in a line is an ordinary, evaluated SymPy expression; ``plain`` drops the
+layout and ``rebuild`` evaluates a line, replacing what it is told to replace.
 """
 
 from __future__ import annotations
@@ -137,25 +137,9 @@ def classical_diff(expr: sp.Expr, *variables: sp.Symbol) -> sp.Expr:
     return result
 
 
-def value(line: sp.Expr, definitions: Mapping[sp.Symbol, sp.Expr] | None = None) -> sp.Expr:
-    """The line as an ordinary SymPy expression: goals worked out by SymPy, layout dropped.
-
-    ``definitions`` give the meaning of program names for ``LocalDerivative`` nodes.
-    """
-    return rebuild(line, lambda node: _meaning(node, definitions or {}))
-
-
 def plain(line: sp.Expr) -> sp.Expr:
     """The line with its layout dropped (Terms → Add, Factors → Mul); goals stay goals."""
     return rebuild(line, lambda node: None)
-
-
-def _meaning(node: sp.Basic, definitions: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr | None:
-    if isinstance(node, sp.Derivative):
-        return classical_diff(node.expr, *node.variables)
-    if isinstance(node, LocalDerivative):
-        return classical_diff(definitions[node.name], node.var)
-    return None
 
 
 _PLAIN: dict[type, Callable[..., sp.Expr]] = {Terms: sp.Add, Factors: sp.Mul}

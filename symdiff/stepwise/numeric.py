@@ -17,6 +17,8 @@ import sympy as sp
 from .. import registry
 from ..dag import postorder
 
+DIGITS = 30  # working precision of the values in a derivation and of its checks
+
 
 class _UnsupportedNodeError(Exception):
     """A node the fast evaluator does not know; the whole expression goes to SymPy instead."""

@@ -26,15 +26,15 @@ from ..printing import derivative_text, to_text
 from . import numeric, rules
 from .engine import Builder
 from .forms import LocalDerivative, factors, goal, plain, terms
+from .numeric import DIGITS
 
 Edge = tuple[sp.Symbol, sp.Symbol]  # (y, h): the factor ∂y/∂h
 MAX_PATHS = 64
-DIGITS = 30
 
 
 @dataclass(frozen=True)
-class Backprop:
-    """What a program derivation found besides its steps: the result and, at a point, the numbers."""
+class Outcome:
+    """What a derivation found besides its steps: the result and, at a point, the numbers."""
 
     result: sp.Expr
     value: mpmath.mpf | None = None
@@ -72,7 +72,7 @@ def _rank(s: sp.Symbol, order: list[sp.Symbol]) -> int:
 
 def derive_program(
     builder: Builder, program: Program, w: sp.Symbol, point: Mapping[sp.Symbol, mpmath.mpf] | None
-) -> Backprop:
+) -> Outcome:
     """Add the sections of ∂output/∂w to ``builder``; at a point, also the numbers of backprop."""
     lines = definitions(program)
     output = symbol(program.output.name)
@@ -88,19 +88,26 @@ def derive_program(
     found = {edge: _factor(builder, lines, edge, values) for edge in edges}
 
     builder.open(goal(output, w))
-    combined = terms(*(factors(*(found[edge] for edge in route)) for route in routes))
+    combined = terms(*(factors(*(found[edge][0] for edge in route)) for route in routes))
     builder.record(rules.Rewrite("chain", "multiply the factors", combined), chain, w, chain, combined)
     result = builder.finish(_in_inputs(builder, lines, combined, w), w)
     if values is None:
-        return Backprop(result)
-    value = builder.value(result, w, values)
-    return _backprop(lines, output, edges, found, result, value, values)
+        return Outcome(result)
+    factor_values = {edge: value for edge, (_, value) in found.items() if value is not None}
+    return Outcome(
+        result,
+        builder.value(result, w, values),
+        values,
+        {derivative_text(b.name, [a.name]): value for (b, a), value in factor_values.items()},
+        _adjoints(lines, output, factor_values),
+    )
 
 
 def _factor(
     builder: Builder, lines: Mapping[sp.Symbol, sp.Expr], edge: Edge, values: Mapping[sp.Symbol, mpmath.mpf] | None
-) -> sp.Expr:
-    """∂y/∂h as a section of its own, ending in terms of the names of the forward pass."""
+) -> tuple[sp.Expr, mpmath.mpf | None]:
+    """∂y/∂h as a section of its own, ending in terms of the names of the forward pass (and,
+    at a point, its value)."""
     b, a = edge
     builder.open(LocalDerivative(b, a))
     start = goal(lines[b], a)
@@ -112,16 +119,14 @@ def _factor(
         used = tuple((name, lines[name]) for name in lines if named.has(name) and not derived.has(name))
         in_names = rules.Rewrite("names", "in terms of the forward values", named, where=used)
         builder.record(in_names, derived, a, derived, named)
-    if values is not None:
-        builder.value(named, a, values)
-    return named
+    return named, None if values is None else builder.value(named, a, values)
 
 
 def _in_inputs(builder: Builder, lines: Mapping[sp.Symbol, sp.Expr], combined: sp.Expr, w: sp.Symbol) -> sp.Expr:
     """Substitute the lines back, so that the result is a function of the inputs."""
     named = plain(combined)
     expanded = named
-    for name in reversed(list(lines)):
+    for name in reversed(list(lines)):  # later lines use earlier names
         expanded = expanded.xreplace({name: lines[name]})
     if expanded == named:
         return combined
@@ -143,26 +148,13 @@ def forward(lines: Mapping[sp.Symbol, sp.Expr], point: Mapping[sp.Symbol, mpmath
     return values
 
 
-def _backprop(
-    lines: Mapping[sp.Symbol, sp.Expr],
-    output: sp.Symbol,
-    edges: list[Edge],
-    found: Mapping[Edge, sp.Expr],
-    result: sp.Expr,
-    value: mpmath.mpf,
-    values: Mapping[sp.Symbol, mpmath.mpf],
-) -> Backprop:
-    """The value of each factor and the adjoints ∂output/∂name, as a reverse sweep computes them."""
+def _adjoints(
+    lines: Mapping[sp.Symbol, sp.Expr], output: sp.Symbol, factor_values: Mapping[Edge, mpmath.mpf]
+) -> dict[str, mpmath.mpf]:
+    """∂output/∂name for every name on a path, by a reverse sweep over the factors (backprop)."""
     order = list(lines)
+    adjoints: dict[sp.Symbol, mpmath.mpf] = {output: mpmath.mpf(1)}
     with mpmath.workdps(DIGITS):
-        factor_values = {edge: numeric.evaluate(found[edge], values) for edge in edges}
-        adjoints: dict[sp.Symbol, mpmath.mpf] = {output: mpmath.mpf(1)}
-        for b, a in sorted(edges, key=lambda edge: order.index(edge[0]), reverse=True):
-            adjoints[a] = adjoints.get(a, mpmath.mpf(0)) + adjoints[b] * factor_values[(b, a)]
-    return Backprop(
-        result,
-        value,
-        values,
-        {derivative_text(b.name, [a.name]): v for (b, a), v in factor_values.items()},
-        {s.name: v for s, v in adjoints.items()},
-    )
+        for (b, a), value in sorted(factor_values.items(), key=lambda item: order.index(item[0][0]), reverse=True):
+            adjoints[a] = adjoints.get(a, mpmath.mpf(0)) + adjoints[b] * value
+    return {s.name: v for s, v in adjoints.items()}

@@ -50,7 +50,7 @@ def rewrite(target: sp.Expr, x: sp.Symbol, fresh: Fresh) -> Rewrite:
         case sp.Add():
             return sum_rule(target, x)
         case sp.Mul():
-            return product_like(target, x, fresh)
+            return product_like(target, x)
         case sp.Pow():
             return power_like(target, x, fresh)
     p = registry.for_sympy_node(target)
@@ -87,14 +87,15 @@ def _sum_name(subtracted: list[bool]) -> str:
     return "difference rule" if all(subtracted) else "sum and difference rule"
 
 
-def product_like(target: sp.Expr, x: sp.Symbol, fresh: Fresh) -> Rewrite:
+def product_like(target: sp.Expr, x: sp.Symbol) -> Rewrite:
     """Constant multiple, logarithm to a base, product, quotient or reciprocal."""
     constant_part = [f for f in target.as_ordered_factors() if not f.has(x)]
     varying = [f for f in target.as_ordered_factors() if f.has(x)]
     if constant_part:
         c, rest = sp.Mul(*constant_part), sp.Mul(*varying)
-        rule, name = ("log-base", "logarithm to a base") if _is_log_base(c, rest) else ("constant-multiple", "")
-        return Rewrite(rule, name or "constant multiple rule", factors(c, goal(rest, x)), constants=_names(c))
+        if _is_log_base(c, rest):
+            return Rewrite("log-base", "logarithm to a base", factors(c, goal(rest, x)), constants=_names(c))
+        return Rewrite("constant-multiple", "constant multiple rule", factors(c, goal(rest, x)), constants=_names(c))
     numerator = [f for f in varying if not _is_denominator(f)]
     denominator = [1 / f for f in varying if _is_denominator(f)]
     if not denominator:

@@ -25,10 +25,10 @@ from ..dag import dag_size
 from ..parser import natural_key
 from ..printing import to_text
 from . import numeric
-from .forms import value
+from .forms import LocalDerivative, classical_diff, rebuild
+from .numeric import DIGITS
 from .record import Section, Step
 
-DIGITS = 30
 POINTS = 3
 ATTEMPTS = 60
 TOLERANCE = mpmath.mpf("1e-15")  # relative: a wrong rule is off by far more, rounding by far less
@@ -49,12 +49,23 @@ class Checker:
         self.expansion = _expanded(substitutions)
         self.definitions = definitions
         self._values: dict[sp.Expr, sp.Expr] = {}
+        self._derivatives: dict[sp.Basic, sp.Expr] = {}
 
     def value(self, line: sp.Expr) -> sp.Expr:
-        """The line as a function of the inputs alone."""
+        """The line as a function of the inputs alone, its derivatives worked out by SymPy."""
         if line not in self._values:
-            self._values[line] = value(line, self.definitions).xreplace(self.expansion)
+            self._values[line] = rebuild(line, self._derivative).xreplace(self.expansion)
         return self._values[line]
+
+    def _derivative(self, node: sp.Basic) -> sp.Expr | None:
+        """What a derivative operator in a line stands for (None for anything else)."""
+        if isinstance(node, sp.Derivative):
+            if node not in self._derivatives:
+                self._derivatives[node] = classical_diff(node.expr, *node.variables)
+            return self._derivatives[node]
+        if isinstance(node, LocalDerivative):  # ∂y/∂h: the line defining y, other names held constant
+            return classical_diff(self.definitions[node.name], node.var)
+        return None
 
     def step(self, step: Step, point: Mapping[sp.Symbol, mpmath.mpf] | None) -> Step:
         if step.rule == "value" and point is not None:
