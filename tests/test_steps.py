@@ -311,6 +311,16 @@ def test_factors_are_written_with_the_forward_values() -> None:
     assert [s.after for s in named] == [sd.parse("w2*y*(1 - y)"), sd.parse("h*x*(1 - h)")]
 
 
+def test_notation_through_a_program() -> None:
+    """dy/dh only when every line has one variable; L = a + b makes ∂L/∂b partial."""
+    chain = sd.steps("h = sin(x); y = h^2", "x")
+    assert line_text(chain.steps[0].after, chain.ordinary) == "dy/dh·dh/dx"
+    several = sd.steps("h = x^2; a = h + h^2; L = a + h", "x")
+    assert not several.ordinary
+    assert line_text(several.steps[0].after, several.ordinary) == "∂L/∂a·∂a/∂h·∂h/∂x + ∂L/∂h·∂h/∂x"
+    assert "dL/" not in several.to_text() and r"rac{d " not in several.to_latex()
+
+
 def test_program_names_are_not_variables() -> None:
     with pytest.raises(sd.SymdiffError, match="h is a line of the program"):
         sd.steps(TANH_NETWORK, "h")

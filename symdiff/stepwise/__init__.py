@@ -90,7 +90,7 @@ def steps(
         factors=outcome.factors,
         adjoints=outcome.adjoints,
         substitutions={s.name: e for s, e in {**lines, **builder.substitutions}.items()},
-        program=program if len(lines) > 1 else None,
+        program=outcome.program,
     )
 
 

@@ -41,6 +41,7 @@ class Outcome:
     values: Mapping[sp.Symbol, mpmath.mpf] = field(default_factory=dict)
     factors: Mapping[str, mpmath.mpf] = field(default_factory=dict)
     adjoints: Mapping[str, mpmath.mpf] = field(default_factory=dict)
+    program: Program | None = None  # when the derivation went through its lines
 
 
 def definitions(program: Program) -> dict[sp.Symbol, sp.Expr]:
@@ -92,7 +93,7 @@ def derive_program(
     builder.record(rules.Rewrite("chain", "multiply the factors", combined), chain, w, chain, combined)
     result = builder.finish(_in_inputs(builder, lines, combined, w), w)
     if values is None:
-        return Outcome(result)
+        return Outcome(result, program=program)
     factor_values = {edge: value for edge, (_, value) in found.items() if value is not None}
     return Outcome(
         result,
@@ -100,6 +101,7 @@ def derive_program(
         values,
         {derivative_text(b.name, [a.name]): value for (b, a), value in factor_values.items()},
         _adjoints(lines, output, factor_values),
+        program,
     )
 
 

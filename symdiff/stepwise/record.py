@@ -84,7 +84,7 @@ class Derivation:
         factors: for a program at ``at``, the value of each local factor (``"∂y/∂h"``).
         adjoints: for a program at ``at``, ∂output/∂name for each name on a path (backprop's adjoints).
         substitutions: every name the derivation introduced (u = x²) or that a program defines.
-        program: the program, when the expression came from one with several lines.
+        program: the program, when the derivation goes through its lines.
     """
 
     expression: sp.Expr
@@ -116,8 +116,11 @@ class Derivation:
 
     @property
     def ordinary(self) -> bool:
-        """True when the function has at most one variable: write d/dx rather than ∂/∂x."""
-        return len(self.variables) <= 1
+        """Write d/dx rather than ∂/∂x: the function has at most one variable and, through a
+        program, so does each of its lines (L = a + b makes dL/db a partial derivative)."""
+        if len(self.variables) > 1:
+            return False
+        return self.program is None or all(len(line.expression.free_symbols) <= 1 for line in self.program.definitions)
 
     @property
     def rules(self) -> tuple[str, ...]:
