@@ -15,6 +15,7 @@ import pytest
 
 import symdiff as sd
 from symdiff.render.steps import line_latex
+from symdiff.report import derivatives
 from symdiff.stepwise import golden
 from tests.steps_corpus import cases, derived
 
@@ -57,6 +58,13 @@ def test_every_corpus_derivation_renders() -> None:
             d = derived(case, detail)
             strings.append(d.to_latex())
             strings.append(line_latex(d.result, d.ordinary))
+    assert render(strings) == []
+
+
+def test_derivative_tables_render() -> None:
+    """The LaTeX of plain --format latex output (symdiff.report), Hessians included."""
+    strings = [derivatives(case.expression).to_latex() for case in cases()]
+    strings += [derivatives(e, with_hessian=True).to_latex() for e in ("a*b + c", "x*y^2 + sin(x y)", "x^3")]
     assert render(strings) == []
 
 
