@@ -6,9 +6,8 @@ registry), and substitution names (u = x²) and program names (h = tanh(w1*x)) a
 what they stand for. Then:
 
 1. if SymPy builds the same expression for both, they are equal (``"identical"``);
-2. otherwise mpmath compares them at 30 digits at three random points (±0.03 to ±1000) where both
-   are real
-   (``"numeric"``); a single disagreement is a failure;
+2. otherwise mpmath compares them at 30 digits at three random points (±0.03 to ±1000) where
+   both are real (``"numeric"``); a single disagreement is a failure;
 3. if no such point turns up, ``sympy.simplify`` of the difference decides (``"simplify"``).
 """
 
