@@ -1,8 +1,9 @@
 """The command line: ``python -m symdiff EXPR [options]``.
 
-Exit status: 0 all methods agree (or nothing to compare), 1 a disagreement was found,
-2 bad input (one-line message on stderr, no traceback), 3 an internal error (a bug; run
-again with --debug for the traceback and please report it).
+Exit status: 0 all methods agree (or nothing to compare), 1 a disagreement was found (or a
+derivation written with --steps did not verify), 2 bad input (one-line message on stderr, no
+traceback), 3 an internal error (a bug; run again with --debug for the traceback and please
+report it).
 """
 
 from __future__ import annotations
@@ -123,8 +124,8 @@ def show_steps(args: argparse.Namespace, limits: Limits) -> int:
     wanted = _wrt(args.wrt) or list(variables)
     if not wanted:
         raise SymdiffError("the expression has no variables; give the one to differentiate by with --wrt")
-    _note_absent(tuple(name for name in wanted if name not in variables), variables)
     derivations = [steps(program, name, args.order, detail=args.detail, limits=limits) for name in wanted]
+    _note_absent(tuple(name for name in wanted if name not in variables), variables)
     if args.format == "json":
         print(steps_view.json_many(derivations))
     else:

@@ -15,7 +15,7 @@ layout and ``rebuild`` evaluates a line, replacing what it is told to replace.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import sympy as sp
 
@@ -75,29 +75,19 @@ def is_template(node: sp.Basic) -> bool:
     return isinstance(node, (Terms, Factors))
 
 
-def first_goal(line: sp.Expr) -> sp.Derivative | None:
-    """The goal a reader meets first, reading the line from left to right."""
+def goals(line: sp.Expr) -> Iterator[sp.Derivative]:
+    """The goals of the line in the order a reader meets them, from left to right."""
     stack = [line]
     while stack:
         node = stack.pop()
         if isinstance(node, sp.Derivative):
-            return node
-        if is_template(node):
-            stack.extend(reversed(node.args))
-    return None
-
-
-def goals(line: sp.Expr) -> list[sp.Derivative]:
-    """Every goal of the line, in reading order."""
-    found: list[sp.Derivative] = []
-    stack = [line]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, sp.Derivative):
-            found.append(node)
+            yield node
         elif is_template(node):
             stack.extend(reversed(node.args))
-    return found
+
+
+def first_goal(line: sp.Expr) -> sp.Derivative | None:
+    return next(goals(line), None)
 
 
 def replace_goal(line: sp.Expr, target: sp.Derivative, replacement: sp.Expr, *, every: bool) -> sp.Expr:
