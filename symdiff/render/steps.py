@@ -239,9 +239,10 @@ def _label_latex(step: Step) -> str:
 
 
 def _definitions(d: Derivation) -> list[tuple[str, sp.Expr, mpmath.mpf | None]]:
-    """What is differentiated: a program's lines (with their values at the point), or f."""
+    """The lines of a program derived through them (with their values at the point), which the
+    derivation refers to by name."""
     if d.program is None:
-        return [(d.function, d.expression, None)]
+        return []
     return [(line.name, line.expression, d.values.get(line.name)) for line in d.program.definitions]
 
 
@@ -252,8 +253,7 @@ def _inputs(d: Derivation) -> list[tuple[str, mpmath.mpf]]:
 def text(d: Derivation) -> str:
     lines = [f"at {', '.join(f'{name} = {_number(value)}' for name, value in _inputs(d))}"] if d.at is not None else []
     for name, expr, value in _definitions(d):
-        left = name if d.program is not None else f"{name}({', '.join(d.variables)})"
-        lines.append(f"{left} = {to_text(expr)}" + (f" = {_number(value)}" if value is not None else ""))
+        lines.append(f"{name} = {to_text(expr)}" + (f" = {_number(value)}" if value is not None else ""))
     rows: list[tuple[str, str]] = []
     for section in d.sections:
         lhs = line_text(section.lhs, d.ordinary)

@@ -69,7 +69,7 @@ def steps(
     function = program.output.name if isinstance(program, Program) else "f"
     builder = Builder(detail, {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)})
     with sympy_recursion_guard("writing the derivation"):
-        outcome = _derive(builder, program, function, f, variables * order, point)
+        outcome = _derive(builder, program, f, variables * order, point)
         builder.close()
         reference = diff(f, [v.name for v in variables], order, limits=limits)
         sections = verify.verify_sections(tuple(builder.sections), {**lines, **builder.substitutions}, lines, point)
@@ -107,7 +107,6 @@ def _variables(wrt: VariableLike | Sequence[VariableLike], order: int, limits: L
 def _derive(
     builder: Builder,
     program: Program | sp.Expr,
-    function: str,
     f: sp.Expr,
     variables: list[sp.Symbol],
     point: Mapping[sp.Symbol, mpmath.mpf] | None,
@@ -117,7 +116,7 @@ def _derive(
     by_lines = isinstance(program, Program) and len(program.definitions) > 1 and len(variables) == 1
     if by_lines and variables[0] in f.free_symbols:
         return derive_program(builder, program, variables[0], point)
-    result = derive_expression(builder, function, f, variables)
+    result = derive_expression(builder, f, variables)
     return Outcome(result, None if point is None else builder.value(result, variables[-1], point), point or {})
 
 

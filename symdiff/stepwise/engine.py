@@ -172,18 +172,15 @@ def _opens(arg: sp.Expr, kind: type) -> bool:
     return isinstance(arg, kind)
 
 
-def derive_expression(builder: Builder, name: str, f: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Expr:
-    """d/dx f, one order at a time: one section per variable in ``variables``.
-
-    Each section is shown as ``df/dx = …``, ``d²f/dx² = …`` with ``name`` for f; its first step
-    starts from the derivative operator applied to the expression itself.
-    """
+def derive_expression(builder: Builder, f: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Expr:
+    """d/dx f, one order at a time: one section per variable in ``variables``, each shown as
+    d/dx(f) = …, d²/dx²(f) = …"""
     result = f
     for k, x in enumerate(variables):
-        builder.open(goal(symbol(name), *variables[: k + 1]))
+        lhs = goal(f, *variables[: k + 1])
+        builder.open(lhs)
         line = goal(result, x)
         if k > 0:
-            again = rules.Rewrite("again", "differentiate the derivative above", line)
-            builder.record(again, result, x, goal(f, *variables[: k + 1]), line)
+            builder.record(rules.Rewrite("again", "differentiate the derivative above", line), result, x, lhs, line)
         result = builder.finish(builder.derive(line), x)
     return result

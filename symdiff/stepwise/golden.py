@@ -39,9 +39,9 @@ NETWORK_POINT = {"x": 1.5, "t": 0.25, "w1": 0.5, "w2": -0.75}
 
 EXAMPLES: tuple[Example, ...] = (
     Example("polynomial", "f(x) = 3x² − 4x + 5, and f′(3) = 14", "3x^2 - 4x + 5", "x", at={"x": 3}),
-    Example("abc-a", "d = ab + c with respect to a", "d = a*b + c", "a"),
-    Example("abc-b", "d = ab + c with respect to b", "d = a*b + c", "b"),
-    Example("abc-c", "d = ab + c with respect to c", "d = a*b + c", "c"),
+    Example("abc-a", "d = ab + c with respect to a", "a*b + c", "a"),
+    Example("abc-b", "d = ab + c with respect to b", "a*b + c", "b"),
+    Example("abc-c", "d = ab + c with respect to c", "a*b + c", "c"),
     Example("tanh-network", "Two tanh layers and a squared error, by backpropagation", TANH_NETWORK, "w1"),
     Example(
         "tanh-network-at-a-point",
