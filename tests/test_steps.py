@@ -15,7 +15,7 @@ from symdiff import registry
 from symdiff.parser import symbol
 from symdiff.primitive import Primitive
 from symdiff.render.steps import line_text
-from symdiff.stepwise import rules
+from symdiff.stepwise import numeric, rules, verify
 from symdiff.stepwise.forms import terms
 
 FUNCTIONS = [p for p in registry.PRIMITIVES if p.sympy_class is not None and p.name != "pow"]
@@ -397,6 +397,28 @@ def test_errors_are_one_line(call: object, error: type[Exception], message: str)
 
 
 # -- verification catches a broken rule ------------------------------------------------------------
+
+
+def test_verification_compares_functions_not_forms() -> None:
+    x = symbol("x")
+    asec_rule = 1 / (sp.Abs(x) * sp.sqrt(x**2 - 1))  # the registry's form; SymPy writes it differently
+    assert verify.same(asec_rule, sp.diff(sp.asec(x), x)) == verify.Verdict(True, "numeric")
+    assert verify.same(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.Integer(1)).ok
+    wrong = verify.same(sp.cos(x), -sp.cos(x))
+    assert not wrong.ok and wrong.how.startswith("differs at x = ")
+    far = sp.sqrt(x - 100)  # real only far from 0
+    assert verify.same(far, far * sp.sin(x) ** 2 + far * sp.cos(x) ** 2) == verify.Verdict(True, "numeric")
+
+
+def test_numeric_evaluation_uses_the_registry_and_knows_the_domain() -> None:
+    x, y, z = symbol("x"), symbol("y"), symbol("z")
+    with mpmath.workdps(30):
+        assert numeric.evaluate(sd.sigmoid(x), {x: 0}) == mpmath.mpf("0.5")
+        assert numeric.evaluate(sp.Max(x, y, z), {x: 1, y: 3, z: 2}) == 3
+        assert numeric.evaluate(sp.Heaviside(x), {x: 0}) == mpmath.mpf("0.5")
+        assert numeric.evaluate(sp.sqrt(x), {x: -1}) is None  # complex: outside the real domain
+        assert numeric.evaluate(1 / x, {x: 0}) is None
+        assert abs(numeric.evaluate(sp.gamma(x), {x: mpmath.mpf("0.5")}) - mpmath.sqrt(mpmath.pi)) < 1e-25
 
 
 def test_a_broken_structural_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:

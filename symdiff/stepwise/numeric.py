@@ -27,10 +27,11 @@ class _UnsupportedNodeError(Exception):
 def evaluate(expr: sp.Expr, point: Mapping[sp.Symbol, Any]) -> mpmath.mpf | None:
     """``expr`` at ``point`` as a real mpmath number, or ``None`` outside the real domain."""
     try:
-        result = _fast(expr, point)
-    except _UnsupportedNodeError:
-        result = _by_sympy(expr, point)
-    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        try:
+            result = _fast(expr, point)
+        except _UnsupportedNodeError:
+            result = _by_sympy(expr, point)
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError):  # outside the domain
         return None
     if isinstance(result, mpmath.mpf) and mpmath.isfinite(result):
         return result
