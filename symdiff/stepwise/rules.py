@@ -139,8 +139,8 @@ def power_like(target: sp.Pow, x: sp.Symbol, fresh: Fresh) -> Rewrite:
     if not exponent.has(x):
         if base == x:
             derivative = sp.sympify(pow_rules.partials[0](SYMPY, base, exponent, target))
-            name = "root rule" if _is_root(exponent) else "power rule"
-            return Rewrite("root" if _is_root(exponent) else "power", name, derivative, constants=_names(exponent))
+            rule, name = ("root", "root rule") if _is_root(exponent) else ("power", _power_rule_name(exponent))
+            return Rewrite(rule, name, derivative, constants=_names(exponent))
         if exponent == -1:
             return reciprocal_rule(base, x)
         return chain_rule(target, lambda u: u**exponent, base, x, fresh)
@@ -157,6 +157,12 @@ def power_like(target: sp.Pow, x: sp.Symbol, fresh: Fresh) -> Rewrite:
 
 def _is_root(exponent: sp.Expr) -> bool:
     return exponent.is_Rational and exponent.p == 1 and exponent.q > 1
+
+
+def _power_rule_name(exponent: sp.Expr) -> str:
+    if exponent.is_Integer:
+        return "power rule" if exponent.is_positive else "power rule (negative exponent)"
+    return "power rule (rational exponent)" if exponent.is_Rational else "power rule (constant exponent)"
 
 
 def function_rule(p: Primitive, target: sp.Expr, x: sp.Symbol, fresh: Fresh) -> Rewrite:
