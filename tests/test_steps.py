@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import mpmath
 import pytest
@@ -152,18 +153,16 @@ def test_every_primitive_has_a_noun() -> None:
 
 
 def test_the_step_engine_names_no_function() -> None:
-    """Functions are the registry's business: the step engine never mentions one by name."""
-    from pathlib import Path
-
-    import symdiff.stepwise
-
-    package = Path(symdiff.stepwise.__file__).parent
-    source = "\n".join(path.read_text(encoding="utf-8") for path in package.glob("*.py"))
+    """Functions are the registry's business: the step engine and its renderer never name one."""
+    root = Path(sd.__file__).parent
+    sources = [*(root / "stepwise").glob("*.py"), root / "render" / "steps.py"]
+    source = "\n".join(path.read_text(encoding="utf-8") for path in sources)
     for p in FUNCTIONS:
-        if p.name in ("log",):  # f^g = e^(g ln f) and log(x, b) = ln x / ln b are structural
+        if p.name == "log":  # f^g = e^(g ln f) and log(x, b) = ln x / ln b are structural
             continue
         for name in (p.name, *p.aliases, p.sympy_class.__name__):  # type: ignore[union-attr]
-            assert f"sp.{name}(" not in source and f"sp.{name})" not in source, name
+            for mention in (f"sp.{name}(", f"sp.{name})", f'"{name}"', f"functions.{name}"):
+                assert mention not in source, mention
 
 
 def test_unknown_functions_get_a_labelled_fallback() -> None:

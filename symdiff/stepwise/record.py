@@ -24,7 +24,7 @@ class Step:
 
     Attributes:
         number: position in the derivation, from 1 (a compact derivation cites steps by number).
-        rule: machine-readable rule id: ``"product"``, ``"chain"``, or a registry name (``"sin"``).
+        rule: machine-readable rule id: ``"product"``, ``"chain"``, or the name of a registry function (sin, tanh, …).
         name: the rule for people: "product rule", "derivative of the sine".
         target: the sub-expression the rule acts on (inside the derivative operator).
         wrt: the variable of that derivative operator.
