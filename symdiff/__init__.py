@@ -17,6 +17,7 @@ from .functions import cbrt, relu, sigmoid, softplus
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import Definition, Program, parse, parse_program
 from .printing import to_latex, to_text
+from .stepwise import Derivation, steps
 from .symbolic import diff, gradient, hessian, jacobian
 from .tape import Tape
 from .trace import Trace
@@ -26,6 +27,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_LIMITS",
     "Definition",
+    "Derivation",
     "EvaluationError",
     "LimitError",
     "Limits",
@@ -45,6 +47,7 @@ __all__ = [
     "relu",
     "sigmoid",
     "softplus",
+    "steps",
     "to_latex",
     "to_text",
 ]
