@@ -448,3 +448,24 @@ def test_a_broken_registry_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> No
         ("simplify", True),
     ]
     assert not d.verified
+
+
+@pytest.mark.parametrize(
+    ("program", "wrt", "at"),
+    [
+        (TANH_NETWORK, "w1", POINT),
+        (
+            "z1 = w1*x; h = sigmoid(z1); z2 = w2*h; yhat = sigmoid(z2); L = (yhat - y)^2 / 2",
+            "w1",
+            {"w1": 0.7, "w2": -1.3, "x": 1.5, "y": 0.2},
+        ),
+        ("a = x*y; b = a + x; c = b*a; L = c^2", "x", {"x": 0.3, "y": -1.7}),
+    ],
+)
+def test_values_at_a_point_are_the_tapes_adjoints(program: str, wrt: str, at: dict[str, float]) -> None:
+    """Backpropagation written out and backpropagation run: each ∂L/∂name equals the tape's adjoint."""
+    derivation = sd.steps(program, wrt, at=at)
+    trace = {row.label: row.adjoint for row in sd.Tape(program).trace(at).rows}
+    assert derivation.adjoints, "no adjoints at the point"
+    for name, adjoint in derivation.adjoints.items():
+        assert float(adjoint) == pytest.approx(trace[name], rel=1e-13), name
