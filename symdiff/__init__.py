@@ -18,6 +18,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .parser import Definition, Program, parse, parse_program
 from .printing import to_latex, to_text
 from .shared import SymbolicGradient, SymbolicHessian
+from .stepwise import Derivation, steps
 from .symbolic import diff, gradient, hessian, jacobian
 from .tape import Tape
 from .trace import Trace
@@ -27,6 +28,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_LIMITS",
     "Definition",
+    "Derivation",
     "EvaluationError",
     "LimitError",
     "Limits",
@@ -48,6 +50,7 @@ __all__ = [
     "relu",
     "sigmoid",
     "softplus",
+    "steps",
     "to_latex",
     "to_text",
 ]

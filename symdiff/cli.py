@@ -1,8 +1,9 @@
 """The command line: ``python -m symdiff EXPR [options]``.
 
-Exit status: 0 all methods agree (or nothing to compare), 1 a disagreement was found,
-2 bad input (one-line message on stderr, no traceback), 3 an internal error (a bug; run
-again with --debug for the traceback and please report it).
+Exit status: 0 all methods agree (or nothing to compare), 1 a disagreement was found (or a
+derivation written with --steps did not verify), 2 bad input (one-line message on stderr, no
+traceback), 3 an internal error (a bug; run again with --debug for the traceback and please
+report it).
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ import sympy as sp
 
 from .errors import ParseError, SymdiffError
 from .limits import DEFAULT_LIMITS, Limits
+from .parser import parse_program, variable_names
 from .points import parse_point
 from .printing import to_text
+from .render import steps as steps_view
 from .render.files import write_graph
 from .render.jsonutil import dumps, number
 from .render.tape import autodiff_text
 from .report import derivatives
+from .stepwise import steps
 from .tape import Tape
 
 EXAMPLES = """\
@@ -33,6 +37,7 @@ examples:
   python -m symdiff "x*y^2" --hessian          matrix of second partials
   python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --wrt w1
   python -m symdiff "sin(x)/x" --format latex
+  python -m symdiff "x^2 sin(x)" --wrt x --steps --format latex   a verified derivation
   python -m symdiff "a*b + c" --at a=2,b=-3,c=10 --autodiff   backpropagation at a point
   python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --tape --at w1=0.5,x=2,t=0.3
   python -m symdiff "a*b + c" --at a=2,b=-3,c=10 --graph graph.svg
@@ -85,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--format", choices=("text", "json", "latex", "markdown"), default="text", help="output format (default text)"
     )
+    parser.add_argument("--steps", action="store_true", help="write the derivation step by step, every step verified")
+    parser.add_argument(
+        "--detail",
+        choices=("full", "compact", "key"),
+        default="full",
+        help="with --steps: every step (full), the chain rule in one line and no repeats (compact), "
+        "or only the product, quotient and chain rule steps (key)",
+    )
     parser.add_argument(
         "--limit",
         metavar="NAME=VALUE",
@@ -119,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
     point = parse_point(args.at, limits=limits)
     if args.graph:
         _write_graph(args, point, limits)
+    if args.steps:
+        return show_steps(args, point, limits)
     if args.tape:
         return show_tape(args, point, limits)
     if args.autodiff:
@@ -178,16 +193,41 @@ def _write_graph(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Li
 def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     """No point given: print the symbolic partial derivatives."""
     table = derivatives(args.expression, _wrt(args.wrt), args.order, with_hessian=args.hessian, limits=limits)
-    if table.absent:
-        known = ", ".join(table.variables) or "none"
-        missing = ", ".join(table.absent)
-        print(
-            f"symdiff: note: {missing} does not occur in the expression (its variables: {known}); the derivative is 0",
-            file=sys.stderr,
-        )
+    _note_absent(table.absent, table.variables)
     render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
     print(render[args.format]())
     return 0
+
+
+def show_steps(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
+    """--steps: print the derivation of each derivative asked for; status 1 if one does not verify."""
+    if args.hessian:
+        raise SymdiffError("--steps writes one derivative at a time; leave out --hessian and give --wrt")
+    program = parse_program(args.expression, limits=limits)
+    variables = variable_names(program.expression)
+    wanted = _wrt(args.wrt) or list(variables)
+    if not wanted:
+        raise SymdiffError("the expression has no variables; give the one to differentiate by with --wrt")
+    at = point or None  # at a point, each derivation ends in its value (and a program's factors)
+    derivations = [steps(program, name, args.order, detail=args.detail, at=at, limits=limits) for name in wanted]
+    _note_absent(tuple(name for name in wanted if name not in variables), variables)
+    if args.format == "json":
+        print(steps_view.json_many(derivations))
+    else:
+        render = {"text": steps_view.text, "latex": steps_view.latex, "markdown": steps_view.markdown}
+        print("\n\n".join(render[args.format](d) for d in derivations))
+    return 0 if all(d.verified for d in derivations) else 1
+
+
+def _note_absent(absent: Sequence[str], variables: Sequence[str]) -> None:
+    """A derivative by a name the expression does not use is 0: say so, in case it is a typo."""
+    if absent:
+        known = ", ".join(variables) or "none"
+        print(
+            f"symdiff: note: {', '.join(absent)} does not occur in the expression (its variables: {known}); "
+            "the derivative is 0",
+            file=sys.stderr,
+        )
 
 
 def _report(error: SymdiffError) -> None:

@@ -23,7 +23,7 @@ import sympy as sp
 from . import registry
 from .errors import SymdiffError
 from .limits import sympy_recursion_guard
-from .parser import Program, as_expression, natural_key, parse_program
+from .parser import Program, as_expression, natural_key, parse_program, symbol
 from .primitive import Primitive
 
 NodeKind = Literal["input", "const", "op"]
@@ -282,23 +282,39 @@ def lower(expr: str | sp.Basic | Program) -> Graph:
     """
     if isinstance(expr, str):
         expr = parse_program(expr)  # keep the names of a program's lines
-    program = expr if isinstance(expr, Program) else None
-    root = expr.expression if isinstance(expr, Program) else as_expression(expr)
     builder = _Builder()
+    names: dict[int, str] = {}
     with sympy_recursion_guard("building the tape"):
-        output = _lower_into(builder, root)
-        names: dict[int, str] = {}
-        if program is not None:
-            for name, resolved in zip(program.names, program.resolved, strict=True):
-                index = builder.index_of.get(resolved)
-                if index is not None and builder.nodes[index].kind == "op":
-                    names.setdefault(index, name)
-        if program is None and builder.nodes[output].kind == "op":
-            taken = {n.name for n in builder.nodes}
-            names[output] = next(n for n in ("f", "out", "output", "f_out") if n not in taken)
+        if isinstance(expr, Program):
+            output = _lower_program(builder, expr, names)
+        else:
+            output = _lower_into(builder, as_expression(expr))
+            if builder.nodes[output].kind == "op":
+                taken = {n.name for n in builder.nodes}
+                names[output] = next(n for n in ("f", "out", "output", "f_out") if n not in taken)
     for index, name in names.items():
         builder.nodes[index] = builder.nodes[index]._replace(name=name)
     return _inputs_first(builder.nodes, builder.expressions, [output])[0]
+
+
+def _lower_program(builder: _Builder, program: Program, names: dict[int, str]) -> int:
+    """Lower a program line by line, each in terms of the names above it.
+
+    The tape then has exactly the nodes the person wrote: after substitution SymPy would
+    rewrite (b*a)^2 as b^2*a^2, and the line c = b*a would have no node of its own. Lines the
+    output does not use are left out.
+    """
+    used = {program.output.name}
+    for d in reversed(program.definitions):
+        if d.name in used:
+            used |= {s.name for s in d.expression.free_symbols}
+    for d in program.definitions:
+        if d.name in used:
+            index = _lower_into(builder, d.expression)
+            builder.index_of[symbol(d.name)] = index
+            if builder.nodes[index].kind == "op":
+                names.setdefault(index, d.name)
+    return builder.index_of[symbol(program.output.name)]
 
 
 def lower_all(exprs: Sequence[sp.Expr]) -> tuple[Graph, tuple[int, ...]]:

@@ -73,6 +73,8 @@ class Primitive:
         latex: LaTeX for the operator name (``r"\\sin"``).
         aliases: other names the parser accepts (``"arcsin"``).
         parse_arity: (fewest, most) arguments in text; ``None`` for no upper bound.
+        noun: what the primitive is called in prose (``"the sine"``); a derivation names the
+            step that uses its rule "derivative of the sine".
     """
 
     name: str
@@ -91,6 +93,7 @@ class Primitive:
     latex: str = ""
     aliases: tuple[str, ...] = ()
     parse_arity: tuple[int, int | None] | None = None
+    noun: str = ""
 
     def __post_init__(self) -> None:
         if len(self.partials) != self.arity:

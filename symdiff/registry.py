@@ -268,7 +268,17 @@ def _op(
 PRIMITIVES: tuple[Primitive, ...] = (
     # Arithmetic. SymPy keeps a - b as a + (-1)*b and a/b as a*b**-1; the tape reads them back
     # as sub and div so that a listing looks like what the person wrote.
-    _op("add", "+", operator.add, operator.add, np.add, operator.add, lambda m, a, b, out: 1, lambda m, a, b, out: 1),
+    _op(
+        "add",
+        "+",
+        operator.add,
+        operator.add,
+        np.add,
+        operator.add,
+        lambda m, a, b, out: 1,
+        lambda m, a, b, out: 1,
+        noun="the sum",
+    ),
     _op(
         "sub",
         "-",
@@ -278,6 +288,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         operator.sub,
         lambda m, a, b, out: 1,
         lambda m, a, b, out: -1,
+        noun="the difference",
     ),
     _op(
         "mul",
@@ -288,6 +299,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         operator.mul,
         lambda m, a, b, out: b,
         lambda m, a, b, out: a,
+        noun="the product",
     ),
     _op(
         "div",
@@ -299,8 +311,9 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, a, b, out: 1 / b,
         lambda m, a, b, out: -out / b,
         domain=lambda a, b: _nonzero(b),
+        noun="the quotient",
     ),
-    _op("neg", "-", operator.neg, operator.neg, np.negative, operator.neg, lambda m, a, out: -1),
+    _op("neg", "-", operator.neg, operator.neg, np.negative, operator.neg, lambda m, a, out: -1, noun="the negation"),
     Primitive(
         name="pow",
         arity=2,
@@ -314,6 +327,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex="^",
         nondiff=NonDifferentiable(_pow_vertical, "vertical", "vertical tangent at 0"),
         domain=_pow_domain,
+        noun="the power",
     ),
     Primitive(
         name="sqrt",
@@ -327,6 +341,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\sqrt",
         nondiff=VERTICAL_AT_0,
         domain=lambda x: np.asarray(x) >= 0,
+        noun="the square root",
     ),
     _fn(
         "cbrt",
@@ -338,8 +353,18 @@ PRIMITIVES: tuple[Primitive, ...] = (
         symbol="∛",
         latex=r"\sqrt[3]",
         nondiff=VERTICAL_AT_0,
+        noun="the cube root",
     ),
-    _fn("exp", sp.exp, math.exp, np.exp, mpmath.exp, lambda m, x, out: out, latex=r"\exp"),
+    _fn(
+        "exp",
+        sp.exp,
+        math.exp,
+        np.exp,
+        mpmath.exp,
+        lambda m, x, out: out,
+        latex=r"\exp",
+        noun="the exponential function",
+    ),
     _fn(
         "log",
         sp.log,
@@ -351,10 +376,11 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("ln",),
         parse_arity=(1, 2),
         domain=lambda x: np.asarray(x) > 0,
+        noun="the natural logarithm",
     ),
     # Trigonometric.
-    _fn("sin", sp.sin, math.sin, np.sin, mpmath.sin, lambda m, x, out: m.cos(x), latex=r"\sin"),
-    _fn("cos", sp.cos, math.cos, np.cos, mpmath.cos, lambda m, x, out: -m.sin(x), latex=r"\cos"),
+    _fn("sin", sp.sin, math.sin, np.sin, mpmath.sin, lambda m, x, out: m.cos(x), latex=r"\sin", noun="the sine"),
+    _fn("cos", sp.cos, math.cos, np.cos, mpmath.cos, lambda m, x, out: -m.sin(x), latex=r"\cos", noun="the cosine"),
     _fn(
         "tan",
         sp.tan,
@@ -364,6 +390,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: 1 + out**2,
         latex=r"\tan",
         domain=lambda x: np.cos(x) != 0,
+        noun="the tangent",
     ),
     _fn(
         "sec",
@@ -374,6 +401,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: out * m.tan(x),
         latex=r"\sec",
         domain=lambda x: np.cos(x) != 0,
+        noun="the secant",
     ),
     _fn(
         "csc",
@@ -384,6 +412,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: -out * m.cot(x),
         latex=r"\csc",
         domain=lambda x: np.sin(x) != 0,
+        noun="the cosecant",
     ),
     _fn(
         "cot",
@@ -394,6 +423,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: -(1 + out**2),
         latex=r"\cot",
         domain=lambda x: np.sin(x) != 0,
+        noun="the cotangent",
     ),
     # Inverse trigonometric.
     _fn(
@@ -407,6 +437,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arcsin",),
         nondiff=VERTICAL_AT_1,
         domain=_abs_le_1,
+        noun="the arcsine",
     ),
     _fn(
         "acos",
@@ -419,6 +450,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arccos",),
         nondiff=VERTICAL_AT_1,
         domain=_abs_le_1,
+        noun="the arccosine",
     ),
     _fn(
         "atan",
@@ -429,6 +461,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: 1 / (1 + x**2),
         latex=r"\arctan",
         aliases=("arctan",),
+        noun="the arctangent",
     ),
     _fn(
         "asec",
@@ -441,6 +474,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arcsec",),
         nondiff=VERTICAL_AT_1,
         domain=_abs_ge_1,
+        noun="the arcsecant",
     ),
     _fn(
         "acsc",
@@ -453,6 +487,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arccsc",),
         nondiff=VERTICAL_AT_1,
         domain=_abs_ge_1,
+        noun="the arccosecant",
     ),
     _fn(
         "acot",
@@ -464,11 +499,39 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{arccot}",
         aliases=("arccot",),
         nondiff=JUMP_AT_0,
+        noun="the arccotangent",
     ),
     # Hyperbolic.
-    _fn("sinh", sp.sinh, math.sinh, np.sinh, mpmath.sinh, lambda m, x, out: m.cosh(x), latex=r"\sinh"),
-    _fn("cosh", sp.cosh, math.cosh, np.cosh, mpmath.cosh, lambda m, x, out: m.sinh(x), latex=r"\cosh"),
-    _fn("tanh", sp.tanh, math.tanh, np.tanh, mpmath.tanh, lambda m, x, out: 1 - out**2, latex=r"\tanh"),
+    _fn(
+        "sinh",
+        sp.sinh,
+        math.sinh,
+        np.sinh,
+        mpmath.sinh,
+        lambda m, x, out: m.cosh(x),
+        latex=r"\sinh",
+        noun="the hyperbolic sine",
+    ),
+    _fn(
+        "cosh",
+        sp.cosh,
+        math.cosh,
+        np.cosh,
+        mpmath.cosh,
+        lambda m, x, out: m.sinh(x),
+        latex=r"\cosh",
+        noun="the hyperbolic cosine",
+    ),
+    _fn(
+        "tanh",
+        sp.tanh,
+        math.tanh,
+        np.tanh,
+        mpmath.tanh,
+        lambda m, x, out: 1 - out**2,
+        latex=r"\tanh",
+        noun="the hyperbolic tangent",
+    ),
     _fn(
         "sech",
         sp.sech,
@@ -477,6 +540,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath.sech,
         lambda m, x, out: -out * m.tanh(x),
         latex=r"\operatorname{sech}",
+        noun="the hyperbolic secant",
     ),
     _fn(
         "csch",
@@ -487,6 +551,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: -out * m.coth(x),
         latex=r"\operatorname{csch}",
         domain=_nonzero,
+        noun="the hyperbolic cosecant",
     ),
     _fn(
         "coth",
@@ -497,6 +562,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: 1 - out**2,
         latex=r"\coth",
         domain=_nonzero,
+        noun="the hyperbolic cotangent",
     ),
     # Inverse hyperbolic.
     _fn(
@@ -508,6 +574,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: 1 / m.sqrt(x**2 + 1),
         latex=r"\operatorname{arsinh}",
         aliases=("arcsinh", "arsinh"),
+        noun="the inverse hyperbolic sine",
     ),
     _fn(
         "acosh",
@@ -520,6 +587,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arccosh", "arcosh"),
         nondiff=NonDifferentiable(lambda x: np.asarray(x) == 1, "vertical", "vertical tangent at 1"),
         domain=lambda x: np.asarray(x) >= 1,
+        noun="the inverse hyperbolic cosine",
     ),
     _fn(
         "atanh",
@@ -531,6 +599,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{artanh}",
         aliases=("arctanh", "artanh"),
         domain=lambda x: np.abs(x) < 1,
+        noun="the inverse hyperbolic tangent",
     ),
     _fn(
         "asech",
@@ -543,6 +612,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arcsech", "arsech"),
         nondiff=NonDifferentiable(lambda x: np.asarray(x) == 1, "vertical", "vertical tangent at 1"),
         domain=lambda x: (np.asarray(x) > 0) & (np.asarray(x) <= 1),
+        noun="the inverse hyperbolic secant",
     ),
     _fn(
         "acsch",
@@ -554,6 +624,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{arcsch}",
         aliases=("arccsch", "arcsch"),
         domain=_nonzero,
+        noun="the inverse hyperbolic cosecant",
     ),
     _fn(
         "acoth",
@@ -565,6 +636,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{arcoth}",
         aliases=("arccoth", "arcoth"),
         domain=lambda x: np.abs(x) > 1,
+        noun="the inverse hyperbolic cotangent",
     ),
     # Piecewise and special.
     _fn(
@@ -579,6 +651,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("Abs",),
         symbol="|·|",
         latex=r"\left|\cdot\right|",
+        noun="the absolute value",
     ),
     _fn(
         "sign",
@@ -591,6 +664,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=JUMP_AT_0,
         aliases=("sgn",),
         latex=r"\operatorname{sign}",
+        noun="the sign function",
     ),
     _fn(
         "heaviside",
@@ -604,6 +678,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("Heaviside", "step"),
         symbol="H",
         latex=r"\theta",
+        noun="the Heaviside step function",
     ),
     _fn(
         "erf",
@@ -613,6 +688,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath.erf,
         lambda m, x, out: 2 / m.sqrt(m.pi) * m.exp(-(x**2)),
         latex=r"\operatorname{erf}",
+        noun="the error function",
     ),
     # Neural-network activations.
     _fn(
@@ -625,6 +701,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         symbol="σ",
         latex=r"\sigma",
         aliases=("logistic",),
+        noun="the sigmoid",
     ),
     _fn(
         "relu",
@@ -638,6 +715,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         symbol="ReLU",
         latex=r"\operatorname{ReLU}",
         aliases=("ReLU",),
+        noun="the ReLU",
     ),
     _fn(
         "softplus",
@@ -647,6 +725,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         _mp_softplus,
         lambda m, x, out: m.sigmoid(x),
         latex=r"\operatorname{softplus}",
+        noun="the softplus",
     ),
     Primitive(
         name="max",
@@ -662,6 +741,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\max",
         aliases=("Max",),
         parse_arity=(2, None),
+        noun="the maximum",
     ),
     Primitive(
         name="min",
@@ -677,6 +757,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\min",
         aliases=("Min",),
         parse_arity=(2, None),
+        noun="the minimum",
     ),
 )
 

@@ -10,9 +10,9 @@ number of variables times the function.
 1. **Count.** How often will each value be written? Once per use by a later value that is
    written out, plus once per use by a derivative rule. Which rules use which arguments is
    learnt by running each rule once on placeholder symbols.
-2. **Forward.** Values used twice or more become definitions (``v1 = …``, or the program's
-   own name, ``h = …``); values used once are written in place. Atoms and multiples of
-   atoms (``x``, ``2y``) are always written in place: naming them saves nothing.
+2. **Forward.** A program's lines keep their names (``h = …``); other values used twice or
+   more become definitions (``v1 = …``), values used once are written in place. Atoms and
+   multiples of atoms (``x``, ``2y``) are written in place: naming them saves nothing.
 3. **Backward.** Adjoints flow from the output to the inputs. Contributions to an adjoint
    are kept in a list and added once (adding one by one is quadratic on long sums). An
    adjoint that feeds two or more arguments is named; the seed 1 flows through sums as is.
@@ -220,8 +220,11 @@ class _Sweep:
         return self.rules[key]
 
     def _worth_naming(self, index: int, refs: int) -> bool:
+        """A program's line always keeps its name; another value is named when shared and not trivial."""
+        if index in self.names:
+            return refs > 0
         expr = self.graph.expressions[index]
-        return expr is not None and (refs >= 2 or index in self.names) and not _trivial(expr)
+        return expr is not None and refs >= 2 and not _trivial(expr)
 
     def _from_expression(self, index: int) -> bool:
         """The last node of a folded sum or product: its value is its SymPy expression, definitions put in."""
@@ -248,7 +251,7 @@ class _Sweep:
             if node.kind == "op" and needed[i]:
                 value = self._build(i, mapping)
                 expr = self.graph.expressions[i]
-                if self._worth_naming(i, refs[i]) and not _trivial(value):
+                if self._worth_naming(i, refs[i]) and (i in self.names or not _trivial(value)):
                     self.values[i] = self._define(value, self.names.get(i))
                     mapping[expr] = self.values[i]
                 else:

@@ -12,14 +12,14 @@ order. ``expand()`` substitutes them and gives plain SymPy expressions; ``to_tex
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
 from .errors import LimitError
 from .graph import Graph, lower, lower_all
 from .limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
-from .parser import Program, parse_program
+from .parser import Program, parse_program, symbol
 from .reverse import Definition, sweep
 
 
@@ -152,10 +152,28 @@ class _Lowered:
     function: str
 
 
+def _aliases(program: Program, graph: Graph) -> dict[sp.Basic, sp.Expr]:
+    """Program names without a node of their own (``h = x``, a line that repeats another) → what they stand for.
+
+    The graph writes each line's expression in terms of the names above it; a name that
+    computes nothing new still appears there.
+    """
+    own = {node.name for node in graph.nodes if node.kind == "op"}
+    computed_by = {e: symbol(node.name) for e, node in zip(graph.expressions, graph.nodes, strict=True) if node.name}
+    aliases: dict[sp.Basic, sp.Expr] = {}
+    for d in program.definitions:
+        if d.name not in own:
+            aliases[symbol(d.name)] = computed_by.get(d.expression, d.expression.xreplace(aliases))
+    return aliases
+
+
 def _lowered(source: str | sp.Basic | Program, limits: Limits) -> _Lowered:
     if isinstance(source, str):
         source = parse_program(source, limits=limits)
     graph = lower(source)
+    aliases = _aliases(source, graph) if isinstance(source, Program) else {}
+    if aliases:
+        graph = replace(graph, expressions=tuple(e if e is None else e.xreplace(aliases) for e in graph.expressions))
     operations = len(graph.operations)
     if operations > limits.max_ops:
         raise LimitError(f"the expression has {operations} operations, above the limit of {limits.max_ops} (max_ops)")

@@ -54,7 +54,8 @@ class Tape:
     def __init__(self, expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LIMITS):
         source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
         self.graph: Graph = lower(source)
-        self.expression: sp.Expr = self.graph.expressions[self.graph.output]
+        output = self.graph.expressions[self.graph.output]
+        self.expression: sp.Expr = source.expression if isinstance(source, Program) else output
         self._pick = operator.itemgetter(*self.graph.inputs) if self.graph.inputs else None
         self._compiled: dict[tuple[CodeBackend, bool], Callable[..., Any]] = {}
 

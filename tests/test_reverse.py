@@ -226,6 +226,21 @@ def test_definition_names_never_collide_with_variables() -> None:
     assert [d.name for d, _ in program.definitions] == ["v1", "u1"]  # the program's own name, and a fresh one
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["h = 2*x; L = h*sin(h)", "h = x; k = h; L = k*sin(k)*y", "b = x*y; a = x*y; c = a + b; L = c*sin(c) + a"],
+)
+def test_program_lines_that_compute_nothing_new(text: str) -> None:
+    g = sd.gradient(text, method="reverse")
+    defined = {d for d, _ in g.definitions}
+    for value in [*g.values(), *(v for _, v in g.definitions)]:
+        assert value.free_symbols <= defined | {symbol(n) for n in g.variables}, value
+    f = sd.parse(text)
+    expanded = g.expand()
+    for n in g:
+        assert sp.simplify(expanded[n] - sp.diff(f, symbol(n))) == 0
+
+
 def test_expand_gives_plain_sympy_expressions() -> None:
     g = sd.gradient(NETWORK, method="reverse")
     expanded = g.expand()
@@ -297,7 +312,8 @@ def test_latex_is_one_aligned_block() -> None:
 def test_cli_writes_definitions_first_when_large(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main([NETWORK]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1:4] == ["z1 = w11*x1 + w12*x2", "h1 = tanh(z1)", "z2 = w21*x1 + w22*x2"]
+    assert lines[1:4] == ["z1 = w11*x1 + w12*x2", "z2 = w21*x1 + w22*x2", "z3 = w31*x1 + w32*x2"]
+    assert "y = c1*h1 + c2*h2 + c3*h3" in lines  # every line of the program, as written
     assert "∂L/∂w11 = v4*x1" in lines and "∂L/∂c1 = h1*v1" in lines
     assert cli.main([NETWORK, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

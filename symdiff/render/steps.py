@@ -1,0 +1,380 @@
+"""Text, LaTeX, Markdown and JSON views of a ``Derivation``.
+
+The printers extend symdiff's own (``printing.TexPrinter``, ``printing.TextPrinter``) with
+the pieces a derivation line has: derivative operators with their operand in parentheses
+(d/dx of an expression, ∂/∂a when the function has several variables), sums and products
+in the order a rule wrote them, and ∂y/∂h for a line of a program.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import mpmath
+import sympy as sp
+from sympy.printing.precedence import PRECEDENCE, precedence
+
+from ..printing import TexPrinter, TextPrinter, name_latex, to_latex, to_text
+from ..stepwise.forms import Factors, LocalDerivative, Terms, is_template
+from ..stepwise.record import Derivation, Section, Step
+from .jsonutil import dumps
+
+SHOWN_DIGITS = 6  # significant digits of the numbers in a derivation at a point
+TEXT_COLUMN = 64  # text output aligns the rule labels after lines up to this long
+
+# -- printers ------------------------------------------------------------------------------
+
+
+def _split_sign(term: sp.Expr) -> tuple[bool, sp.Expr]:
+    """(True, t) when ``term`` is −t, so that a sum can show it as a subtraction."""
+    if isinstance(term, Factors):
+        head, *rest = term.args
+        if head == -1:
+            return True, rest[0] if len(rest) == 1 else Factors(*rest, evaluate=False)
+        if head.is_Number and head.is_negative:
+            return True, Factors(-head, *rest, evaluate=False)
+        return False, term
+    if isinstance(term, Terms):
+        return False, term
+    if term.could_extract_minus_sign():
+        return True, -term
+    return False, term
+
+
+def _is_denominator(factor: sp.Expr) -> bool:
+    return isinstance(factor, sp.Pow) and factor.exp == -1
+
+
+def _has_denominator(expr: sp.Expr) -> bool:
+    return isinstance(expr, Factors) and any(_is_denominator(a) for a in expr.args)
+
+
+def _grouped(variables: Sequence[sp.Symbol]) -> list[tuple[sp.Symbol, int]]:
+    return [(v, len(list(run))) for v, run in groupby(variables)]
+
+
+class _Layout:
+    """How both printers show a rule's layout: sums with their signs, products, fractions.
+
+    Each printer says how it writes parentheses, a product sign and a fraction.
+    """
+
+    _times = "·"
+    _minus = "-"
+    _fractions_need_parentheses = True  # (a/b)·c in text; a LaTeX \frac needs none
+
+    if TYPE_CHECKING:
+
+        def _print(self, expr: Any) -> str: ...  # from the SymPy printer this is mixed into
+
+    def _wrap(self, text: str) -> str:
+        return f"({text})"
+
+    def _fraction(self, numerator: Sequence[sp.Expr], denominator: Sequence[sp.Expr]) -> str:
+        raise NotImplementedError
+
+    def _print_Terms(self, expr: Terms) -> str:
+        parts = []
+        for i, term in enumerate(expr.args):
+            negative, magnitude = _split_sign(term)
+            if not negative:
+                parts.append(("" if i == 0 else " + ") + self._print(term))
+                continue
+            shown = self._wrap(self._print(magnitude)) if isinstance(magnitude, sp.Add) else self._print(magnitude)
+            parts.append((self._minus if i == 0 else " - ") + shown)
+        return "".join(parts)
+
+    def _print_Factors(self, expr: Factors) -> str:
+        negative, magnitude = _split_sign(expr)
+        args = magnitude.args if isinstance(magnitude, Factors) else (magnitude,)
+        numerator = [a for a in args if not _is_denominator(a)]
+        denominator = [a.base for a in args if _is_denominator(a)]
+        body = self._fraction(numerator, denominator) if denominator else self._product(numerator)
+        return (self._minus if negative else "") + body
+
+    def _product(self, factors: Sequence[sp.Expr]) -> str:
+        return self._times.join(
+            self._wrap(self._print(f)) if self._needs_parentheses(f, first=i == 0) else self._print(f)
+            for i, f in enumerate(factors)
+        )
+
+    def _needs_parentheses(self, factor: sp.Expr, first: bool) -> bool:
+        if isinstance(factor, sp.Add):  # Terms too
+            return True
+        if _split_sign(factor)[0]:
+            return not first
+        if self._fractions_need_parentheses and _has_denominator(factor):
+            return True
+        return precedence(factor) < PRECEDENCE["Mul"]
+
+
+class StepTexPrinter(_Layout, TexPrinter):
+    """LaTeX for derivation lines."""
+
+    _default_settings: ClassVar[dict[str, Any]] = {**TexPrinter._default_settings, "ordinary": False}
+    _times = r" \cdot "
+    _minus = "- "
+    _fractions_need_parentheses = False
+
+    def _operator(self, variables: Sequence[sp.Symbol], top: str = "") -> str:
+        d = "d" if self._settings["ordinary"] else r"\partial"
+        order = f"^{{{len(variables)}}}" if len(variables) > 1 else ""
+        below = " ".join(f"{d} {self._print(v)}" + (f"^{{{n}}}" if n > 1 else "") for v, n in _grouped(variables))
+        return rf"\frac{{{d}{order}{top}}}{{{below}}}"
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        if isinstance(expr.expr, sp.Symbol):  # Leibniz: df/dx, ∂²L/∂a∂b
+            return self._operator(expr.variables, f" {self._print(expr.expr)}")
+        return rf"{self._operator(expr.variables)}\left({self._print(expr.expr)}\right)"
+
+    def _print_LocalDerivative(self, expr: LocalDerivative) -> str:
+        return self._operator([expr.var], f" {self._print(expr.name)}")
+
+    def _wrap(self, text: str) -> str:
+        return rf"\left({text}\right)"
+
+    def _fraction(self, numerator: Sequence[sp.Expr], denominator: Sequence[sp.Expr]) -> str:
+        top = self._print(numerator[0]) if len(numerator) == 1 else (self._product(numerator) or "1")
+        return rf"\frac{{{top}}}{{{self._product(denominator)}}}"
+
+    def _print_Float(self, expr: sp.Float) -> str:
+        return str(super()._print_Float(sp.Float(expr, SHOWN_DIGITS)))
+
+
+class StepTextPrinter(_Layout, TextPrinter):
+    """Plain text for derivation lines: d/dx(x^2), ∂/∂a(a*b), ∂L/∂y, products with ·."""
+
+    _default_settings: ClassVar[dict[str, Any]] = {**TextPrinter._default_settings, "ordinary": False}
+
+    def _operator(self, variables: Sequence[sp.Symbol], top: str = "") -> str:
+        d = "d" if self._settings["ordinary"] else "∂"
+        order = _superscript(len(variables)) if len(variables) > 1 else ""
+        below = "".join(f"{d}{v.name}" + (_superscript(n) if n > 1 else "") for v, n in _grouped(variables))
+        return f"{d}{order}{top}/{below}"
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        if isinstance(expr.expr, sp.Symbol):  # Leibniz: df/dx, ∂²L/∂a∂b
+            return self._operator(expr.variables, expr.expr.name)
+        return f"{self._operator(expr.variables)}({self._print(expr.expr)})"
+
+    def _print_LocalDerivative(self, expr: LocalDerivative) -> str:
+        return self._operator([expr.var], expr.name.name)
+
+    def _fraction(self, numerator: Sequence[sp.Expr], denominator: Sequence[sp.Expr]) -> str:
+        return f"{self._operand(numerator)}/{self._operand(denominator)}"
+
+    def _operand(self, factors: Sequence[sp.Expr]) -> str:
+        """One side of a fraction: in parentheses unless it is a single tight factor."""
+        if not factors:
+            return "1"
+        if len(factors) > 1:
+            return self._wrap(self._product(factors))
+        tight = precedence(factors[0]) > PRECEDENCE["Mul"] and not is_template(factors[0])
+        return self._print(factors[0]) if tight else self._wrap(self._print(factors[0]))
+
+    def _print_Float(self, expr: sp.Float) -> str:
+        return mpmath.nstr(mpmath.mpf(expr), SHOWN_DIGITS)
+
+
+def _superscript(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def line_latex(expr: sp.Expr, ordinary: bool) -> str:
+    return str(StepTexPrinter({"ordinary": ordinary}).doprint(expr))
+
+
+def line_text(expr: sp.Expr, ordinary: bool) -> str:
+    return str(StepTextPrinter({"ordinary": ordinary}).doprint(expr))
+
+
+# -- labels --------------------------------------------------------------------------------
+
+
+def _listed(items: Sequence[str], comma: str, last: str) -> str:
+    """a, b and c."""
+    return items[0] if len(items) == 1 else comma.join(items[:-1]) + last + items[-1]
+
+
+def _constant_verb(names: Sequence[str]) -> str:
+    return "is a constant" if len(names) == 1 else "are constants"
+
+
+# Rules whose label is what they say about this step ("c is a constant", "as in step 3").
+_SAID_BY_DETAILS = frozenset({"held-constant", "reuse"})
+
+
+def label_text(step: Step) -> str:
+    """The step's rule for people, e.g. "chain rule; u = x^2" or "b and c are constants"."""
+    parts = [] if step.rule in _SAID_BY_DETAILS else [step.name]
+    if step.constants:
+        parts.append(f"{_listed(step.constants, ', ', ' and ')} {_constant_verb(step.constants)}")
+    parts.extend(f"{name} = {to_text(expr)}" for name, expr in step.where)
+    if step.cites is not None:
+        parts.append(f"as derived in step {step.cites}")
+    if not step.verified:
+        parts.append(f"NOT VERIFIED: {step.check}")
+    return "; ".join(parts)
+
+
+def _label_latex(step: Step) -> str:
+    number = f"({step.number}) "
+    parts = [] if step.rule in _SAID_BY_DETAILS else [rf"\text{{{number}{step.name}}}"]
+    if step.constants:
+        names = [name_latex(name) for name in step.constants]
+        listed = _listed(names, r"\text{, }", r"\text{ and }")
+        parts.append(rf"{listed}\text{{ {_constant_verb(step.constants)}}}")
+    parts.extend(f"{name_latex(name)} = {to_latex(expr)}" for name, expr in step.where)
+    if step.cites is not None:
+        parts.append(rf"\text{{as derived in step {step.cites}}}")
+    if not step.verified:
+        parts.append(r"\text{NOT VERIFIED}")
+    label = r"\text{; }".join(parts)
+    return rf"\text{{{number}}}{label}" if step.rule in _SAID_BY_DETAILS else label
+
+
+# -- text ----------------------------------------------------------------------------------
+
+
+def _definitions(d: Derivation) -> list[tuple[str, sp.Expr, mpmath.mpf | None]]:
+    """The lines of a program derived through them (with their values at the point), which the
+    derivation refers to by name."""
+    if d.program is None:
+        return []
+    return [(line.name, line.expression, d.values.get(line.name)) for line in d.program.definitions]
+
+
+def _inputs(d: Derivation) -> list[tuple[str, mpmath.mpf]]:
+    return [(name, value) for name, value in d.values.items() if name in d.variables]
+
+
+def text(d: Derivation) -> str:
+    lines = [f"at {', '.join(f'{name} = {_number(value)}' for name, value in _inputs(d))}"] if d.at is not None else []
+    for name, expr, value in _definitions(d):
+        lines.append(f"{name} = {to_text(expr)}" + (f" = {_number(value)}" if value is not None else ""))
+    rows: list[tuple[str, str]] = []
+    for section in d.sections:
+        lhs = line_text(section.lhs, d.ordinary)
+        for i, step in enumerate(section.steps):
+            left = lhs if i == 0 else " " * len(lhs)
+            rows.append((f"{left} = {line_text(step.after, d.ordinary)}", f"({step.number}) {label_text(step)}"))
+    width = max((len(row) for row, _ in rows if len(row) <= TEXT_COLUMN), default=0)  # long lines push their label
+    lines.extend(f"{row.ljust(width)}  {label}" for row, label in rows)
+    lines.append(_verdict(d))
+    return "\n".join(lines)
+
+
+def _number(value: mpmath.mpf) -> str:
+    return str(mpmath.nstr(value, SHOWN_DIGITS))
+
+
+def _verdict(d: Derivation) -> str:
+    if d.verified:
+        return "verified: every step, and the result equals symdiff.diff"
+    failed = [str(step.number) for step in d.steps if not step.verified]
+    problems = [f"step {', '.join(failed)} not verified"] if failed else []
+    if not d.result_verified:
+        problems.append(f"the result does not equal symdiff.diff ({d.result_check})")
+    return "NOT VERIFIED: " + "; ".join(problems)
+
+
+# -- LaTeX and Markdown ----------------------------------------------------------------------
+
+
+def latex(d: Derivation) -> str:
+    rows = []
+    if d.at is not None:
+        point = r",\; ".join(f"{name_latex(name)} = {_number(value)}" for name, value in _inputs(d))
+        rows.append(rf"&\text{{at }} {point}")
+    for name, expr, value in _definitions(d):
+        shown = "" if value is None else f" = {_number(value)}"
+        rows.append(f"{name_latex(name)} &= {line_latex(expr, d.ordinary)}{shown}")
+    for section in d.sections:
+        lhs = line_latex(section.lhs, d.ordinary)
+        for i, step in enumerate(section.steps):
+            left = lhs if i == 0 else ""
+            rows.append(f"{left} &= {line_latex(step.after, d.ordinary)} && {_label_latex(step)}")
+    return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+
+def markdown(d: Derivation) -> str:
+    names = list(dict.fromkeys(step.name for step in d.steps))
+    parts = [f"$$\n{latex(d)}\n$$", "Rules used: " + ", ".join(names) + "."]
+    parts.append(_verdict(d).capitalize() + ".")
+    return "\n\n".join(parts)
+
+
+# -- JSON --------------------------------------------------------------------------------------
+
+
+def _step_data(step: Step, ordinary: bool) -> dict[str, Any]:
+    return {
+        "number": step.number,
+        "rule": step.rule,
+        "name": step.name,
+        "explanation": label_text(step),
+        "target": to_text(step.target),
+        "wrt": step.wrt,
+        "before": line_text(step.before, ordinary),
+        "after": line_text(step.after, ordinary),
+        "latex": line_latex(step.after, ordinary),
+        "constants": list(step.constants),
+        "where": {name: to_text(expr) for name, expr in step.where},
+        "cites": step.cites,
+        "verified": step.verified,
+        "check": step.check,
+    }
+
+
+def _section_data(section: Section, ordinary: bool) -> dict[str, Any]:
+    return {
+        "lhs": line_text(section.lhs, ordinary),
+        "latex": line_latex(section.lhs, ordinary),
+        "steps": [_step_data(step, ordinary) for step in section.steps],
+    }
+
+
+def data(d: Derivation) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "expression": to_text(d.expression),
+        "function": d.function,
+        "variables": list(d.variables),
+        "wrt": list(d.wrt),
+        "detail": d.detail,
+        "sections": [_section_data(section, d.ordinary) for section in d.sections],
+        "result": to_text(d.result),
+        "result_latex": to_latex(d.result),
+        "verified": d.verified,
+    }
+    if d.at is not None:
+        result["at"] = {name: _decimal(v) for name, v in d.at.items()}
+        result["value"] = _decimal(d.value)
+        result["values"] = {name: _decimal(v) for name, v in d.values.items()}
+    if d.factors:
+        result["factors"] = {name: _decimal(v) for name, v in d.factors.items()}
+        result["adjoints"] = {name: _decimal(v) for name, v in d.adjoints.items()}
+    return result
+
+
+def _decimal(value: mpmath.mpf | None) -> str | None:
+    """A high-precision decimal string (as the reference values elsewhere in symdiff)."""
+    return None if value is None else mpmath.nstr(value, 30)
+
+
+def json_text(d: Derivation) -> str:
+    return dumps(data(d))
+
+
+def json_many(derivations: Sequence[Derivation]) -> str:
+    """Several derivations of one expression as one JSON object."""
+    first = derivations[0]
+    return dumps(
+        {
+            "expression": to_text(first.expression),
+            "variables": list(first.variables),
+            "derivations": [data(d) for d in derivations],
+            "verified": all(d.verified for d in derivations),
+        }
+    )

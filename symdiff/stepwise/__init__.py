@@ -1,0 +1,154 @@
+"""Step-by-step derivations, every step verified: ``symdiff.steps``.
+
+``engine`` writes the steps (with ``rules`` and the registry), ``program`` writes the chain
+rule through the lines of a program, ``verify`` checks every step against SymPy and mpmath,
+and ``symdiff.render.steps`` formats the result as text, LaTeX, Markdown or JSON.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+from ..errors import EvaluationError, SymdiffError
+from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from ..parser import Program, as_expression, natural_key, parse_program, variable_names
+from ..symbolic import ExprLike, VariableLike, diff, variable
+from . import verify
+from .engine import Builder, derive_expression
+from .numeric import DIGITS
+from .program import Outcome, definitions, derive_program
+from .record import DETAILS, Derivation, Detail, Section, Step
+
+KEY_RULES = frozenset({"product", "quotient", "chain"})
+
+
+def steps(
+    expr: ExprLike,
+    wrt: VariableLike | Sequence[VariableLike],
+    order: int = 1,
+    *,
+    detail: Detail = "full",
+    at: Mapping[str, Any] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Derivation:
+    """The derivative of ``expr`` step by step, each step named and verified.
+
+    Args:
+        expr: expression text, a program (then the chain rule runs through its named lines,
+            as backpropagation does), or a SymPy expression.
+        wrt: a variable, or a sequence of variables for a mixed partial (one order at a time).
+        order: how many times to differentiate with respect to a single ``wrt``.
+        detail: ``"full"`` (every step), ``"compact"`` (the chain rule in one line, a derivative
+            already derived cited rather than repeated) or ``"key"`` (only the product, quotient
+            and chain rule steps, and each result).
+        at: values of the variables; adds the value of the derivative (and, for a program,
+            of every factor of the chain rule) to the derivation.
+
+    Example:
+        >>> d = steps("a*b + c", "a")
+        >>> d.rules
+        ('sum', 'constant-multiple', 'variable', 'held-constant', 'simplify')
+        >>> d.result, d.verified
+        (b, True)
+    """
+    if detail not in DETAILS:
+        raise SymdiffError(f"detail must be one of {', '.join(DETAILS)}; got {detail!r}")
+    program = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
+    f = as_expression(program, limits=limits)
+    variables = _variables(wrt, order, limits)
+    lines = definitions(program) if isinstance(program, Program) else {}
+    for v in variables:
+        if v in lines and v not in f.free_symbols:
+            raise SymdiffError(f"{v.name} is a line of the program; differentiate with respect to one of its inputs")
+    point = _point(at, f)
+    function = program.output.name if isinstance(program, Program) else "f"
+    builder = Builder(detail, {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)})
+    with sympy_recursion_guard("writing the derivation"):
+        outcome = _derive(builder, program, f, variables * order, point)
+        builder.close()
+        reference = diff(f, [v.name for v in variables], order, limits=limits)
+        sections = verify.verify_sections(tuple(builder.sections), {**lines, **builder.substitutions}, lines, point)
+        verdict = verify.same(outcome.result, reference)
+    return Derivation(
+        expression=f,
+        function=function,
+        wrt=tuple(v.name for v in variables * order),
+        variables=variable_names(f),
+        detail=detail,
+        sections=key_steps(sections) if detail == "key" else sections,
+        result=outcome.result,
+        result_check=verdict.how,
+        result_verified=verdict.ok,
+        at=None if point is None else {s.name: v for s, v in point.items()},
+        value=outcome.value,
+        values={s.name: v for s, v in outcome.values.items()},
+        factors=outcome.factors,
+        adjoints=outcome.adjoints,
+        substitutions={s.name: e for s, e in {**lines, **builder.substitutions}.items()},
+        program=outcome.program,
+    )
+
+
+def _variables(wrt: VariableLike | Sequence[VariableLike], order: int, limits: Limits) -> list[sp.Symbol]:
+    variables = [variable(wrt)] if isinstance(wrt, (str, sp.Symbol)) else [variable(v) for v in wrt]
+    if not variables:
+        raise SymdiffError("no variable to differentiate with respect to")
+    if len(variables) > 1 and order != 1:
+        raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
+    limits.check_order(order * len(variables))
+    return variables
+
+
+def _derive(
+    builder: Builder,
+    program: Program | sp.Expr,
+    f: sp.Expr,
+    variables: list[sp.Symbol],
+    point: Mapping[sp.Symbol, mpmath.mpf] | None,
+) -> Outcome:
+    """Through the lines of a program for a first derivative by one of its inputs; otherwise the
+    expression as a whole, one order at a time."""
+    by_lines = isinstance(program, Program) and len(program.definitions) > 1 and len(variables) == 1
+    if by_lines and variables[0] in f.free_symbols:
+        return derive_program(builder, program, variables[0], point)
+    result = derive_expression(builder, f, variables)
+    return Outcome(result, None if point is None else builder.value(result, variables[-1], point), point or {})
+
+
+def key_steps(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+    """Only the product, quotient and chain rule steps, and the last step of each section."""
+    return tuple(
+        Section(s.lhs, tuple(step for step in s.steps if step.rule in KEY_RULES or step is s.steps[-1]))
+        for s in sections
+    )
+
+
+def _point(at: Mapping[str, Any] | None, f: sp.Expr) -> dict[sp.Symbol, mpmath.mpf] | None:
+    if at is None:
+        return None
+    names = variable_names(f)
+    unknown = sorted(set(at) - set(names), key=natural_key)
+    missing = [n for n in names if n not in at]
+    if unknown or missing:
+        problem = f"no variable {', '.join(unknown)}" if unknown else f"no value for {', '.join(missing)}"
+        raise EvaluationError(f"{problem} at the point; the variables are {', '.join(names) or 'none'}")
+    with mpmath.workdps(DIGITS):
+        return {variable(name): _number(name, at[name]) for name in names}
+
+
+def _number(name: str, value: Any) -> mpmath.mpf:
+    """A value given for a variable, as an mpmath number (strings are read as decimals)."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, str, mpmath.mpf)):
+        raise EvaluationError(f"the value of {name} must be a number, got {value!r}")
+    try:
+        return mpmath.mpf(value) if isinstance(value, (int, float, str, mpmath.mpf)) else mpmath.mpf(float(value))
+    except ValueError:
+        raise EvaluationError(f"the value of {name} must be a number, got {value!r}") from None
+
+
+__all__ = ["Derivation", "Section", "Step", "steps"]

@@ -1,0 +1,186 @@
+"""Derive step by step: take the first derivative still to do, apply its rule, repeat.
+
+A line of the derivation is a SymPy expression with derivative operators still in it (see
+``forms``). The loop takes the first one a reader meets, asks ``rules.rewrite`` how to take
+it one step further, writes the new line, and goes on until no operator is left; then one
+last step simplifies. In ``full`` detail the chain rule names the inner function (u = x²),
+derives du/dx and df/du as steps of their own and puts u back; ``compact`` writes it in one
+line, f'(g)·g', and cites a derivative already derived instead of deriving it again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+import mpmath
+import sympy as sp
+
+from ..errors import EvaluationError
+from ..parser import symbol
+from ..printing import to_text
+from ..symbolic import tidy
+from . import numeric, rules
+from .forms import first_goal, goal, goals, plain, rebuild, replace_goal, substitute
+from .numeric import DIGITS
+from .record import Detail, Section, Step
+
+_SUBSTITUTION_NAMES = ("u", "v", "w")
+
+
+class Builder:
+    """Writes one derivation: numbered steps in sections, substitution names, citations.
+
+    The state is local to one derivation; nothing is shared between calls.
+    """
+
+    def __init__(self, detail: Detail, taken: Iterable[str]):
+        self.compact = detail != "full"
+        self.taken = set(taken)
+        self.substitutions: dict[sp.Symbol, sp.Expr] = {}
+        self.sections: list[Section] = []
+        self.count = 0
+        self._lhs: sp.Expr = sp.S.Zero
+        self._steps: list[Step] = []
+        self._pending: dict[sp.Symbol, sp.Symbol] = {}  # substitution name not yet put back → its variable
+        self._first: dict[sp.Derivative, tuple[int, sp.Expr]] = {}  # goal → (step, what it became)
+
+    # -- sections and steps -------------------------------------------------------------
+
+    def open(self, lhs: sp.Expr) -> None:
+        """Start a new chain of equalities ``lhs = …``."""
+        self.close()
+        self._lhs = lhs
+
+    def close(self) -> None:
+        if self._steps:
+            self.sections.append(Section(self._lhs, tuple(self._steps)))
+        self._steps = []
+
+    def record(
+        self,
+        rewrite: rules.Rewrite,
+        target: sp.Expr,
+        wrt: sp.Symbol,
+        before: sp.Expr,
+        after: sp.Expr,
+        cites: int | None = None,
+    ) -> Step:
+        self.count += 1
+        step = Step(
+            number=self.count,
+            rule=rewrite.rule,
+            name=rewrite.name,
+            target=target,
+            wrt=wrt.name,
+            before=before,
+            after=after,
+            constants=rewrite.constants,
+            where=tuple((name.name, expr) for name, expr in rewrite.where),
+            cites=cites,
+        )
+        self._steps.append(step)
+        return step
+
+    # -- the loop -------------------------------------------------------------------------
+
+    def derive(self, line: sp.Expr) -> sp.Expr:
+        """Work out every derivative operator in ``line``; return the last line."""
+        while (target := first_goal(line)) is not None:
+            line = self._step(line, target)
+        return line
+
+    def _step(self, line: sp.Expr, target: sp.Derivative) -> sp.Expr:
+        (x,) = target.variables
+        earlier = self._first.get(target) if self.compact else None
+        if earlier is not None:
+            rewrite = rules.Rewrite("reuse", "derived before", self._solved(target))
+        else:
+            rewrite = rules.rewrite(target.expr, x, None if self.compact else self._fresh)
+        after = replace_goal(line, target, rewrite.replacement, every=self.compact)
+        step = self.record(rewrite, target.expr, x, line, after, cites=earlier[0] if earlier else None)
+        self._first.setdefault(target, (step.number, rewrite.replacement))
+        for name, inner in rewrite.where:
+            self.substitutions[name] = inner
+            self._pending[name] = x
+        return self._put_back(after, x)
+
+    def _put_back(self, line: sp.Expr, x: sp.Symbol) -> sp.Expr:
+        """Once df/du is derived, write u's expression back in its place."""
+        if x not in self._pending or any(g.has(x) for g in goals(line)):
+            return line
+        wrt = self._pending.pop(x)
+        inner = self.substitutions[x]
+        after = substitute(line, {x: inner})
+        self.record(rules.Rewrite("substitute", "substitute back", after, where=((x, inner),)), x, wrt, line, after)
+        return after
+
+    def _fresh(self) -> sp.Symbol:
+        """A substitution name that is not one of the user's: u, v, w, then u_1, u_2, …"""
+        candidates = [*_SUBSTITUTION_NAMES, *(f"u_{i}" for i in range(1, len(self.taken) + 2))]
+        name = next(c for c in candidates if c not in self.taken)
+        self.taken.add(name)
+        return symbol(name)
+
+    def _solved(self, target: sp.Derivative) -> sp.Expr:
+        """What an earlier sub-derivation of ``target`` came to."""
+        _, replacement = self._first[target]
+        return rebuild(replacement, lambda node: self._solved(node) if isinstance(node, sp.Derivative) else None)
+
+    # -- the last step --------------------------------------------------------------------
+
+    def finish(self, line: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
+        """Simplify the last line (a step of its own unless it only reorders); return the result."""
+        result = tidy(plain(line))
+        if not _reorders_only(line, result):
+            self.record(rules.Rewrite("simplify", "simplify", result), line, wrt, line, result)
+        return result
+
+    def value(self, line: sp.Expr, wrt: sp.Symbol, point: Mapping[sp.Symbol, mpmath.mpf]) -> mpmath.mpf:
+        """One more step: the last line's value at ``point``."""
+        with mpmath.workdps(DIGITS):
+            number = numeric.evaluate(line, point)
+        if number is None:
+            raise EvaluationError(f"the derivative {to_text(line)} is not a real number at the point")
+        shown = sp.Float(number, DIGITS)
+        self.record(rules.Rewrite("value", "at the point", shown), line, wrt, line, shown)
+        return number
+
+
+def _reorders_only(line: sp.Expr, result: sp.Expr) -> bool:
+    """Writing ``line`` as ``result`` only reorders terms and factors: no arithmetic to show."""
+    return _layout(line) == _layout(result)
+
+
+def _layout(expr: sp.Expr) -> object:
+    """The terms and factors of ``expr``, nested sums and products flattened, order ignored."""
+    if isinstance(expr, sp.Add):  # Terms too
+        return ("+", frozenset(Counter(_layout(t) for t in _flat(expr, sp.Add)).items()))
+    if isinstance(expr, sp.Mul):  # Factors too
+        return ("*", frozenset(Counter(_layout(f) for f in _flat(expr, sp.Mul)).items()))
+    return expr
+
+
+def _flat(expr: sp.Expr, kind: type) -> list[sp.Expr]:
+    # A negative factor such as (-sin(x)) stays whole: moving its sign out is arithmetic to show.
+    return [leaf for arg in expr.args for leaf in (_flat(arg, kind) if _opens(arg, kind) else [arg])]
+
+
+def _opens(arg: sp.Expr, kind: type) -> bool:
+    if kind is sp.Mul and arg.could_extract_minus_sign():
+        return False
+    return isinstance(arg, kind)
+
+
+def derive_expression(builder: Builder, f: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Expr:
+    """d/dx f, one order at a time: one section per variable in ``variables``, each shown as
+    d/dx(f) = …, d²/dx²(f) = …"""
+    result = f
+    for k, x in enumerate(variables):
+        lhs = goal(f, *variables[: k + 1])
+        builder.open(lhs)
+        line = goal(result, x)
+        if k > 0:
+            builder.record(rules.Rewrite("again", "differentiate the derivative above", line), result, x, lhs, line)
+        result = builder.finish(builder.derive(line), x)
+    return result

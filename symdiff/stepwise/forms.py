@@ -1,0 +1,153 @@
+"""What a line of a derivation is made of.
+
+A line is a SymPy expression in which
+
+- a derivative still to be worked out is an unevaluated ``sympy.Derivative`` (a *goal*);
+- a sum or product that a rule lays out the textbook way ((fg)' = f'g + fg') is a ``Terms``
+  or ``Factors`` node: an unevaluated Add or Mul that keeps its arguments in the order the
+  rule wrote them, so that the printers show them in that order;
+- in a program, ∂y/∂h (the derivative of the line defining y, the other names on that line
+  held constant) is a ``LocalDerivative``.
+
+Everything else in a line is an ordinary, evaluated SymPy expression; ``plain`` drops the
+layout and ``rebuild`` evaluates a line, replacing what it is told to replace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+
+import sympy as sp
+
+from ..dag import postorder
+from ..errors import SymdiffError
+
+
+class Terms(sp.Add):
+    """A sum kept in the order a rule wrote it."""
+
+
+class Factors(sp.Mul):
+    """A product kept in the order a rule wrote it; a factor ``d**-1`` is shown as a denominator."""
+
+
+class LocalDerivative(sp.Expr):
+    """∂y/∂h in a program: the derivative of the line ``y = …`` with respect to h."""
+
+    is_commutative = True
+
+    def __new__(cls, name: sp.Symbol, var: sp.Symbol) -> LocalDerivative:
+        return sp.Expr.__new__(cls, name, var)
+
+    @property
+    def name(self) -> sp.Symbol:
+        return self.args[0]
+
+    @property
+    def var(self) -> sp.Symbol:
+        return self.args[1]
+
+
+def goal(target: sp.Expr, *variables: sp.Symbol) -> sp.Derivative:
+    """The derivative operator d/dx(target), not yet worked out."""
+    return sp.Derivative(target, *variables, evaluate=False)
+
+
+def terms(*args: sp.Expr) -> sp.Expr:
+    return args[0] if len(args) == 1 else Terms(*args, evaluate=False)
+
+
+def factors(*args: sp.Expr) -> sp.Expr:
+    return args[0] if len(args) == 1 else Factors(*args, evaluate=False)
+
+
+def over(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:
+    """numerator / denominator, written as a fraction."""
+    return Factors(numerator, sp.Pow(denominator, -1, evaluate=False), evaluate=False)
+
+
+def squared(expr: sp.Expr) -> sp.Expr:
+    """expr², written as such even when expr is itself a power: (x²)²."""
+    return sp.Pow(expr, 2, evaluate=False)
+
+
+def is_template(node: sp.Basic) -> bool:
+    return isinstance(node, (Terms, Factors))
+
+
+def goals(line: sp.Expr) -> Iterator[sp.Derivative]:
+    """The goals of the line in the order a reader meets them, from left to right."""
+    stack = [line]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, sp.Derivative):
+            yield node
+        elif is_template(node):
+            stack.extend(reversed(node.args))
+
+
+def first_goal(line: sp.Expr) -> sp.Derivative | None:
+    return next(goals(line), None)
+
+
+def replace_goal(line: sp.Expr, target: sp.Derivative, replacement: sp.Expr, *, every: bool) -> sp.Expr:
+    """``line`` with its first occurrence of the goal ``target`` (or every one) replaced."""
+    replaced = False
+
+    def walk(node: sp.Expr) -> sp.Expr:
+        nonlocal replaced
+        if node == target and (every or not replaced):
+            replaced = True
+            return replacement
+        if not is_template(node):
+            return node
+        args = [walk(arg) for arg in node.args]
+        return node if args == list(node.args) else type(node)(*args, evaluate=False)
+
+    return walk(line)
+
+
+def substitute(line: sp.Expr, mapping: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
+    """Put expressions back for substitution names (u = x²), keeping the layout of the line."""
+    if is_template(line):
+        return type(line)(*(substitute(arg, mapping) for arg in line.args), evaluate=False)
+    return line.xreplace(mapping)
+
+
+def classical_diff(expr: sp.Expr, *variables: sp.Symbol) -> sp.Expr:
+    """SymPy's derivative as a classical one: DiracDelta terms (zero wherever the derivative
+    exists, see docs/conventions.md) are dropped, as ``symdiff.diff`` drops them."""
+    result = expr
+    for v in variables:
+        result = sp.diff(result, v)
+        if result.has(sp.DiracDelta):
+            result = result.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+    if result.has(sp.Derivative, sp.Subs):
+        raise SymdiffError(f"SymPy cannot differentiate {sp.sstr(expr)[:60]}: there is no rule for it")
+    return result
+
+
+def plain(line: sp.Expr) -> sp.Expr:
+    """The line with its layout dropped (Terms → Add, Factors → Mul); goals stay goals."""
+    return rebuild(line, lambda node: None)
+
+
+_PLAIN: dict[type, Callable[..., sp.Expr]] = {Terms: sp.Add, Factors: sp.Mul}
+
+
+def rebuild(line: sp.Expr, leaf: Callable[[sp.Basic], sp.Expr | None]) -> sp.Expr:
+    """Rebuild ``line`` bottom-up with evaluation on; ``leaf(node)`` may replace a node outright."""
+    new: dict[sp.Basic, sp.Basic] = {}
+    for node in postorder(line):
+        replaced = leaf(node)
+        if replaced is not None:
+            new[node] = replaced
+        elif not node.args:
+            new[node] = node
+        else:
+            args = [new[arg] for arg in node.args]
+            func = _PLAIN.get(type(node), node.func)
+            # Arithmetic is always rebuilt: an unevaluated (x²)² must come out as x⁴.
+            keep = func is node.func and args == list(node.args) and not isinstance(node, (sp.Add, sp.Mul, sp.Pow))
+            new[node] = node if keep else func(*args)
+    return new[line]

@@ -1,0 +1,119 @@
+"""A catalogue of hostile and malformed input, each answered with one line, exit status 2, quickly.
+
+Every case goes through the real command line (``cli.main``) in this process, with a time
+limit; injection attempts are also run in a subprocess to prove that nothing was executed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from symdiff import cli
+from tests.fuzz import time_limit
+
+BIG = "x" * 10_000_000  # a 10 MB argument
+
+CATALOGUE: dict[str, tuple[list[str], str]] = {
+    # code injection
+    "dunder import": (["__import__('os').system('echo pwned')"], "names may not start with '_'"),
+    "attribute chain": (["x.__class__.__bases__"], "attribute access"),
+    "lambda": (["(lambda: 1)()"], "Python keyword"),
+    "f-string": (["f'{x}'"], "strings are not allowed"),
+    "walrus": (["(y := 2)"], "':=' is not allowed"),
+    "comprehension": (["[x for x in y]"], "subscripts"),
+    "exec name": (["exec('1')"], "strings are not allowed"),
+    "eval call": (["eval(x)"], "unknown function 'eval'"),
+    "open call": (["open(x)"], "unknown function 'open'"),
+    "globals": (["globals()"], "unknown function 'globals'"),
+    "import keyword": (["import os"], "Python keyword"),
+    "semicolon statement": (["x; import os"], "Python keyword"),
+    # size, depth, encoding
+    "deep parentheses": (["(" * 100_000 + "x" + ")" * 100_000], "characters long"),
+    "deep parentheses under the length limit": (["(" * 4_000 + "x" + ")" * 4_000], "nested more than 100 levels"),
+    "10 MB string": ([BIG], "characters long"),
+    "NUL byte": (["x\x00y"], "control character U+0000"),
+    "escape character": (["x\x1b[31m"], "control character U+001B"),
+    "bell": (["x\x07"], "control character U+0007"),
+    "minus look-alike": (["x − 1"], "write - instead"),
+    "times look-alike": (["2 × x"], "write * instead"),
+    "fullwidth plus": (["x ＋ 1"], "write + instead"),
+    "division slash": (["x ∕ 2"], "write / instead"),
+    "non-breaking space": (["x\u00a0+ 1"], "unusual space"),
+    "zero-width space": (["x\u200b+ 1"], "not allowed"),
+    "right-to-left override": (["x\u202e+ 1"], "not allowed"),
+    # numbers too large to hold
+    "tower of powers": (["9^9^9^9"], "would have about"),
+    "power of a power": (["10^(10^10)"], "would have about"),
+    "huge literal": (["1" * 5000], "digits"),
+    "huge exponent": (["1e999999999"], "digits"),
+    # points
+    "missing variable": (["a*b + c", "--at", "a=1,b=2", "--autodiff"], "missing a value for c"),
+    "extra variable": (["a*b", "--at", "a=1,b=2,z=3", "--autodiff"], "z does not occur"),
+    "empty value": (["a*b", "--at", "a="], "has no value for a"),
+    "empty name": (["a*b", "--at", "=2"], "has no variable name"),
+    "two equals": (["a*b", "--at", "a=2=3"], "more than one '='"),
+    "word value": (["a*b", "--at", "a=foo"], "must be a number"),
+    "injection in a value": (["a*b", "--at", "a=__import__('os')"], "names may not start with '_'"),
+    "undefined value": (["a*b", "--at", "a=1/0"], "division by zero"),
+    "repeated name": (["a*b", "--at", "a=1", "--at", "a=2"], "gives a twice"),
+    # options
+    "bad wrt": (["a*b", "--wrt", "a+b"], "--wrt expects variable names"),
+    "dunder wrt": (["a*b", "--wrt", "__class__"], "--wrt expects variable names"),
+    "negative order": (["x^2", "--order", "-1"], "order must be at least 1"),
+    "huge order": (["x^2", "--order", "1000"], "above the limit of 10"),
+    "order not a number": (["x^2", "--order", "2.5"], "invalid int value"),
+    "bad limit": (["x", "--limit", "max_depth=-3"], "must be at least 1"),
+    "unknown limit": (["x", "--limit", "speed=fast"], "--limit expects NAME=VALUE"),
+    "unwritable graph": (["x^2", "--graph", "/proc/nonexistent/g.svg"], "cannot write"),
+    "graph with a bad extension": (["x^2", "--graph", "g.exe"], "use one of"),
+}
+
+
+@pytest.mark.parametrize(("args", "message"), CATALOGUE.values(), ids=CATALOGUE.keys())
+def test_hostile_input_gets_one_line_and_status_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    start = time.perf_counter()
+    with time_limit(5.0):
+        try:
+            status = cli.main(args)
+        except SystemExit as exit_:  # argparse refuses malformed options itself
+            status = int(exit_.code or 0)
+    elapsed = time.perf_counter() - start
+    _, err = capsys.readouterr()
+    assert status == 2, err
+    assert message in err
+    assert "Traceback" not in err
+    first, *rest = err.splitlines()
+    assert first.startswith("symdiff: error: ")
+    assert all(line.startswith("  ") for line in rest)  # only the caret display follows
+    assert elapsed < 2.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "__import__('pathlib').Path('{marker}').touch()",
+        "open('{marker}', 'w')",
+        "x; open('{marker}', 'w')",
+        "h = 1\nopen('{marker}', 'w')",
+    ],
+)
+def test_injection_leaves_no_side_effect_in_a_real_process(text: str, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    result = subprocess.run(
+        [sys.executable, "-m", "symdiff", text.format(marker=marker)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert not marker.exists()
+
+
+def test_debug_shows_the_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["tanhh(x)", "--debug"]) == 2
+    assert "Traceback" in capsys.readouterr().err
