@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import sympy as sp
+from sympy.core.add import _addsort
 
 from . import registry
 from .graph import Graph
@@ -99,25 +100,46 @@ def _times(adjoint: sp.Expr, local: sp.Expr) -> sp.Expr:
 
 
 def _term(adjoint: sp.Expr, local: sp.Expr) -> sp.Expr:
-    """``adjoint × local`` as a term of a sum.
+    """``adjoint × local`` as a term of a sum; a fraction times a function or a symbol is built as it stands.
 
-    A sum splits each term into a number and the rest, and multiplies them back itself; a
-    number times a single factor is left to it, because building it here too costs twice
-    (SymPy's Mul is slow with exp and powers).
+    ``Mul._from_args`` gives exactly what ``Mul`` would, without its evaluation, which for
+    ``exp`` (seen as a power of e) costs a thousand times more.
     """
     for number, factor in ((local, adjoint), (adjoint, local)):
-        if number.is_Number and not (factor.is_Number or factor.is_Mul or factor.is_Add):
-            return sp.Mul(number, factor, evaluate=False)
+        if number.is_Rational and number not in (0, 1) and (factor.is_Function or factor.is_Symbol):
+            return sp.Mul._from_args((number, factor))
     return _times(adjoint, local)
 
 
 def _total(contributions: Sequence[tuple[sp.Expr, sp.Expr]]) -> sp.Expr:
-    """The sum of ``adjoint × local`` over the contributions, added at once (one by one is quadratic)."""
+    """The sum of ``adjoint × local`` over the contributions, built at once (one by one is quadratic).
+
+    SymPy's Add splits every term into a number and the rest and multiplies them back. When
+    no two terms can be combined, the sum is assembled from the terms as they are, in the
+    order Add sorts them: the same expression, without that cost.
+    """
     if not contributions:
         return sp.S.Zero
     if len(contributions) == 1:
         return _times(*contributions[0])
-    return sp.Add(*(_term(adjoint, local) for adjoint, local in contributions))
+    terms = [_term(adjoint, local) for adjoint, local in contributions]
+    if not _independent(terms):
+        return sp.Add(*terms)
+    _addsort(terms)
+    return sp.Add._from_args(terms, is_commutative=True)
+
+
+def _independent(terms: Sequence[sp.Expr]) -> bool:
+    """No term is a number or a sum, and no two differ only by a numeric factor (Add would combine them)."""
+    rests = set()
+    for term in terms:
+        if term.is_Number or term.is_Add or not term.is_commutative:
+            return False
+        coefficient, rest = term.as_coeff_Mul()
+        if not coefficient.is_finite or rest in rests:
+            return False
+        rests.add(rest)
+    return True
 
 
 def _occurrences(exprs: Iterable[sp.Basic], symbols: Collection[sp.Basic]) -> Counter[sp.Basic]:

@@ -19,6 +19,7 @@ from symdiff.interpret import forward
 from symdiff.limits import Limits
 from symdiff.parser import symbol
 from symdiff.primitive import Primitive
+from symdiff.reverse import _total
 from symdiff.tape import Tape
 from tests.conftest import assert_close, comfortable_points, sympy_value
 from tests.expressions import exact_gradient, float_gradient, random_expression
@@ -213,6 +214,19 @@ def test_long_sums_stay_linear() -> None:
     assert g.definitions == () and g.count_ops() <= 2 * sp.count_ops(case.expression)
     x1, x2, x3 = case.symbols[:3]
     assert g["x2"] == x3 * sp.cos(x2) + sp.sin(x1) + sp.exp(x2 / 300) / 300
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_sums_of_contributions_are_what_sympy_builds(seed: int) -> None:
+    """The sweep assembles sums itself when no terms combine; the result must be SymPy's own Add."""
+    rng = np.random.default_rng(3000 + seed)
+    pool = [random_expression(rng, depth=2) for _ in range(6)]
+    pool += [sp.Rational(-3, 7), sp.Rational(1, 1000), sp.Float(0.25), -1, 2, sp.exp(x / 1000), sp.sin(y), z, x + y]
+    for _ in range(40):
+        count = int(rng.integers(2, 6))
+        pairs = [(sp.sympify(pool[i]), sp.sympify(pool[j])) for i, j in rng.integers(len(pool), size=(count, 2))]
+        expected = sp.Add(*(a * b for a, b in pairs))
+        assert _total(pairs) == expected, pairs
 
 
 # -- names ----------------------------------------------------------------------------------------
