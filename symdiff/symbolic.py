@@ -92,16 +92,19 @@ def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits) -> sp.Expr:
 
 
 def tidy(expr: sp.Expr, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
-    """Combine fractions when that makes a small expression clearly shorter.
+    """Combine fractions, or multiply out products, when that makes a small expression clearly shorter.
 
     ``x/(x+1)`` differentiates to ``-x/(x + 1)^2 + 1/(x + 1)``, which reads better as
-    ``1/(x + 1)^2``. The product-rule shape ``x^2*cos(x) + 2*x*sin(x)`` is kept: it is what a
-    textbook writes, so a rewriting must save a quarter of the operations to be used.
+    ``1/(x + 1)^2``; binary cross-entropy after a sigmoid differentiates to
+    ``-y*(1 - σ(z)) + (1 - y)*σ(z)``, which is ``σ(z) - y``. The product-rule shape
+    ``x^2*cos(x) + 2*x*sin(x)`` is kept: it is what a textbook writes, so a rewriting must save
+    a quarter of the operations to be used. Powers of sums are never expanded.
     """
     if dag_size(expr) > limits.tidy_ops:
         return expr
-    combined = sp.together(expr)
-    return combined if sp.count_ops(combined) <= 0.75 * sp.count_ops(expr) else expr
+    size = sp.count_ops(expr)
+    shorter = [c for c in (sp.together(expr), sp.expand_mul(expr)) if sp.count_ops(c) <= 0.75 * size]
+    return min(shorter, key=sp.count_ops) if shorter else expr
 
 
 def _all_variables(exprs: Iterable[sp.Expr]) -> list[sp.Symbol]:
