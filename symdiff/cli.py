@@ -9,6 +9,7 @@ report it).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -237,12 +238,30 @@ def _report(error: SymdiffError) -> None:
             print(f"  {line}", file=sys.stderr)
 
 
+def _expressions_may_start_with_minus(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """Let ``symdiff "-x^2 + 1"`` work: argparse would take the expression for an option.
+
+    An argument with a single leading '-' that is no option of ours (nor an option's value) gets
+    a leading space, which argparse reads as positional and the expression parser ignores.
+    Anything starting with '--' is left to argparse, so a misspelt option is still reported.
+    """
+    options = {o: action.nargs != 0 for action in parser._actions for o in action.option_strings}
+    result, expects_value = [], False
+    for arg in argv:
+        if arg.startswith("-") and not arg.startswith("--") and arg not in options and not expects_value:
+            arg = " " + arg
+        expects_value = options.get(arg, False)
+        result.append(arg)
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")  # ∂ on a terminal that cannot show it
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(_expressions_may_start_with_minus(parser, sys.argv[1:] if argv is None else list(argv)))
     try:
         return run(args)
     except SymdiffError as error:
@@ -252,6 +271,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (symdiff … | head): stop quietly, like other command-line tools.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as error:  # a bug: say so in one line, keep the traceback for --debug
         if args.debug:
             traceback.print_exc()

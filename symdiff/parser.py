@@ -346,11 +346,16 @@ class _Parser:
         return node
 
     def check_power_size(self, base: sp.Expr, exponent: sp.Expr, op: Token) -> None:
-        """Refuse exact powers like 9^9^9 before SymPy tries to compute them."""
+        """Refuse exact powers like 9^9^9 before SymPy tries to compute them.
+
+        For a fractional exponent p/q SymPy first raises the base to the p-th power and then looks
+        for a q-th root, so the cost follows p: 0.5^0.1234 is (1/2)^(617/5000), a 186-digit
+        power, while (5.8e-164)^0.1247 would need a 590,000-digit one.
+        """
         if not (base.is_Rational and exponent.is_Rational) or base in (0, 1, -1):
             return
         magnitude = max(math.log10(abs(base.p)) if base.p else 0.0, math.log10(base.q))
-        digits = abs(float(exponent)) * magnitude
+        digits = abs(exponent.p) * magnitude
         if digits > self.limits.max_digits:
             raise self.error(
                 f"{_short(sp.sstr(base))}^{_short(sp.sstr(exponent))} would have about {digits:.3g} digits; "

@@ -219,3 +219,13 @@ def test_graph_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
         pytest.skip("Graphviz's dot is not installed")
     status, _, _ = run(capsys, "a*b + c", "--at", "a=2,b=-3,c=10", "--graph", str(tmp_path / "g.svg"))
     assert status == 0 and (tmp_path / "g.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_expressions_may_start_with_a_minus_sign(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["-x^2 + 1", "--wrt", "x"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "df/dx = -2x"
+    assert cli.main(["--wrt", "x", "-x^3"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "df/dx = -3x^2"
+    with pytest.raises(SystemExit):
+        cli.main(["x", "--wrtt", "x"])
+    assert "unrecognized arguments: --wrtt" in capsys.readouterr().err

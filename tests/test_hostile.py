@@ -51,6 +51,7 @@ CATALOGUE: dict[str, tuple[list[str], str]] = {
     "power of a power": (["10^(10^10)"], "would have about"),
     "huge literal": (["1" * 5000], "digits"),
     "huge exponent": (["1e999999999"], "digits"),
+    "fractional power of a tiny number": (["-((5.77964e-164)^((1959.62)/(15710)))"], "would have about"),
     # points
     "missing variable": (["a*b + c", "--at", "a=1,b=2", "--autodiff"], "missing a value for c"),
     "extra variable": (["a*b", "--at", "a=1,b=2,z=3", "--autodiff"], "z does not occur"),
@@ -112,6 +113,22 @@ def test_injection_leaves_no_side_effect_in_a_real_process(text: str, tmp_path: 
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert not marker.exists()
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    script = "import sys; sys.stdout.close(); sys.stdin.read()"
+    reader = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE)
+    result = subprocess.run(
+        [sys.executable, "-m", "symdiff", "+".join(f"x{i}^2" for i in range(400))],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    assert reader.stdin is not None
+    reader.stdin.close()
+    reader.wait()
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
 
 
 def test_debug_shows_the_traceback(capsys: pytest.CaptureFixture[str]) -> None:
