@@ -73,6 +73,9 @@ class Primitive:
         latex: LaTeX for the operator name (``r"\\sin"``).
         aliases: other names the parser accepts (``"arcsin"``).
         parse_arity: (fewest, most) arguments in text; ``None`` for no upper bound.
+        interval: ``interval(m, f, *bounds) -> (lo, hi, smooth)``: an enclosure of the values
+            over a box of arguments, rounded outward, and where the primitive is smooth on the
+            box (see ``symdiff.intervals``). Finite differences bound their errors with it.
     """
 
     name: str
@@ -91,6 +94,7 @@ class Primitive:
     latex: str = ""
     aliases: tuple[str, ...] = ()
     parse_arity: tuple[int, int | None] | None = None
+    interval: Callable[..., Any] | None = None
 
     def __post_init__(self) -> None:
         if len(self.partials) != self.arity:

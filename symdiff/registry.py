@@ -25,7 +25,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from . import functions
+from . import functions, intervals
 from .primitive import BACKENDS, Backend, Macro, NonDifferentiable, Primitive, build_namespace
 
 # ---------------------------------------------------------------------------------------
@@ -203,6 +203,11 @@ def _pow_vertical(a: Any, b: Any) -> Any:
     return (a == 0) & (b < 1) & (b > 0) & (b != np.round(b))
 
 
+_IN_UNIT = intervals.within(-1, 1, closed=True)
+_INSIDE_UNIT = intervals.within(-1, 1, closed=False)
+_OUT_UNIT = intervals.outside(-1, 1, closed=True)
+_OUTSIDE_UNIT = intervals.outside(-1, 1, closed=False)
+
 CORNER_AT_0 = NonDifferentiable(_at_zero, "corner", "corner at 0")
 JUMP_AT_0 = NonDifferentiable(_at_zero, "jump", "jump at 0")
 VERTICAL_AT_0 = NonDifferentiable(_at_zero, "vertical", "vertical tangent at 0")
@@ -268,7 +273,17 @@ def _op(
 PRIMITIVES: tuple[Primitive, ...] = (
     # Arithmetic. SymPy keeps a - b as a + (-1)*b and a/b as a*b**-1; the tape reads them back
     # as sub and div so that a listing looks like what the person wrote.
-    _op("add", "+", operator.add, operator.add, np.add, operator.add, lambda m, a, b, out: 1, lambda m, a, b, out: 1),
+    _op(
+        "add",
+        "+",
+        operator.add,
+        operator.add,
+        np.add,
+        operator.add,
+        lambda m, a, b, out: 1,
+        lambda m, a, b, out: 1,
+        interval=intervals.add,
+    ),
     _op(
         "sub",
         "-",
@@ -278,6 +293,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         operator.sub,
         lambda m, a, b, out: 1,
         lambda m, a, b, out: -1,
+        interval=intervals.sub,
     ),
     _op(
         "mul",
@@ -288,6 +304,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         operator.mul,
         lambda m, a, b, out: b,
         lambda m, a, b, out: a,
+        interval=intervals.mul,
     ),
     _op(
         "div",
@@ -299,8 +316,11 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, a, b, out: 1 / b,
         lambda m, a, b, out: -out / b,
         domain=lambda a, b: _nonzero(b),
+        interval=intervals.div,
     ),
-    _op("neg", "-", operator.neg, operator.neg, np.negative, operator.neg, lambda m, a, out: -1),
+    _op(
+        "neg", "-", operator.neg, operator.neg, np.negative, operator.neg, lambda m, a, out: -1, interval=intervals.neg
+    ),
     Primitive(
         name="pow",
         arity=2,
@@ -314,6 +334,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex="^",
         nondiff=NonDifferentiable(_pow_vertical, "vertical", "vertical tangent at 0"),
         domain=_pow_domain,
+        interval=intervals.power,
     ),
     Primitive(
         name="sqrt",
@@ -327,6 +348,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\sqrt",
         nondiff=VERTICAL_AT_0,
         domain=lambda x: np.asarray(x) >= 0,
+        interval=intervals.increasing(intervals.EXACT, domain=intervals.nonnegative, smooth=intervals.positive),
     ),
     _fn(
         "cbrt",
@@ -338,8 +360,18 @@ PRIMITIVES: tuple[Primitive, ...] = (
         symbol="∛",
         latex=r"\sqrt[3]",
         nondiff=VERTICAL_AT_0,
+        interval=intervals.increasing(4, smooth=intervals.away_from_zero),
     ),
-    _fn("exp", sp.exp, math.exp, np.exp, mpmath.exp, lambda m, x, out: out, latex=r"\exp"),
+    _fn(
+        "exp",
+        sp.exp,
+        math.exp,
+        np.exp,
+        mpmath.exp,
+        lambda m, x, out: out,
+        latex=r"\exp",
+        interval=intervals.increasing(1),
+    ),
     _fn(
         "log",
         sp.log,
@@ -351,10 +383,29 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("ln",),
         parse_arity=(1, 2),
         domain=lambda x: np.asarray(x) > 0,
+        interval=intervals.increasing(1, domain=intervals.positive),
     ),
     # Trigonometric.
-    _fn("sin", sp.sin, math.sin, np.sin, mpmath.sin, lambda m, x, out: m.cos(x), latex=r"\sin"),
-    _fn("cos", sp.cos, math.cos, np.cos, mpmath.cos, lambda m, x, out: -m.sin(x), latex=r"\cos"),
+    _fn(
+        "sin",
+        sp.sin,
+        math.sin,
+        np.sin,
+        mpmath.sin,
+        lambda m, x, out: m.cos(x),
+        latex=r"\sin",
+        interval=intervals.periodic(1, extrema=((math.pi / 2, 1.0), (3 * math.pi / 2, -1.0))),
+    ),
+    _fn(
+        "cos",
+        sp.cos,
+        math.cos,
+        np.cos,
+        mpmath.cos,
+        lambda m, x, out: -m.sin(x),
+        latex=r"\cos",
+        interval=intervals.periodic(1, extrema=((0.0, 1.0), (math.pi, -1.0))),
+    ),
     _fn(
         "tan",
         sp.tan,
@@ -364,6 +415,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: 1 + out**2,
         latex=r"\tan",
         domain=lambda x: np.cos(x) != 0,
+        interval=intervals.periodic(1, pole=(math.pi / 2, math.pi)),
     ),
     _fn(
         "sec",
@@ -374,6 +426,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: out * m.tan(x),
         latex=r"\sec",
         domain=lambda x: np.cos(x) != 0,
+        interval=intervals.periodic(2, extrema=((0.0, 1.0), (math.pi, -1.0)), pole=(math.pi / 2, math.pi)),
     ),
     _fn(
         "csc",
@@ -384,6 +437,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: -out * m.cot(x),
         latex=r"\csc",
         domain=lambda x: np.sin(x) != 0,
+        interval=intervals.periodic(2, extrema=((math.pi / 2, 1.0), (3 * math.pi / 2, -1.0)), pole=(0.0, math.pi)),
     ),
     _fn(
         "cot",
@@ -394,6 +448,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: -(1 + out**2),
         latex=r"\cot",
         domain=lambda x: np.sin(x) != 0,
+        interval=intervals.periodic(3, pole=(0.0, math.pi)),
     ),
     # Inverse trigonometric.
     _fn(
@@ -407,6 +462,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arcsin",),
         nondiff=VERTICAL_AT_1,
         domain=_abs_le_1,
+        interval=intervals.increasing(1, domain=_IN_UNIT, smooth=_INSIDE_UNIT),
     ),
     _fn(
         "acos",
@@ -419,6 +475,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arccos",),
         nondiff=VERTICAL_AT_1,
         domain=_abs_le_1,
+        interval=intervals.decreasing(1, domain=_IN_UNIT, smooth=_INSIDE_UNIT),
     ),
     _fn(
         "atan",
@@ -429,6 +486,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: 1 / (1 + x**2),
         latex=r"\arctan",
         aliases=("arctan",),
+        interval=intervals.increasing(1),
     ),
     _fn(
         "asec",
@@ -441,6 +499,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arcsec",),
         nondiff=VERTICAL_AT_1,
         domain=_abs_ge_1,
+        interval=intervals.after_reciprocal(lambda m: m.acos, -1, 1, domain=_OUT_UNIT, smooth=_OUTSIDE_UNIT),
     ),
     _fn(
         "acsc",
@@ -453,6 +512,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arccsc",),
         nondiff=VERTICAL_AT_1,
         domain=_abs_ge_1,
+        interval=intervals.after_reciprocal(lambda m: m.asin, 1, 1, domain=_OUT_UNIT, smooth=_OUTSIDE_UNIT),
     ),
     _fn(
         "acot",
@@ -464,11 +524,41 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{arccot}",
         aliases=("arccot",),
         nondiff=JUMP_AT_0,
+        interval=intervals.after_reciprocal(
+            lambda m: m.atan, 1, 1, domain=intervals.everywhere, across_zero=(-math.pi / 2, math.pi / 2)
+        ),
     ),
     # Hyperbolic.
-    _fn("sinh", sp.sinh, math.sinh, np.sinh, mpmath.sinh, lambda m, x, out: m.cosh(x), latex=r"\sinh"),
-    _fn("cosh", sp.cosh, math.cosh, np.cosh, mpmath.cosh, lambda m, x, out: m.sinh(x), latex=r"\cosh"),
-    _fn("tanh", sp.tanh, math.tanh, np.tanh, mpmath.tanh, lambda m, x, out: 1 - out**2, latex=r"\tanh"),
+    _fn(
+        "sinh",
+        sp.sinh,
+        math.sinh,
+        np.sinh,
+        mpmath.sinh,
+        lambda m, x, out: m.cosh(x),
+        latex=r"\sinh",
+        interval=intervals.increasing(2),
+    ),
+    _fn(
+        "cosh",
+        sp.cosh,
+        math.cosh,
+        np.cosh,
+        mpmath.cosh,
+        lambda m, x, out: m.sinh(x),
+        latex=r"\cosh",
+        interval=intervals.turning(0.0, 2, minimum=True),
+    ),
+    _fn(
+        "tanh",
+        sp.tanh,
+        math.tanh,
+        np.tanh,
+        mpmath.tanh,
+        lambda m, x, out: 1 - out**2,
+        latex=r"\tanh",
+        interval=intervals.increasing(2),
+    ),
     _fn(
         "sech",
         sp.sech,
@@ -477,6 +567,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath.sech,
         lambda m, x, out: -out * m.tanh(x),
         latex=r"\operatorname{sech}",
+        interval=intervals.turning(0.0, 4, minimum=False),
     ),
     _fn(
         "csch",
@@ -487,6 +578,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: -out * m.coth(x),
         latex=r"\operatorname{csch}",
         domain=_nonzero,
+        interval=intervals.decreasing(4, domain=intervals.away_from_zero),
     ),
     _fn(
         "coth",
@@ -497,6 +589,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: 1 - out**2,
         latex=r"\coth",
         domain=_nonzero,
+        interval=intervals.decreasing(4, domain=intervals.away_from_zero),
     ),
     # Inverse hyperbolic.
     _fn(
@@ -508,6 +601,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: 1 / m.sqrt(x**2 + 1),
         latex=r"\operatorname{arsinh}",
         aliases=("arcsinh", "arsinh"),
+        interval=intervals.increasing(2),
     ),
     _fn(
         "acosh",
@@ -520,6 +614,9 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arccosh", "arcosh"),
         nondiff=NonDifferentiable(lambda x: np.asarray(x) == 1, "vertical", "vertical tangent at 1"),
         domain=lambda x: np.asarray(x) >= 1,
+        interval=intervals.increasing(
+            2, domain=intervals.within(1, math.inf, closed=True), smooth=intervals.within(1, math.inf, closed=False)
+        ),
     ),
     _fn(
         "atanh",
@@ -531,6 +628,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{artanh}",
         aliases=("arctanh", "artanh"),
         domain=lambda x: np.abs(x) < 1,
+        interval=intervals.increasing(2, domain=intervals.within(-1, 1, closed=False)),
     ),
     _fn(
         "asech",
@@ -543,6 +641,13 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arcsech", "arsech"),
         nondiff=NonDifferentiable(lambda x: np.asarray(x) == 1, "vertical", "vertical tangent at 1"),
         domain=lambda x: (np.asarray(x) > 0) & (np.asarray(x) <= 1),
+        interval=intervals.after_reciprocal(
+            lambda m: m.acosh,
+            1,
+            2,
+            domain=intervals.within(0, 1, closed=True),
+            smooth=intervals.within(0, 1, closed=False),
+        ),
     ),
     _fn(
         "acsch",
@@ -554,6 +659,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{arcsch}",
         aliases=("arccsch", "arcsch"),
         domain=_nonzero,
+        interval=intervals.after_reciprocal(lambda m: m.asinh, 1, 2),
     ),
     _fn(
         "acoth",
@@ -565,6 +671,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{arcoth}",
         aliases=("arccoth", "arcoth"),
         domain=lambda x: np.abs(x) > 1,
+        interval=intervals.after_reciprocal(lambda m: m.atanh, 1, 2, domain=_OUTSIDE_UNIT),
     ),
     # Piecewise and special.
     _fn(
@@ -579,6 +686,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("Abs",),
         symbol="|·|",
         latex=r"\left|\cdot\right|",
+        interval=intervals.turning(0.0, 0, minimum=True, smooth=intervals.one_side_of_zero),
     ),
     _fn(
         "sign",
@@ -591,6 +699,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=JUMP_AT_0,
         aliases=("sgn",),
         latex=r"\operatorname{sign}",
+        interval=intervals.increasing(0, smooth=intervals.away_from_zero),
     ),
     _fn(
         "heaviside",
@@ -604,6 +713,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("Heaviside", "step"),
         symbol="H",
         latex=r"\theta",
+        interval=intervals.increasing(0, smooth=intervals.away_from_zero),
     ),
     _fn(
         "erf",
@@ -613,6 +723,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath.erf,
         lambda m, x, out: 2 / m.sqrt(m.pi) * m.exp(-(x**2)),
         latex=r"\operatorname{erf}",
+        interval=intervals.increasing(2),
     ),
     # Neural-network activations.
     _fn(
@@ -625,6 +736,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         symbol="σ",
         latex=r"\sigma",
         aliases=("logistic",),
+        interval=intervals.increasing(3),
     ),
     _fn(
         "relu",
@@ -638,6 +750,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         symbol="ReLU",
         latex=r"\operatorname{ReLU}",
         aliases=("ReLU",),
+        interval=intervals.increasing(0, smooth=intervals.one_side_of_zero),
     ),
     _fn(
         "softplus",
@@ -647,6 +760,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         _mp_softplus,
         lambda m, x, out: m.sigmoid(x),
         latex=r"\operatorname{softplus}",
+        interval=intervals.increasing(3),
     ),
     Primitive(
         name="max",
@@ -662,6 +776,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\max",
         aliases=("Max",),
         parse_arity=(2, None),
+        interval=intervals.pairwise(larger=True),
     ),
     Primitive(
         name="min",
@@ -677,6 +792,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\min",
         aliases=("Min",),
         parse_arity=(2, None),
+        interval=intervals.pairwise(larger=False),
     ),
 )
 

@@ -1,0 +1,376 @@
+"""Interval arithmetic with outward rounding: the pieces each primitive's interval extension is made of.
+
+An interval extension ``interval(m, f, *bounds) -> (lo, hi, smooth)`` encloses a primitive's
+values over a box of arguments (``bounds`` is lo, hi of each argument). ``f`` is the
+primitive's own implementation and ``m`` a namespace holding every primitive's
+implementation plus the helpers below, for one backend: Python floats (``math``, fast for
+one point) or NumPy arrays (many boxes at once). Extensions are written once against ``m``,
+like the derivative rules, so they read the same on both. They use ``&`` and ``|`` on
+conditions (never ``not``, ``and`` or ``~``), ``m.where`` to choose, ``m.min``/``m.max``.
+
+* ``lo`` and ``hi`` are rounded outward: each library result is widened by the number of
+  ulps the implementation may be off (``m.down(x, ulps)``, ``m.up(x, ulps)``), so the true
+  values are inside even though every computation rounds.
+* Where the box leaves the primitive's domain (a pole, log of a negative), lo and hi are nan.
+* ``smooth`` is true where the primitive, restricted to the box, is defined and infinitely
+  differentiable. A corner on the box's edge is fine (abs on [0, 1] is the identity); a
+  corner inside, a jump at the edge, a vertical tangent, a pole or a domain edge is not.
+
+A float implementation may raise (``math.log(0)``, overflow); the graph evaluator then
+reruns on NumPy, which gives inf or nan instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+U = 2.0**-53  # unit roundoff of float64
+TINY = 2.0**-1074  # the smallest subnormal: the absolute error of a result that underflows
+EXACT = 0.5  # + - * / and sqrt are correctly rounded: within half an ulp
+LARGEST = 1.7976931348623157e308  # an overflowed result is at least this, not necessarily infinite
+
+Extension = Callable[..., tuple[Any, Any, Any]]
+Predicate = Callable[[Any, Any], Any]
+
+
+def _margin(ulps: float) -> tuple[float, float]:
+    """Relative and absolute widening that moves a result at least ``ulps`` ulps, after rounding.
+
+    An ulp of x is at most 2u|x|; one more 2u|x| covers the rounding of the subtraction itself.
+    """
+    return (2 * ulps + 2) * U, (ulps + 1) * TINY
+
+
+# -- the float backend ------------------------------------------------------------------
+
+
+def _s_down(x: float, ulps: float) -> float:
+    relative, absolute = _margin(ulps)
+    lower = x - abs(x) * relative - absolute
+    if lower <= x:
+        return lower
+    return LARGEST if x == math.inf else x  # nan stays nan
+
+
+def _s_up(x: float, ulps: float) -> float:
+    relative, absolute = _margin(ulps)
+    upper = x + abs(x) * relative + absolute
+    if upper >= x:
+        return upper
+    return -LARGEST if x == -math.inf else x
+
+
+def _s_min(a: float, b: float) -> float:
+    if a <= b:
+        return a
+    return b if b < a else a + b  # a + b is nan when either is
+
+
+def _s_max(a: float, b: float) -> float:
+    if a >= b:
+        return a
+    return b if b > a else a + b
+
+
+def _s_where(condition: bool, a: float, b: float) -> float:
+    return a if condition else b
+
+
+def _s_hull(*values: float) -> tuple[float, float]:
+    for v in values:
+        if v != v:  # a nan: no enclosure
+            return math.nan, math.nan
+    return min(values), max(values)
+
+
+# -- the NumPy backend ------------------------------------------------------------------
+
+
+def _np_down(x: Any, ulps: float) -> Any:
+    relative, absolute = _margin(ulps)
+    return np.minimum(np.fmin(x, x - np.abs(x) * relative - absolute), LARGEST)  # fmin: inf - inf = nan leaves inf
+
+
+def _np_up(x: Any, ulps: float) -> Any:
+    relative, absolute = _margin(ulps)
+    return np.maximum(np.fmax(x, x + np.abs(x) * relative + absolute), -LARGEST)
+
+
+def _np_hull(*values: Any) -> tuple[Any, Any]:
+    stacked = np.stack(np.broadcast_arrays(*values))
+    return np.min(stacked, axis=0), np.max(stacked, axis=0)  # nan propagates
+
+
+HELPERS: MappingProxyType[str, MappingProxyType[str, Any]] = MappingProxyType(
+    {
+        "scalar": MappingProxyType(
+            {
+                "down": _s_down,
+                "up": _s_up,
+                "min": _s_min,
+                "max": _s_max,
+                "where": _s_where,
+                "hull": _s_hull,
+                "floor": math.floor,
+                "ceil": math.ceil,
+                "nan": math.nan,
+                "inf": math.inf,
+            }
+        ),
+        "numpy": MappingProxyType(
+            {
+                "down": _np_down,
+                "up": _np_up,
+                "min": np.minimum,
+                "max": np.maximum,
+                "where": np.where,
+                "hull": _np_hull,
+                "floor": np.floor,
+                "ceil": np.ceil,
+                "nan": math.nan,
+                "inf": math.inf,
+            }
+        ),
+    }
+)
+
+# -- predicates for the registry ---------------------------------------------------------
+
+
+def everywhere(lo: Any, hi: Any) -> Any:
+    return True
+
+
+def positive(lo: Any, hi: Any) -> Any:
+    return lo > 0
+
+
+def nonnegative(lo: Any, hi: Any) -> Any:
+    return lo >= 0
+
+
+def away_from_zero(lo: Any, hi: Any) -> Any:
+    """0 is not in the box: the box is on one side of a jump, pole or vertical tangent at 0."""
+    return (lo > 0) | (hi < 0)
+
+
+def one_side_of_zero(lo: Any, hi: Any) -> Any:
+    """0 is not inside the box (it may be an edge): the box is on one side of a corner at 0."""
+    return (lo >= 0) | (hi <= 0)
+
+
+def within(low: float, high: float, *, closed: bool) -> Predicate:
+    """The box lies in [low, high] (``closed``) or in (low, high)."""
+    if closed:
+        return lambda lo, hi: (lo >= low) & (hi <= high)
+    return lambda lo, hi: (lo > low) & (hi < high)
+
+
+def outside(low: float, high: float, *, closed: bool) -> Predicate:
+    """The box lies in (-inf, low] or in [high, inf) (``closed``), or the open versions."""
+    if closed:
+        return lambda lo, hi: (hi <= low) | (lo >= high)
+    return lambda lo, hi: (hi < low) | (lo > high)
+
+
+# -- shapes of functions: factories for the registry's entries ---------------------------
+
+
+def _defined_only(m: Any, defined: Predicate | None, lo: Any, hi: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    if defined is None:
+        return a, b
+    inside = defined(lo, hi)
+    return m.where(inside, a, m.nan), m.where(inside, b, m.nan)
+
+
+def monotone(
+    direction: int, ulps: float, *, domain: Predicate | None = None, smooth: Predicate | None = None
+) -> Extension:
+    """A function increasing (``direction=1``) or decreasing (``-1``) wherever it is defined.
+
+    Args:
+        ulps: how far the implementation may be from the true value, in ulps.
+        domain: ``domain(lo, hi)``: the box lies where the function is defined (default: everywhere).
+        smooth: ``smooth(lo, hi)``: the function restricted to the box is smooth (default: ``domain``).
+    """
+    smooth = smooth or domain
+
+    def extension(m: Any, f: Callable[[Any], Any], lo: Any, hi: Any) -> tuple[Any, Any, Any]:
+        first, last = (f(lo), f(hi)) if direction > 0 else (f(hi), f(lo))
+        a, b = _defined_only(m, domain, lo, hi, m.down(first, ulps), m.up(last, ulps))
+        return a, b, True if smooth is None else smooth(lo, hi)
+
+    return extension
+
+
+def increasing(ulps: float, *, domain: Predicate | None = None, smooth: Predicate | None = None) -> Extension:
+    """See ``monotone``."""
+    return monotone(1, ulps, domain=domain, smooth=smooth)
+
+
+def decreasing(ulps: float, *, domain: Predicate | None = None, smooth: Predicate | None = None) -> Extension:
+    """See ``monotone``."""
+    return monotone(-1, ulps, domain=domain, smooth=smooth)
+
+
+def turning(at: float, ulps: float, *, minimum: bool, smooth: Predicate | None = None) -> Extension:
+    """A function that decreases then increases (``minimum``), or the reverse, turning at ``at``."""
+
+    def extension(m: Any, f: Callable[[Any], Any], lo: Any, hi: Any) -> tuple[Any, Any, Any]:
+        ends = m.hull(f(lo), f(hi))
+        inside = (lo <= at) & (at <= hi)
+        turn = f(at)
+        if minimum:
+            a, b = m.where(inside, turn, ends[0]), ends[1]
+        else:
+            a, b = ends[0], m.where(inside, turn, ends[1])
+        return m.down(a, ulps), m.up(b, ulps), True if smooth is None else smooth(lo, hi)
+
+    return extension
+
+
+def _multiples(m: Any, lo: Any, hi: Any, phase: float, period: float) -> tuple[Any, Any]:
+    """The first and last k with ``phase + k·period`` in [lo, hi]; none when first > last.
+
+    ``phase`` and ``period`` are floats near irrational numbers and the quotients round, so
+    a point within a few ulps of the box counts as inside: the answer errs towards "in".
+    """
+    first, last = (lo - phase) / period, (hi - phase) / period
+    slack = 8 * U * (abs(first) + abs(last) + abs(phase / period) + 1)
+    return m.ceil(first - slack), m.floor(last + slack)
+
+
+def hits(m: Any, lo: Any, hi: Any, phase: float, period: float) -> Any:
+    """Whether some ``phase + k·period`` (k an integer) may lie in [lo, hi]."""
+    first, last = _multiples(m, lo, hi, phase, period)
+    return first <= last
+
+
+def misses(m: Any, lo: Any, hi: Any, phase: float, period: float) -> Any:
+    """Whether no ``phase + k·period`` lies in [lo, hi] (for sure)."""
+    first, last = _multiples(m, lo, hi, phase, period)
+    return first > last
+
+
+def periodic(
+    ulps: float,
+    *,
+    period: float = 2 * math.pi,
+    extrema: tuple[tuple[float, float], ...] = (),
+    pole: tuple[float, float] | None = None,
+) -> Extension:
+    """A periodic function: monotone between its extrema and poles.
+
+    Args:
+        extrema: (phase, value) of each maximum and minimum in one ``period``.
+        pole: (phase, spacing) of the poles, if any: a box containing one has no enclosure.
+    """
+
+    def extension(m: Any, f: Callable[[Any], Any], lo: Any, hi: Any) -> tuple[Any, Any, Any]:
+        a, b = m.hull(f(lo), f(hi))
+        a, b = m.down(a, ulps), m.up(b, ulps)
+        for phase, value in extrema:
+            hit = hits(m, lo, hi, phase, period)
+            a, b = m.where(hit, m.min(a, value), a), m.where(hit, m.max(b, value), b)
+        if pole is None:
+            return a, b, True
+        defined = misses(m, lo, hi, *pole)
+        return m.where(defined, a, m.nan), m.where(defined, b, m.nan), defined
+
+    return extension
+
+
+def after_reciprocal(
+    outer: Callable[[Any], Callable[[Any], Any]],
+    direction: int,
+    ulps: float,
+    *,
+    domain: Predicate = away_from_zero,
+    smooth: Predicate | None = None,
+    across_zero: tuple[float, float] | None = None,
+) -> Extension:
+    """``g(1/x)`` for a monotone ``g`` (acot is atan of 1/x): 1/x is enclosed first, then g.
+
+    Enclosing 1/x before g keeps the bound honest where g amplifies the rounding of 1/x
+    (acos near 1 does it a thousandfold). ``outer(m)`` picks g from the namespace;
+    ``direction`` is g's. ``domain`` keeps 0 out of the box; ``across_zero`` is the hull of
+    the values when a box containing 0 is still in the domain (acot, with its jump at 0).
+    """
+
+    def extension(m: Any, f: Callable[[Any], Any], lo: Any, hi: Any) -> tuple[Any, Any, Any]:
+        one_side = domain(lo, hi) & away_from_zero(lo, hi)
+        safe_lo, safe_hi = m.where(one_side, lo, 1.0), m.where(one_side, hi, 1.0)
+        r_lo, r_hi = m.down(1.0 / safe_hi, EXACT), m.up(1.0 / safe_lo, EXACT)  # 1/x decreases on each side
+        g = outer(m)
+        first, last = (g(r_lo), g(r_hi)) if direction > 0 else (g(r_hi), g(r_lo))
+        wide_lo, wide_hi = across_zero or (m.nan, m.nan)
+        a = m.where(one_side, m.down(first, ulps), m.down(wide_lo, EXACT))
+        b = m.where(one_side, m.up(last, ulps), m.up(wide_hi, EXACT))
+        return a, b, (smooth or domain)(lo, hi)
+
+    return extension
+
+
+# -- arithmetic --------------------------------------------------------------------------
+
+
+def add(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
+    return m.down(a_lo + b_lo, EXACT), m.up(a_hi + b_hi, EXACT), True
+
+
+def sub(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
+    return m.down(a_lo - b_hi, EXACT), m.up(a_hi - b_lo, EXACT), True
+
+
+def neg(m: Any, f: Any, lo: Any, hi: Any) -> tuple[Any, Any, Any]:
+    return -hi, -lo, True
+
+
+def mul(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
+    lo, hi = m.hull(a_lo * b_lo, a_lo * b_hi, a_hi * b_lo, a_hi * b_hi)
+    return m.down(lo, EXACT), m.up(hi, EXACT), True
+
+
+def div(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
+    defined = (b_lo > 0) | (b_hi < 0)  # a pole where the denominator can be 0
+    b_lo, b_hi = m.where(defined, b_lo, 1.0), m.where(defined, b_hi, 1.0)
+    lo, hi = m.hull(a_lo / b_lo, a_lo / b_hi, a_hi / b_lo, a_hi / b_hi)
+    return m.where(defined, m.down(lo, EXACT), m.nan), m.where(defined, m.up(hi, EXACT), m.nan), defined
+
+
+def power(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
+    """a^b: a whole-number exponent (x^3, x^-2) on any base, else a positive base (x^x, 2^x)."""
+    whole = (b_lo == b_hi) & (b_lo == m.floor(b_lo))
+    n = m.where(whole, b_lo, 1.0)
+    # A whole exponent n: monotone on each side of 0, turning at 0 when n is even, a pole at 0 when n < 0.
+    contains_zero = (a_lo <= 0) & (a_hi >= 0)
+    off_pole = (n >= 0) | (a_lo > 0) | (a_hi < 0)
+    safe_lo, safe_hi = m.where(off_pole, a_lo, 1.0), m.where(off_pole, a_hi, 1.0)
+    ends = m.hull(f(safe_lo, n), f(safe_hi, n))
+    even = n == 2 * m.floor(n / 2)
+    whole_lo = m.where(even & contains_zero & (n > 0), 0.0, ends[0])
+    whole_lo, whole_hi = m.where(off_pole, whole_lo, m.nan), m.where(off_pole, ends[1], m.nan)
+    # Otherwise a^b = exp(b·log a), monotone in each argument: its extremes are at the corners.
+    positive = a_lo > 0
+    defined = positive | ((a_lo >= 0) & (b_lo > 0))
+    base_lo = m.where(positive, a_lo, 0.0)
+    base_lo, base_hi = m.where(defined, base_lo, 1.0), m.where(defined, a_hi, 1.0)
+    corners = m.hull(f(base_lo, b_lo), f(base_lo, b_hi), f(base_hi, b_lo), f(base_hi, b_hi))
+    corner_lo, corner_hi = m.where(defined, corners[0], m.nan), m.where(defined, corners[1], m.nan)
+    lo, hi = m.where(whole, whole_lo, corner_lo), m.where(whole, whole_hi, corner_hi)
+    return m.down(lo, 1.0), m.up(hi, 1.0), m.where(whole, off_pole, positive)
+
+
+def pairwise(larger: bool) -> Extension:
+    """max (``larger``) or min of two arguments: monotone in each; smooth where one always wins."""
+
+    def extension(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
+        pick = m.max if larger else m.min
+        return pick(a_lo, b_lo), pick(a_hi, b_hi), (a_lo >= b_hi) | (a_hi <= b_lo)
+
+    return extension
