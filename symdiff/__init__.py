@@ -10,7 +10,18 @@ with a high-precision reference and an explanation of any disagreement.
     {'a': b, 'b': a, 'c': 1}
 """
 
-from .errors import EvaluationError, LimitError, ParseError, SymdiffError
+from .errors import EvaluationError, LimitError, MethodError, ParseError, SymdiffError
+from .finite import (
+    FiniteDifference,
+    FiniteDifferenceMatrix,
+    FiniteDifferences,
+    StepSweep,
+    fd_gradient,
+    fd_hessian,
+    finite_difference,
+    plot_step_sweep,
+    step_sweep,
+)
 from .functions import cbrt, relu, sigmoid, softplus
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import Definition, Program, parse, parse_program
@@ -23,22 +34,32 @@ __all__ = [
     "DEFAULT_LIMITS",
     "Definition",
     "EvaluationError",
+    "FiniteDifference",
+    "FiniteDifferenceMatrix",
+    "FiniteDifferences",
     "LimitError",
     "Limits",
+    "MethodError",
     "ParseError",
     "Program",
+    "StepSweep",
     "SymdiffError",
     "__version__",
     "cbrt",
     "diff",
+    "fd_gradient",
+    "fd_hessian",
+    "finite_difference",
     "gradient",
     "hessian",
     "jacobian",
     "parse",
     "parse_program",
+    "plot_step_sweep",
     "relu",
     "sigmoid",
     "softplus",
+    "step_sweep",
     "to_latex",
     "to_text",
 ]

@@ -33,6 +33,7 @@ U = 2.0**-53  # unit roundoff of float64
 TINY = 2.0**-1074  # the smallest subnormal: the absolute error of a result that underflows
 EXACT = 0.5  # + - * / and sqrt are correctly rounded: within half an ulp
 LARGEST = 1.7976931348623157e308  # an overflowed result is at least this, not necessarily infinite
+SAFE_LOW, SAFE_HIGH = 2.0**-900, 2.0**900  # where the error of a product can be computed exactly
 
 Extension = Callable[..., tuple[Any, Any, Any]]
 Predicate = Callable[[Any, Any], Any]
@@ -50,19 +51,51 @@ def _margin(ulps: float) -> tuple[float, float]:
 
 
 def _s_down(x: float, ulps: float) -> float:
-    relative, absolute = _margin(ulps)
-    lower = x - abs(x) * relative - absolute
+    if ulps == 0:  # an exact function (abs, relu, sign): nothing to widen
+        return x
+    lower = x - abs(x) * ((2 * ulps + 2) * U) - (ulps + 1) * TINY  # _margin, inlined: this is hot
     if lower <= x:
         return lower
     return LARGEST if x == math.inf else x  # nan stays nan
 
 
 def _s_up(x: float, ulps: float) -> float:
-    relative, absolute = _margin(ulps)
-    upper = x + abs(x) * relative + absolute
+    if ulps == 0:
+        return x
+    upper = x + abs(x) * ((2 * ulps + 2) * U) + (ulps + 1) * TINY
     if upper >= x:
         return upper
     return -LARGEST if x == -math.inf else x
+
+
+def _s_sum_down(a: float, b: float) -> float:
+    """A lower bound of a + b: the float sum itself when it is exact or rounded down."""
+    total = a + b
+    bb = total - a
+    error = (a - (total - bb)) + (b - bb)  # exact: a + b = total + error (Knuth's TwoSum)
+    return total if error >= 0 else math.nextafter(total, -math.inf)
+
+
+def _s_sum_up(a: float, b: float) -> float:
+    total = a + b
+    bb = total - a
+    error = (a - (total - bb)) + (b - bb)
+    return total if error <= 0 else math.nextafter(total, math.inf)
+
+
+def _s_times(a: float, b: float) -> tuple[float, float]:
+    """An enclosure of a·b: the float product alone when it is exact (Dekker's TwoProduct)."""
+    product = a * b
+    if SAFE_LOW < abs(a) < SAFE_HIGH and SAFE_LOW < abs(b) < SAFE_HIGH:
+        error = _product_error(a, b, product)
+        if error == 0:
+            return product, product
+        return (
+            (product, math.nextafter(product, math.inf)) if error > 0 else (math.nextafter(product, -math.inf), product)
+        )
+    if product == 0 and (a == 0 or b == 0):
+        return product, product
+    return _s_down(product, EXACT), _s_up(product, EXACT)
 
 
 def _s_min(a: float, b: float) -> float:
@@ -81,6 +114,28 @@ def _s_where(condition: bool, a: float, b: float) -> float:
     return a if condition else b
 
 
+def _s_multiples(lo: float, hi: float, phase: float, period: float) -> tuple[float, float]:
+    """The first and last k with ``phase + k·period`` in [lo, hi]; none when first > last.
+
+    ``phase`` and ``period`` are floats near irrational numbers and the quotients round, so
+    a point within a few ulps of the box counts as inside: the answer errs towards "in".
+    """
+    first, last = (lo - phase) / period, (hi - phase) / period
+    slack = 8 * U * (abs(first) + abs(last) + abs(phase / period) + 1)
+    return math.ceil(first - slack), math.floor(last + slack)
+
+
+def _s_include(a: float, b: float, hit: bool, value: float) -> tuple[float, float]:
+    """[a, b] widened to contain ``value`` where ``hit``."""
+    if hit:
+        return (a if a <= value else value), (b if b >= value else value)
+    return a, b
+
+
+def _s_either(condition: bool, then: Callable[[], Any], otherwise: Callable[[], Any]) -> Any:
+    return then() if condition else otherwise()
+
+
 def _s_hull(*values: float) -> tuple[float, float]:
     for v in values:
         if v != v:  # a nan: no enclosure
@@ -91,14 +146,72 @@ def _s_hull(*values: float) -> tuple[float, float]:
 # -- the NumPy backend ------------------------------------------------------------------
 
 
+def _split(a: Any) -> tuple[Any, Any]:
+    """Veltkamp's split of a float into two halves of 26 bits: a = high + low exactly."""
+    c = 134217729.0 * a  # 2^27 + 1
+    high = c - (c - a)
+    return high, a - high
+
+
+def _product_error(a: Any, b: Any, product: Any) -> Any:
+    """a·b - product exactly, for |a|, |b| in (SAFE_LOW, SAFE_HIGH) (Dekker's TwoProduct, no FMA)."""
+    a_high, a_low = _split(a)
+    b_high, b_low = _split(b)
+    return ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
+
+
+def _np_sum_down(a: Any, b: Any) -> Any:
+    total = a + b
+    bb = total - a
+    error = (a - (total - bb)) + (b - bb)
+    return np.where(error >= 0, total, np.nextafter(total, -np.inf))
+
+
+def _np_sum_up(a: Any, b: Any) -> Any:
+    total = a + b
+    bb = total - a
+    error = (a - (total - bb)) + (b - bb)
+    return np.where(error <= 0, total, np.nextafter(total, np.inf))
+
+
+def _np_times(a: Any, b: Any) -> tuple[Any, Any]:
+    product = a * b
+    safe = (np.abs(a) > SAFE_LOW) & (np.abs(a) < SAFE_HIGH) & (np.abs(b) > SAFE_LOW) & (np.abs(b) < SAFE_HIGH)
+    error = np.where(safe, _product_error(a, b, product), np.nan)
+    zero = (product == 0) & ((a == 0) | (b == 0))
+    exact_low = zero | (safe & (error >= 0))
+    exact_high = zero | (safe & (error <= 0))
+    low = np.where(exact_low, product, np.where(safe, np.nextafter(product, -np.inf), _np_down(product, EXACT)))
+    high = np.where(exact_high, product, np.where(safe, np.nextafter(product, np.inf), _np_up(product, EXACT)))
+    return low, high
+
+
 def _np_down(x: Any, ulps: float) -> Any:
+    if ulps == 0:
+        return x
     relative, absolute = _margin(ulps)
     return np.minimum(np.fmin(x, x - np.abs(x) * relative - absolute), LARGEST)  # fmin: inf - inf = nan leaves inf
 
 
 def _np_up(x: Any, ulps: float) -> Any:
+    if ulps == 0:
+        return x
     relative, absolute = _margin(ulps)
     return np.maximum(np.fmax(x, x + np.abs(x) * relative + absolute), -LARGEST)
+
+
+def _np_multiples(lo: Any, hi: Any, phase: float, period: float) -> tuple[Any, Any]:
+    first, last = (lo - phase) / period, (hi - phase) / period
+    slack = 8 * U * (np.abs(first) + np.abs(last) + abs(phase / period) + 1)
+    return np.ceil(first - slack), np.floor(last + slack)
+
+
+def _np_include(a: Any, b: Any, hit: Any, value: float) -> tuple[Any, Any]:
+    return np.where(hit, np.minimum(a, value), a), np.where(hit, np.maximum(b, value), b)
+
+
+def _np_either(condition: Any, then: Callable[[], Any], otherwise: Callable[[], Any]) -> Any:
+    return tuple(np.where(condition, a, b) for a, b in zip(then(), otherwise(), strict=True))
 
 
 def _np_hull(*values: Any) -> tuple[Any, Any]:
@@ -115,6 +228,12 @@ HELPERS: MappingProxyType[str, MappingProxyType[str, Any]] = MappingProxyType(
                 "min": _s_min,
                 "max": _s_max,
                 "where": _s_where,
+                "either": _s_either,
+                "sum_down": _s_sum_down,
+                "sum_up": _s_sum_up,
+                "times": _s_times,
+                "multiples": _s_multiples,
+                "include": _s_include,
                 "hull": _s_hull,
                 "floor": math.floor,
                 "ceil": math.ceil,
@@ -129,6 +248,12 @@ HELPERS: MappingProxyType[str, MappingProxyType[str, Any]] = MappingProxyType(
                 "min": np.minimum,
                 "max": np.maximum,
                 "where": np.where,
+                "either": _np_either,
+                "sum_down": _np_sum_down,
+                "sum_up": _np_sum_up,
+                "times": _np_times,
+                "multiples": _np_multiples,
+                "include": _np_include,
                 "hull": _np_hull,
                 "floor": np.floor,
                 "ceil": np.ceil,
@@ -234,26 +359,15 @@ def turning(at: float, ulps: float, *, minimum: bool, smooth: Predicate | None =
     return extension
 
 
-def _multiples(m: Any, lo: Any, hi: Any, phase: float, period: float) -> tuple[Any, Any]:
-    """The first and last k with ``phase + k·period`` in [lo, hi]; none when first > last.
-
-    ``phase`` and ``period`` are floats near irrational numbers and the quotients round, so
-    a point within a few ulps of the box counts as inside: the answer errs towards "in".
-    """
-    first, last = (lo - phase) / period, (hi - phase) / period
-    slack = 8 * U * (abs(first) + abs(last) + abs(phase / period) + 1)
-    return m.ceil(first - slack), m.floor(last + slack)
-
-
 def hits(m: Any, lo: Any, hi: Any, phase: float, period: float) -> Any:
     """Whether some ``phase + k·period`` (k an integer) may lie in [lo, hi]."""
-    first, last = _multiples(m, lo, hi, phase, period)
+    first, last = m.multiples(lo, hi, phase, period)
     return first <= last
 
 
 def misses(m: Any, lo: Any, hi: Any, phase: float, period: float) -> Any:
     """Whether no ``phase + k·period`` lies in [lo, hi] (for sure)."""
-    first, last = _multiples(m, lo, hi, phase, period)
+    first, last = m.multiples(lo, hi, phase, period)
     return first > last
 
 
@@ -275,8 +389,7 @@ def periodic(
         a, b = m.hull(f(lo), f(hi))
         a, b = m.down(a, ulps), m.up(b, ulps)
         for phase, value in extrema:
-            hit = hits(m, lo, hi, phase, period)
-            a, b = m.where(hit, m.min(a, value), a), m.where(hit, m.max(b, value), b)
+            a, b = m.include(a, b, hits(m, lo, hi, phase, period), value)
         if pole is None:
             return a, b, True
         defined = misses(m, lo, hi, *pole)
@@ -320,11 +433,11 @@ def after_reciprocal(
 
 
 def add(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
-    return m.down(a_lo + b_lo, EXACT), m.up(a_hi + b_hi, EXACT), True
+    return m.sum_down(a_lo, b_lo), m.sum_up(a_hi, b_hi), True  # exact sums stay exact
 
 
 def sub(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
-    return m.down(a_lo - b_hi, EXACT), m.up(a_hi - b_lo, EXACT), True
+    return m.sum_down(a_lo, -b_hi), m.sum_up(a_hi, -b_lo), True
 
 
 def neg(m: Any, f: Any, lo: Any, hi: Any) -> tuple[Any, Any, Any]:
@@ -332,8 +445,14 @@ def neg(m: Any, f: Any, lo: Any, hi: Any) -> tuple[Any, Any, Any]:
 
 
 def mul(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
-    lo, hi = m.hull(a_lo * b_lo, a_lo * b_hi, a_hi * b_lo, a_hi * b_hi)
-    return m.down(lo, EXACT), m.up(hi, EXACT), True
+    def points() -> tuple[Any, Any, Any]:  # the common case on a single point: exact when it can be
+        return (*m.times(a_lo, b_lo), True)
+
+    def boxes() -> tuple[Any, Any, Any]:
+        lo, hi = m.hull(a_lo * b_lo, a_lo * b_hi, a_hi * b_lo, a_hi * b_hi)
+        return m.down(lo, EXACT), m.up(hi, EXACT), True
+
+    return m.either((a_lo == a_hi) & (b_lo == b_hi), points, boxes)
 
 
 def div(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
@@ -345,25 +464,34 @@ def div(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any
 
 def power(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
     """a^b: a whole-number exponent (x^3, x^-2) on any base, else a positive base (x^x, 2^x)."""
-    whole = (b_lo == b_hi) & (b_lo == m.floor(b_lo))
-    n = m.where(whole, b_lo, 1.0)
-    # A whole exponent n: monotone on each side of 0, turning at 0 when n is even, a pole at 0 when n < 0.
-    contains_zero = (a_lo <= 0) & (a_hi >= 0)
-    off_pole = (n >= 0) | (a_lo > 0) | (a_hi < 0)
-    safe_lo, safe_hi = m.where(off_pole, a_lo, 1.0), m.where(off_pole, a_hi, 1.0)
-    ends = m.hull(f(safe_lo, n), f(safe_hi, n))
-    even = n == 2 * m.floor(n / 2)
-    whole_lo = m.where(even & contains_zero & (n > 0), 0.0, ends[0])
-    whole_lo, whole_hi = m.where(off_pole, whole_lo, m.nan), m.where(off_pole, ends[1], m.nan)
-    # Otherwise a^b = exp(b·log a), monotone in each argument: its extremes are at the corners.
-    positive = a_lo > 0
-    defined = positive | ((a_lo >= 0) & (b_lo > 0))
-    base_lo = m.where(positive, a_lo, 0.0)
-    base_lo, base_hi = m.where(defined, base_lo, 1.0), m.where(defined, a_hi, 1.0)
-    corners = m.hull(f(base_lo, b_lo), f(base_lo, b_hi), f(base_hi, b_lo), f(base_hi, b_hi))
-    corner_lo, corner_hi = m.where(defined, corners[0], m.nan), m.where(defined, corners[1], m.nan)
-    lo, hi = m.where(whole, whole_lo, corner_lo), m.where(whole, whole_hi, corner_hi)
-    return m.down(lo, 1.0), m.up(hi, 1.0), m.where(whole, off_pole, positive)
+
+    def square() -> tuple[Any, Any, Any]:  # x^2 at a single point, the commonest power: exact when it can be
+        return (*m.times(a_lo, a_lo), True)
+
+    def whole() -> tuple[Any, Any, Any]:
+        # Monotone on each side of 0, turning at 0 when n is even, a pole at 0 when n < 0.
+        n = b_lo
+        off_pole = (n >= 0) | (a_lo > 0) | (a_hi < 0)
+        lo, hi = m.hull(f(m.where(off_pole, a_lo, 1.0), n), f(m.where(off_pole, a_hi, 1.0), n))
+        turns = (n > 0) & (n == 2 * m.floor(n / 2)) & (a_lo <= 0) & (a_hi >= 0)
+        lo = m.where(turns, 0.0, lo)
+        return m.where(off_pole, lo, m.nan), m.where(off_pole, hi, m.nan), off_pole
+
+    def corners() -> tuple[Any, Any, Any]:
+        # a^b = exp(b·log a) is monotone in each argument: its extremes are at the corners.
+        positive = a_lo > 0
+        defined = positive | ((a_lo >= 0) & (b_lo > 0))
+        base_lo = m.where(defined, m.where(positive, a_lo, 0.0), 1.0)
+        base_hi = m.where(defined, a_hi, 1.0)
+        lo, hi = m.hull(f(base_lo, b_lo), f(base_lo, b_hi), f(base_hi, b_lo), f(base_hi, b_hi))
+        return m.where(defined, lo, m.nan), m.where(defined, hi, m.nan), positive
+
+    def general() -> tuple[Any, Any, Any]:
+        is_whole = (b_lo == b_hi) & (b_lo == m.floor(b_lo))
+        lo, hi, smooth = m.either(is_whole, whole, corners)
+        return m.down(lo, 1.0), m.up(hi, 1.0), smooth
+
+    return m.either((a_lo == a_hi) & (b_lo == 2) & (b_hi == 2), square, general)
 
 
 def pairwise(larger: bool) -> Extension:

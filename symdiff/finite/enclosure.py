@@ -68,9 +68,32 @@ class IntervalProgram:
             assert op is not None
             assert op.interval is not None, f"{op} has no interval extension"
             self._operations.append((i, op, graph.nodes[i].args))
-        self._implementations = {
-            backend: [op.implementation(backend) for _, op, _ in self._operations] for backend in ("scalar", "numpy")
-        }
+        self._run = {backend: self._compile(backend) for backend in ("scalar", "numpy")}
+
+    def _compile(self, backend: str) -> Any:
+        """Straight-line code: one extension call per operation, as the tape's generated code does.
+
+        The source is built from node indices only; extensions, implementations and constants
+        are bound by name in the function's namespace.
+        """
+        names: dict[str, Any] = {"m": NAMESPACES[backend], "__builtins__": {}}
+        for i, (lo, hi) in enumerate(self._start):
+            if self.graph.nodes[i].kind == "const":
+                names[f"l{i}"], names[f"h{i}"] = lo, hi
+        params = []
+        for index in self.graph.input_nodes:
+            params += [f"l{index}", f"h{index}"]
+        lines, flags = [], []
+        for i, op, args in self._operations:
+            names[f"e{i}"], names[f"f{i}"] = op.interval, op.implementation(backend)  # type: ignore[arg-type]
+            arguments = ", ".join(f"l{a}, h{a}" for a in args)
+            lines.append(f"l{i}, h{i}, s{i} = e{i}(m, f{i}, {arguments})")
+            flags.append(f"s{i}")
+        out = self.graph.output
+        lines.append(f"return l{out}, h{out}, {' & '.join(flags) or 'True'}")
+        source = f"def run({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in lines)
+        exec(compile(source, f"<symdiff intervals, {backend}>", "exec"), names)  # node indices only, never user text
+        return names["run"]
 
     def __call__(self, boxes: Sequence[Box]) -> tuple[Any, Any, Any]:
         """(lo, hi, smooth) over the box given as (lo, hi) per input, in ``inputs`` order.
@@ -78,19 +101,13 @@ class IntervalProgram:
         Bounds may be floats or broadcasting NumPy arrays. Where there is no enclosure (the box
         leaves the domain), lo and hi are -inf and inf and smooth is false.
         """
-        if all(type(b) is float for box in boxes for b in box):
-            try:
-                lo, hi, smooth = self._run("scalar", boxes)
-            except (ArithmeticError, ValueError):
-                pass  # a float implementation refused (overflow, log(0)); NumPy gives inf/nan
-            else:
-                if lo != lo or hi != hi:
-                    return -math.inf, math.inf, False
-                return lo, hi, bool(smooth)
-        arrays = [(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)) for lo, hi in boxes]
+        flat = [b for box in boxes for b in box]
+        if all(type(b) is float for b in flat):
+            return self.floats(flat)
+        arrays = [np.asarray(b, dtype=float) for b in flat]
         with np.errstate(all="ignore"):
-            lo, hi, smooth = self._run("numpy", arrays)
-            shape = np.broadcast_shapes(*(np.shape(b) for box in arrays for b in box), np.shape(lo), np.shape(hi))
+            lo, hi, smooth = self._run["numpy"](*arrays)
+            shape = np.broadcast_shapes(*(np.shape(b) for b in arrays), np.shape(lo), np.shape(hi))
             unknown = np.isnan(lo) | np.isnan(hi)
             lo = np.broadcast_to(np.where(unknown, -np.inf, lo), shape)
             hi = np.broadcast_to(np.where(unknown, np.inf, hi), shape)
@@ -99,21 +116,16 @@ class IntervalProgram:
             return float(lo), float(hi), bool(smooth)
         return lo, hi, smooth
 
-    def _run(self, backend: str, boxes: Sequence[Box]) -> tuple[Any, Any, Any]:
-        m = NAMESPACES[backend]
-        bounds = list(self._start)
-        for index, box in zip(self.graph.input_nodes, boxes, strict=True):
-            bounds[index] = box
-        smooth: Any = True
-        for (index, op, args), f in zip(self._operations, self._implementations[backend], strict=True):
-            if len(args) == 1:
-                lo, hi, ok = op.interval(m, f, *bounds[args[0]])  # type: ignore[misc]
-            else:
-                lo, hi, ok = op.interval(m, f, *bounds[args[0]], *bounds[args[1]])  # type: ignore[misc]
-            bounds[index] = (lo, hi)
-            smooth = smooth & ok
-        lo, hi = bounds[self.graph.output]
-        return lo, hi, smooth
+    def floats(self, flat: Sequence[float]) -> tuple[float, float, bool]:
+        """``__call__`` for one box of floats, given flat as lo, hi of each input: the fast path."""
+        try:
+            lo, hi, smooth = self._run["scalar"](*flat)
+        except (ArithmeticError, ValueError):  # a float implementation refused (overflow, log(0))
+            lo, hi, smooth = self([(np.float64(a), np.float64(b)) for a, b in zip(flat[::2], flat[1::2], strict=True)])
+            return lo, hi, smooth
+        if lo != lo or hi != hi:
+            return -math.inf, math.inf, False
+        return lo, hi, bool(smooth)
 
     def culprit(self, boxes: Sequence[Box]) -> str | None:
         """The first primitive that is not smooth on its part of a (single) box, for messages."""
@@ -122,9 +134,8 @@ class IntervalProgram:
         for index, box in zip(self.graph.input_nodes, boxes, strict=True):
             bounds[index] = (np.float64(box[0]), np.float64(box[1]))
         with np.errstate(all="ignore"):
-            for (index, op, args), f in zip(self._operations, self._implementations["numpy"], strict=True):
-                flat = [b for a in args for b in bounds[a]]
-                lo, hi, ok = op.interval(m, f, *flat)  # type: ignore[misc]
+            for index, op, args in self._operations:
+                lo, hi, ok = op.interval(m, op.numpy, *(b for a in args for b in bounds[a]))  # type: ignore[misc]
                 bounds[index] = (lo, hi)
                 if not np.all(ok):
                     return op.name
