@@ -33,7 +33,7 @@ U = 2.0**-53  # unit roundoff of float64
 TINY = 2.0**-1074  # the smallest subnormal: the absolute error of a result that underflows
 EXACT = 0.5  # + - * / and sqrt are correctly rounded: within half an ulp
 LARGEST = 1.7976931348623157e308  # an overflowed result is at least this, not necessarily infinite
-SAFE_LOW, SAFE_HIGH = 2.0**-900, 2.0**900  # where the error of a product can be computed exactly
+SAFE_LOW, SAFE_HIGH = 2.0**-900, 2.0**900  # factors and product here: its error can be computed exactly
 
 Extension = Callable[..., tuple[Any, Any, Any]]
 Predicate = Callable[[Any, Any], Any]
@@ -86,7 +86,7 @@ def _s_sum_up(a: float, b: float) -> float:
 def _s_times(a: float, b: float) -> tuple[float, float]:
     """An enclosure of a·b: the float product alone when it is exact (Dekker's TwoProduct)."""
     product = a * b
-    if SAFE_LOW < abs(a) < SAFE_HIGH and SAFE_LOW < abs(b) < SAFE_HIGH:
+    if SAFE_LOW < abs(a) < SAFE_HIGH and SAFE_LOW < abs(b) < SAFE_HIGH and SAFE_LOW < abs(product) < SAFE_HIGH:
         error = _product_error(a, b, product)
         if error == 0:
             return product, product
@@ -177,6 +177,7 @@ def _np_sum_up(a: Any, b: Any) -> Any:
 def _np_times(a: Any, b: Any) -> tuple[Any, Any]:
     product = a * b
     safe = (np.abs(a) > SAFE_LOW) & (np.abs(a) < SAFE_HIGH) & (np.abs(b) > SAFE_LOW) & (np.abs(b) < SAFE_HIGH)
+    safe &= (np.abs(product) > SAFE_LOW) & (np.abs(product) < SAFE_HIGH)  # no underflow in the error terms
     error = np.where(safe, _product_error(a, b, product), np.nan)
     zero = (product == 0) & ((a == 0) | (b == 0))
     exact_low = zero | (safe & (error >= 0))

@@ -198,6 +198,9 @@ class FiniteDifferences:
             estimate = self._at_a_kink(estimate, values)
         value = _plain(estimate.value)
         truncation, rounding = _plain(estimate.truncation), _plain(estimate.rounding)
+        if type(truncation) is not float or estimate.code != methods.OK:
+            # Off a smooth interval (or at a kink) the analysis does not apply: no bound at all.
+            truncation = _plain(np.where(np.asarray(estimate.code) == methods.OK, truncation, np.inf))
         culprit = self._culprit(estimate, values, outcome.span)
         status, reason = status_and_reason(estimate, culprit, self._fix())
         certified = outcome.detail == "complex step"  # its bound is certified as a whole

@@ -90,7 +90,12 @@ class IntervalProgram:
             lines.append(f"l{i}, h{i}, s{i} = e{i}(m, f{i}, {arguments})")
             flags.append(f"s{i}")
         out = self.graph.output
-        lines.append(f"return l{out}, h{out}, {' & '.join(flags) or 'True'}")
+        # The smoothness flags are combined 16 at a time: a single chain of thousands of '&' would
+        # exhaust the compiler's recursion.
+        lines.append("ok = True")
+        for start in range(0, len(flags), 16):
+            lines.append(f"ok = ok & {' & '.join(flags[start : start + 16])}")
+        lines.append(f"return l{out}, h{out}, ok")
         source = f"def run({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in lines)
         exec(compile(source, f"<symdiff intervals, {backend}>", "exec"), names)  # node indices only, never user text
         return names["run"]

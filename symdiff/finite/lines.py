@@ -275,7 +275,8 @@ class Table:
             for j, v in enumerate(values)
         ]
         d_lo, d_hi, _ = evaluator.enclose(self.line._widen(boxes))
-        naive = np.broadcast_to(magnitude(d_lo, d_hi), np.shape(lo))
+        naive = magnitude(d_lo, d_hi)
+        naive = np.broadcast_to(naive, np.broadcast_shapes(np.shape(naive), np.shape(lo)))
         if not self.mean_value:
             return naive
         # G⁽q⁾ over the box ⊆ G⁽q⁾(c) + G⁽q⁺¹⁾(box)·(box - c): much tighter on wide boxes. The

@@ -20,6 +20,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from .. import intervals
 from ..errors import SymdiffError
 from ..reference import evaluate
 from .enclosure import magnitude
@@ -233,9 +234,9 @@ def _one_sided(
     best = _merge(both & right_better, right, left)
     result = _merge(blocked & both & agree, best, central)
     kink = blocked & both & ~agree
-    result = _merge(
-        kink, Estimate((left.value + right.value) / 2, np.inf, np.inf, right.step, NOT_DIFFERENTIABLE, 0, 0), result
-    )
+    with np.errstate(invalid="ignore", over="ignore"):
+        average = (left.value + right.value) / 2
+    result = _merge(kink, Estimate(average, np.inf, np.inf, right.step, NOT_DIFFERENTIABLE, 0, 0), result)
     only_right, only_left = blocked & right_ok & ~left_ok, blocked & left_ok & ~right_ok
     result = _merge(only_right, _flag(right, ONE_SIDED), result)
     result = _merge(only_left, _flag(left, ONE_SIDED), result)
@@ -294,13 +295,14 @@ def complex_first_derivative(fn: Function, values: Sequence[Any], k: int, step: 
 def high_precision(
     fn: Function, values: Sequence[float], index: tuple[int, ...], dps: int, accuracy: int
 ) -> tuple[Estimate, str]:
-    """A central stencil evaluated with mpmath at ``dps`` digits, at one point.
+    """A central stencil evaluated with mpmath, at one point, accurate to about ``dps`` digits.
 
-    The step balances truncation with the precision: h ≈ 10^(-dps/(p+d)). Mixed partials nest
-    the stencil in both directions. The rounding of values at ``dps`` digits is bounded by
-    the float enclosure's width over the stencil scaled by 10^-dps/u (a first-order rounding
-    analysis is linear in the unit roundoff); rounding the result to a float adds half an ulp.
-    Returns the estimate and the value's decimal digits.
+    The stencil works at ``w = dps + dps·d/p + 5`` digits with h ≈ 10^(-w/(p+d)), so that both
+    truncation and rounding stay below 10^-dps. Mixed partials nest the stencil in both
+    directions. The rounding of values at w digits is bounded by the float enclosure's width
+    over the stencil scaled by 10^-w/u (a first-order rounding analysis is linear in the unit
+    roundoff); rounding the result to a float adds half an ulp. Returns the estimate and the
+    value's decimal digits, as many as the bound certifies (at most ``dps``).
     """
     names = fn.variables
     k = index[0]
@@ -308,31 +310,23 @@ def high_precision(
     stencil = central_stencil("central", 1 if mixed else len(index), accuracy)
     p, d = stencil.accuracy, 2 if mixed else stencil.derivative
     axes = [index[0], index[1]] if mixed else [k]
-    epsilon = 10.0**-dps
+    work = dps + math.ceil(dps * d / p) + 5
     reach = max(max(abs(float(values[a])), 1.0) for a in axes)
-    step = 2.0 ** math.floor(math.log2(reach * epsilon ** (1 / (p + d))))
+    step = 2.0 ** math.floor(math.log2(reach) - work * math.log2(10) / (p + d))
     graph = fn.f.graph
     terms = list(itertools.product(*[list(zip(stencil.offsets, stencil.weights, strict=True)) for _ in axes]))
-    with mpmath.workdps(dps):
-        h = mpmath.mpf(step)
-        total = mpmath.mpf(0)
-        for term in terms:
-            point = {name: mpmath.mpf(float(v)) for name, v in zip(names, values, strict=True)}
-            weight = mpmath.mpf(1)
-            for axis, (offset, w) in zip(axes, term, strict=True):
-                point[names[axis]] += mpmath.mpf(offset.numerator) / offset.denominator * h
-                weight *= mpmath.mpf(w.numerator) / w.denominator
-            total += weight * evaluate(graph, point, dps)[graph.output]
-        result = total / h**d
-        digits = mpmath.nstr(result, dps)
-    value = float(result)
     boxes = point_boxes([float(v) for v in values])
     for axis in axes:
         lo, hi = outward_box(np.float64(values[axis]), np.float64(step), *stencil.span)
         boxes[axis] = (float(lo), float(hi))
-    lo, hi, smooth = fn.f.enclose(boxes)
-    noise = (hi - lo + 4 * U * magnitude(lo, hi)) * epsilon / U
-    rounding = float(stencil.abs_weights) ** len(axes) * noise / step**d + math.ulp(value) / 2
+    smooth = fn.f.enclose(boxes)[2]
+    widest = 0.0  # the largest float enclosure of a value, at the stencil's points rounded to floats
+    for shifts in itertools.product(*[stencil.offsets for _ in axes]):
+        moved = [float(v) for v in values]
+        for axis, offset in zip(axes, shifts, strict=True):
+            moved[axis] += float(offset) * step
+        lo, hi, _ = fn.f.enclose(point_boxes(moved))
+        widest = max(widest, hi - lo + 4 * U * magnitude(lo, hi))
     try:
         if mixed:
             inner, outer = names[index[0]], names[index[1]]
@@ -340,16 +334,35 @@ def high_precision(
             factors = [1.0, float(stencil.abs_moment)]
         else:
             maxima, factors = [fn.derivative((names[k],) * (p + d))], [1.0]
-        truncation = sum(
-            f * stencil.kernel * step**p * float(magnitude(*e.enclose(boxes)[:2]))
-            for f, e in zip(factors, maxima, strict=True)
-        )
+        sizes = [float(magnitude(*e.enclose(boxes)[:2])) for e in maxima]
     except SymdiffError:
-        truncation = math.inf
+        sizes, factors = [math.inf], [1.0]
+    with mpmath.workdps(work):
+        h = mpmath.mpf(step)
+        total = mpmath.mpf(0)
+        for term in terms:
+            point = {name: mpmath.mpf(float(v)) for name, v in zip(names, values, strict=True)}
+            weight = mpmath.mpf(1)
+            for axis, (offset, factor) in zip(axes, term, strict=True):
+                point[names[axis]] += mpmath.mpf(offset.numerator) / offset.denominator * h
+                weight *= mpmath.mpf(factor.numerator) / factor.denominator
+            total += weight * evaluate(graph, point, work)[graph.output]
+        result = total / h**d
+        noise = mpmath.mpf(widest) * mpmath.mpf(10) ** -work / U
+        truncation = sum(f * stencil.kernel * h**p * size for f, size in zip(factors, sizes, strict=True))
+        rounding = mpmath.mpf(float(stencil.abs_weights)) ** len(axes) * noise / h**d
+        certified = (
+            -mpmath.log10((truncation + rounding) / abs(result)) if result and mpmath.isfinite(truncation) else 0
+        )
+        digits = mpmath.nstr(result, int(max(1, min(dps, mpmath.floor(certified)))))
+    value = float(result)
+    up = intervals.HELPERS["scalar"]["up"]
+    rounding_bound = up(float(rounding) + math.ulp(value) / 2, 1.0)  # and the float conversion
+    truncation_bound = up(float(truncation), 1.0) if mpmath.isfinite(truncation) else math.inf
     if not smooth:
         code = NOT_SMOOTH
     elif not math.isfinite(value):
         code = NOT_FINITE
     else:
-        code = OK if math.isfinite(truncation) else UNBOUNDED
-    return Estimate(value, truncation, rounding, step, code, entry=0, evaluations=len(terms)), digits
+        code = OK if math.isfinite(truncation_bound) else UNBOUNDED
+    return Estimate(value, truncation_bound, rounding_bound, step, code, entry=0, evaluations=len(terms)), digits

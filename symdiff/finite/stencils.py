@@ -272,8 +272,8 @@ def _point(offset: Fraction, variable: str) -> str:
     magnitude = abs(offset)
     if magnitude == 1:
         shown = "h"
-    elif magnitude.numerator == 1:
-        shown = f"h/{magnitude.denominator}"
+    elif magnitude.denominator == 1:
+        shown = f"{magnitude.numerator}h"
     else:
-        shown = f"{magnitude}h"  # 2h, 3/2h
+        shown = f"{'' if magnitude.numerator == 1 else magnitude.numerator}h/{magnitude.denominator}"  # h/2, 5h/2
     return f"{variable} {'-' if offset < 0 else '+'} {shown}"

@@ -111,7 +111,7 @@ def explanation_text(e: Explanation) -> str:
             lines.append(f"  at full precision: {r.digits}")
     lines.append(f"exact: {_notation(r)} = {to_text(e.derivative)} = {exact_text(e.exact)}")
     lines += _error_lines(e)
-    bound = f"error bound: {small(r.error_bound)}"
+    bound = f"error bound: {mpmath.nstr(mpmath.mpf(r.error_bound), 12)}"
     if r.truncation is not None:
         bound += f" (truncation ≤ {small(r.truncation)}, rounding ≤ {small(r.rounding)})"
     elif r.method == "complex":
