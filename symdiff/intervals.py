@@ -86,7 +86,7 @@ def _s_sum_up(a: float, b: float) -> float:
 def _s_times(a: float, b: float) -> tuple[float, float]:
     """An enclosure of a·b: the float product alone when it is exact (Dekker's TwoProduct)."""
     product = a * b
-    if SAFE_LOW < abs(a) < SAFE_HIGH and SAFE_LOW < abs(b) < SAFE_HIGH and SAFE_LOW < abs(product) < SAFE_HIGH:
+    if SAFE_LOW < abs(product) < SAFE_HIGH and abs(a) < SAFE_HIGH and abs(b) < SAFE_HIGH:
         error = _product_error(a, b, product)
         if error == 0:
             return product, product
@@ -132,6 +132,12 @@ def _s_include(a: float, b: float, hit: bool, value: float) -> tuple[float, floa
     return a, b
 
 
+def _s_ends(f: Callable[[float], float], lo: float, hi: float) -> tuple[float, float]:
+    """(f(lo), f(hi)), evaluating f once on a single point."""
+    first = f(lo)
+    return first, (first if hi == lo else f(hi))
+
+
 def _s_either(condition: bool, then: Callable[[], Any], otherwise: Callable[[], Any]) -> Any:
     return then() if condition else otherwise()
 
@@ -154,7 +160,7 @@ def _split(a: Any) -> tuple[Any, Any]:
 
 
 def _product_error(a: Any, b: Any, product: Any) -> Any:
-    """a·b - product exactly, for |a|, |b| in (SAFE_LOW, SAFE_HIGH) (Dekker's TwoProduct, no FMA)."""
+    """a·b - product exactly, for |a|, |b|, |a·b| in (SAFE_LOW, SAFE_HIGH) (Dekker's TwoProduct, no FMA)."""
     a_high, a_low = _split(a)
     b_high, b_low = _split(b)
     return ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
@@ -175,16 +181,15 @@ def _np_sum_up(a: Any, b: Any) -> Any:
 
 
 def _np_times(a: Any, b: Any) -> tuple[Any, Any]:
+    """An enclosure of a·b: one ulp either side, or the product itself when it is an exact 0.
+
+    Cheaper than the float backend's exact test, which costs some twenty passes over the arrays.
+    """
     product = a * b
-    safe = (np.abs(a) > SAFE_LOW) & (np.abs(a) < SAFE_HIGH) & (np.abs(b) > SAFE_LOW) & (np.abs(b) < SAFE_HIGH)
-    safe &= (np.abs(product) > SAFE_LOW) & (np.abs(product) < SAFE_HIGH)  # no underflow in the error terms
-    error = np.where(safe, _product_error(a, b, product), np.nan)
     zero = (product == 0) & ((a == 0) | (b == 0))
-    exact_low = zero | (safe & (error >= 0))
-    exact_high = zero | (safe & (error <= 0))
-    low = np.where(exact_low, product, np.where(safe, np.nextafter(product, -np.inf), _np_down(product, EXACT)))
-    high = np.where(exact_high, product, np.where(safe, np.nextafter(product, np.inf), _np_up(product, EXACT)))
-    return low, high
+    return np.where(zero, product, np.nextafter(product, -np.inf)), np.where(
+        zero, product, np.nextafter(product, np.inf)
+    )
 
 
 def _np_down(x: Any, ulps: float) -> Any:
@@ -211,7 +216,18 @@ def _np_include(a: Any, b: Any, hit: Any, value: float) -> tuple[Any, Any]:
     return np.where(hit, np.minimum(a, value), a), np.where(hit, np.maximum(b, value), b)
 
 
+def _np_ends(f: Callable[[Any], Any], lo: Any, hi: Any) -> tuple[Any, Any]:
+    if np.array_equal(lo, hi):
+        first = f(lo)
+        return first, first
+    return f(lo), f(hi)
+
+
 def _np_either(condition: Any, then: Callable[[], Any], otherwise: Callable[[], Any]) -> Any:
+    if np.all(condition):  # the usual case (every box a point, say): one branch only
+        return then()
+    if not np.any(condition):
+        return otherwise()
     return tuple(np.where(condition, a, b) for a, b in zip(then(), otherwise(), strict=True))
 
 
@@ -230,6 +246,7 @@ HELPERS: MappingProxyType[str, MappingProxyType[str, Any]] = MappingProxyType(
                 "max": _s_max,
                 "where": _s_where,
                 "either": _s_either,
+                "ends": _s_ends,
                 "sum_down": _s_sum_down,
                 "sum_up": _s_sum_up,
                 "times": _s_times,
@@ -250,6 +267,7 @@ HELPERS: MappingProxyType[str, MappingProxyType[str, Any]] = MappingProxyType(
                 "max": np.maximum,
                 "where": np.where,
                 "either": _np_either,
+                "ends": _np_ends,
                 "sum_down": _np_sum_down,
                 "sum_up": _np_sum_up,
                 "times": _np_times,
@@ -327,7 +345,8 @@ def monotone(
     smooth = smooth or domain
 
     def extension(m: Any, f: Callable[[Any], Any], lo: Any, hi: Any) -> tuple[Any, Any, Any]:
-        first, last = (f(lo), f(hi)) if direction > 0 else (f(hi), f(lo))
+        at_lo, at_hi = m.ends(f, lo, hi)
+        first, last = (at_lo, at_hi) if direction > 0 else (at_hi, at_lo)
         a, b = _defined_only(m, domain, lo, hi, m.down(first, ulps), m.up(last, ulps))
         return a, b, True if smooth is None else smooth(lo, hi)
 
@@ -348,7 +367,7 @@ def turning(at: float, ulps: float, *, minimum: bool, smooth: Predicate | None =
     """A function that decreases then increases (``minimum``), or the reverse, turning at ``at``."""
 
     def extension(m: Any, f: Callable[[Any], Any], lo: Any, hi: Any) -> tuple[Any, Any, Any]:
-        ends = m.hull(f(lo), f(hi))
+        ends = m.hull(*m.ends(f, lo, hi))
         inside = (lo <= at) & (at <= hi)
         turn = f(at)
         if minimum:
@@ -387,10 +406,18 @@ def periodic(
     """
 
     def extension(m: Any, f: Callable[[Any], Any], lo: Any, hi: Any) -> tuple[Any, Any, Any]:
-        a, b = m.hull(f(lo), f(hi))
-        a, b = m.down(a, ulps), m.up(b, ulps)
-        for phase, value in extrema:
-            a, b = m.include(a, b, hits(m, lo, hi, phase, period), value)
+        def point() -> tuple[Any, Any]:  # a single point holds no extremum: just round outward
+            value = f(lo)
+            return m.down(value, ulps), m.up(value, ulps)
+
+        def box() -> tuple[Any, Any]:
+            a, b = m.hull(f(lo), f(hi))
+            a, b = m.down(a, ulps), m.up(b, ulps)
+            for phase, value in extrema:
+                a, b = m.include(a, b, hits(m, lo, hi, phase, period), value)
+            return a, b
+
+        a, b = m.either(lo == hi, point, box)
         if pole is None:
             return a, b, True
         defined = misses(m, lo, hi, *pole)

@@ -525,7 +525,12 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arccot",),
         nondiff=JUMP_AT_0,
         interval=intervals.after_reciprocal(
-            lambda m: m.atan, 1, 1, domain=intervals.everywhere, across_zero=(-math.pi / 2, math.pi / 2)
+            lambda m: m.atan,
+            1,
+            1,
+            domain=intervals.everywhere,
+            smooth=intervals.away_from_zero,
+            across_zero=(-math.pi / 2, math.pi / 2),
         ),
     ),
     # Hyperbolic.

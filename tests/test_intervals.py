@@ -120,6 +120,22 @@ def test_extension_is_tight_at_a_point(p: Primitive, backend: str, rng: np.rando
         assert hi - lo <= 64 * math.ulp(float(value)) + 1e-300, f"{p.name}{args}: [{lo!r}, {hi!r}] is too wide"
 
 
+@pytest.mark.parametrize("p", [p for p in PRIMITIVES if p.nondiff is not None], ids=lambda p: p.name)
+@pytest.mark.parametrize("backend", ["scalar", "numpy"])
+def test_a_box_around_a_non_differentiable_point_is_not_smooth(p: Primitive, backend: str) -> None:
+    """Wherever the registry says the primitive is not differentiable, a box straddling that point is not smooth."""
+    candidates = [(c,) * p.arity for c in (0.0, 1.0, -1.0)]
+    found = [c for c in candidates if np.all(p.nondiff.where(*map(np.float64, c)))]  # type: ignore[union-attr]
+    if p.name == "pow":
+        found = [(0.0, 0.5)]  # the vertical tangent of a^(1/2) at a = 0
+    assert found, f"{p.name}: no non-differentiable point among 0, ±1"
+    for point in found:
+        box = [(c - 0.1, c + 0.1) for c in point]
+        if p.name == "pow":
+            box[1] = (0.5, 0.5)
+        assert not np.all(_enclose(p, backend, box)[2]), f"{p.name} claims to be smooth around {point}"
+
+
 @pytest.mark.parametrize(
     ("name", "box", "smooth"),
     [

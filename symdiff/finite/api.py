@@ -198,7 +198,7 @@ class FiniteDifferences:
             estimate = self._at_a_kink(estimate, values)
         value = _plain(estimate.value)
         truncation, rounding = _plain(estimate.truncation), _plain(estimate.rounding)
-        if type(truncation) is not float or estimate.code != methods.OK:
+        if type(truncation) is not float or not np.all(estimate.code == methods.OK):
             # Off a smooth interval (or at a kink) the analysis does not apply: no bound at all.
             truncation = _plain(np.where(np.asarray(estimate.code) == methods.OK, truncation, np.inf))
         culprit = self._culprit(estimate, values, outcome.span)
@@ -208,7 +208,7 @@ class FiniteDifferences:
         return FiniteDifference(
             value=value,
             error_bound=_plain(_total(truncation, rounding)),
-            step=_plain(estimate.step),
+            step=_plain(np.broadcast_to(estimate.step, np.shape(value))),
             method=method,
             evaluations=int(estimate.evaluations),
             status=status,
@@ -252,7 +252,7 @@ class FiniteDifferences:
         if code.ravel()[first] == methods.ONE_SIDED:
             span = (-1, 1)
         pick = [float(np.asarray(v).ravel()[first]) if np.ndim(v) else float(v) for v in values]
-        h = float(np.asarray(estimate.step).ravel()[first])
+        h = float(np.broadcast_to(estimate.step, code.shape).ravel()[first])
         k = self.function.index_of(self.wrt[-1])
         boxes = [(v, v) for v in pick]
         boxes[k] = (pick[k] + float(span[0]) * h, pick[k] + float(span[1]) * h)
@@ -299,10 +299,10 @@ def _total(truncation: Any, rounding: Any) -> Any:
     """truncation + rounding, rounded up so that the total still bounds the error (exact when it is)."""
     if type(truncation) is float and type(rounding) is float:
         return intervals.HELPERS["scalar"]["sum_up"](truncation, rounding)
+    if not np.any(truncation):  # the complex step: the bound is all in the rounding part
+        return np.broadcast_to(rounding, np.broadcast_shapes(np.shape(truncation), np.shape(rounding)))
     with np.errstate(invalid="ignore"):
-        return intervals.HELPERS["numpy"]["sum_up"](
-            np.asarray(truncation, dtype=float), np.asarray(rounding, dtype=float)
-        )
+        return np.nextafter(np.asarray(truncation, dtype=float) + rounding, np.inf)
 
 
 def _plain(value: Any) -> Any:

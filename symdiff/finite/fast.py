@@ -16,22 +16,20 @@ from collections.abc import Callable
 from ..errors import SymdiffError
 from ..intervals import EXACT, HELPERS, U
 from .function import Evaluator, Function, MultiIndex
-from .lines import NOT_FINITE, NOT_SMOOTH, OK, UNBOUNDED, Estimate, gamma
+from .lines import NOT_FINITE, NOT_SMOOTH, OK, PAD, UNBOUNDED, Estimate, gamma
 from .stencils import Stencil
 
 _DOWN, _UP = HELPERS["scalar"]["down"], HELPERS["scalar"]["up"]
 
 
 def complex_step(fn: Function, values: list[float], k: int, h: float) -> Estimate:
-    """Im f(x + ih)/h, bounded by the distance to the far end of an enclosure of ∂f/∂x_k.
-
-    The enclosure also says whether the derivative exists there (smooth at the point).
-    """
+    """Im f(x + ih)/h, bounded by the distance to the far end of an enclosure of ∂f/∂x_k."""
     shifted: list[complex | float] = list(values)
     shifted[k] = complex(values[k], h)
     value = fn.f.complex_at(shifted).imag / h
     lo, hi, smooth = fn.derivative((fn.variables[k],)).enclose_line(values, k, values[k], values[k])
-    bound = max(value - lo, hi - value)
+    smooth = smooth and fn.f.enclose_line(values, k, values[k], values[k])[2]  # log at -1: f' = 1/x is fine
+    bound = max(value - lo, hi - value) * PAD
     if not smooth:
         code = NOT_SMOOTH
     elif not math.isfinite(value):
@@ -62,8 +60,6 @@ class StencilPlan:
         self.slope = _evaluator(fn, (name,))
         self.growth = _evaluator(fn, (name,) * (self.p + self.d))
         self.beyond = _evaluator(fn, (name,) * (self.p + self.d + 1))
-        # See Function.derivatives_keep_singularities: then the derivative's enclosure tells smoothness.
-        self.check_f = not fn.derivatives_keep_singularities or self.growth is None
 
     def step(self, values: list[float]) -> float:
         """``methods.automatic_step`` for one point, before any shrinking away from singularities."""
@@ -92,16 +88,11 @@ class StencilPlan:
         x = values[k]
         power_of_two = math.frexp(h)[0] == 0.5
         lo, hi = _end(x, self.a, h, power_of_two, _DOWN), _end(x, self.b, h, power_of_two, _UP)
-        if self.growth is not None:
-            g_lo, g_hi, smooth = self.growth.enclose_line(values, k, lo, hi)
-            maximum = max(abs(g_lo), abs(g_hi))
-        else:
-            maximum, smooth = math.inf, False
-        if self.check_f or not smooth:
-            smooth = fn.f.enclose_line(values, k, lo, hi)[2]
+        smooth = fn.f.enclose_line(values, k, lo, hi)[2]
         if automatic and not smooth:
             return None
         total = spread = size = moved = 0.0
+        scale = h**d
         finite = True
         point = list(values)
         for unit, weight, absolute in zip(self.units, self.weights, self.absolute, strict=True):
@@ -116,15 +107,18 @@ class StencilPlan:
             p_lo, p_hi, _ = fn.f.enclose_line(values, k, xs, xs)
             finite = finite and math.isfinite(g)
             total += weight * g
-            spread += absolute * max(g - p_lo, p_hi - g)
-            size += absolute * abs(g)
-            moved += absolute * offset_error
-        value = total / h**d
+            spread += absolute * (max(g - p_lo, p_hi - g) * PAD / scale)  # divided first: see lines.Table._combine
+            size += absolute * (abs(g) / scale)
+            moved += absolute * (offset_error / scale)
+        value = total / scale
+        maximum = math.inf
+        if self.growth is not None:
+            maximum = max(map(abs, self.growth.enclose_line(values, k, lo, hi)[:2]))
         slope = 0.0
         if moved:
             slope = math.inf if self.slope is None else max(map(abs, self.slope.enclose_line(values, k, lo, hi)[:2]))
-        rounding = (spread + self.gamma * size + moved * slope) / h**d + d * U * abs(value)
-        truncation = self.kernel * h**self.p * maximum
+        rounding = (spread + self.gamma * size + moved * slope + d * U * abs(value)) * PAD
+        truncation = PAD * self.kernel * h**self.p * maximum
         rounding = math.inf if rounding != rounding else rounding
         truncation = math.inf if truncation != truncation else truncation
         if not smooth:

@@ -93,12 +93,6 @@ class Function:
         self.expression = self.f.expression
         used = {node.op.name: node.op for node in graph.nodes if node.op is not None}
         self.not_analytic: tuple[Primitive, ...] = tuple(p for p in used.values() if not p.analytic)
-        # A pole or a vertical tangent shows up again in every derivative; a corner or a jump
-        # can vanish from them (acot's jump, relu's corner). When f has only the former, a
-        # derivative that is smooth on an interval says that f is too.
-        self.derivatives_keep_singularities = all(
-            p.nondiff is None or p.nondiff.kind == "vertical" for p in used.values()
-        )
         self._derivatives: dict[MultiIndex, Evaluator | SymdiffError] = {(): self.f}
 
     def derivative(self, index: MultiIndex) -> Evaluator:

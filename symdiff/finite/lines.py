@@ -36,6 +36,7 @@ from .function import Function, MultiIndex
 from .stencils import Stencil
 
 U = intervals.U
+PAD = 1 + 16 * U  # bounds are computed in floats too: a few roundings of slack keep them bounds
 COMPLEX_STEP = 2.0**-664  # about 1e-200, and a power of 2: dividing by it is exact
 
 # Why an estimate is not "ok"; the first reason that applies is reported (see result.REASONS).
@@ -66,7 +67,7 @@ def point_boxes(values: Sequence[Any]) -> list[tuple[Any, Any]]:
 def error_from_enclosure(value: Any, lo: Any, hi: Any) -> Any:
     """The largest distance from ``value`` to a point of [lo, hi]: bounds |value - true| when true is inside."""
     with np.errstate(invalid="ignore"):
-        error = np.maximum(value - lo, hi - value)
+        error = np.maximum(value - lo, hi - value) * PAD  # the subtraction rounds too
     return np.where(np.isfinite(error), error, np.inf)
 
 
@@ -171,7 +172,7 @@ class DifferenceLine(Line):
         except SymdiffError:
             return np.inf
         h = self.step**self.stencil.accuracy
-        return float(stencil.abs_moment) * self.stencil.kernel * h * magnitude(d_lo, d_hi)
+        return PAD * float(stencil.abs_moment) * self.stencil.kernel * h * magnitude(d_lo, d_hi)
 
     def noise(self, values: Sequence[Any]) -> Any:
         base = ValueLine(self.fn, self.inner).noise(values)
@@ -304,11 +305,12 @@ class Table:
         gs, es, ds = g[..., columns], e[..., columns], delta[..., columns]
         d = stencil.derivative
         with np.errstate(all="ignore"):
-            scale = h**d
-            value = (gs @ weights) / scale
-            spread = es @ absolute + gamma(len(columns) + 1) * (np.abs(gs) @ absolute)
-            moved = (ds @ absolute) * slope
-            rounding = (spread + moved) / scale + d * U * np.abs(value)
+            scale = np.asarray(h**d)[..., None]
+            value = (gs @ weights) / scale[..., 0]
+            # Divided by hᵈ first: a bound of a few subnormals times a weight of 1/2 must not round to 0.
+            spread = (es / scale) @ absolute + gamma(len(columns) + 1) * ((np.abs(gs) / scale) @ absolute)
+            moved = ((ds / scale) @ absolute) * slope
+            rounding = (spread + moved + d * U * np.abs(value)) * PAD
         return value, np.where(np.isnan(rounding), np.inf, rounding)
 
     def evaluate(self, values: Sequence[Any], h0: Any) -> Estimate:
@@ -339,7 +341,7 @@ class Table:
             h = h0 * float(scale)
             value, rounding = self._combine(stencil, columns, g, e, delta, h, slopes[..., where])
             with np.errstate(all="ignore"):
-                truncation = (
+                truncation = PAD * (
                     stencil.kernel * h**stencil.accuracy * maxima[stencil.accuracy + stencil.derivative][..., where]
                 )
                 truncation = truncation + self.line.extra(

@@ -279,14 +279,19 @@ def complex_first_derivative(fn: Function, values: Sequence[Any], k: int, step: 
     """
     value = complex_step(fn, values, k, step)
     lo, hi, smooth = fn.derivative((fn.variables[k],)).enclose(point_boxes(values))
+    smooth = smooth & fn.f.enclose(point_boxes(values))[2]  # log at -1: f' = 1/x is fine, f is not
     bound = error_from_enclosure(value, lo, hi)
-    code = np.where(
-        ~np.asarray(smooth),
-        NOT_SMOOTH,
-        np.where(~np.isfinite(value), NOT_FINITE, np.where(np.isfinite(bound), OK, UNBOUNDED)),
+    return Estimate(value, 0.0, bound, step, reason_code(smooth, value, bound), entry=0, evaluations=1)
+
+
+def reason_code(smooth: Any, value: Any, bound: Any) -> Any:
+    """OK, or why not: not smooth, not finite, unbounded (elementwise; a plain OK when all are fine)."""
+    finite_value, finite_bound = np.isfinite(value), np.isfinite(bound)
+    if np.all(smooth) and np.all(finite_value) and np.all(finite_bound):
+        return OK
+    return np.where(
+        ~np.asarray(smooth), NOT_SMOOTH, np.where(~finite_value, NOT_FINITE, np.where(finite_bound, OK, UNBOUNDED))
     )
-    zeros = np.zeros(np.shape(value))
-    return Estimate(value, zeros, bound, np.full(np.shape(value), step), code, entry=0, evaluations=1)
 
 
 # -- mpmath ---------------------------------------------------------------------------------
