@@ -8,8 +8,8 @@ one point) or NumPy arrays (many boxes at once). Extensions are written once aga
 like the derivative rules, so they read the same on both. They use ``&`` and ``|`` on
 conditions (never ``not``, ``and`` or ``~``), ``m.where`` to choose, ``m.min``/``m.max``.
 
-* ``lo`` and ``hi`` are rounded outward: each library result is widened by the number of
-  ulps the implementation may be off (``m.down(x, ulps)``, ``m.up(x, ulps)``), so the true
+* ``lo`` and ``hi`` are rounded outward: each library result is moved out by as many floats
+  as the implementation may be ulps off (``m.down(x, ulps)``, ``m.up(x, ulps)``), so the true
   values are inside even though every computation rounds.
 * Where the box leaves the primitive's domain (a pole, log of a negative), lo and hi are nan.
 * ``smooth`` is true where the primitive, restricted to the box, is defined and infinitely
@@ -30,42 +30,35 @@ from typing import Any
 import numpy as np
 
 U = 2.0**-53  # unit roundoff of float64
-TINY = 2.0**-1074  # the smallest subnormal: the absolute error of a result that underflows
 EXACT = 0.5  # + - * / and sqrt are correctly rounded: within half an ulp
-LARGEST = 1.7976931348623157e308  # an overflowed result is at least this, not necessarily infinite
 SAFE_LOW, SAFE_HIGH = 2.0**-900, 2.0**900  # factors and product here: its error can be computed exactly
 
 Extension = Callable[..., tuple[Any, Any, Any]]
 Predicate = Callable[[Any, Any], Any]
 
 
-def _margin(ulps: float) -> tuple[float, float]:
-    """Relative and absolute widening that moves a result at least ``ulps`` ulps, after rounding.
-
-    An ulp of x is at most 2u|x|; one more 2u|x| covers the rounding of the subtraction itself.
-    """
-    return (2 * ulps + 2) * U, (ulps + 1) * TINY
+def _steps(ulps: float) -> int:
+    """How many floats to step: a result within ``ulps`` ulps of the truth is within this many floats of it."""
+    return math.ceil(ulps)
 
 
 # -- the float backend ------------------------------------------------------------------
 
 
 def _s_down(x: float, ulps: float) -> float:
-    if ulps == 0:  # an exact function (abs, relu, sign): nothing to widen
-        return x
-    lower = x - abs(x) * ((2 * ulps + 2) * U) - (ulps + 1) * TINY  # _margin, inlined: this is hot
-    if lower <= x:
-        return lower
-    return LARGEST if x == math.inf else x  # nan stays nan
+    """A lower bound of the true value when x is within ``ulps`` ulps of it: step down that many floats.
+
+    +inf steps down to the largest float (an overflowed result is at least that); nan stays nan.
+    """
+    for _ in range(_steps(ulps)):
+        x = math.nextafter(x, -math.inf)
+    return x
 
 
 def _s_up(x: float, ulps: float) -> float:
-    if ulps == 0:
-        return x
-    upper = x + abs(x) * ((2 * ulps + 2) * U) + (ulps + 1) * TINY
-    if upper >= x:
-        return upper
-    return -LARGEST if x == -math.inf else x
+    for _ in range(_steps(ulps)):
+        x = math.nextafter(x, math.inf)
+    return x
 
 
 def _s_sum_down(a: float, b: float) -> float:
@@ -193,17 +186,15 @@ def _np_times(a: Any, b: Any) -> tuple[Any, Any]:
 
 
 def _np_down(x: Any, ulps: float) -> Any:
-    if ulps == 0:
-        return x
-    relative, absolute = _margin(ulps)
-    return np.minimum(np.fmin(x, x - np.abs(x) * relative - absolute), LARGEST)  # fmin: inf - inf = nan leaves inf
+    for _ in range(_steps(ulps)):
+        x = np.nextafter(x, -np.inf)
+    return x
 
 
 def _np_up(x: Any, ulps: float) -> Any:
-    if ulps == 0:
-        return x
-    relative, absolute = _margin(ulps)
-    return np.maximum(np.fmax(x, x + np.abs(x) * relative + absolute), -LARGEST)
+    for _ in range(_steps(ulps)):
+        x = np.nextafter(x, np.inf)
+    return x
 
 
 def _np_multiples(lo: Any, hi: Any, phase: float, period: float) -> tuple[Any, Any]:
@@ -493,8 +484,12 @@ def div(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any
 def power(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
     """a^b: a whole-number exponent (x^3, x^-2) on any base, else a positive base (x^x, 2^x)."""
 
-    def square() -> tuple[Any, Any, Any]:  # x^2 at a single point, the commonest power: exact when it can be
-        return (*m.times(a_lo, a_lo), True)
+    def square() -> tuple[Any, Any, Any]:  # x^2, the commonest power: exact squares at the ends
+        lo_lo, lo_hi = m.times(a_lo, a_lo)
+        hi_lo, hi_hi = m.times(a_hi, a_hi)
+        low = m.where(a_lo >= 0, lo_lo, m.where(a_hi <= 0, hi_lo, 0.0))
+        high = m.where(a_lo >= 0, hi_hi, m.where(a_hi <= 0, lo_hi, m.max(lo_hi, hi_hi)))
+        return low, high, True
 
     def whole() -> tuple[Any, Any, Any]:
         # Monotone on each side of 0, turning at 0 when n is even, a pole at 0 when n < 0.
@@ -519,7 +514,7 @@ def power(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[A
         lo, hi, smooth = m.either(is_whole, whole, corners)
         return m.down(lo, 1.0), m.up(hi, 1.0), smooth
 
-    return m.either((a_lo == a_hi) & (b_lo == 2) & (b_hi == 2), square, general)
+    return m.either((b_lo == 2) & (b_hi == 2), square, general)
 
 
 def pairwise(larger: bool) -> Extension:

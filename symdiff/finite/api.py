@@ -161,8 +161,7 @@ class FiniteDifferences:
             plain = chosen if isinstance(line, ValueLine) else None  # a formula on f itself
             return _Outcome(estimate, detail, plain, chosen.span if chosen else (-1, 1))
         used = self.stencil if self.stencil is not None else stencil("central", derivative)
-        step = self.h if self.h is not None else methods.automatic_step(fn, line, values, used)
-        estimate = methods.stencil_at_step(line, values, used, step)
+        estimate = methods.stencil_at_step(line, values, used, self.h)
         plain = used if isinstance(line, ValueLine) else None  # a formula on f itself
         return _Outcome(estimate, self._stencil_detail(used, label), plain, used.span)
 
@@ -198,17 +197,24 @@ class FiniteDifferences:
             estimate = self._at_a_kink(estimate, values)
         value = _plain(estimate.value)
         truncation, rounding = _plain(estimate.truncation), _plain(estimate.rounding)
-        if type(truncation) is not float or not np.all(estimate.code == methods.OK):
-            # Off a smooth interval (or at a kink) the analysis does not apply: no bound at all.
-            truncation = _plain(np.where(np.asarray(estimate.code) == methods.OK, truncation, np.inf))
-        culprit = self._culprit(estimate, values, outcome.span)
+        scalar = type(value) is float and type(truncation) is float and type(estimate.code) is int
+        if scalar:  # one point: plain floats, no NumPy on the fast path
+            ok = estimate.code == methods.OK
+            truncation = truncation if ok else math.inf  # off a smooth interval the analysis does not apply
+            step = float(estimate.step)
+        else:
+            ok_mask = np.asarray(estimate.code) == methods.OK
+            truncation = _plain(np.where(ok_mask, truncation, np.inf))
+            ok = bool(np.all(ok_mask))
+            step = _plain(np.broadcast_to(estimate.step, np.shape(value)))
+        culprit = "" if ok else self._culprit(estimate, values, outcome.span)
         status, reason = status_and_reason(estimate, culprit, self._fix())
         certified = outcome.detail == "complex step"  # its bound is certified as a whole
         method = self.method if self.method != "auto" else ("richardson" if self.function.not_analytic else "complex")
         return FiniteDifference(
             value=value,
             error_bound=_plain(_total(truncation, rounding)),
-            step=_plain(np.broadcast_to(estimate.step, np.shape(value))),
+            step=step,
             method=method,
             evaluations=int(estimate.evaluations),
             status=status,

@@ -28,7 +28,9 @@ def complex_step(fn: Function, values: list[float], k: int, h: float) -> Estimat
     shifted[k] = complex(values[k], h)
     value = fn.f.complex_at(shifted).imag / h
     lo, hi, smooth = fn.derivative((fn.variables[k],)).enclose_line(values, k, values[k], values[k])
-    smooth = smooth and fn.f.enclose_line(values, k, values[k], values[k])[2]  # log at -1: f' = 1/x is fine
+    smooth = smooth and math.isfinite(fn.f.at(values))  # see methods.smooth_at
+    if smooth and fn.hidden_kinks:
+        smooth = fn.f.enclose_line(values, k, values[k], values[k])[2]
     bound = max(value - lo, hi - value) * PAD
     if not smooth:
         code = NOT_SMOOTH

@@ -34,13 +34,14 @@ class Evaluator:
         self.graph = graph
         self.expression: sp.Expr = graph.expressions[graph.output]
         self._pick = [variables.index(name) for name in graph.inputs]
+        self._all = self._pick == list(range(len(variables)))  # takes the point's values as they are
         self._float = compile_graph(graph, "scalar", False)
         self._numpy = compile_graph(graph, "numpy", False)
         self.intervals = IntervalProgram(graph)
 
     def at(self, values: Sequence[float]) -> float:
         """The value at one point of floats (NumPy's inf/nan where ``math`` would raise)."""
-        args = [values[i] for i in self._pick]
+        args = values if self._all else [values[i] for i in self._pick]
         try:
             return float(self._float(*args))
         except (ArithmeticError, ValueError):
@@ -65,6 +66,8 @@ class Evaluator:
 
     def enclose_line(self, values: Sequence[float], k: int, lo: float, hi: float) -> tuple[float, float, bool]:
         """``enclose`` for floats: variable k in [lo, hi], the others at their values (the fast path)."""
+        if self._all and len(values) == 1:
+            return self.intervals.floats((lo, hi))
         flat: list[float] = []
         for i in self._pick:
             if i == k:
@@ -82,6 +85,7 @@ class Function:
         variables: its variables in natural order (the order of every point's values).
         f: the evaluator of the expression itself.
         not_analytic: the primitives it uses that are not complex-analytic (no complex step).
+        hidden_kinks: it uses a primitive with a jump or corner, which its derivative may not show.
     """
 
     def __init__(self, expr: str | sp.Basic | Program, limits: Limits):
@@ -93,6 +97,9 @@ class Function:
         self.expression = self.f.expression
         used = {node.op.name: node.op for node in graph.nodes if node.op is not None}
         self.not_analytic: tuple[Primitive, ...] = tuple(p for p in used.values() if not p.analytic)
+        # A jump or a corner can vanish from the derivative (acot jumps at 0; its derivative is
+        # smooth there); a pole, a domain edge or a vertical tangent cannot hide like that.
+        self.hidden_kinks = any(p.nondiff is not None and p.nondiff.kind != "vertical" for p in used.values())
         self._derivatives: dict[MultiIndex, Evaluator | SymdiffError] = {(): self.f}
 
     def derivative(self, index: MultiIndex) -> Evaluator:

@@ -361,6 +361,8 @@ class Table:
 
 def _best(results: list[tuple[Any, Any, Any, Any, Any]], evaluations: int) -> Estimate:
     """At each point, the entry with the smallest total bound among those that are smooth and finite."""
+    if len(results) == 1:
+        return Estimate(*results[0], entry=0, evaluations=evaluations)
     shape = np.broadcast_shapes(*(np.shape(part) for result in results for part in result))
     value, truncation, rounding, step, code = (
         np.stack([np.broadcast_to(p, shape) for p in part], axis=-1) for part in zip(*results, strict=True)

@@ -113,9 +113,10 @@ def derivative_values(fn: Function, line: Line, values: Sequence[Any], q: int) -
         return np.full(np.shape(values[line.k]), np.nan)
 
 
-def automatic_step(fn: Function, line: Line, values: Sequence[Any], stencil: Stencil) -> Any:
+def automatic_step(fn: Function, line: Line, values: Sequence[Any], stencil: Stencil, *, clear: bool = True) -> Any:
     """The power-of-2 step that balances truncation and rounding, kept clear of singularities.
 
+    ``clear=False`` skips the shrinking: ``stencil_at_step`` does it only where it is needed.
     Minimises kernel·hᵖ·|G⁽ᵖ⁺ᵈ⁾| + Σ|wᵢ|·E/hᵈ with E the likely error of a value; the
     derivative's slope is added so that a derivative that happens to vanish at x does not
     send the step to infinity.
@@ -133,7 +134,7 @@ def automatic_step(fn: Function, line: Line, values: Sequence[Any], stencil: Ste
         step = np.fmin((d * noise / (p * size)) ** (1 / (p + d)), cap)
     step = np.where(np.isfinite(step) & (step > 0), step, np.fmin(cap, np.abs(x) * 2.0**-17 + 2.0**-17))
     step = np.maximum(power_of_two_below(step), smallest_step(x))
-    return clear_of_singularities(line, values, step, stencil.span)
+    return clear_of_singularities(line, values, step, stencil.span) if clear else step
 
 
 def clear_of_singularities(line: Line, values: Sequence[Any], step: Any, span: tuple[Fraction, Fraction]) -> Any:
@@ -156,9 +157,17 @@ def clear_of_singularities(line: Line, values: Sequence[Any], step: Any, span: t
 # -- methods --------------------------------------------------------------------------------
 
 
-def stencil_at_step(line: Line, values: Sequence[Any], stencil: Stencil, step: Any) -> Estimate:
-    """One stencil, one step (given, or automatic)."""
-    return Table(line, [(stencil, Fraction(1))]).evaluate(values, step)
+def stencil_at_step(line: Line, values: Sequence[Any], stencil: Stencil, step: Any = None) -> Estimate:
+    """One stencil at the given step, or at the automatic one (shrunk only where a singularity is near)."""
+    table = Table(line, [(stencil, Fraction(1))])
+    if step is not None:
+        return table.evaluate(values, step)
+    step = automatic_step(line.fn, line, values, stencil, clear=False)
+    estimate = table.evaluate(values, step)
+    blocked = np.asarray(estimate.code) == NOT_SMOOTH
+    if not np.any(blocked):
+        return estimate
+    return _merge(blocked, table.evaluate(values, clear_of_singularities(line, values, step, stencil.span)), estimate)
 
 
 def natural_scale(fn: Function, line: Line, values: Sequence[Any], orders: int) -> Any:
@@ -279,9 +288,22 @@ def complex_first_derivative(fn: Function, values: Sequence[Any], k: int, step: 
     """
     value = complex_step(fn, values, k, step)
     lo, hi, smooth = fn.derivative((fn.variables[k],)).enclose(point_boxes(values))
-    smooth = smooth & fn.f.enclose(point_boxes(values))[2]  # log at -1: f' = 1/x is fine, f is not
+    smooth = smooth & smooth_at(fn, values)
     bound = error_from_enclosure(value, lo, hi)
     return Estimate(value, 0.0, bound, step, reason_code(smooth, value, bound), entry=0, evaluations=1)
+
+
+def smooth_at(fn: Function, values: Sequence[Any]) -> Any:
+    """Whether f is smooth at the point, given that the enclosure of its derivative there is.
+
+    A domain edge or a pole of f makes f(x) nan or infinite (log at -1, where f' = 1/x is
+    fine), and a vertical tangent makes the derivative's enclosure non-smooth; only a jump or
+    a corner can hide from both, and then f's own enclosure is checked.
+    """
+    finite = np.isfinite(fn.f.array(values))
+    if fn.hidden_kinks:
+        return finite & fn.f.enclose(point_boxes(values))[2]
+    return finite
 
 
 def reason_code(smooth: Any, value: Any, bound: Any) -> Any:
