@@ -155,7 +155,7 @@ class FiniteDifferences:
             estimate, family = methods.richardson(fn, line, values, derivative, self.h)
             detail = f"{label}Richardson ({family.name})"
             chosen = None
-            if np.ndim(estimate.entry) == 0:
+            if np.ndim(estimate.entry) == 0 and estimate.code != methods.NOT_DIFFERENTIABLE:
                 chosen = methods.table_entries(family, methods.ROWS)[int(estimate.entry)][0]
                 detail += f", column {family.columns.index(chosen)} (accuracy {chosen.accuracy})"
             plain = chosen if isinstance(line, ValueLine) else None  # a formula on f itself

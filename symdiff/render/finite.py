@@ -24,11 +24,13 @@ def number(value: Any) -> str:
     return repr(value)
 
 
-def small(value: Any) -> str:
-    """An error or a bound: three significant digits (mpmath numbers may be far below a float's range)."""
+def small(value: Any, digits: int = 3) -> str:
+    """An error or a bound to a few significant digits (mpmath numbers may be far below a float's range)."""
+    if value == 0 or not mpmath.isfinite(value):
+        return "0" if value == 0 else ("inf" if value > 0 else "-inf")
     if isinstance(value, mpmath.mpf):
-        return mpmath.nstr(value, 3)
-    return f"{float(value):.3g}"
+        return mpmath.nstr(value, digits)
+    return f"{float(value):.{digits}g}"
 
 
 def exact_text(value: mpmath.mpf) -> str:
@@ -83,7 +85,10 @@ def _sum(samples: tuple[Sample, ...], shown: Any) -> str:
     text = ""
     for sample in sorted(samples, key=lambda s: s.offset, reverse=True):
         c = sample.weight * scale
-        term = f"{'' if abs(c) == 1 else f'{abs(c)}·'}{shown(sample)}"
+        text_of = shown(sample)
+        if text and text_of.startswith("-"):
+            text_of = f"({text_of})"  # a - (-6.9) reads better than a - -6.9
+        term = f"{'' if abs(c) == 1 else f'{abs(c)}·'}{text_of}"
         text = f"{'-' if c < 0 else ''}{term}" if not text else f"{text} {'-' if c < 0 else '+'} {term}"
     return text
 
@@ -111,12 +116,15 @@ def explanation_text(e: Explanation) -> str:
             lines.append(f"  at full precision: {r.digits}")
     lines.append(f"exact: {_notation(r)} = {to_text(e.derivative)} = {exact_text(e.exact)}")
     lines += _error_lines(e)
-    bound = f"error bound: {mpmath.nstr(mpmath.mpf(r.error_bound), 12)}"
-    if r.truncation is not None:
-        bound += f" (truncation ≤ {small(r.truncation)}, rounding ≤ {small(r.rounding)})"
-    elif r.method == "complex":
-        bound += ", certified by enclosing the exact derivative with interval arithmetic"
-    lines.append(f"{bound}: {'it holds' if e.held else 'IT DOES NOT HOLD (please report this)'}")
+    if not np.isfinite(r.error_bound):
+        lines.append("error bound: none: the analysis does not apply here (see the status)")
+    else:
+        bound = f"error bound: {small(mpmath.mpf(r.error_bound), 12)}"
+        if r.truncation is not None:
+            bound += f" (truncation ≤ {small(r.truncation)}, rounding ≤ {small(r.rounding)})"
+        elif r.method == "complex":
+            bound += ", certified by enclosing the exact derivative with interval arithmetic"
+        lines.append(f"{bound}: {'it holds' if e.held else 'IT DOES NOT HOLD (please report this)'}")
     lines.append(f"status: {r.status}" + (f": {r.reason}" if r.reason else ""))
     return "\n".join(lines)
 
@@ -147,7 +155,7 @@ def _part(label: str, value: Any, text: str) -> str:
 
 def _error_lines(e: Explanation) -> list[str]:
     r = e.result
-    lines = [f"true error: {mpmath.nstr(e.true_error, 12)}" + (", made of" if e.truncation is not None else "")]
+    lines = [f"true error: {small(e.true_error, 12)}" + (", made of" if e.truncation is not None else "")]
     if e.truncation is None or e.rounding is None:
         return lines
     if r.stencil is None or e.leading is None or e.step is None:  # the complex step
