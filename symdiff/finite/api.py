@@ -89,6 +89,7 @@ class FiniteDifferences:
             )
         self._absent = any(name not in self.function.variables for name in self.wrt)
         self._plan: fast.StencilPlan | None = None  # built on the first call at a point of floats
+        self._plans = methods.Plans()  # Richardson tables, built on first use
         self._detail = self._stencil_detail(self.stencil, "") if self.stencil is not None else ""
 
     @property
@@ -152,11 +153,11 @@ class FiniteDifferences:
     def _on_line(self, line: Line, values: list[Any], method: str, derivative: int, label: str) -> _Outcome:
         fn = self.function
         if method == "richardson":
-            estimate, family = methods.richardson(fn, line, values, derivative, self.h)
+            estimate, family = methods.richardson(fn, line, values, derivative, self.h, self._plans)
             detail = f"{label}Richardson ({family.name})"
             chosen = None
             if np.ndim(estimate.entry) == 0 and estimate.code != methods.NOT_DIFFERENTIABLE:
-                chosen = methods.table_entries(family, methods.ROWS)[int(estimate.entry)][0]
+                chosen = methods.table_entries(family, methods.ROWS)[int(estimate.entry)][0]  # cheap: no weights
                 detail += f", column {family.columns.index(chosen)} (accuracy {chosen.accuracy})"
             plain = chosen if isinstance(line, ValueLine) else None  # a formula on f itself
             return _Outcome(estimate, detail, plain, chosen.span if chosen else (-1, 1))

@@ -145,13 +145,14 @@ class DifferenceLine(Line):
 
     def __init__(self, fn: Function, k: int, inner: int, stencil: Stencil, step: Any):
         self.fn, self.k, self.inner, self.stencil = fn, k, inner, stencil
+        self.layout = Layout.single(stencil)
         self.step = np.asarray(step)
         self.index = (fn.variables[inner],)
 
     def sample(self, values: Sequence[Any], xs: Any) -> tuple[Any, Any]:
         points = with_column(values, self.k, xs)
         h = self.step[..., None]
-        inner = Table(ValueLine(self.fn, self.inner), [(self.stencil, Fraction(1))])
+        inner = Table(ValueLine(self.fn, self.inner), self.layout)
         return inner.rounding_only(points, h)
 
     def _widen(self, boxes: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
@@ -222,27 +223,49 @@ class Estimate:
     sides: tuple[Any, Any] | None = None  # the left and right one-sided slopes, where they were needed
 
 
-class Table:
-    """Entries (stencil, scale) applied with steps h = scale·h0 on one line, sharing sample points."""
+@dataclass(frozen=True)
+class Layout:
+    """Entries (stencil, scale), each applied with step scale·h0, and the sample points they share.
 
-    def __init__(self, line: Line, entries: Sequence[tuple[Stencil, Fraction]], *, mean_value: bool = False):
-        self.line = line
-        self.entries = list(entries)
-        self.mean_value = mean_value  # tighten max|G⁽q⁾| over wide boxes with the mean-value form
-        offsets = sorted({s * scale for stencil, scale in self.entries for s in stencil.offsets})
-        self.offsets = offsets
+    Working this out costs exact arithmetic, so a Richardson table's layout is built once.
+    """
+
+    entries: tuple[tuple[Stencil, Fraction], ...]
+    offsets: tuple[Fraction, ...]  # every sample point, in units of h0
+    columns: tuple[tuple[int, ...], ...]  # each entry's points, as indices into offsets
+    units: np.ndarray  # the offsets as floats
+    exact_units: np.ndarray  # 0 or a power of 2: u·h is exact whenever h is a float
+
+    @classmethod
+    def of(cls, entries: Sequence[tuple[Stencil, Fraction]]) -> Layout:
+        offsets = sorted({s * scale for stencil, scale in entries for s in stencil.offsets})
         position = {u: n for n, u in enumerate(offsets)}
-        self.columns = [[position[s * scale] for s in stencil.offsets] for stencil, scale in self.entries]
+        columns = tuple(tuple(position[s * scale] for s in stencil.offsets) for stencil, scale in entries)
+        units = np.array([float(u) for u in offsets])
+        exact = np.array([float(u) == u and (u == 0 or _is_power_of_two(float(u))) for u in offsets])
+        return cls(tuple(entries), tuple(offsets), columns, units, exact)
+
+    @classmethod
+    def single(cls, stencil: Stencil) -> Layout:
+        return cls.of([(stencil, Fraction(1))])
+
+
+class Table:
+    """A layout's entries applied on one line: every entry's value and bound at every point."""
+
+    def __init__(self, line: Line, layout: Layout, *, mean_value: bool = False):
+        self.line = line
+        self.layout = layout
+        self.entries = layout.entries
+        self.offsets = layout.offsets
+        self.columns = layout.columns
+        self.mean_value = mean_value  # tighten max|G⁽q⁾| over wide boxes with the mean-value form
 
     def _points(self, x: Any, h0: Any) -> tuple[Any, Any]:
         """The sample points x + u·h0 (trailing axis) and how far each float point is from the exact one."""
-        units = np.array([float(u) for u in self.offsets])
-        exact_units = np.array(
-            [float(u) == u and (u == 0 or math.frexp(abs(float(u)))[0] == 0.5) for u in self.offsets]
-        )
         h = np.asarray(h0)[..., None]
-        t = units * h
-        product_error = np.where(exact_units | (np.frexp(h)[0] == 0.5), 0.0, U * np.abs(t))
+        t = self.layout.units * h
+        product_error = np.where(self.layout.exact_units | (np.frexp(h)[0] == 0.5), 0.0, U * np.abs(t))
         xs, sum_error = two_sum_error(np.asarray(x)[..., None], t)
         return xs, np.abs(sum_error) + product_error
 
@@ -298,11 +321,12 @@ class Table:
         return np.fmin(naive, mean_value)
 
     def _combine(
-        self, stencil: Stencil, columns: list[int], g: Any, e: Any, delta: Any, h: Any, slope: Any
+        self, stencil: Stencil, columns: tuple[int, ...], g: Any, e: Any, delta: Any, h: Any, slope: Any
     ) -> tuple[Any, Any]:
         weights = np.array([float(w) for w in stencil.weights])
         absolute = np.abs(weights)
-        gs, es, ds = g[..., columns], e[..., columns], delta[..., columns]
+        index = list(columns)
+        gs, es, ds = g[..., index], e[..., index], delta[..., index]
         d = stencil.derivative
         with np.errstate(all="ignore"):
             scale = np.asarray(h**d)[..., None]

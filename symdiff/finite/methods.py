@@ -33,6 +33,7 @@ from .lines import (
     ONE_SIDED,
     UNBOUNDED,
     Estimate,
+    Layout,
     Line,
     Table,
     U,
@@ -71,6 +72,24 @@ def one_sided_family(sign: int, derivative: int, columns: int) -> Family:
 def table_entries(family: Family, rows: int) -> list[tuple[Stencil, Fraction]]:
     """Entry (row r, column j) is column j's stencil at step h0/2ʳ; it uses rows r … r + j."""
     return [(stencil, Fraction(1, 2**r)) for j, stencil in enumerate(family.columns) for r in range(rows - j)]
+
+
+class Plans:
+    """The Richardson tables one compiled object uses, built on first use and kept.
+
+    Exact weights and Peano constants cost milliseconds; a table is the same at every point.
+    """
+
+    def __init__(self) -> None:
+        self._tables: dict[tuple[int, int, int], tuple[Family, Layout]] = {}
+
+    def table(self, sign: int, derivative: int, columns: int) -> tuple[Family, Layout]:
+        """The central table (sign 0) or a one-sided one (sign ±1), with ``columns`` columns."""
+        key = (sign, derivative, columns)
+        if key not in self._tables:
+            family = central_family(derivative, columns) if sign == 0 else one_sided_family(sign, derivative, columns)
+            self._tables[key] = (family, Layout.of(table_entries(family, ROWS)))
+        return self._tables[key]
 
 
 def columns_within_limit(fn: Function, line: Line, family: Family, max_columns: int, derivative: int) -> int:
@@ -159,7 +178,7 @@ def clear_of_singularities(line: Line, values: Sequence[Any], step: Any, span: t
 
 def stencil_at_step(line: Line, values: Sequence[Any], stencil: Stencil, step: Any = None) -> Estimate:
     """One stencil at the given step, or at the automatic one (shrunk only where a singularity is near)."""
-    table = Table(line, [(stencil, Fraction(1))])
+    table = Table(line, Layout.single(stencil))
     if step is not None:
         return table.evaluate(values, step)
     step = automatic_step(line.fn, line, values, stencil, clear=False)
@@ -191,7 +210,7 @@ def natural_scale(fn: Function, line: Line, values: Sequence[Any], orders: int) 
 
 
 def richardson(
-    fn: Function, line: Line, values: Sequence[Any], derivative: int, first_step: Any = None
+    fn: Function, line: Line, values: Sequence[Any], derivative: int, first_step: Any = None, plans: Plans | None = None
 ) -> tuple[Estimate, Family]:
     """Richardson extrapolation, keeping the entry with the best certified bound.
 
@@ -199,26 +218,27 @@ def richardson(
     central stencil's interval is smooth; ``first_step`` overrides it. Where no central
     interval is smooth (x sits next to a kink or the domain's edge), one-sided tables are tried.
     """
-    central = central_family(derivative, 4)
-    columns = columns_within_limit(fn, line, central, 4, derivative)
-    central = Family("central", central.columns[:columns])
+    plans = plans or Plans()
+    columns = columns_within_limit(fn, line, plans.table(0, derivative, 4)[0], 4, derivative)
+    central, layout = plans.table(0, derivative, columns)
     x = np.asarray(values[line.k], dtype=float)
     if first_step is None:
-        scale = np.fmin(natural_scale(fn, line, values, min(8, fn.limits.max_order - len(line.index))), 4 * scale_of(x))
+        orders = min(8, fn.limits.max_order - len(line.index))
+        scale = np.fmin(natural_scale(fn, line, values, orders), 4 * scale_of(x))
         start = np.fmax(power_of_two_below(scale), smallest_step(x))
         first_step = clear_of_singularities(line, values, start, (Fraction(-1), Fraction(1)))
     else:
         start = first_step
-    estimate = Table(line, table_entries(central, ROWS), mean_value=True).evaluate(values, first_step)
+    estimate = Table(line, layout, mean_value=True).evaluate(values, first_step)
     blocked = np.asarray(estimate.code == NOT_SMOOTH)
     if not np.any(blocked):
         return estimate, central
     sides = []
     for sign in (-1, 1):  # no smooth central interval: look at each side
-        side = one_sided_family(sign, derivative, columns)
+        side, side_layout = plans.table(sign, derivative, columns)
         span = (Fraction(0), Fraction(sign)) if sign > 0 else (Fraction(sign), Fraction(0))
         step = clear_of_singularities(line, values, start, span)
-        sides.append((side, Table(line, table_entries(side, ROWS), mean_value=True).evaluate(values, step)))
+        sides.append((side, Table(line, side_layout, mean_value=True).evaluate(values, step)))
     return _one_sided(blocked, estimate, central, sides)
 
 

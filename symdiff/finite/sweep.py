@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import mpmath
@@ -24,7 +23,7 @@ from ..reference import value as reference
 from ..symbolic import diff
 from .explain import DPS
 from .function import Function
-from .lines import Table, ValueLine
+from .lines import Layout, Table, ValueLine
 from .methods import complex_first_derivative
 from .stencils import stencil
 
@@ -90,7 +89,7 @@ def step_sweep(
     line = ValueLine(fn, k)
     for method in SWEEP_METHODS[:2]:
         used = stencil(method)  # type: ignore[arg-type]
-        estimate = Table(line, [(used, Fraction(1))]).evaluate(values, h)
+        estimate = Table(line, Layout.single(used)).evaluate(values, h)
         errors[method] = _distance(estimate.value, exact)
         bounds[method] = np.asarray(estimate.truncation + estimate.rounding, dtype=float)
         slopes[method] = used.accuracy
