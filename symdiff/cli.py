@@ -15,8 +15,7 @@ from collections.abc import Sequence
 import sympy as sp
 
 from .errors import ParseError, SymdiffError
-from .finite import METHODS, finite_difference, plot_step_sweep, step_sweep
-from .finite.api import Method
+from .finite import METHODS, Method, finite_difference, plot_step_sweep, step_sweep
 from .limits import DEFAULT_LIMITS, Limits
 from .points import parse_point
 from .printing import to_text

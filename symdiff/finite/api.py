@@ -266,7 +266,11 @@ class FiniteDifferences:
         name = self.function.f.intervals.culprit(
             [boxes[self.function.index_of(n)] for n in self.function.f.intervals.inputs]
         )
-        return f"{name}, within {h:.3g} of {self.wrt[-1]} = {pick[k]:.6g}" if name else ""
+        if not name:
+            return ""
+        if span == (0, 0):  # the complex step: the point itself
+            return f"{name} at {self.wrt[-1]} = {pick[k]:.6g}"
+        return f"{name}, within {h:.3g} of {self.wrt[-1]} = {pick[k]:.6g}"
 
     def _fix(self) -> str:
         if self.h is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from fractions import Fraction
-from types import SimpleNamespace
+from types import MappingProxyType, SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -25,10 +25,13 @@ from ..primitive import Primitive
 
 Box = tuple[Any, Any]
 
-NAMESPACES = {
-    backend: SimpleNamespace(**{**vars(registry.NAMESPACES[backend]), **intervals.HELPERS[backend]})
-    for backend in ("scalar", "numpy")
-}
+# What interval extensions see as ``m``: every primitive's implementation and the interval helpers.
+NAMESPACES: MappingProxyType[str, SimpleNamespace] = MappingProxyType(
+    {
+        backend: SimpleNamespace(**{**vars(registry.NAMESPACES[backend]), **intervals.HELPERS[backend]})
+        for backend in ("scalar", "numpy")
+    }
+)
 
 
 def _constant(graph: Graph, index: int) -> Box:

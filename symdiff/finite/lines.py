@@ -196,7 +196,7 @@ def outward_box(x: Any, h: Any, a: Fraction, b: Fraction) -> tuple[Any, Any]:
     ends = []
     for unit, widen in ((a, m["down"]), (b, m["up"])):
         t = float(unit) * np.asarray(h)
-        exact_product = unit == 0 or _is_power_of_two(float(unit)) | (np.frexp(h)[0] == 0.5)
+        exact_product = (unit == 0) or (_is_power_of_two(float(unit)) | (np.frexp(h)[0] == 0.5))
         end, error = two_sum_error(np.asarray(x), t)
         ends.append(np.where((error == 0) & exact_product, end, widen(end, intervals.EXACT)))
     return ends[0], ends[1]
@@ -351,6 +351,7 @@ class Table:
             if key not in boxes:
                 boxes[key] = outward_box(x, h0, a * scale, b * scale)
         keys = list(boxes)
+        position = {key: n for n, key in enumerate(keys)}
         stacked_lo = np.stack([boxes[k][0] for k in keys], axis=-1)
         stacked_hi = np.stack([boxes[k][1] for k in keys], axis=-1)
         smooth = np.asarray(self.line.smooth(values, stacked_lo, stacked_hi), dtype=bool)
@@ -361,7 +362,7 @@ class Table:
         results = []
         for (stencil, scale), columns in zip(self.entries, self.columns, strict=True):
             a, b = stencil.span
-            where = keys.index((a * scale, b * scale, scale))
+            where = position[(a * scale, b * scale, scale)]
             h = h0 * float(scale)
             value, rounding = self._combine(stencil, columns, g, e, delta, h, slopes[..., where])
             with np.errstate(all="ignore"):

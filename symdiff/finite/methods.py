@@ -10,6 +10,7 @@ its Taylor coefficients) and halves the step row by row; near a singularity it g
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Sequence
@@ -92,17 +93,10 @@ class Plans:
         return self._tables[key]
 
 
-def columns_within_limit(fn: Function, line: Line, family: Family, max_columns: int, derivative: int) -> int:
-    """How many columns have their truncation derivative within the order limit."""
-    base = len(line.index)
-    count = 0
-    for j in range(max_columns):
-        stencil = family.columns[j] if j < len(family.columns) else None
-        q = stencil.accuracy + stencil.derivative if stencil else 2 * j + 2 + derivative
-        if base + q > fn.limits.max_order:
-            break
-        count += 1
-    return max(count, 1)
+def columns_within_limit(fn: Function, line: Line, family: Family) -> int:
+    """How many of the family's columns need a truncation derivative within the order limit (at least 1)."""
+    orders = [len(line.index) + stencil.accuracy + stencil.derivative for stencil in family.columns]
+    return max(1, sum(q <= fn.limits.max_order for q in orders))
 
 
 # -- automatic steps ------------------------------------------------------------------------
@@ -219,7 +213,7 @@ def richardson(
     interval is smooth (x sits next to a kink or the domain's edge), one-sided tables are tried.
     """
     plans = plans or Plans()
-    columns = columns_within_limit(fn, line, plans.table(0, derivative, 4)[0], 4, derivative)
+    columns = columns_within_limit(fn, line, plans.table(0, derivative, 4)[0])
     central, layout = plans.table(0, derivative, columns)
     x = np.asarray(values[line.k], dtype=float)
     if first_step is None:
@@ -267,8 +261,8 @@ def _one_sided(
         average = (left.value + right.value) / 2
     result = _merge(kink, Estimate(average, np.inf, np.inf, right.step, NOT_DIFFERENTIABLE, 0, 0), result)
     only_right, only_left = blocked & right_ok & ~left_ok, blocked & left_ok & ~right_ok
-    result = _merge(only_right, _flag(right, ONE_SIDED), result)
-    result = _merge(only_left, _flag(left, ONE_SIDED), result)
+    result = _merge(only_right, dataclasses.replace(right, code=ONE_SIDED), result)
+    result = _merge(only_left, dataclasses.replace(left, code=ONE_SIDED), result)
     result.evaluations = central.evaluations + left.evaluations + right.evaluations
     result.sides = (left.value, right.value)
     if np.ndim(blocked) == 0 and (only_left or (both and agree and not right_better)):
@@ -276,18 +270,6 @@ def _one_sided(
     elif np.ndim(blocked) == 0 and (only_right or (both and agree)):
         family = right_family
     return result, family
-
-
-def _flag(estimate: Estimate, code: int) -> Estimate:
-    return Estimate(
-        estimate.value,
-        estimate.truncation,
-        estimate.rounding,
-        estimate.step,
-        code,
-        estimate.entry,
-        estimate.evaluations,
-    )
 
 
 def _merge(where: Any, first: Estimate, second: Estimate) -> Estimate:

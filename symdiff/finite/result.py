@@ -96,7 +96,7 @@ def within_tolerance(value: Any, bound: Any) -> Any:
 
 
 REASONS = {
-    NOT_SMOOTH: "the stencil's interval reaches a point where f is not smooth ({culprit})",
+    NOT_SMOOTH: "f is not smooth where the formula needs it ({culprit})",
     NOT_FINITE: "f is not finite at a point of the stencil",
     UNBOUNDED: "the truncation error could not be bounded (the higher derivative is unbounded or unavailable)",
     NOT_DIFFERENTIABLE: "f is not differentiable here: the one-sided slopes are {left:.10g} and {right:.10g} "
