@@ -12,7 +12,18 @@ with a high-precision reference and an explanation of any disagreement.
     {'a': -3.0, 'b': 2.0, 'c': 1.0}
 """
 
-from .errors import EvaluationError, LimitError, ParseError, SymdiffError
+from .errors import EvaluationError, LimitError, MethodError, ParseError, SymdiffError
+from .finite import (
+    FiniteDifference,
+    FiniteDifferenceMatrix,
+    FiniteDifferences,
+    StepSweep,
+    fd_gradient,
+    fd_hessian,
+    finite_difference,
+    plot_step_sweep,
+    step_sweep,
+)
 from .functions import cbrt, relu, sigmoid, softplus
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import Definition, Program, parse, parse_program
@@ -30,10 +41,15 @@ __all__ = [
     "Definition",
     "Derivation",
     "EvaluationError",
+    "FiniteDifference",
+    "FiniteDifferenceMatrix",
+    "FiniteDifferences",
     "LimitError",
     "Limits",
+    "MethodError",
     "ParseError",
     "Program",
+    "StepSweep",
     "SymbolicGradient",
     "SymbolicHessian",
     "SymdiffError",
@@ -42,14 +58,19 @@ __all__ = [
     "__version__",
     "cbrt",
     "diff",
+    "fd_gradient",
+    "fd_hessian",
+    "finite_difference",
     "gradient",
     "hessian",
     "jacobian",
     "parse",
     "parse_program",
+    "plot_step_sweep",
     "relu",
     "sigmoid",
     "softplus",
+    "step_sweep",
     "steps",
     "to_latex",
     "to_text",

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import sympy as sp
 
 from .errors import ParseError, SymdiffError
+from .finite import METHODS, Method, finite_difference, plot_step_sweep, step_sweep
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import parse_program, variable_names
 from .points import parse_point
@@ -42,6 +43,8 @@ examples:
   python -m symdiff "a*b + c" --at a=2,b=-3,c=10 --autodiff   backpropagation at a point
   python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --tape --at w1=0.5,x=2,t=0.3
   python -m symdiff "a*b + c" --at a=2,b=-3,c=10 --graph graph.svg
+  python -m symdiff "3x^2 - 4x + 5" --at x=3 --fd forward --h 0.001 --explain
+  python -m symdiff "exp(x)" --at x=1 --plot sweep.png      error against step h
 
 expressions: numbers (3, 0.001, 1e-3), names (x, w1, x_1, alpha), pi and e,
 + - * / and ^ or ** for powers, implicit products (2x, 2(x+1), (a+b)(a-b)),
@@ -89,6 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--graph", metavar="FILE", help="write the computational graph: .dot, or .svg/.png with Graphviz"
     )
     parser.add_argument(
+        "--fd", metavar="METHOD", choices=METHODS, help=f"finite-difference method: {', '.join(METHODS)}"
+    )
+    parser.add_argument("--h", metavar="STEP", type=float, help="finite-difference step, used as given (teaching mode)")
+    parser.add_argument("--dps", metavar="DIGITS", type=int, help="digits for --fd mpmath (default 50)")
+    parser.add_argument(
+        "--explain", action="store_true", help="with --at: the finite difference taken apart (truncation, rounding)"
+    )
+    parser.add_argument("--plot", metavar="FILE", help="with --at: plot error against step h (.png, .svg, .pdf)")
+    parser.add_argument(
         "--format", choices=("text", "json", "latex", "markdown"), default="text", help="output format (default text)"
     )
     parser.add_argument("--steps", action="store_true", help="write the derivation step by step, every step verified")
@@ -135,6 +147,8 @@ def run(args: argparse.Namespace) -> int:
         _write_graph(args, point, limits)
     if args.steps:
         return show_steps(args, point, limits)
+    if args.explain or args.plot:
+        return show_finite(args, point, limits)
     if args.tape:
         return show_tape(args, point, limits)
     if args.autodiff:
@@ -182,6 +196,25 @@ def show_tape(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limit
     if point or args.at:
         print()
         print(tape.trace(_floats(point)))
+    return 0
+
+
+def show_finite(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
+    """--explain: each finite difference taken apart; --plot: error against step, drawn to a file."""
+    if not point:
+        raise SymdiffError("--explain and --plot need a point: --at NAME=VALUE,...")
+    at = _floats(point)
+    names = _wrt(args.wrt) or list(point)
+    if args.plot:
+        written = plot_step_sweep(step_sweep(args.expression, names[0], at, limits=limits), args.plot)
+        print(f"symdiff: wrote {written}", file=sys.stderr)
+    if args.explain:
+        method: Method = args.fd or "auto"
+        results = [
+            finite_difference(args.expression, name, at, method, args.h, args.order, args.dps, limits=limits)
+            for name in names
+        ]
+        print("\n\n".join(result.explain() for result in results))
     return 0
 
 

@@ -64,3 +64,7 @@ class EvaluationError(SymdiffError):
 
 class LimitError(SymdiffError):
     """A resource limit was reached (size, depth, order, precision); the message names the option."""
+
+
+class MethodError(SymdiffError):
+    """A finite-difference method does not apply to this expression (the complex step on abs)."""

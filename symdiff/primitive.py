@@ -75,6 +75,9 @@ class Primitive:
         parse_arity: (fewest, most) arguments in text; ``None`` for no upper bound.
         noun: what the primitive is called in prose (``"the sine"``); a derivation names the
             step that uses its rule "derivative of the sine".
+        interval: ``interval(m, f, *bounds) -> (lo, hi, smooth)``: an enclosure of the values
+            over a box of arguments, rounded outward, and where the primitive is smooth on the
+            box (see ``symdiff.intervals``). Finite differences bound their errors with it.
     """
 
     name: str
@@ -94,6 +97,7 @@ class Primitive:
     aliases: tuple[str, ...] = ()
     parse_arity: tuple[int, int | None] | None = None
     noun: str = ""
+    interval: Callable[..., Any] | None = None
 
     def __post_init__(self) -> None:
         if len(self.partials) != self.arity:

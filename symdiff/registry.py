@@ -25,7 +25,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from . import functions
+from . import functions, intervals
 from .primitive import BACKENDS, Backend, Macro, NonDifferentiable, Primitive, build_namespace
 
 # ---------------------------------------------------------------------------------------
@@ -203,6 +203,11 @@ def _pow_vertical(a: Any, b: Any) -> Any:
     return (a == 0) & (b < 1) & (b > 0) & (b != np.round(b))
 
 
+_IN_UNIT = intervals.within(-1, 1, closed=True)
+_INSIDE_UNIT = intervals.within(-1, 1, closed=False)
+_OUT_UNIT = intervals.outside(-1, 1, closed=True)
+_OUTSIDE_UNIT = intervals.outside(-1, 1, closed=False)
+
 CORNER_AT_0 = NonDifferentiable(_at_zero, "corner", "corner at 0")
 JUMP_AT_0 = NonDifferentiable(_at_zero, "jump", "jump at 0")
 VERTICAL_AT_0 = NonDifferentiable(_at_zero, "vertical", "vertical tangent at 0")
@@ -278,6 +283,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, a, b, out: 1,
         lambda m, a, b, out: 1,
         noun="the sum",
+        interval=intervals.add,
     ),
     _op(
         "sub",
@@ -289,6 +295,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, a, b, out: 1,
         lambda m, a, b, out: -1,
         noun="the difference",
+        interval=intervals.sub,
     ),
     _op(
         "mul",
@@ -300,6 +307,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, a, b, out: b,
         lambda m, a, b, out: a,
         noun="the product",
+        interval=intervals.mul,
     ),
     _op(
         "div",
@@ -312,8 +320,19 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, a, b, out: -out / b,
         domain=lambda a, b: _nonzero(b),
         noun="the quotient",
+        interval=intervals.div,
     ),
-    _op("neg", "-", operator.neg, operator.neg, np.negative, operator.neg, lambda m, a, out: -1, noun="the negation"),
+    _op(
+        "neg",
+        "-",
+        operator.neg,
+        operator.neg,
+        np.negative,
+        operator.neg,
+        lambda m, a, out: -1,
+        interval=intervals.neg,
+        noun="the negation",
+    ),
     Primitive(
         name="pow",
         arity=2,
@@ -328,6 +347,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=NonDifferentiable(_pow_vertical, "vertical", "vertical tangent at 0"),
         domain=_pow_domain,
         noun="the power",
+        interval=intervals.power,
     ),
     Primitive(
         name="sqrt",
@@ -342,6 +362,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=VERTICAL_AT_0,
         domain=lambda x: np.asarray(x) >= 0,
         noun="the square root",
+        interval=intervals.increasing(intervals.EXACT, domain=intervals.nonnegative, smooth=intervals.positive),
     ),
     _fn(
         "cbrt",
@@ -354,6 +375,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\sqrt[3]",
         nondiff=VERTICAL_AT_0,
         noun="the cube root",
+        interval=intervals.increasing(4, smooth=intervals.away_from_zero),
     ),
     _fn(
         "exp",
@@ -364,6 +386,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: out,
         latex=r"\exp",
         noun="the exponential function",
+        interval=intervals.increasing(1),
     ),
     _fn(
         "log",
@@ -377,10 +400,31 @@ PRIMITIVES: tuple[Primitive, ...] = (
         parse_arity=(1, 2),
         domain=lambda x: np.asarray(x) > 0,
         noun="the natural logarithm",
+        interval=intervals.increasing(1, domain=intervals.positive),
     ),
     # Trigonometric.
-    _fn("sin", sp.sin, math.sin, np.sin, mpmath.sin, lambda m, x, out: m.cos(x), latex=r"\sin", noun="the sine"),
-    _fn("cos", sp.cos, math.cos, np.cos, mpmath.cos, lambda m, x, out: -m.sin(x), latex=r"\cos", noun="the cosine"),
+    _fn(
+        "sin",
+        sp.sin,
+        math.sin,
+        np.sin,
+        mpmath.sin,
+        lambda m, x, out: m.cos(x),
+        latex=r"\sin",
+        noun="the sine",
+        interval=intervals.periodic(1, extrema=((math.pi / 2, 1.0), (3 * math.pi / 2, -1.0))),
+    ),
+    _fn(
+        "cos",
+        sp.cos,
+        math.cos,
+        np.cos,
+        mpmath.cos,
+        lambda m, x, out: -m.sin(x),
+        latex=r"\cos",
+        noun="the cosine",
+        interval=intervals.periodic(1, extrema=((0.0, 1.0), (math.pi, -1.0))),
+    ),
     _fn(
         "tan",
         sp.tan,
@@ -391,6 +435,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\tan",
         domain=lambda x: np.cos(x) != 0,
         noun="the tangent",
+        interval=intervals.periodic(1, pole=(math.pi / 2, math.pi)),
     ),
     _fn(
         "sec",
@@ -402,6 +447,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\sec",
         domain=lambda x: np.cos(x) != 0,
         noun="the secant",
+        interval=intervals.periodic(2, extrema=((0.0, 1.0), (math.pi, -1.0)), pole=(math.pi / 2, math.pi)),
     ),
     _fn(
         "csc",
@@ -413,6 +459,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\csc",
         domain=lambda x: np.sin(x) != 0,
         noun="the cosecant",
+        interval=intervals.periodic(2, extrema=((math.pi / 2, 1.0), (3 * math.pi / 2, -1.0)), pole=(0.0, math.pi)),
     ),
     _fn(
         "cot",
@@ -424,6 +471,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\cot",
         domain=lambda x: np.sin(x) != 0,
         noun="the cotangent",
+        interval=intervals.periodic(3, pole=(0.0, math.pi)),
     ),
     # Inverse trigonometric.
     _fn(
@@ -438,6 +486,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=VERTICAL_AT_1,
         domain=_abs_le_1,
         noun="the arcsine",
+        interval=intervals.increasing(1, domain=_IN_UNIT, smooth=_INSIDE_UNIT),
     ),
     _fn(
         "acos",
@@ -451,6 +500,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=VERTICAL_AT_1,
         domain=_abs_le_1,
         noun="the arccosine",
+        interval=intervals.decreasing(1, domain=_IN_UNIT, smooth=_INSIDE_UNIT),
     ),
     _fn(
         "atan",
@@ -462,6 +512,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\arctan",
         aliases=("arctan",),
         noun="the arctangent",
+        interval=intervals.increasing(1),
     ),
     _fn(
         "asec",
@@ -475,6 +526,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=VERTICAL_AT_1,
         domain=_abs_ge_1,
         noun="the arcsecant",
+        interval=intervals.after_reciprocal(lambda m: m.acos, -1, 1, domain=_OUT_UNIT, smooth=_OUTSIDE_UNIT),
     ),
     _fn(
         "acsc",
@@ -488,6 +540,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=VERTICAL_AT_1,
         domain=_abs_ge_1,
         noun="the arccosecant",
+        interval=intervals.after_reciprocal(lambda m: m.asin, 1, 1, domain=_OUT_UNIT, smooth=_OUTSIDE_UNIT),
     ),
     _fn(
         "acot",
@@ -500,6 +553,14 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arccot",),
         nondiff=JUMP_AT_0,
         noun="the arccotangent",
+        interval=intervals.after_reciprocal(
+            lambda m: m.atan,
+            1,
+            1,
+            domain=intervals.everywhere,
+            smooth=intervals.away_from_zero,
+            across_zero=(-math.pi / 2, math.pi / 2),
+        ),
     ),
     # Hyperbolic.
     _fn(
@@ -511,6 +572,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: m.cosh(x),
         latex=r"\sinh",
         noun="the hyperbolic sine",
+        interval=intervals.increasing(2),
     ),
     _fn(
         "cosh",
@@ -521,6 +583,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: m.sinh(x),
         latex=r"\cosh",
         noun="the hyperbolic cosine",
+        interval=intervals.turning(0.0, 2, minimum=True),
     ),
     _fn(
         "tanh",
@@ -531,6 +594,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: 1 - out**2,
         latex=r"\tanh",
         noun="the hyperbolic tangent",
+        interval=intervals.increasing(2),
     ),
     _fn(
         "sech",
@@ -541,6 +605,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: -out * m.tanh(x),
         latex=r"\operatorname{sech}",
         noun="the hyperbolic secant",
+        interval=intervals.turning(0.0, 4, minimum=False),
     ),
     _fn(
         "csch",
@@ -552,6 +617,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{csch}",
         domain=_nonzero,
         noun="the hyperbolic cosecant",
+        interval=intervals.decreasing(4, domain=intervals.away_from_zero),
     ),
     _fn(
         "coth",
@@ -563,6 +629,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\coth",
         domain=_nonzero,
         noun="the hyperbolic cotangent",
+        interval=intervals.decreasing(4, domain=intervals.away_from_zero),
     ),
     # Inverse hyperbolic.
     _fn(
@@ -575,6 +642,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{arsinh}",
         aliases=("arcsinh", "arsinh"),
         noun="the inverse hyperbolic sine",
+        interval=intervals.increasing(2),
     ),
     _fn(
         "acosh",
@@ -588,6 +656,9 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=NonDifferentiable(lambda x: np.asarray(x) == 1, "vertical", "vertical tangent at 1"),
         domain=lambda x: np.asarray(x) >= 1,
         noun="the inverse hyperbolic cosine",
+        interval=intervals.increasing(
+            2, domain=intervals.within(1, math.inf, closed=True), smooth=intervals.within(1, math.inf, closed=False)
+        ),
     ),
     _fn(
         "atanh",
@@ -600,6 +671,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arctanh", "artanh"),
         domain=lambda x: np.abs(x) < 1,
         noun="the inverse hyperbolic tangent",
+        interval=intervals.increasing(2, domain=intervals.within(-1, 1, closed=False)),
     ),
     _fn(
         "asech",
@@ -613,6 +685,13 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=NonDifferentiable(lambda x: np.asarray(x) == 1, "vertical", "vertical tangent at 1"),
         domain=lambda x: (np.asarray(x) > 0) & (np.asarray(x) <= 1),
         noun="the inverse hyperbolic secant",
+        interval=intervals.after_reciprocal(
+            lambda m: m.acosh,
+            1,
+            2,
+            domain=intervals.within(0, 1, closed=True),
+            smooth=intervals.within(0, 1, closed=False),
+        ),
     ),
     _fn(
         "acsch",
@@ -625,6 +704,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arccsch", "arcsch"),
         domain=_nonzero,
         noun="the inverse hyperbolic cosecant",
+        interval=intervals.after_reciprocal(lambda m: m.asinh, 1, 2),
     ),
     _fn(
         "acoth",
@@ -637,6 +717,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arccoth", "arcoth"),
         domain=lambda x: np.abs(x) > 1,
         noun="the inverse hyperbolic cotangent",
+        interval=intervals.after_reciprocal(lambda m: m.atanh, 1, 2, domain=_OUTSIDE_UNIT),
     ),
     # Piecewise and special.
     _fn(
@@ -652,6 +733,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         symbol="|·|",
         latex=r"\left|\cdot\right|",
         noun="the absolute value",
+        interval=intervals.turning(0.0, 0, minimum=True, smooth=intervals.one_side_of_zero),
     ),
     _fn(
         "sign",
@@ -665,6 +747,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("sgn",),
         latex=r"\operatorname{sign}",
         noun="the sign function",
+        interval=intervals.increasing(0, smooth=intervals.away_from_zero),
     ),
     _fn(
         "heaviside",
@@ -679,6 +762,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         symbol="H",
         latex=r"\theta",
         noun="the Heaviside step function",
+        interval=intervals.increasing(0, smooth=intervals.away_from_zero),
     ),
     _fn(
         "erf",
@@ -689,6 +773,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: 2 / m.sqrt(m.pi) * m.exp(-(x**2)),
         latex=r"\operatorname{erf}",
         noun="the error function",
+        interval=intervals.increasing(2),
     ),
     # Neural-network activations.
     _fn(
@@ -702,6 +787,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\sigma",
         aliases=("logistic",),
         noun="the sigmoid",
+        interval=intervals.increasing(3),
     ),
     _fn(
         "relu",
@@ -716,6 +802,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{ReLU}",
         aliases=("ReLU",),
         noun="the ReLU",
+        interval=intervals.increasing(0, smooth=intervals.one_side_of_zero),
     ),
     _fn(
         "softplus",
@@ -726,6 +813,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         lambda m, x, out: m.sigmoid(x),
         latex=r"\operatorname{softplus}",
         noun="the softplus",
+        interval=intervals.increasing(3),
     ),
     Primitive(
         name="max",
@@ -742,6 +830,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("Max",),
         parse_arity=(2, None),
         noun="the maximum",
+        interval=intervals.pairwise(larger=True),
     ),
     Primitive(
         name="min",
@@ -758,6 +847,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("Min",),
         parse_arity=(2, None),
         noun="the minimum",
+        interval=intervals.pairwise(larger=False),
     ),
 )
 

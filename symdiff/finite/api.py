@@ -1,0 +1,505 @@
+"""The public entry points: ``FiniteDifferences`` (compile once, call many times) and helpers."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import sympy as sp
+
+from .. import intervals
+from ..errors import EvaluationError, MethodError, SymdiffError
+from ..limits import DEFAULT_LIMITS, Limits
+from ..parser import Program
+from ..points import ordered_values
+from ..symbolic import variable
+from . import fast, methods
+from .function import Function
+from .lines import COMPLEX_STEP, ComplexLine, DifferenceLine, Estimate, Line, ValueLine
+from .result import FiniteDifference, status_and_reason
+from .stencils import Stencil, stencil
+
+Method = Literal["auto", "forward", "backward", "central", "richardson", "complex", "mpmath"]
+METHODS: tuple[str, ...] = ("auto", "forward", "backward", "central", "richardson", "complex", "mpmath")
+STENCIL_METHODS = ("forward", "backward", "central")
+
+
+class FiniteDifferences:
+    """A derivative by finite differences, compiled once for fast repeated calls.
+
+    Args:
+        expr: expression text, a program, or a SymPy expression.
+        wrt: a variable, or two variables for a mixed partial (``["x", "y"]`` is ∂²f/∂x∂y).
+        order: 1 or 2 (with a single ``wrt``).
+        method: ``auto`` (complex step where the expression is analytic, else Richardson),
+            ``forward``, ``backward``, ``central`` (one stencil), ``richardson``, ``complex``
+            or ``mpmath``.
+        h: the step. Given, it is used as is (teaching mode): ``forward`` computes exactly
+            (f(x + h) - f(x))/h. Omitted, a step is chosen. For ``richardson`` it is the first
+            step, for ``complex`` the imaginary step (default 2⁻⁶⁶⁴ ≈ 1e-200).
+        accuracy: the order of accuracy of the stencil (default 1 for forward and backward,
+            2 for central, 4 for mpmath).
+        dps: decimal digits for ``mpmath`` (default 50).
+
+    Calling it with a point (a dict of values; arrays broadcast) returns a ``FiniteDifference``.
+
+    Example:
+        >>> fd = FiniteDifferences("3x^2 - 4x + 5", "x", method="forward", h=0.001)
+        >>> fd({"x": 3}).value
+        14.00300000000243
+        >>> FiniteDifferences("3x^2 - 4x + 5", "x")({"x": 3}).value  # complex step
+        14.0
+    """
+
+    def __init__(
+        self,
+        expr: str | sp.Basic | Program | Function,
+        wrt: str | sp.Symbol | Sequence[str | sp.Symbol],
+        order: int = 1,
+        method: Method = "auto",
+        *,
+        h: float | None = None,
+        accuracy: int | None = None,
+        dps: int | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ):
+        self.function = expr if isinstance(expr, Function) else Function(expr, limits)
+        self.wrt = _wrt(wrt, order)
+        self.method = _method(method)
+        self.h = _step(h, self.method)
+        self.accuracy = accuracy
+        if dps is not None and self.method != "mpmath":
+            raise SymdiffError("dps sets the precision of method='mpmath'; the other methods work in float64")
+        self.dps = 50 if dps is None else dps
+        limits.check_dps(self.dps)
+        if self.method in STENCIL_METHODS:
+            self.stencil: Stencil | None = stencil(self.method, 2 if self._diagonal2 else 1, accuracy)  # type: ignore[arg-type]
+        else:
+            self.stencil = None
+        if self.method == "complex" and self.function.not_analytic:
+            p = self.function.not_analytic[0]
+            where = f" ({p.nondiff.note})" if p.nondiff is not None else ""
+            raise MethodError(
+                f"the complex step needs an analytic expression, but {p.name} is not{where}; "
+                "use method='richardson' or 'central'"
+            )
+        self._absent = any(name not in self.function.variables for name in self.wrt)
+        self._plan: fast.StencilPlan | None = None  # built on the first call at a point of floats
+        self._plans = methods.Plans()  # Richardson tables, built on first use
+        self._detail = self._stencil_detail(self.stencil, "") if self.stencil is not None else ""
+
+    @property
+    def _diagonal2(self) -> bool:
+        return len(self.wrt) == 2 and self.wrt[0] == self.wrt[1]
+
+    @property
+    def _mixed(self) -> bool:
+        return len(self.wrt) == 2 and self.wrt[0] != self.wrt[1]
+
+    def __call__(self, at: Mapping[str, Any]) -> FiniteDifference:
+        values, point = _values(self.function.variables, at)
+        if self._absent:
+            return self._zero(values, point)
+        outcome = self._fast(values) if all(type(v) is float for v in values) else None
+        return self._result(outcome or self._estimate(values), values, point)
+
+    def _fast(self, values: list[Any]) -> _Outcome | None:
+        """One point of floats, and a method with a fast path (see ``fast``); else None."""
+        fn = self.function
+        k = fn.index_of(self.wrt[-1])
+        if len(self.wrt) == 1 and (self.method == "complex" or (self.method == "auto" and not fn.not_analytic)):
+            h = COMPLEX_STEP if self.h is None else self.h
+            return _Outcome(fast.complex_step(fn, values, k, h), "complex step", None, (0, 0))
+        if self.stencil is None or self._mixed:
+            return None
+        if self._plan is None:
+            self._plan = fast.StencilPlan(fn, k, self.stencil)
+        step = self.h if self.h is not None else self._plan.step(values)
+        estimate = self._plan(values, step, automatic=self.h is None)
+        if estimate is None:
+            return None
+        return _Outcome(estimate, self._detail, self.stencil, self.stencil.span)
+
+    # -- dispatch ---------------------------------------------------------------------------------
+
+    def _estimate(self, values: list[Any]) -> _Outcome:
+        fn = self.function
+        k, inner = fn.index_of(self.wrt[-1]), fn.index_of(self.wrt[0])
+        method = self.method
+        if method == "mpmath":
+            return self._mpmath(values)
+        if method == "auto":
+            method = "richardson" if fn.not_analytic else "complex"
+        if method == "complex" and len(self.wrt) == 1:
+            h = COMPLEX_STEP if self.h is None else self.h
+            return _Outcome(methods.complex_first_derivative(fn, values, k, h), "complex step", None, (0, 0))
+        if method == "complex":  # a second derivative: complex step in one variable, a difference in the other
+            outer = "richardson" if self.method == "auto" else "central"
+            return self._on_line(ComplexLine(fn, k, inner), values, outer, 1, f"complex step in {self.wrt[0]}, then ")
+        if self._mixed:
+            kind = method if method in STENCIL_METHODS else "central"
+            inner_stencil = stencil(kind, 1, self.accuracy if kind == method else None)  # type: ignore[arg-type]
+            step = self.h if self.h is not None and kind == method else None
+            if step is None:
+                step = methods.automatic_step(fn, ValueLine(fn, inner), values, inner_stencil)
+            line: Line = DifferenceLine(fn, k, inner, inner_stencil, step)
+            return self._on_line(line, values, method, 1, f"{inner_stencil.kind} difference in {self.wrt[0]}, then ")
+        return self._on_line(ValueLine(fn, k), values, method, len(self.wrt), "")
+
+    def _on_line(self, line: Line, values: list[Any], method: str, derivative: int, label: str) -> _Outcome:
+        fn = self.function
+        if method == "richardson":
+            estimate, family = methods.richardson(fn, line, values, derivative, self.h, self._plans)
+            detail = f"{label}Richardson ({family.name})"
+            chosen = None
+            if np.ndim(estimate.entry) == 0 and estimate.code != methods.NOT_DIFFERENTIABLE:
+                chosen = methods.table_entries(family, methods.ROWS)[int(estimate.entry)][0]  # cheap: no weights
+                detail += f", column {family.columns.index(chosen)} (accuracy {chosen.accuracy})"
+            plain = chosen if isinstance(line, ValueLine) else None  # a formula on f itself
+            return _Outcome(estimate, detail, plain, chosen.span if chosen else (-1, 1))
+        used = self.stencil if self.stencil is not None else stencil("central", derivative)
+        estimate = methods.stencil_at_step(line, values, used, self.h)
+        plain = used if isinstance(line, ValueLine) else None  # a formula on f itself
+        return _Outcome(estimate, self._stencil_detail(used, label), plain, used.span)
+
+    @staticmethod
+    def _stencil_detail(used: Stencil, label: str) -> str:
+        return f"{label}{used.kind} difference, accuracy {used.accuracy}"
+
+    def _mpmath(self, values: list[Any]) -> _Outcome:
+        fn = self.function
+        index = tuple(fn.index_of(name) for name in self.wrt)
+        accuracy = 4 if self.accuracy is None else self.accuracy
+        detail = f"central difference, accuracy {accuracy}, at {self.dps} digits"
+        shape = np.shape(values[0])
+        if not shape:
+            estimate, digits = methods.high_precision(fn, values, index, self.dps, accuracy)
+            return _Outcome(estimate, detail, None, (-2, 2), digits)
+        points = [
+            methods.high_precision(fn, [float(v[i]) for v in values], index, self.dps, accuracy)[0]
+            for i in np.ndindex(shape)
+        ]
+        value, truncation, rounding, step, code = (
+            np.reshape([getattr(e, name) for e in points], shape)
+            for name in ("value", "truncation", "rounding", "step", "code")
+        )
+        estimate = Estimate(value, truncation, rounding, step, code, 0, points[0].evaluations)
+        return _Outcome(estimate, detail, None, (-2, 2))
+
+    # -- results ----------------------------------------------------------------------------------
+
+    def _result(self, outcome: _Outcome, values: list[Any], point: dict[str, Any]) -> FiniteDifference:
+        estimate = outcome.estimate
+        if self.method in ("forward", "backward") and not self._mixed:
+            estimate = self._at_a_kink(estimate, values)
+        value = _plain(estimate.value)
+        truncation, rounding = _plain(estimate.truncation), _plain(estimate.rounding)
+        scalar = type(value) is float and type(truncation) is float and type(estimate.code) is int
+        if scalar:  # one point: plain floats, no NumPy on the fast path
+            ok = estimate.code == methods.OK
+            truncation = truncation if ok else math.inf  # off a smooth interval the analysis does not apply
+            step = float(estimate.step)
+        else:
+            ok_mask = np.asarray(estimate.code) == methods.OK
+            truncation = _plain(np.where(ok_mask, truncation, np.inf))
+            ok = bool(np.all(ok_mask))
+            step = _plain(np.broadcast_to(estimate.step, np.shape(value)))
+        culprit = "" if ok else self._culprit(estimate, values, outcome.span)
+        status, reason = status_and_reason(estimate, culprit, self._fix())
+        certified = outcome.detail == "complex step"  # its bound is certified as a whole
+        method = self.method if self.method != "auto" else ("richardson" if self.function.not_analytic else "complex")
+        return FiniteDifference(
+            value=value,
+            error_bound=_plain(_total(truncation, rounding)),
+            step=step,
+            method=method,
+            evaluations=int(estimate.evaluations),
+            status=status,
+            reason=reason,
+            truncation=None if certified else truncation,
+            rounding=None if certified else rounding,
+            detail=outcome.detail,
+            expression=self.function.expression,
+            wrt=self.wrt,
+            point=point,
+            stencil=outcome.stencil,
+            digits=outcome.digits,
+        )
+
+    def _at_a_kink(self, estimate: Estimate, values: list[Any]) -> Estimate:
+        """A one-sided stencil at a kink gives a one-sided slope, not the derivative: say so.
+
+        f is checked on a tiny interval around x; where it is not smooth there (abs at 0) the
+        estimate is flagged as one-sided. (x·|x| at 0 is flagged too, though its derivative exists.)
+        """
+        k = self.function.index_of(self.wrt[0])
+        x = values[k]
+        tiny = methods.smallest_step(np.asarray(x))
+        boxes = [(v, v) for v in values]
+        boxes[k] = (_plain(x - tiny), _plain(x + tiny))
+        smooth = self.function.f.enclose(boxes)[2]
+        if np.all(smooth):
+            return estimate
+        code = np.where(
+            (np.asarray(estimate.code) == methods.OK) & ~np.asarray(smooth), methods.ONE_SIDED, estimate.code
+        )
+        return dataclasses.replace(estimate, code=_plain(code) if np.ndim(code) else int(code))
+
+    def _culprit(self, estimate: Estimate, values: list[Any], span: tuple[Any, Any]) -> str:
+        """The primitive that is not smooth on the stencil's interval at the first such point, for the message."""
+        code = np.asarray(estimate.code)
+        troubled = (code == methods.NOT_SMOOTH) | (code == methods.ONE_SIDED)
+        if not np.any(troubled):
+            return ""
+        first = int(np.flatnonzero(troubled.ravel())[0])
+        if code.ravel()[first] == methods.ONE_SIDED:
+            span = (-1, 1)
+        pick = [float(np.asarray(v).ravel()[first]) if np.ndim(v) else float(v) for v in values]
+        h = float(np.broadcast_to(estimate.step, code.shape).ravel()[first])
+        k = self.function.index_of(self.wrt[-1])
+        boxes = [(v, v) for v in pick]
+        boxes[k] = (pick[k] + float(span[0]) * h, pick[k] + float(span[1]) * h)
+        name = self.function.f.intervals.culprit(
+            [boxes[self.function.index_of(n)] for n in self.function.f.intervals.inputs]
+        )
+        if not name:
+            return ""
+        if span == (0, 0):  # the complex step: the point itself
+            return f"{name} at {self.wrt[-1]} = {pick[k]:.6g}"
+        return f"{name}, within {h:.3g} of {self.wrt[-1]} = {pick[k]:.6g}"
+
+    def _fix(self) -> str:
+        if self.h is not None:
+            return "a smaller step, a higher accuracy, or method='auto'"
+        return "method='richardson' or 'auto'"
+
+    def _zero(self, values: list[Any], point: dict[str, Any]) -> FiniteDifference:
+        shape = np.broadcast_shapes(*(np.shape(v) for v in values))
+        zero = _plain(np.zeros(shape))
+        return FiniteDifference(
+            value=zero,
+            error_bound=zero,
+            step=_plain(np.full(shape, math.nan)),
+            method=self.method,
+            evaluations=0,
+            status="ok",
+            reason="",
+            truncation=zero,
+            rounding=zero,
+            detail=f"{', '.join(self.wrt)} does not occur in the expression: the derivative is 0",
+            expression=self.function.expression,
+            wrt=self.wrt,
+            point=point,
+        )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    estimate: Estimate
+    detail: str
+    stencil: Stencil | None
+    span: tuple[Any, Any]
+    digits: str = ""
+
+
+def _total(truncation: Any, rounding: Any) -> Any:
+    """truncation + rounding, rounded up so that the total still bounds the error (exact when it is)."""
+    if type(truncation) is float and type(rounding) is float:
+        return intervals.HELPERS["scalar"]["sum_up"](truncation, rounding)
+    if not np.any(truncation):  # the complex step: the bound is all in the rounding part
+        return np.broadcast_to(rounding, np.broadcast_shapes(np.shape(truncation), np.shape(rounding)))
+    with np.errstate(invalid="ignore"):
+        return np.nextafter(np.asarray(truncation, dtype=float) + rounding, np.inf)
+
+
+def _plain(value: Any) -> Any:
+    if type(value) is float:
+        return value
+    array = np.asarray(value)
+    return float(array) if array.ndim == 0 else array
+
+
+def _wrt(wrt: Any, order: int) -> tuple[str, ...]:
+    if isinstance(order, bool) or not isinstance(order, int) or order not in (1, 2):
+        raise SymdiffError(f"finite differences give first and second derivatives; order must be 1 or 2, got {order!r}")
+    if isinstance(wrt, (str, sp.Symbol)):
+        return (variable(wrt).name,) * order
+    names = tuple(variable(v).name for v in wrt)
+    if len(names) not in (1, 2):
+        raise SymdiffError(f"give one variable, or two for a mixed partial; got {len(names)}")
+    if len(names) == 2 and order != 1:
+        raise SymdiffError("give either two variables (a mixed partial) or order=2, not both")
+    return names * order
+
+
+def _method(method: str) -> str:
+    if method not in METHODS:
+        raise SymdiffError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    return method
+
+
+def _step(h: float | None, method: str) -> float | None:
+    if h is None:
+        return None
+    if method in ("auto", "mpmath"):
+        raise SymdiffError(
+            f"method={method!r} chooses its own step; give h with forward, backward, central, richardson or complex"
+        )
+    try:
+        step = float(h)
+    except (TypeError, ValueError):
+        raise SymdiffError(f"the step h must be a number, got {h!r}") from None
+    if not (math.isfinite(step) and step > 0):
+        raise SymdiffError(f"the step h must be a positive number, got {h!r}")
+    return step
+
+
+def _values(variables: Sequence[str], at: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """The point's values in variable order, as floats or float arrays (SymPy numbers evaluated)."""
+    if not isinstance(at, Mapping):
+        raise EvaluationError(f"the point is a dict of variable values, got {type(at).__name__}")
+    if len(at) == len(variables):
+        try:
+            floats = [at[name] for name in variables]
+        except KeyError:
+            pass
+        else:
+            if all(type(v) is float for v in floats):
+                return floats, dict(zip(variables, floats, strict=True))
+    ordered = ordered_values(variables, at)
+    values: list[Any] = []
+    for name, value in zip(variables, ordered, strict=True):
+        if isinstance(value, sp.Basic):
+            value = float(sp.N(value, 20))
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise EvaluationError(
+                f"the value of {name} must be a real number or an array of them, got {value!r:.40}"
+            ) from None
+        values.append(float(array) if array.ndim == 0 else array)
+    try:
+        shape = np.broadcast_shapes(*(np.shape(v) for v in values))
+    except ValueError:
+        raise EvaluationError("the values' shapes do not broadcast together") from None
+    if shape:
+        values = [np.broadcast_to(v, shape).astype(float) for v in values]
+    return values, dict(zip(variables, values, strict=True))
+
+
+def finite_difference(
+    expr: str | sp.Basic | Program,
+    wrt: str | sp.Symbol | Sequence[str | sp.Symbol],
+    at: Mapping[str, Any],
+    method: Method = "auto",
+    h: float | None = None,
+    order: int = 1,
+    dps: int | None = None,
+    *,
+    accuracy: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> FiniteDifference:
+    """A derivative by finite differences, with an error bound that really bounds the error.
+
+    Compiles the expression on every call; to differentiate many times, build a
+    ``FiniteDifferences`` once and call it (see there for the arguments).
+
+    Example:
+        >>> r = finite_difference("3x^2 - 4x + 5", "x", {"x": 3}, method="forward", h=0.001)
+        >>> r.value, r.status
+        (14.00300000000243, 'warning')
+        >>> finite_difference("3x^2 - 4x + 5", "x", {"x": 3}).value
+        14.0
+    """
+    return FiniteDifferences(expr, wrt, order, method, h=h, accuracy=accuracy, dps=dps, limits=limits)(at)
+
+
+def fd_gradient(
+    expr: str | sp.Basic | Program,
+    at: Mapping[str, Any],
+    wrt: Sequence[str] | None = None,
+    method: Method = "auto",
+    *,
+    h: float | None = None,
+    accuracy: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> dict[str, FiniteDifference]:
+    """Every first partial derivative by finite differences (variables in natural order unless given).
+
+    Example:
+        >>> {name: r.value for name, r in fd_gradient("a*b + c", {"a": 2, "b": -3, "c": 10}).items()}
+        {'a': -3.0, 'b': 2.0, 'c': 1.0}
+    """
+    function = Function(expr, limits)
+    names = list(function.variables) if wrt is None else [variable(v).name for v in wrt]
+    return {name: FiniteDifferences(function, name, 1, method, h=h, accuracy=accuracy)(at) for name in names}
+
+
+@dataclass(frozen=True)
+class FiniteDifferenceMatrix:
+    """The matrix of second partials ∂²f/∂xᵢ∂xⱼ by finite differences, each with its bound.
+
+    ``value`` and ``error_bound`` are n×n arrays (n×n×… for an array of points); ``entries[i][j]``
+    is the full result for one entry (the matrix is symmetric: the entry below the diagonal is
+    the one above it).
+    """
+
+    variables: tuple[str, ...]
+    entries: tuple[tuple[FiniteDifference, ...], ...]
+
+    @property
+    def value(self) -> np.ndarray:
+        return np.array([[e.value for e in row] for row in self.entries], dtype=float)
+
+    @property
+    def error_bound(self) -> np.ndarray:
+        return np.array([[e.error_bound for e in row] for row in self.entries], dtype=float)
+
+    @property
+    def status(self) -> str:
+        return "ok" if all(e.status == "ok" for row in self.entries for e in row) else "warning"
+
+    @property
+    def reason(self) -> str:
+        for row in self.entries:
+            for e in row:
+                if e.status != "ok":
+                    return f"∂²f/∂{e.wrt[0]}∂{e.wrt[1]}: {e.reason}"
+        return ""
+
+
+def fd_hessian(
+    expr: str | sp.Basic | Program,
+    at: Mapping[str, Any],
+    wrt: Sequence[str] | None = None,
+    method: Method = "auto",
+    *,
+    h: float | None = None,
+    accuracy: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> FiniteDifferenceMatrix:
+    """The Hessian by finite differences: second derivatives on the diagonal, mixed partials off it.
+
+    Example:
+        >>> fd_hessian("x^2 y + y^3", {"x": 1.0, "y": 2.0}).value
+        array([[ 4.,  2.],
+               [ 2., 12.]])
+    """
+    function = Function(expr, limits)
+    names = tuple(function.variables) if wrt is None else tuple(variable(v).name for v in wrt)
+    rows: list[list[FiniteDifference]] = [[] for _ in names]
+    for i, a in enumerate(names):
+        for j, b in enumerate(names):
+            if j < i:
+                rows[i].append(rows[j][i])
+            else:
+                rows[i].append(
+                    FiniteDifferences(
+                        function, [a, b] if a != b else a, 1 if a != b else 2, method, h=h, accuracy=accuracy
+                    )(at)
+                )
+    return FiniteDifferenceMatrix(names, tuple(tuple(row) for row in rows))

@@ -1,0 +1,131 @@
+"""An expression compiled once for finite differences: fast evaluators and derivatives on demand.
+
+``Function`` holds the expression's float, NumPy and complex evaluators (the tape's generated
+code) and, computed the first time they are needed, its symbolic partial derivatives, each
+compiled the same way and ready for interval evaluation. The derivatives are never the
+answer: they bound the error of the answer (the higher derivative that drives truncation)
+and let the complex step be checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from ..codegen import compile_graph
+from ..errors import SymdiffError
+from ..graph import Graph, lower
+from ..limits import Limits
+from ..parser import Program, parse_program
+from ..primitive import Primitive
+from ..symbolic import diff
+from .enclosure import Box, IntervalProgram
+
+MultiIndex = tuple[str, ...]
+
+
+class Evaluator:
+    """One expression's graph, evaluated at points given in the parent function's variable order."""
+
+    def __init__(self, graph: Graph, variables: Sequence[str]):
+        self.graph = graph
+        self.expression: sp.Expr = graph.expressions[graph.output]
+        self._pick = [variables.index(name) for name in graph.inputs]
+        self._all = self._pick == list(range(len(variables)))  # takes the point's values as they are
+        self._float = compile_graph(graph, "scalar", False)
+        self._numpy = compile_graph(graph, "numpy", False)
+        self.intervals = IntervalProgram(graph)
+
+    def at(self, values: Sequence[float]) -> float:
+        """The value at one point of floats (NumPy's inf/nan where ``math`` would raise)."""
+        args = values if self._all else [values[i] for i in self._pick]
+        try:
+            return float(self._float(*args))
+        except (ArithmeticError, ValueError):
+            with np.errstate(all="ignore"):
+                return float(self._numpy(*(np.float64(a) for a in args)))
+
+    def complex_at(self, values: Sequence[complex | float]) -> complex:
+        """The value at one point with complex coordinates (NumPy's implementations, which accept them)."""
+        with np.errstate(all="ignore"):
+            return complex(self._numpy(*(values[i] for i in self._pick)))
+
+    def array(self, values: Sequence[Any]) -> Any:
+        """Values on broadcasting arrays (real or complex), shaped like all the inputs together."""
+        shape = np.broadcast_shapes(*(np.shape(v) for v in values))
+        with np.errstate(all="ignore"):
+            result = self._numpy(*(np.asarray(values[i]) for i in self._pick))
+        return np.broadcast_to(result, shape)
+
+    def enclose(self, boxes: Sequence[Box]) -> tuple[Any, Any, Any]:
+        """(lo, hi, smooth) over a box given as (lo, hi) per variable of the parent function."""
+        return self.intervals([boxes[i] for i in self._pick])
+
+    def enclose_line(self, values: Sequence[float], k: int, lo: float, hi: float) -> tuple[float, float, bool]:
+        """``enclose`` for floats: variable k in [lo, hi], the others at their values (the fast path)."""
+        if self._all and len(values) == 1:
+            return self.intervals.floats((lo, hi))
+        flat: list[float] = []
+        for i in self._pick:
+            if i == k:
+                flat += (lo, hi)
+            else:
+                flat += (values[i], values[i])
+        return self.intervals.floats(flat)
+
+
+class Function:
+    """An expression ready for finite differences.
+
+    Attributes:
+        expression: the SymPy expression.
+        variables: its variables in natural order (the order of every point's values).
+        f: the evaluator of the expression itself.
+        not_analytic: the primitives it uses that are not complex-analytic (no complex step).
+        hidden_kinks: it uses a primitive with a jump or corner, which its derivative may not show.
+    """
+
+    def __init__(self, expr: str | sp.Basic | Program, limits: Limits):
+        source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
+        graph = lower(source)
+        self.limits = limits
+        self.variables: tuple[str, ...] = graph.inputs
+        self.f = Evaluator(graph, self.variables)
+        self.expression = self.f.expression
+        used = {node.op.name: node.op for node in graph.nodes if node.op is not None}
+        self.not_analytic: tuple[Primitive, ...] = tuple(p for p in used.values() if not p.analytic)
+        # A jump or a corner can vanish from the derivative (acot jumps at 0; its derivative is
+        # smooth there); a pole, a domain edge or a vertical tangent cannot hide like that.
+        self.hidden_kinks = any(p.nondiff is not None and p.nondiff.kind != "vertical" for p in used.values())
+        self._derivatives: dict[MultiIndex, Evaluator | SymdiffError] = {(): self.f}
+
+    def derivative(self, index: MultiIndex) -> Evaluator:
+        """The partial derivative for a multi-index such as ("x", "x", "y"), compiled.
+
+        Raises SymdiffError (kept, and raised again on later calls) when it cannot be had:
+        above the order limit, too large, or not lowerable to primitives.
+        """
+        key = tuple(sorted(index))
+        if key not in self._derivatives:
+            if len(key) > self.limits.max_order:
+                self._derivatives[key] = SymdiffError(
+                    f"bounding the error needs a derivative of order {len(key)}, "
+                    f"above the limit of {self.limits.max_order} (max_order)"
+                )
+            else:
+                parent = self.derivative(key[:-1])  # one more derivative of a shorter index
+                try:
+                    expression = diff(parent.expression, key[-1], limits=self.limits)
+                    self._derivatives[key] = Evaluator(lower(expression), self.variables)
+                except SymdiffError as error:
+                    self._derivatives[key] = error
+        found = self._derivatives[key]
+        if isinstance(found, SymdiffError):
+            raise found
+        return found
+
+    def index_of(self, name: str) -> int:
+        return self.variables.index(name)

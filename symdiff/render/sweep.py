@@ -1,0 +1,71 @@
+"""The step sweep as the classic V-shaped log-log plot (needs matplotlib: ``pip install "symdiff[plot]"``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import SymdiffError
+from ..printing import to_text
+
+if TYPE_CHECKING:
+    from ..finite.sweep import StepSweep
+
+STYLE = {"forward": ("tab:blue", "o"), "central": ("tab:orange", "s"), "complex": ("tab:green", "^")}
+PLOT_FORMATS = (".png", ".svg", ".pdf")
+
+
+def plot_step_sweep(sweep: StepSweep, path: str | Path) -> Path:
+    """Draw error against step on log-log axes, with the reported bounds dashed; write it to ``path``.
+
+    The truncation side of each V has the slope of the method's accuracy (1 for forward, 2 for
+    central); the rounding side has slope -1. Errors of exactly 0 are drawn at the bottom edge.
+    """
+    target = Path(path)
+    if target.suffix.lower() not in PLOT_FORMATS:
+        raise SymdiffError(f"--plot {target}: use one of {', '.join(PLOT_FORMATS)}")
+    if not target.parent.is_dir():
+        raise SymdiffError(f"cannot write {target}: the folder {target.parent} does not exist")
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise SymdiffError('plotting needs matplotlib: pip install "symdiff[plot]"') from None
+    figure = Figure(figsize=(7, 4.8), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    floor = 1e-18 * max(abs(sweep.exact), 1e-300)
+    for method, errors in sweep.errors.items():
+        colour, marker = STYLE[method]
+        slope = sweep.slopes[method]
+        axes.loglog(
+            sweep.steps,
+            np.maximum(errors, floor),
+            marker=marker,
+            markersize=3,
+            color=colour,
+            label=f"{method} (truncation ∝ h^{slope})",
+        )
+        axes.loglog(
+            sweep.steps,
+            np.maximum(sweep.bounds[method], floor),
+            linestyle="--",
+            linewidth=0.8,
+            color=colour,
+            label=f"{method}: reported bound",
+        )
+    axes.set_xlabel("step h")
+    axes.set_ylabel("|error| of the derivative")
+    at = ", ".join(f"{name} = {value:g}" for name, value in sweep.point.items())
+    axes.set_title(
+        f"d/d{sweep.wrt} of {to_text(sweep.expression)} at {at}: truncation (right) vs rounding (left, ∝ 1/h)"
+    )
+    axes.grid(True, which="major", alpha=0.3)
+    axes.legend(fontsize=8)
+    try:
+        figure.savefig(target)
+    except OSError as error:
+        raise SymdiffError(f"cannot write {target}: {error.strerror or error}") from None
+    return target
