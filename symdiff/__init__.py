@@ -12,6 +12,8 @@ with a high-precision reference and an explanation of any disagreement.
     {'a': -3.0, 'b': 2.0, 'c': 1.0}
 """
 
+from .check import GradientCheck, check_gradient
+from .compare import Comparison, compare
 from .errors import EvaluationError, LimitError, ParseError, SymdiffError
 from .functions import cbrt, relu, sigmoid, softplus
 from .limits import DEFAULT_LIMITS, Limits
@@ -25,8 +27,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "Comparison",
     "Definition",
     "EvaluationError",
+    "GradientCheck",
     "LimitError",
     "Limits",
     "ParseError",
@@ -36,6 +40,8 @@ __all__ = [
     "Trace",
     "__version__",
     "cbrt",
+    "check_gradient",
+    "compare",
     "diff",
     "gradient",
     "hessian",

@@ -11,9 +11,11 @@ import argparse
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 import sympy as sp
 
+from .compare import compare
 from .errors import ParseError, SymdiffError
 from .limits import DEFAULT_LIMITS, Limits
 from .points import parse_point
@@ -33,6 +35,7 @@ examples:
   python -m symdiff "x*y^2" --hessian          matrix of second partials
   python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --wrt w1
   python -m symdiff "sin(x)/x" --format latex
+  python -m symdiff "a*b + c" --at a=2,b=-3,c=10             all methods side by side
   python -m symdiff "a*b + c" --at a=2,b=-3,c=10 --autodiff   backpropagation at a point
   python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --tape --at w1=0.5,x=2,t=0.3
   python -m symdiff "a*b + c" --at a=2,b=-3,c=10 --graph graph.svg
@@ -74,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the point, e.g. --at a=2,b=-3 or --at x=pi/4 (repeatable)",
     )
     parser.add_argument("--autodiff", action="store_true", help="with --at: the reverse-mode tape's value and gradient")
+    parser.add_argument(
+        "--fd",
+        metavar="METHOD",
+        default="auto",
+        help="finite-difference method: auto, central, forward, backward, richardson, complex, mpmath",
+    )
+    parser.add_argument("--h", metavar="STEP", type=float, help="finite-difference step (default: chosen per point)")
+    parser.add_argument("--dps", metavar="DIGITS", type=int, default=50, help="digits of the reference (default 50)")
     parser.add_argument(
         "--tape",
         action="store_true",
@@ -123,11 +134,23 @@ def run(args: argparse.Namespace) -> int:
         return show_tape(args, point, limits)
     if args.autodiff:
         return show_autodiff(args, point, limits)
+    if point:
+        return show_comparison(args, point, limits)
     if args.graph:
         return 0  # the graph was the whole request
-    if point:
-        raise SymdiffError("--at needs --autodiff or --tape (the full comparison is not available yet)")
     return show_derivatives(args, limits)
+
+
+def show_comparison(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
+    """Every method side by side at the point; exit status 1 when they really disagree."""
+    wrt: list[Any] | None = _wrt(args.wrt)
+    if args.hessian:
+        names = wrt or list(Tape(args.expression, limits=limits).variables)
+        wrt = [[a, b] for i, a in enumerate(names) for b in names[i:]]
+    cmp = compare(args.expression, point, wrt, args.order, fd=args.fd, h=args.h, dps=args.dps, limits=limits)
+    render = {"text": cmp.to_text, "json": cmp.to_json, "latex": cmp.to_latex, "markdown": cmp.to_markdown}
+    print(render[args.format]())
+    return 0 if cmp.agree else 1
 
 
 def _floats(point: dict[str, sp.Expr]) -> dict[str, float]:
