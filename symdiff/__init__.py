@@ -12,6 +12,8 @@ with a high-precision reference and an explanation of any disagreement.
     {'a': -3.0, 'b': 2.0, 'c': 1.0}
 """
 
+from .check import GradientCheck, check_gradient
+from .compare import Comparison, compare
 from .errors import EvaluationError, LimitError, MethodError, ParseError, SymdiffError
 from .finite import (
     FiniteDifference,
@@ -38,12 +40,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "Comparison",
     "Definition",
     "Derivation",
     "EvaluationError",
     "FiniteDifference",
     "FiniteDifferenceMatrix",
     "FiniteDifferences",
+    "GradientCheck",
     "LimitError",
     "Limits",
     "MethodError",
@@ -57,6 +61,8 @@ __all__ = [
     "Trace",
     "__version__",
     "cbrt",
+    "check_gradient",
+    "compare",
     "diff",
     "fd_gradient",
     "fd_hessian",

@@ -13,9 +13,11 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any, cast
 
 import sympy as sp
 
+from .compare import compare
 from .errors import ParseError, SymdiffError
 from .finite import METHODS, Method, finite_difference, plot_step_sweep, step_sweep
 from .limits import DEFAULT_LIMITS, Limits
@@ -40,6 +42,7 @@ examples:
   python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --wrt w1
   python -m symdiff "sin(x)/x" --format latex
   python -m symdiff "x^2 sin(x)" --wrt x --steps --format latex   a verified derivation
+  python -m symdiff "a*b + c" --at a=2,b=-3,c=10             all methods side by side
   python -m symdiff "a*b + c" --at a=2,b=-3,c=10 --autodiff   backpropagation at a point
   python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --tape --at w1=0.5,x=2,t=0.3
   python -m symdiff "a*b + c" --at a=2,b=-3,c=10 --graph graph.svg
@@ -92,10 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--graph", metavar="FILE", help="write the computational graph: .dot, or .svg/.png with Graphviz"
     )
     parser.add_argument(
-        "--fd", metavar="METHOD", choices=METHODS, help=f"finite-difference method: {', '.join(METHODS)}"
+        "--fd", metavar="METHOD", choices=METHODS, help=f"finite-difference method: {', '.join(METHODS)} (default auto)"
     )
     parser.add_argument("--h", metavar="STEP", type=float, help="finite-difference step, used as given (teaching mode)")
-    parser.add_argument("--dps", metavar="DIGITS", type=int, help="digits for --fd mpmath (default 50)")
+    parser.add_argument(
+        "--dps", metavar="DIGITS", type=int, help="digits of the mpmath reference, and of --fd mpmath (default 50)"
+    )
     parser.add_argument(
         "--explain", action="store_true", help="with --at: the finite difference taken apart (truncation, rounding)"
     )
@@ -153,11 +158,24 @@ def run(args: argparse.Namespace) -> int:
         return show_tape(args, point, limits)
     if args.autodiff:
         return show_autodiff(args, point, limits)
+    if point:
+        return show_comparison(args, point, limits)
     if args.graph:
         return 0  # the graph was the whole request
-    if point:
-        raise SymdiffError("--at needs --autodiff or --tape (the full comparison is not available yet)")
     return show_derivatives(args, limits)
+
+
+def show_comparison(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
+    """Every method side by side at the point; exit status 1 when they really disagree."""
+    wrt: list[Any] | None = _wrt(args.wrt)
+    if args.hessian:
+        names = wrt or list(Tape(args.expression, limits=limits).variables)
+        wrt = [[a, b] for i, a in enumerate(names) for b in names[i:]]
+    fd = cast(Method, args.fd or "auto")  # argparse has checked it against METHODS
+    cmp = compare(args.expression, point, wrt, args.order, fd=fd, h=args.h, dps=args.dps or 50, limits=limits)
+    render = {"text": cmp.to_text, "json": cmp.to_json, "latex": cmp.to_latex, "markdown": cmp.to_markdown}
+    print(render[args.format]())
+    return 0 if cmp.agree else 1
 
 
 def _floats(point: dict[str, sp.Expr]) -> dict[str, float]:

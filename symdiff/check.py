@@ -1,0 +1,110 @@
+"""Check a gradient you wrote yourself against the symbolic reference and finite differences."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from .compare import Comparison, MethodValue, Verdict, compare
+from .errors import EvaluationError, SymdiffError
+from .finite import Method
+from .symbolic import ExprLike
+
+# A hand-written gradient computes the same quantity by a different formula; allow it this many
+# times the rounding bound of symdiff's own float evaluation before calling it wrong.
+HAND_WRITTEN_SLACK = 64.0
+
+
+@dataclass(frozen=True)
+class CheckedPartial:
+    """Your value for one partial derivative, judged against the reference."""
+
+    variable: str
+    yours: MethodValue
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """The verdict on a user's gradient: one ``CheckedPartial`` per variable, with the full comparison."""
+
+    partials: tuple[CheckedPartial, ...]
+    comparison: Comparison
+
+    @property
+    def ok(self) -> bool:
+        return all(p.verdict != "disagree" for p in self.partials)
+
+    def __str__(self) -> str:
+        from .render.check import text
+
+        return text(self)
+
+
+def _values(result: Any, variables: Sequence[str]) -> dict[str, float]:
+    if isinstance(result, Mapping):
+        missing = [v for v in variables if v not in result]
+        if missing:
+            raise EvaluationError(f"your gradient has no entry for {', '.join(missing)}")
+        return {v: float(result[v]) for v in variables}
+    values = np.asarray(result, dtype=float).ravel()
+    if values.size != len(variables):
+        raise EvaluationError(f"your gradient has {values.size} entries; the variables are {', '.join(variables)}")
+    return dict(zip(variables, map(float, values), strict=True))
+
+
+def check_gradient(
+    gradient: Callable[..., Any],
+    expr: ExprLike,
+    at: Mapping[str, Any],
+    *,
+    rtol: float = 0.0,
+    fd: Method = "auto",
+    dps: int = 50,
+) -> GradientCheck:
+    """Judge ``gradient(**point)`` (a dict, or a sequence in the variables' natural order).
+
+    A partial agrees when it is within the rounding that float64 allows for this expression
+    (times a margin for a different formula), or within ``rtol`` relative. Kinks and domain
+    errors are explained, as in ``compare``.
+
+    Example:
+        >>> check = check_gradient(lambda a, b, c: {"a": b, "b": a, "c": 1.0}, "a*b + c", {"a": 2, "b": -3, "c": 10})
+        >>> check.ok
+        True
+        >>> check_gradient(lambda a, b, c: [b, 2 * a, 1.0], "a*b + c", {"a": 2, "b": -3, "c": 10}).ok
+        False
+    """
+    comparison = compare(expr, at, fd=fd, dps=dps)
+    floats = {name: float(value) for name, value in comparison.trace.gradient.items()}
+    point = {row.label: float(row.value) for row in comparison.trace.rows if row.kind == "input"}
+    try:
+        result = gradient(**point)
+    except SymdiffError:
+        raise
+    except Exception as error:  # the user's code: report its failure in one line
+        raise EvaluationError(f"your gradient raised {type(error).__name__}: {error}") from None
+    yours = _values(result, list(floats))
+    checked = []
+    for row in comparison.rows:
+        name = row.wrt[0]
+        allowed = max(HAND_WRITTEN_SLACK * row.symbolic.tolerance, rtol * abs(float(row.reference)))
+        value = _judge(yours[name], row.reference, allowed)
+        verdict: Verdict = "explained" if row.explanations else "agree" if value.agrees else "disagree"
+        checked.append(CheckedPartial(name, value, verdict))
+    return GradientCheck(tuple(checked), comparison)
+
+
+def _judge(value: float, ref: mpmath.mpf, allowed: float) -> MethodValue:
+    with mpmath.workdps(30):
+        if math.isfinite(value) and mpmath.isfinite(ref):
+            absolute = float(abs(mpmath.mpf(value) - ref))
+            relative = absolute / float(abs(ref)) if ref != 0 else absolute
+        else:
+            absolute = relative = math.nan
+    return MethodValue(value, absolute, relative, allowed, math.isfinite(absolute) and absolute <= allowed)

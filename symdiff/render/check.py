@@ -1,0 +1,31 @@
+"""The text view of a ``GradientCheck``."""
+
+from __future__ import annotations
+
+from ..check import GradientCheck
+from ..printing import to_text
+from .comparison import error_text, reference_text, value_text
+
+
+def text(check: GradientCheck) -> str:
+    cmp = check.comparison
+    lines = [f"checking a gradient of {cmp.function} = {to_text(cmp.expression)}", ""]
+    table = [("", "yours", "reference", "finite difference", "error", "")]
+    for partial, row in zip(check.partials, cmp.rows, strict=True):
+        mark = {"agree": "ok", "explained": "explained", "disagree": "WRONG"}[partial.verdict]
+        table.append(
+            (
+                f"∂{cmp.function}/∂{partial.variable}",
+                value_text(partial.yours.value),
+                reference_text(row.reference),
+                value_text(row.finite.value) if row.finite else "-",
+                error_text(partial.yours),
+                mark,
+            )
+        )
+    widths = [max(len(r[k]) for r in table) for k in range(6)]
+    for r in table:
+        lines.append("  ".join([r[0].ljust(widths[0]), *(r[k].rjust(widths[k]) for k in range(1, 5)), r[5]]).rstrip())
+    lines += [f"∂{cmp.function}/∂{row.wrt[0]}: {e.message}" for row in cmp.rows for e in row.explanations]
+    lines.append("✓ your gradient agrees" if check.ok else "✗ your gradient is wrong where marked WRONG")
+    return "\n".join(lines)

@@ -1,0 +1,268 @@
+"""Text, JSON, LaTeX and Markdown views of a ``Comparison``. They format; they never compute."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import mpmath
+
+from ..compare import Comparison, MethodValue, Row
+from ..printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
+from .jsonutil import dumps, number
+
+METHODS = ("symbolic", "autodiff", "finite difference", "reference")
+
+
+def value_text(value: float) -> str:
+    """A method's value: enough digits to see where methods part (14.0030000000017)."""
+    if math.isnan(value) or math.isinf(value):
+        return str(value)
+    return str(int(value)) if value == int(value) and abs(value) < 1e15 else f"{value:.15g}"
+
+
+def reference_text(value: mpmath.mpf, digits: int = 15) -> str:
+    if not mpmath.isfinite(value):
+        return "nan" if mpmath.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value_text(float(value)) if value == int(value) and abs(value) < 1e15 else mpmath.nstr(value, digits)
+
+
+def error_text(method: MethodValue) -> str:
+    if math.isnan(method.absolute_error):
+        return "n/a"
+    return "0" if method.absolute_error == 0 else f"{method.absolute_error:.2g}"
+
+
+def _finite_cells(row: Row) -> tuple[str, str]:
+    fd = row.finite
+    if fd is None:
+        return "not applicable", ""
+    if math.isinf(fd.error_bound):
+        return value_text(fd.value), "no bound"
+    with mpmath.workdps(30):
+        error = float(abs(mpmath.mpf(fd.value) - row.reference)) if math.isfinite(fd.value) else math.nan
+    shown = "0" if error == 0 else "n/a" if math.isnan(error) else f"{error:.2g}"
+    verdict = "" if row.finite_agrees else " ✗ outside"
+    return value_text(fd.value), f"{shown}, bound {fd.error_bound:.2g}{verdict}"
+
+
+def _label(cmp: Comparison, row: Row) -> str:
+    return f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)} = {to_text(row.derivative)}"
+
+
+def _point_text(cmp: Comparison) -> str:
+    return ", ".join(f"{name} = {to_text(value)}" for name, value in cmp.point.items())
+
+
+def text(cmp: Comparison) -> str:
+    """An aligned table: each derivative's value by each method, then each method's error."""
+    signature = f"{cmp.function}({', '.join(cmp.variables)})" if cmp.variables else cmp.function
+    lines = [
+        f"{signature} = {to_text(cmp.expression)}",
+        f"at {_point_text(cmp)}: {cmp.function} = {value_text(cmp.value)}",
+        "",
+    ]
+    table = [("", *METHODS)]
+    for row in cmp.rows:
+        autodiff = row.autodiff
+        fd_value, fd_error = _finite_cells(row)
+        table.append(
+            (
+                _label(cmp, row),
+                value_text(row.symbolic.value),
+                value_text(autodiff.value) if autodiff else "-",
+                fd_value,
+                reference_text(row.reference),
+            )
+        )
+        table.append(("  error", error_text(row.symbolic), error_text(autodiff) if autodiff else "", fd_error, ""))
+    widths = [max(len(r[k]) for r in table) for k in range(5)]
+    for r in table:
+        lines.append("  ".join([r[0].ljust(widths[0]), *(r[k].rjust(widths[k]) for k in range(1, 5))]).rstrip())
+    lines.append("")
+    lines += _finite_summary(cmp)
+    lines += [
+        f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)}: {e.message}"
+        for row in cmp.rows
+        for e in row.explanations
+    ]
+    lines += [_disagreement(cmp, row) for row in cmp.rows if row.verdict == "disagree"]
+    lines.append(_verdict(cmp))
+    return "\n".join(lines)
+
+
+def _finite_summary(cmp: Comparison) -> list[str]:
+    lines = []
+    for row in cmp.rows:
+        fd = row.finite
+        label = derivative_text(cmp.function, row.wrt, cmp.ordinary)
+        if fd is None:
+            lines.append(f"{label}: finite difference not applicable: {row.finite_note}")
+            continue
+        note = f"; {fd.reason}" if fd.reason else ""
+        lines.append(f"{label}: finite difference by {fd.detail or fd.method}{note}")
+    unique = list(dict.fromkeys(line.split(": finite difference ", 1)[1] for line in lines))
+    return [f"finite differences {unique[0]}"] if len(unique) == 1 else lines
+
+
+def _disagreement(cmp: Comparison, row: Row) -> str:
+    off = []
+    for name, method in (("symbolic", row.symbolic), ("autodiff", row.autodiff)):
+        if method is not None and not method.agrees:
+            off.append(f"{name} is off by {method.absolute_error:.3g} (rounding allows {method.tolerance:.2g})")
+    if not row.finite_agrees and row.finite is not None:
+        off.append(f"the finite difference is outside its error bound {row.finite.error_bound:.2g}")
+    return f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)}: DISAGREEMENT: " + "; ".join(off)
+
+
+def _verdict(cmp: Comparison) -> str:
+    if not cmp.agree:
+        return f"✗ the methods disagree (reference: {cmp.dps} digits)"
+    if any(row.verdict == "explained" for row in cmp.rows):
+        return f"✓ every method agrees with the {cmp.dps}-digit reference, or the difference is explained above"
+    return f"✓ every method agrees with the {cmp.dps}-digit reference"
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+
+
+def _method_data(method: MethodValue | None) -> dict[str, Any] | None:
+    if method is None:
+        return None
+    return {
+        "absolute": number(method.absolute_error),
+        "relative": number(method.relative_error),
+        "tolerance": number(method.tolerance),
+        "agrees": method.agrees,
+    }
+
+
+def _finite_data(row: Row) -> dict[str, Any]:
+    fd = row.finite
+    if fd is None:
+        nothing = number(math.nan)
+        return {
+            "value": nothing,
+            "method": "none",
+            "step": nothing,
+            "error_bound": nothing,
+            "status": "not applicable",
+            "reason": row.finite_note,
+            "applicable": False,
+            "within_bound": True,
+        }
+    return {
+        "value": number(fd.value),
+        "method": fd.method,
+        "step": number(fd.step),
+        "error_bound": number(fd.error_bound),
+        "status": fd.status,
+        "reason": fd.reason,
+        "applicable": True,
+        "within_bound": row.finite_agrees,
+    }
+
+
+def row_data(cmp: Comparison, row: Row) -> dict[str, Any]:
+    return {
+        "wrt": list(row.wrt),
+        "expression": to_text(row.derivative),
+        "latex": to_latex(row.derivative),
+        "symbolic": number(row.symbolic.value),
+        "autodiff": number(row.autodiff.value) if row.autodiff else None,
+        "finite_difference": _finite_data(row),
+        "reference": mpmath.nstr(row.reference, cmp.dps)
+        if mpmath.isfinite(row.reference)
+        else reference_text(row.reference),
+        "agree": row.agree,
+        "verdict": row.verdict,
+        "errors": {"symbolic": _method_data(row.symbolic), "autodiff": _method_data(row.autodiff)},
+        "explanations": [
+            {"kind": e.kind, "message": e.message, "node": e.node, "slopes": list(e.slopes) if e.slopes else None}
+            for e in row.explanations
+        ],
+    }
+
+
+def data(cmp: Comparison) -> dict[str, Any]:
+    return {
+        "expression": to_text(cmp.expression),
+        "function": cmp.function,
+        "variables": list(cmp.variables),
+        "at": {name: number(float(mpmath.mpf(str(value.evalf(20))))) for name, value in cmp.point.items()},
+        "value": number(cmp.value),
+        "dps": cmp.dps,
+        "derivatives": [row_data(cmp, row) for row in cmp.rows],
+        "agree": cmp.agree,
+    }
+
+
+def json_text(cmp: Comparison) -> str:
+    return dumps(data(cmp))
+
+
+# -- LaTeX and Markdown -------------------------------------------------------------------------
+
+
+def latex_number(text: str) -> str:
+    """A number as LaTeX: 1.1e-11 becomes 1.1 \\times 10^{-11}."""
+    if text in ("nan", "inf", "-inf", "n/a", "-", ""):
+        return {"nan": r"\text{nan}", "inf": r"\infty", "-inf": r"-\infty"}.get(
+            text, r"\text{" + text + "}" if text else ""
+        )
+    mantissa, _, exponent = text.partition("e")
+    return mantissa if not exponent else rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
+def _latex_rows(cmp: Comparison) -> list[str]:
+    rows = []
+    for row in cmp.rows:
+        label = f"{derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {to_latex(row.derivative)}"
+        cells = [
+            value_text(row.symbolic.value),
+            value_text(row.autodiff.value) if row.autodiff else "-",
+            _finite_cells(row)[0],
+            reference_text(row.reference),
+        ]
+        rows.append(" & ".join([label, *(latex_number(c) if c != "not applicable" else r"\text{n/a}" for c in cells)]))
+    return rows
+
+
+def _point_latex(cmp: Comparison) -> str:
+    return ", ".join(f"{name_latex(name)} = {to_latex(value)}" for name, value in cmp.point.items())
+
+
+def _function_latex(cmp: Comparison) -> str:
+    """f = 3 x^{2} - 4 x + 5 = 20: the function, its formula and its value at the point."""
+    value = latex_number(value_text(cmp.value))
+    return f"{name_latex(cmp.function)} = {to_latex(cmp.expression)} = {value}"
+
+
+def latex(cmp: Comparison) -> str:
+    """A table (an ``array``, which KaTeX and MathJax both render) with the point in its header."""
+    header = r" & \text{symbolic} & \text{autodiff} & \text{finite difference} & \text{reference} \\ \hline"
+    body = " \\\\\n".join(_latex_rows(cmp))
+    title = rf"\text{{at }} {_point_latex(cmp)}:\quad {_function_latex(cmp)}"
+    return f"\\begin{{array}}{{l|rrrr}}\n\\multicolumn{{5}}{{l}}{{{title}}} \\\\\n{header}\n{body}\n\\end{{array}}"
+
+
+def markdown(cmp: Comparison) -> str:
+    """A Markdown table with inline math, then explanations and the verdict."""
+    lines = [f"${_function_latex(cmp)}$ at ${_point_latex(cmp)}$", ""]
+    lines.append("| derivative | symbolic | autodiff | finite difference | reference | verdict |")
+    lines.append("|---|---:|---:|---:|---:|---|")
+    for row in cmp.rows:
+        label = f"${derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {to_latex(row.derivative)}$"
+        cells = [
+            value_text(row.symbolic.value),
+            value_text(row.autodiff.value) if row.autodiff else "-",
+            _finite_cells(row)[0],
+            reference_text(row.reference),
+            row.verdict,
+        ]
+        lines.append("| " + " | ".join([label, *cells]) + " |")
+    explanations = [f"- {e.message}" for row in cmp.rows for e in row.explanations]
+    if explanations:
+        lines += ["", *explanations]
+    lines += ["", _verdict(cmp)]
+    return "\n".join(lines)
