@@ -167,6 +167,12 @@ def _constant_value(expr: sp.Expr) -> float:
 _ORDERED_TERMS = 32
 
 
+def _negative(value: sp.Expr) -> bool:
+    """Is this a negative number? Compared as a number: SymPy's ``is_negative`` would run its
+    assumption system once per new number object, which dominated lowering long sums."""
+    return bool(value.is_Number and value is not sp.nan and value < 0)
+
+
 def _sum_parts(expr: sp.Add) -> tuple[list[sp.Expr], list[sp.Expr]]:
     """Terms added and terms subtracted (in printing order for short sums)."""
     plus, minus = [], []
@@ -185,7 +191,7 @@ def _product_parts(expr: sp.Mul) -> tuple[sp.Expr, list[sp.Expr], list[sp.Expr]]
     numerator, denominator = [], []
     for factor in rest.args if rest.is_Mul else (rest,):
         base, exponent = factor.as_base_exp()
-        if exponent.is_Number and exponent.is_negative:
+        if _negative(exponent):
             denominator.append(base if exponent is sp.S.NegativeOne else sp.Pow(base, -exponent))
         else:
             numerator.append(factor)
@@ -203,7 +209,7 @@ def _operands(builder: _Builder, expr: sp.Expr) -> list[sp.Expr]:
         _, numerator, denominator = builder.parts(expr, _product_parts)
         return numerator + denominator
     if expr.is_Pow:
-        if expr.exp.is_Number and expr.exp.is_negative:
+        if _negative(expr.exp):
             return [sp.Pow(expr.base, -expr.exp)] if expr.exp is not sp.S.NegativeOne else [expr.base]
         return [expr.base] if expr.exp is sp.S.Half else [expr.base, expr.exp]
     return list(getattr(expr, "pargs", expr.args))
@@ -224,14 +230,14 @@ def _emit(builder: _Builder, expr: sp.Expr) -> int:
         coeff, numerator, denominator = builder.parts(expr, _product_parts)
         # Only the node that computes the whole product is labelled with it: not the numerator
         # of a quotient, not the product that a minus sign then negates.
-        whole = None if denominator or coeff.is_negative else expr
+        whole = None if denominator or _negative(coeff) else expr
         top = builder.fold("mul", [at(f) for f in numerator], whole) if numerator else builder.constant(1.0, sp.S.One)
         if denominator:
-            quotient = None if coeff.is_negative else expr
+            quotient = None if _negative(coeff) else expr
             top = builder.op("div", (top, builder.fold("mul", [at(f) for f in denominator], None)), quotient)
-        return builder.op("neg", (top,), expr) if coeff.is_negative else top
+        return builder.op("neg", (top,), expr) if _negative(coeff) else top
     if expr.is_Pow:
-        if expr.exp.is_Number and expr.exp.is_negative:
+        if _negative(expr.exp):
             return builder.op("div", (builder.constant(1.0, sp.S.One), at(_operands(builder, expr)[0])), expr)
         if expr.exp is sp.S.Half:
             return builder.op("sqrt", (at(expr.base),), expr)
