@@ -160,7 +160,9 @@ def exact_point(at: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> dict[
         elif isinstance(value, sp.Basic) and value.is_number:
             point[name] = value
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            point[name] = sp.Integer(value) if isinstance(value, int) else sp.Float(value, 17)
+            exact_integer = isinstance(value, int) or (math.isfinite(value) and value == int(value))
+            # A float is taken at its exact binary value: the reference sees what the float methods see.
+            point[name] = sp.Integer(int(value)) if exact_integer else sp.Float(value, 17)
         else:
             raise EvaluationError(f"the value of {name} must be a number, got {value!r:.40}")
     return point

@@ -101,18 +101,24 @@ def kinks(graph: Graph, trace: Trace, variable: str) -> list[int]:
 def one_sided_slopes(
     derivative: sp.Expr, variable: str, point: Mapping[str, Exact], dps: int
 ) -> tuple[float, float] | None:
-    """The derivative's limits from the left and the right of the point, from the reference."""
+    """The derivative's limits from the left and the right of the point, from the reference.
+
+    The derivative is evaluated a tiny distance (10^(-2·dps/3)) to each side; what is left of
+    that distance in the answer (x² + relu(x) has slope −2δ just left of 0) is below
+    10^(-dps/2) and is taken as the exact 0 it tends to.
+    """
     graph = lower(derivative)
     if variable not in graph.inputs:
         value = float(reference.value(graph, point, dps))
         return value, value
     with mpmath.workdps(dps):
         x = reference.to_mpf(point[variable])
-        step = mpmath.mpf(10) ** (-(dps // 3)) * max(1, abs(x))
+        step = mpmath.mpf(10) ** (-(2 * dps) // 3) * max(1, abs(x))
+        negligible = mpmath.mpf(10) ** (-(dps // 2))
         sides = []
         for shifted in (x - step, x + step):
-            moved = {**point, variable: shifted}
-            sides.append(float(reference.value(graph, moved, dps)))
+            slope = reference.value(graph, {**point, variable: shifted}, dps)
+            sides.append(0.0 if abs(slope) < negligible else float(slope))
     return (sides[0], sides[1]) if all(math.isfinite(s) for s in sides) else None
 
 
@@ -142,7 +148,8 @@ def explain_row(
     for index in kinks(graph, trace, variable):
         row = trace.rows[index]
         slopes = one_sided_slopes(derivative, variable, point, dps) if len(wrt) == 1 else None
-        explanations.append(kink_explanation(_subexpression(graph, index, row), row, variable, slopes))
+        what = f"{_subexpression(graph, index, row)} (at {_arguments(graph, trace, index)})"
+        explanations.append(kink_explanation(what, row, variable, slopes))
     problem = nonfinite(graph, trace)
     if problem is not None:
         explanations.append(problem)

@@ -103,7 +103,9 @@ def tidy(expr: sp.Expr, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
     if dag_size(expr) > limits.tidy_ops:
         return expr
     size = sp.count_ops(expr)
-    shorter = [c for c in (sp.together(expr), sp.expand_mul(expr)) if sp.count_ops(c) <= 0.75 * size]
+    combined = sp.together(expr)
+    candidates = (combined, sp.expand_mul(expr), sp.expand_mul(combined))
+    shorter = [c for c in candidates if sp.count_ops(c) <= 0.75 * size]
     return min(shorter, key=sp.count_ops) if shorter else expr
 
 

@@ -58,10 +58,16 @@ def test_python_examples(path: Path) -> None:
 
 def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    setup = re.findall(r"```sh\n(.*?)\n```", readme, flags=re.S)
+    section = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    setup = re.findall(r"```sh\n(.*?)\n```", section, flags=re.S)
     assert setup == [
         'pip install -e . && python -m symdiff "a*b + c" --wrt a',
         'pip install -e ".[test]" && python -m pytest',
     ]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install -e ".[test]"' in ci and "python -m pytest" in ci
+
+
+def test_readme_gives_the_documentation_build_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert 'npm ci --prefix tests/katex && pip install -e ".[docs]" && mkdocs build --strict' in readme

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal, localcontext
 from typing import Any
 
 import mpmath
@@ -33,12 +34,15 @@ def error_text(method: MethodValue) -> str:
     return "0" if method.absolute_error == 0 else f"{method.absolute_error:.2g}"
 
 
-def _finite_cells(row: Row) -> tuple[str, str]:
+def _finite_cells(cmp: Comparison, row: Row) -> tuple[str, str]:
     fd = row.finite
     if fd is None:
         return "not applicable", ""
     if math.isinf(fd.error_bound):
-        return value_text(fd.value), "no bound"
+        # Not certified (the reason is given below the table). Where f itself is undefined the
+        # number is noise, so it is not shown; at a kink it is the average slope, and is.
+        undefined = not (math.isfinite(cmp.value) and mpmath.isfinite(row.reference))
+        return ("n/a" if undefined else value_text(fd.value)), "no bound"
     with mpmath.workdps(30):
         error = float(abs(mpmath.mpf(fd.value) - row.reference)) if math.isfinite(fd.value) else math.nan
     shown = "0" if error == 0 else "n/a" if math.isnan(error) else f"{error:.2g}"
@@ -46,12 +50,42 @@ def _finite_cells(row: Row) -> tuple[str, str]:
     return value_text(fd.value), f"{shown}, bound {fd.error_bound:.2g}{verdict}"
 
 
-def _label(cmp: Comparison, row: Row) -> str:
+# A derivative whose formula is longer than this is written above the table, not in it.
+_INLINE_FORMULA = 36
+
+
+def _formula(cmp: Comparison, row: Row) -> str:
     return f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)} = {to_text(row.derivative)}"
 
 
+def _label(cmp: Comparison, row: Row) -> str:
+    formula = _formula(cmp, row)
+    return formula if len(formula) <= _INLINE_FORMULA else derivative_text(cmp.function, row.wrt, cmp.ordinary)
+
+
+def point_value_text(value: Any) -> str:
+    """A coordinate as given: π/4 stays pi/4, 3/10 reads 0.3, a float prints in its shortest form."""
+    if getattr(value, "is_Float", False):
+        return repr(float(value))
+    if getattr(value, "is_Rational", False) and not value.is_Integer and _terminates(value.q):
+        with localcontext() as context:
+            context.prec = len(str(value.p)) + 2 * len(str(value.q))  # enough for the exact expansion
+            decimal = format(Decimal(value.p) / Decimal(value.q), "f")
+        if len(decimal) <= 24:
+            return decimal
+    return to_text(value)
+
+
+def _terminates(denominator: int) -> bool:
+    """A fraction p/q has a finite decimal expansion when q has no prime factor but 2 and 5."""
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return denominator == 1
+
+
 def _point_text(cmp: Comparison) -> str:
-    return ", ".join(f"{name} = {to_text(value)}" for name, value in cmp.point.items())
+    return ", ".join(f"{name} = {point_value_text(value)}" for name, value in cmp.point.items())
 
 
 def text(cmp: Comparison) -> str:
@@ -60,12 +94,13 @@ def text(cmp: Comparison) -> str:
     lines = [
         f"{signature} = {to_text(cmp.expression)}",
         f"at {_point_text(cmp)}: {cmp.function} = {value_text(cmp.value)}",
-        "",
     ]
+    lines += [_formula(cmp, row) for row in cmp.rows if len(_formula(cmp, row)) > _INLINE_FORMULA]
+    lines.append("")
     table = [("", *METHODS)]
     for row in cmp.rows:
         autodiff = row.autodiff
-        fd_value, fd_error = _finite_cells(row)
+        fd_value, fd_error = _finite_cells(cmp, row)
         table.append(
             (
                 _label(cmp, row),
@@ -221,7 +256,7 @@ def _latex_rows(cmp: Comparison) -> list[str]:
         cells = [
             value_text(row.symbolic.value),
             value_text(row.autodiff.value) if row.autodiff else "-",
-            _finite_cells(row)[0],
+            _finite_cells(cmp, row)[0],
             reference_text(row.reference),
         ]
         rows.append(" & ".join([label, *(latex_number(c) if c != "not applicable" else r"\text{n/a}" for c in cells)]))
@@ -229,7 +264,10 @@ def _latex_rows(cmp: Comparison) -> list[str]:
 
 
 def _point_latex(cmp: Comparison) -> str:
-    return ", ".join(f"{name_latex(name)} = {to_latex(value)}" for name, value in cmp.point.items())
+    def latex_value(value: Any) -> str:
+        return latex_number(point_value_text(value)) if getattr(value, "is_Float", False) else to_latex(value)
+
+    return ", ".join(f"{name_latex(name)} = {latex_value(value)}" for name, value in cmp.point.items())
 
 
 def _function_latex(cmp: Comparison) -> str:
@@ -256,7 +294,7 @@ def markdown(cmp: Comparison) -> str:
         cells = [
             value_text(row.symbolic.value),
             value_text(row.autodiff.value) if row.autodiff else "-",
-            _finite_cells(row)[0],
+            _finite_cells(cmp, row)[0],
             reference_text(row.reference),
             row.verdict,
         ]

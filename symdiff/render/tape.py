@@ -28,7 +28,7 @@ def number(value: Any) -> str:
         scalar = array[()]
         if np.iscomplexobj(scalar):
             return f"{scalar.real:.6g}{scalar.imag:+.6g}j"
-        return f"{float(scalar):.6g}"
+        return f"{float(scalar) + 0.0:.6g}"  # + 0.0 turns -0 into 0
     finite = array[np.isfinite(array)] if not np.iscomplexobj(array) else array
     if finite.size == 0:
         return f"{array.shape} all non-finite"
