@@ -191,7 +191,8 @@ def test_text_table() -> None:
 def test_latex_markdown_and_notebook_views() -> None:
     cmp = compare("3x^2 - 4x + 5", at={"x": 3})
     latex = cmp.to_latex()
-    assert latex.startswith(r"\begin{array}{l|rrrr}") and r"\frac{d f}{d x} = 6 x - 4 & 14 & 14" in latex
+    assert latex.startswith(r"\begin{gathered}") and r"\begin{array}{l|rrrr}" in latex
+    assert r"\frac{d f}{d x} = 6 x - 4 & 14 & 14" in latex
     markdown = cmp.to_markdown()
     assert "| derivative | symbolic | autodiff | finite difference | reference | verdict |" in markdown
     assert r"| $\frac{d f}{d x} = 6 x - 4$ | 14 | 14 |" in markdown

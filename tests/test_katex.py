@@ -7,6 +7,7 @@ them the test is skipped and says why.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -80,4 +81,18 @@ def test_shared_definitions_render() -> None:
     assert isinstance(hessian, sd.SymbolicHessian)
     strings = [sd.gradient(program, method="reverse").to_latex(), hessian.to_latex()]
     strings.append(derivatives(program, with_hessian=True).to_latex())
+    assert render(strings) == []
+
+
+def test_comparison_latex_and_markdown_math_render() -> None:
+    """The comparison's LaTeX table and every inline formula of its Markdown, over the golden cases
+    and a few explained ones (kinks, domain errors, mixed partials)."""
+    from tests.test_compare_golden import CASES
+
+    cases = [*CASES.values(), ("abs(x - 1) * y", {"x": 1, "y": 2}), ("log(x)", {"x": -1}), ("x^2 y", {"x": 1, "y": 2})]
+    strings = []
+    for expr, at in cases:
+        comparison = sd.compare(expr, at=at)
+        strings.append(comparison.to_latex())
+        strings += re.findall(r"\$([^$]+)\$", comparison.to_markdown())
     assert render(strings) == []

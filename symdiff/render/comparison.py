@@ -277,11 +277,13 @@ def _function_latex(cmp: Comparison) -> str:
 
 
 def latex(cmp: Comparison) -> str:
-    """A table (an ``array``, which KaTeX and MathJax both render) with the point in its header."""
+    """The point and the function's value over a table; ``gathered`` and ``array`` render in
+    KaTeX and MathJax alike (``\\multicolumn`` would not: KaTeX has no such command)."""
     header = r" & \text{symbolic} & \text{autodiff} & \text{finite difference} & \text{reference} \\ \hline"
     body = " \\\\\n".join(_latex_rows(cmp))
     title = rf"\text{{at }} {_point_latex(cmp)}:\quad {_function_latex(cmp)}"
-    return f"\\begin{{array}}{{l|rrrr}}\n\\multicolumn{{5}}{{l}}{{{title}}} \\\\\n{header}\n{body}\n\\end{{array}}"
+    table = f"\\begin{{array}}{{l|rrrr}}\n{header}\n{body}\n\\end{{array}}"
+    return f"\\begin{{gathered}}\n{title} \\\\[4pt]\n{table}\n\\end{{gathered}}"
 
 
 def markdown(cmp: Comparison) -> str:
