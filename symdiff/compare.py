@@ -159,8 +159,11 @@ def exact_point(at: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> dict[
             point.update(parse_point([f"{name}={value}"], limits=limits))
         elif isinstance(value, sp.Basic) and value.is_number:
             point[name] = value
+        elif isinstance(value, float) and not math.isfinite(value):
+            # The reference is the exact derivative at an exact point; nan and inf are not points.
+            raise EvaluationError(f"the value of {name} must be a finite number, got {value}")
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            exact_integer = isinstance(value, int) or (math.isfinite(value) and value == int(value))
+            exact_integer = isinstance(value, int) or value == int(value)
             # A float is taken at its exact binary value: the reference sees what the float methods see.
             point[name] = sp.Integer(int(value)) if exact_integer else sp.Float(value, 17)
         else:

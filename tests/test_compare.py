@@ -207,6 +207,10 @@ def test_point_errors_name_the_variables() -> None:
         compare("a*b", at={"a": 1, "b": 2, "z": 3})
     with pytest.raises(sd.LimitError, match="dps must be between 15 and 1000"):
         compare("x", at={"x": 1}, dps=10**9)
+    # Found by fuzzing: nan reached mpmath as a raw TypeError.
+    for value in (math.nan, math.inf, -math.inf):
+        with pytest.raises(sd.EvaluationError, match="the value of x must be a finite number"):
+            compare("x", at={"x": value})
 
 
 def test_cli_comparison(capsys: pytest.CaptureFixture[str]) -> None:

@@ -83,6 +83,35 @@ def test_programs_through_the_pipeline(text: str, values: list[float]) -> None:
     _pipeline(text, values)
 
 
+def _methods_at_a_point(text: str, values: list[float]) -> None:
+    """Finite differences, the comparison and the derivation at a hostile point: numbers or a SymdiffError."""
+    message = ""
+    with time_limit(10.0):
+        try:
+            f = sd.parse(text)
+            names = sorted(str(s) for s in f.free_symbols)
+            at = dict(zip(names, values, strict=False))
+            wrt = names[0] if names else "x"
+            fd = sd.finite_difference(f, wrt, at)
+            assert fd.status in ("ok", "warning") and isinstance(fd.value, float)
+            assert fd.status == "warning" or fd.ok  # never "ok" with a bound above 1e-6 of |value|
+            comparison = sd.compare(f, at, wrt=wrt, dps=30)
+            assert comparison.to_json() and str(comparison)
+            derivation = sd.steps(f, wrt)
+            assert derivation.to_text() and derivation.to_latex()
+        except sd.SymdiffError as error:
+            message = str(error)
+    assert "\n" not in message
+
+
+# The comparison evaluates a 30-digit reference and the derivation verifies every step, so
+# each case costs far more than a parse: a smaller budget keeps the suite fast.
+@settings(FUZZ, max_examples=max(EXAMPLES // 3, 20))
+@given(expressions(), st.lists(point_values(), min_size=5, max_size=5))
+def test_finite_differences_comparison_and_steps_at_any_point(text: str, values: list[float]) -> None:
+    _methods_at_a_point(text, values)
+
+
 @FUZZ
 @given(st.lists(point_values(), min_size=2, max_size=2))
 def test_any_point_gives_numbers_not_exceptions(values: list[float]) -> None:
@@ -103,3 +132,10 @@ def test_any_point_gives_numbers_not_exceptions(values: list[float]) -> None:
 )
 def test_long_campaign(text: str, values: list[float]) -> None:
     _pipeline(text, values)
+
+
+@pytest.mark.slow
+@settings(max_examples=max(EXAMPLES // 5, 20_000), deadline=None, suppress_health_check=list(HealthCheck))
+@given(expressions(), st.lists(point_values(), min_size=5, max_size=5))
+def test_long_campaign_at_points(text: str, values: list[float]) -> None:
+    _methods_at_a_point(text, values)
