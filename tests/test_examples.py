@@ -62,14 +62,17 @@ def test_03_chain_rule_network(tmp_path: Path) -> None:
     reference = number(r"(?m)^∂L/∂w1\s+\S+\s+\S+\s+\S+\s+(\S+)$", out)
     assert by_hand == pytest.approx(reference, rel=1e-14)
     assert "every step verified: True" in out
+    assert "✓ every method agrees with the 50-digit reference" in out
     assert "∂L/∂w1 = ∂L/∂yhat·∂yhat/∂z2·∂z2/∂h·∂h/∂z1·∂z1/∂w1" in out
     assert (tmp_path / "network.dot").exists()
 
 
 def test_04_losses() -> None:
     out = run("04_losses")
-    assert out.count("symbolic, autodiff and finite differences agree: True") == 3
+    assert out.count("symbolic, autodiff and finite differences agree: True") == 4
+    assert out.count("every step verified: True") == 3  # MSE, cross-entropy and BCE, derived step by step
     assert "∂L/∂p1 = 2*p1/3 - 2*y1/3" in out
+    assert number(r"∂L/∂p1 = -y1/p1; at p1 = 0\.7, y1 = 1 it is (\S+)", out) == pytest.approx(-1 / 0.7, rel=1e-5)
     assert number(r"∂L/∂z = \((\S+),", out) == pytest.approx(number(r"p1 - y1 = (\S+):", out), abs=1e-6)
     assert "after p = sigmoid(z): ∂L/∂z = -y + sigmoid(z), that is p - y" in out
     assert number(r"at z = 0\.3, y = 1 it is (\S+),", out) == pytest.approx(number(r"and p - y = (\S+)", out))
@@ -90,6 +93,16 @@ def test_06_vanishing_gradients(tmp_path: Path) -> None:
     relu_column = [float(line.split()[3]) for line in out.splitlines() if re.match(r"\s+\d+\s", line)]
     assert relu_column == [1.5] * 6
     assert (tmp_path / "vanishing_gradients.png").exists() == PLOTTING
+
+
+def test_08_pytorch_model() -> None:
+    out = run("08_pytorch_model")
+    assert "769 parameters" in out
+    assert "symbolic, autodiff and finite differences agree" in out
+    assert number(r"the loss fell (\S+) times in 100 epochs of Adam", out) >= 10
+    if importlib.util.find_spec("torch") is not None:  # the seed's own PyTorch code, same weights
+        assert number(r"first gradient equal to (\S+) \(relative\)", out) < 1e-12
+        assert number(r"losses equal to (\S+) over 100 epochs", out) < 1e-10
 
 
 def test_07_write_docs(tmp_path: Path) -> None:
