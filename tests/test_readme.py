@@ -1,8 +1,15 @@
-"""Everything the README shows is real: its commands are run and their output compared."""
+"""Everything the README and the docs show is real: their commands are run and their output compared.
+
+After an intended change of output, rewrite every console block with what the commands now
+print, then read the diff before committing it:
+
+    SYMDIFF_UPDATE_DOCS=1 python -m pytest tests/test_readme.py -k console
+"""
 
 from __future__ import annotations
 
 import doctest
+import os
 import re
 import shlex
 import subprocess
@@ -12,7 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 
 def console_examples(path: Path) -> list[tuple[str, str]]:
@@ -32,19 +39,37 @@ def console_examples(path: Path) -> list[tuple[str, str]]:
     return examples
 
 
-EXAMPLES = [(path.name, command, output) for path in DOCUMENTS for command, output in console_examples(path)]
+EXAMPLES = [
+    (str(path.relative_to(ROOT)), command, output) for path in DOCUMENTS for command, output in console_examples(path)
+]
+
+
+def shown_by(command: str) -> str:
+    """What the command prints (stdout, then stderr), run from the repository root."""
+    argv = shlex.split(command)
+    assert argv[:3] == ["python", "-m", "symdiff"], f"only symdiff commands are shown: {command}"
+    result = subprocess.run([sys.executable, *argv[1:]], capture_output=True, text=True, cwd=ROOT, check=False)
+    return (result.stdout + result.stderr).rstrip("\n")
+
+
+def _update(path: Path, command: str, expected: str) -> str:
+    """Replace the block's output for ``command`` with what it prints now, and return that."""
+    text = path.read_text(encoding="utf-8")
+    old = f"$ {command}\n{expected.rstrip(chr(10))}\n" if expected.strip() else f"$ {command}\n"
+    assert old in text, f"cannot find the block for {command!r} in {path}"
+    output = shown_by(command)
+    path.write_text(text.replace(old, f"$ {command}\n{output}\n" if output else old, 1), encoding="utf-8")
+    return output
 
 
 @pytest.mark.parametrize(("document", "command", "expected"), EXAMPLES, ids=[f"{d}: {c[:50]}" for d, c, _ in EXAMPLES])
 def test_console_example(document: str, command: str, expected: str) -> None:
-    argv = shlex.split(command)
-    assert argv[:3] == ["python", "-m", "symdiff"], f"{document}: only symdiff commands are shown"
-    result = subprocess.run([sys.executable, *argv[1:]], capture_output=True, text=True, cwd=ROOT, check=False)
-    shown = (result.stdout + result.stderr).rstrip("\n")
-    assert shown == expected.rstrip("\n")
+    if os.environ.get("SYMDIFF_UPDATE_DOCS"):
+        expected = _update(ROOT / document, command, expected)
+    assert shown_by(command) == expected.rstrip("\n")
 
 
-@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_python_examples(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     blocks = re.findall(r"```pycon\n(.*?)```", text, flags=re.S)
