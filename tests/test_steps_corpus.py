@@ -52,6 +52,7 @@ def test_notation_follows_the_number_of_variables(case: Case) -> None:
         assert not re.search(r"\\frac\{d[ ^}]", latex), latex
         assert not re.search(r"(?<![a-z∂])d[²³]?[a-z]*/d", text), text
     assert r"\log" not in latex  # natural logarithms are \ln
+    assert r"\cdot -" not in latex and "*-" not in text  # a negative factor is parenthesised
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -16,6 +16,7 @@ import mpmath
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE, precedence
 
+from ..explain import Explanation
 from ..printing import TexPrinter, TextPrinter, name_latex, to_latex, to_text
 from ..stepwise.forms import Factors, LocalDerivative, Terms, is_template
 from ..stepwise.record import Derivation, Section, Step
@@ -33,7 +34,8 @@ def _split_sign(term: sp.Expr) -> tuple[bool, sp.Expr]:
         head, *rest = term.args
         if head == -1:
             return True, rest[0] if len(rest) == 1 else Factors(*rest, evaluate=False)
-        if head.is_Number and head.is_negative:
+        # -sin(v)·dv/dx starts with a minus sign (a sum such as 1 - tanh(v)^2 does not).
+        if head.could_extract_minus_sign() and not isinstance(head, sp.Add):
             return True, Factors(-head, *rest, evaluate=False)
         return False, term
     if isinstance(term, Terms):
@@ -52,7 +54,9 @@ def _has_denominator(expr: sp.Expr) -> bool:
 
 
 def _grouped(variables: Sequence[sp.Symbol]) -> list[tuple[sp.Symbol, int]]:
-    return [(v, len(list(run))) for v, run in groupby(variables)]
+    """The denominator of a derivative operator, last variable first: ∂²f/∂x∂y is ∂/∂x(∂f/∂y),
+    as SymPy prints Derivative(f, y, x) (differentiated by y, then by x)."""
+    return [(v, len(list(run))) for v, run in groupby(reversed(variables))]
 
 
 class _Layout:
@@ -61,7 +65,7 @@ class _Layout:
     Each printer says how it writes parentheses, a product sign and a fraction.
     """
 
-    _times = "·"
+    _times = "*"  # as the text printer writes every other product: one sign throughout
     _minus = "-"
     _fractions_need_parentheses = True  # (a/b)·c in text; a LaTeX \frac needs none
 
@@ -144,7 +148,7 @@ class StepTexPrinter(_Layout, TexPrinter):
 
 
 class StepTextPrinter(_Layout, TextPrinter):
-    """Plain text for derivation lines: d/dx(x^2), ∂/∂a(a*b), ∂L/∂y, products with ·."""
+    """Plain text for derivation lines: d/dx(x^2), ∂/∂a(a*b), ∂L/∂y, products with *."""
 
     _default_settings: ClassVar[dict[str, Any]] = {**TextPrinter._default_settings, "ordinary": False}
 
@@ -262,6 +266,7 @@ def text(d: Derivation) -> str:
             rows.append((f"{left} = {line_text(step.after, d.ordinary)}", f"({step.number}) {label_text(step)}"))
     width = max((len(row) for row, _ in rows if len(row) <= TEXT_COLUMN), default=0)  # long lines push their label
     lines.extend(f"{row.ljust(width)}  {label}" for row, label in rows)
+    lines.extend(f"note: {e.message}" for e in d.not_differentiable)
     lines.append(_verdict(d))
     return "\n".join(lines)
 
@@ -296,12 +301,24 @@ def latex(d: Derivation) -> str:
         for i, step in enumerate(section.steps):
             left = lhs if i == 0 else ""
             rows.append(f"{left} &= {line_latex(step.after, d.ordinary)} && {_label_latex(step)}")
+    rows.extend(_kink_latex(e, d.wrt[-1]) for e in d.not_differentiable)
     return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+
+def _kink_latex(e: Explanation, wrt: str) -> str:
+    """A row saying the derivative does not exist here (the message's expressions are text,
+    which LaTeX's \\text cannot take: ^ and _ are math)."""
+    row = rf"&\text{{not differentiable in }}{name_latex(wrt)}\text{{ here}}"
+    if e.slopes is None:
+        return row
+    left, right = (f"{s:.6g}" for s in e.slopes)
+    return row + rf"\text{{: one-sided slopes }}{left}\text{{ (left) and }}{right}\text{{ (right)}}"
 
 
 def markdown(d: Derivation) -> str:
     names = list(dict.fromkeys(step.name for step in d.steps))
     parts = [f"$$\n{latex(d)}\n$$", "Rules used: " + ", ".join(names) + "."]
+    parts.extend(f"Note: {e.message}." for e in d.not_differentiable)
     parts.append(_verdict(d).capitalize() + ".")
     return "\n\n".join(parts)
 
@@ -352,6 +369,11 @@ def data(d: Derivation) -> dict[str, Any]:
         result["at"] = {name: _decimal(v) for name, v in d.at.items()}
         result["value"] = _decimal(d.value)
         result["values"] = {name: _decimal(v) for name, v in d.values.items()}
+    if d.not_differentiable:
+        result["not_differentiable"] = [
+            {"kind": e.kind, "message": e.message, "slopes": None if e.slopes is None else list(e.slopes)}
+            for e in d.not_differentiable
+        ]
     if d.factors:
         result["factors"] = {name: _decimal(v) for name, v in d.factors.items()}
         result["adjoints"] = {name: _decimal(v) for name, v in d.adjoints.items()}

@@ -7,6 +7,7 @@ and ``symdiff.render.steps`` formats the result as text, LaTeX, Markdown or JSON
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -20,11 +21,13 @@ from ..parser import Program, as_expression, natural_key, parse_program, variabl
 from ..symbolic import ExprLike, VariableLike, diff, variable
 from . import verify
 from .engine import Builder, derive_expression
+from .kinks import not_differentiable
 from .numeric import DIGITS
 from .program import Outcome, definitions, derive_program
 from .record import DETAILS, Derivation, Detail, Section, Step
 
 KEY_RULES = frozenset({"product", "quotient", "chain"})
+SYMMETRIC_VALUE = "at the point; not differentiable here, see the note"
 
 
 def steps(
@@ -74,10 +77,14 @@ def steps(
         reference = diff(f, [v.name for v in variables], order, limits=limits)
         sections = verify.verify_sections(tuple(builder.sections), {**lines, **builder.substitutions}, lines, point)
         verdict = verify.same(outcome.result, reference)
+    wrt_names = tuple(v.name for v in variables * order)
+    kinks = () if point is None else not_differentiable(program, reference, wrt_names, point)
+    if kinks:
+        sections = _symmetric_value(sections)
     return Derivation(
         expression=f,
         function=function,
-        wrt=tuple(v.name for v in variables * order),
+        wrt=wrt_names,
         variables=variable_names(f),
         detail=detail,
         sections=key_steps(sections) if detail == "key" else sections,
@@ -91,6 +98,7 @@ def steps(
         adjoints=outcome.adjoints,
         substitutions={s.name: e for s, e in {**lines, **builder.substitutions}.items()},
         program=outcome.program,
+        not_differentiable=kinks,
     )
 
 
@@ -120,12 +128,24 @@ def _derive(
     return Outcome(result, None if point is None else builder.value(result, variables[-1], point), point or {})
 
 
+def _symmetric_value(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+    """The value step, renamed: at a kink the rules give the average of the one-sided slopes."""
+    *before, last = sections
+    *steps_before, value = last.steps
+    value = dataclasses.replace(value, name=SYMMETRIC_VALUE)
+    return (*before, Section(last.lhs, (*steps_before, value)))
+
+
 def key_steps(sections: tuple[Section, ...]) -> tuple[Section, ...]:
-    """Only the product, quotient and chain rule steps, and the last step of each section."""
-    return tuple(
-        Section(s.lhs, tuple(step for step in s.steps if step.rule in KEY_RULES or step is s.steps[-1]))
-        for s in sections
-    )
+    """Only the product, quotient and chain rule steps and the result of each section: its
+    last step and, when that is the value at a point, the formula before it."""
+    return tuple(Section(s.lhs, tuple(step for step in s.steps if _is_key(step, s.steps))) for s in sections)
+
+
+def _is_key(step: Step, section: tuple[Step, ...]) -> bool:
+    if step.rule in KEY_RULES or step is section[-1]:
+        return True
+    return section[-1].rule == "value" and len(section) > 1 and step is section[-2]
 
 
 def _point(at: Mapping[str, Any] | None, f: sp.Expr) -> dict[sp.Symbol, mpmath.mpf] | None:

@@ -18,7 +18,7 @@ import sympy as sp
 
 from ..errors import EvaluationError
 from ..parser import symbol
-from ..printing import to_text
+from ..printing import name_latex, to_text
 from ..symbolic import tidy
 from . import numeric, rules
 from .forms import first_goal, goal, goals, plain, rebuild, replace_goal, substitute
@@ -116,9 +116,11 @@ class Builder:
         return after
 
     def _fresh(self) -> sp.Symbol:
-        """A substitution name that is not one of the user's: u, v, w, then u_1, u_2, …"""
+        """A substitution name that neither is nor looks like one of the user's: u, v, w, then
+        u_1, u_2, … (u_1 is ruled out by a user's u1: both print as u₁ in LaTeX)."""
+        shown = {form for name in self.taken for form in _printed(name)}
         candidates = [*_SUBSTITUTION_NAMES, *(f"u_{i}" for i in range(1, len(self.taken) + 2))]
-        name = next(c for c in candidates if c not in self.taken)
+        name = next(c for c in candidates if shown.isdisjoint(_printed(c)))
         self.taken.add(name)
         return symbol(name)
 
@@ -145,6 +147,11 @@ class Builder:
         shown = sp.Float(number, DIGITS)
         self.record(rules.Rewrite("value", "at the point", shown), line, wrt, line, shown)
         return number
+
+
+def _printed(name: str) -> tuple[str, str]:
+    """How a name looks in text and in LaTeX: two names collide when either form does."""
+    return name, name_latex(name)
 
 
 def _reorders_only(line: sp.Expr, result: sp.Expr) -> bool:

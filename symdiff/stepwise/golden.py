@@ -53,6 +53,7 @@ EXAMPLES: tuple[Example, ...] = (
     ),
     Example("sigmoid-network", "output = σ(w₂·σ(w₁·x)) with a squared error", SIGMOID_NETWORK, "w1", "compact"),
     Example("product-rule", "x² sin x: product rule", "x^2 sin(x)", "x"),
+    Example("abs-at-a-corner", "|x| at 0: no derivative, two one-sided slopes", "abs(x)", "x", at={"x": 0}),
     Example("cot-cot-full", "cot(cot x) in full detail", "cot(cot(x))", "x"),
     Example("cot-cot-compact", "cot(cot x) in compact detail", "cot(cot(x))", "x", "compact"),
 )

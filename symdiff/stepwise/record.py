@@ -12,6 +12,7 @@ from typing import Literal
 import mpmath
 import sympy as sp
 
+from ..explain import Explanation
 from ..parser import Program
 
 Detail = Literal["full", "compact", "key"]
@@ -85,6 +86,8 @@ class Derivation:
         adjoints: for a program at ``at``, ∂output/∂name for each name on a path (backprop's adjoints).
         substitutions: every name the derivation introduced (u = x²) or that a program defines.
         program: the program, when the derivation goes through its lines.
+        not_differentiable: at ``at``, why the derivative does not exist there (a kink, with
+            the one-sided slopes when there are any); ``value`` is then not a derivative.
     """
 
     expression: sp.Expr
@@ -103,6 +106,7 @@ class Derivation:
     adjoints: Mapping[str, mpmath.mpf] = field(default_factory=dict)
     substitutions: Mapping[str, sp.Expr] = field(default_factory=dict)
     program: Program | None = None
+    not_differentiable: tuple[Explanation, ...] = ()
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -116,9 +120,10 @@ class Derivation:
 
     @property
     def ordinary(self) -> bool:
-        """Write d/dx rather than ∂/∂x: the function has at most one variable and, through a
-        program, so does each of its lines (L = a + b makes dL/db a partial derivative)."""
-        if len(self.variables) > 1:
+        """Write d/dx rather than ∂/∂x: the function has at most one variable, it is the one
+        differentiated by (d/dy(x²) would hide that x is held constant) and, through a program,
+        each line has at most one variable too (L = a + b makes dL/db a partial derivative)."""
+        if len({*self.variables, *self.wrt}) > 1:
             return False
         return self.program is None or all(len(line.expression.free_symbols) <= 1 for line in self.program.definitions)
 

@@ -1,0 +1,38 @@
+"""Whether the derivative exists at the point of a derivation.
+
+At a kink (abs(x) at 0, relu(x) at 0, max(x, y) where x = y) the rules still give a number
+(the registry's sign(0) = 0, heaviside(0) = 1/2): the average of the one-sided slopes, not a
+derivative. The comparison layer's detection is reused as it is: the tape's trace says which
+node sits on a kink, ``explain`` words it and finds the one-sided slopes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import mpmath
+import sympy as sp
+
+from ..explain import Explanation, explain_row
+from ..parser import Program
+from ..tape import Tape
+from .numeric import DIGITS
+
+NOT_DIFFERENTIABLE = frozenset({"corner", "jump", "vertical"})
+
+
+def not_differentiable(
+    source: Program | sp.Expr, derivative: sp.Expr, wrt: Sequence[str], point: Mapping[sp.Symbol, mpmath.mpf]
+) -> tuple[Explanation, ...]:
+    """The kinks that make the derivative with respect to ``wrt`` not exist at ``point``."""
+    tape = Tape(source)
+    exact = {s.name: v for s, v in point.items() if s.name in tape.variables}
+    trace = tape.trace({name: float(v) for name, v in exact.items()})
+    found = explain_row(tape.graph, trace, derivative, wrt, exact, DIGITS)
+    return tuple(e for e in found if e.kind in NOT_DIFFERENTIABLE and not _smooth_corner(e))
+
+
+def _smooth_corner(e: Explanation) -> bool:
+    """A corner the variable meets with equal slopes on both sides: relu(w·x) at x = 0 is
+    relu(0) whatever w is, and abs(x)² is flat at 0. The derivative exists there."""
+    return e.kind == "corner" and e.slopes is not None and e.slopes[0] == e.slopes[1]

@@ -1,0 +1,132 @@
+"""How a derivation reads: names that cannot be mistaken for the user's, signs, notation, the
+result at a point where there is no derivative, what each detail level keeps."""
+
+from __future__ import annotations
+
+import json
+
+import mpmath
+import pytest
+import sympy as sp
+
+import symdiff as sd
+from symdiff.parser import symbol
+from symdiff.printing import name_latex
+
+# -- substitution names -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "wrt"),
+    [("sin(u + v + w + u1)", "u1"), ("sin(u*v*w*x) + cos(u_1 x) + tan(u2 x)", "x"), ("exp(sin(cos(u1)))", "u1")],
+)
+def test_substitution_names_never_look_like_the_users(expr: str, wrt: str) -> None:
+    d = sd.steps(expr, wrt)
+    users = set(d.variables)
+    introduced = [name for step in d.steps if step.rule == "chain" for name, _ in step.where]
+    assert introduced and d.verified
+    for name in introduced:
+        assert name not in users  # text
+        assert name_latex(name) not in {name_latex(u) for u in users}, name  # LaTeX: u_1 and u1 are both u₁
+
+
+# -- signs inside products ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "detail"), [("exp(cos(2x))", "full"), ("x*cos(x^2)", "compact"), ("exp(cos(x)) * x", "compact")]
+)
+def test_a_negative_factor_inside_a_product_is_parenthesised(expr: str, detail: str) -> None:
+    d = sd.steps(expr, "x", detail=detail)  # type: ignore[arg-type]
+    assert r"\cdot -" not in d.to_latex() and "*-" not in d.to_text()
+    assert r"\cdot \left(- \sin" in d.to_latex()
+
+
+def test_text_writes_every_product_with_one_sign() -> None:
+    text = sd.steps("x*y*z", "x").to_text()
+    assert "·" not in text and "y*z*∂x/∂x" in text
+
+
+# -- notation ---------------------------------------------------------------------------------
+
+
+def test_a_variable_not_in_the_expression_makes_it_partial() -> None:
+    d = sd.steps("x^2", "y")
+    assert not d.ordinary and d.to_text().startswith("∂/∂y(x^2) = 0")
+    assert r"\frac{d" not in d.to_latex()
+    assert sd.steps("x^2", "x").ordinary and sd.steps("5", "x").ordinary
+
+
+def test_mixed_partials_follow_sympys_convention() -> None:
+    """∂²f/∂x∂y is ∂/∂x(∂f/∂y): the variable differentiated by last is written first."""
+    x, y = symbol("x"), symbol("y")
+    assert r"\partial x\partial y" in sp.latex(sp.Derivative(x * y**2, y, x))
+    d = sd.steps("x*y^2", ["y", "x"])
+    assert r"\frac{\partial^{2}}{\partial x \partial y}\left(x y^{2}\right)" in d.to_latex()
+    assert "∂²/∂x∂y(x*y^2)" in d.to_text()
+    assert d.result == sp.diff(x * y**2, y, x)
+
+
+# -- at a point where the derivative does not exist ---------------------------------------------
+
+
+def one_sided(expr: str, at: dict[str, float], wrt: str) -> tuple[float, float]:
+    """Left and right difference quotients at 60 digits: independent of symdiff's own slopes."""
+    f = sd.parse(expr)
+    with mpmath.workdps(60):
+        h = mpmath.mpf(10) ** -25
+        point = {symbol(k): sp.Float(v, 60) for k, v in at.items()}
+        shifted = {**point, symbol(wrt): point[symbol(wrt)] + sp.Float(h, 60)}
+        back = {**point, symbol(wrt): point[symbol(wrt)] - sp.Float(h, 60)}
+        value = sp.N(f.subs(point), 60)
+        right = (sp.N(f.subs(shifted), 60) - value) / sp.Float(h, 60)
+        left = (value - sp.N(f.subs(back), 60)) / sp.Float(h, 60)
+    return round(float(left), 12), round(float(right), 12)
+
+
+@pytest.mark.parametrize(
+    ("expr", "at"),
+    [
+        ("abs(x)", {"x": 0.0}),
+        ("relu(x)", {"x": 0.0}),
+        ("max(x, y)", {"x": 1.0, "y": 1.0}),
+        ("abs(x - 2) + x", {"x": 2}),
+    ],
+)
+def test_at_a_kink_the_derivation_says_there_is_no_derivative(expr: str, at: dict[str, float]) -> None:
+    d = sd.steps(expr, "x", at=at)
+    left, right = one_sided(expr, at, "x")
+    assert left != right
+    (kink,) = d.not_differentiable
+    assert kink.slopes == (left, right)
+    value = d.steps[-1]
+    assert value.rule == "value" and "not differentiable" in value.name
+    text = d.to_text()
+    assert f"one-sided slopes {left:.6g} (left) and {right:.6g} (right)" in text
+    assert r"\text{not differentiable in }x\text{ here}" in d.to_latex()
+    assert json.loads(d.to_json())["not_differentiable"][0]["slopes"] == [left, right]
+    assert d.verified  # the steps are still right: the rules give the average of the two slopes
+    assert float(d.value) == pytest.approx((left + right) / 2)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("expr", "at"),
+    [("abs(x)", {"x": 1.0}), ("relu(x)", {"x": -2.0}), ("h = relu(w*x); L = h^2", {"x": 0.0, "w": 1.0})],
+)
+def test_away_from_a_kink_nothing_is_said(expr: str, at: dict[str, float]) -> None:
+    wrt = "w" if "w" in at else "x"
+    d = sd.steps(expr, wrt, at=at)  # relu(w·0) does not move with w: differentiable in w
+    assert d.not_differentiable == () and d.steps[-1].name == "at the point"
+    assert "note:" not in d.to_text() and "not_differentiable" not in json.loads(d.to_json())
+
+
+# -- detail levels -----------------------------------------------------------------------------
+
+
+def test_key_detail_at_a_point_keeps_the_derivative_formula() -> None:
+    d = sd.steps("x^2 sin(x)", "x", at={"x": 1}, detail="key")
+    assert d.rules[0] == "product" and d.rules[-1] == "value"
+    formula = d.steps[-2].after
+    x = symbol("x")
+    assert sp.simplify(formula - sp.diff(x**2 * sp.sin(x), x)) == 0
+    assert float(d.value) == pytest.approx(float(sp.diff(x**2 * sp.sin(x), x).subs(x, 1)))  # type: ignore[arg-type]
