@@ -69,9 +69,30 @@ def expressions() -> st.SearchStrategy[str]:
     return st.recursive(_atom(), _extend, max_leaves=10)
 
 
-def programs() -> st.SearchStrategy[str]:
+def _argument_counts(name: str) -> list[int]:
+    _, fewest, most = registry.text_functions()[name]
+    return list(range(fewest, (most or fewest + 1) + 1))
+
+
+def _extend_correctly(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    call = st.sampled_from(NAMES).flatmap(
+        lambda name: st.sampled_from(_argument_counts(name)).flatmap(
+            lambda count: st.lists(children, min_size=count, max_size=count).map(
+                lambda args: f"{name}({', '.join(args)})"
+            )
+        )
+    )
+    return st.one_of(_extend(children), call)
+
+
+def valid_expressions() -> st.SearchStrategy[str]:
+    """Expression text whose every call has a right number of arguments: most cases get past the parser."""
+    return st.recursive(_atom(), _extend_correctly, max_leaves=8)
+
+
+def programs(lines: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[str]:
     """Two or three named lines using earlier names."""
-    return st.lists(expressions(), min_size=1, max_size=3).map(
+    return st.lists(lines or expressions(), min_size=1, max_size=3).map(
         lambda lines: "; ".join(f"h{i} = {line}" + (f" + h{i - 1}" if i else "") for i, line in enumerate(lines))
     )
 

@@ -10,6 +10,7 @@ small; run the long campaign with
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import symdiff as sd
-from tests.fuzz import ALPHABET, EXAMPLES, expressions, point_values, programs, time_limit
+from tests.fuzz import ALPHABET, EXAMPLES, expressions, point_values, programs, time_limit, valid_expressions
 
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -83,21 +84,45 @@ def test_programs_through_the_pipeline(text: str, values: list[float]) -> None:
     _pipeline(text, values)
 
 
-def _methods_at_a_point(text: str, values: list[float]) -> None:
-    """Finite differences, the comparison and the derivation at a hostile point: numbers or a SymdiffError."""
+@dataclass(frozen=True)
+class Options:
+    """How one fuzz case asks for its derivative: which method, which order, with steps at the point or not."""
+
+    method: str
+    order: int
+    steps_at_point: bool
+
+
+OPTIONS = st.builds(
+    Options,
+    st.sampled_from(["auto", "forward", "backward", "central", "richardson", "complex", "mpmath"]),
+    st.sampled_from([1, 1, 2]),
+    st.booleans(),
+)
+
+
+def _methods_at_a_point(text: str, values: list[float], options: Options) -> None:
+    """diff, hessian, finite differences, the comparison and the derivation at a hostile point.
+
+    Each returns numbers (nan and inf allowed) or raises a SymdiffError with a one-line message.
+    """
     message = ""
     with time_limit(10.0):
         try:
-            f = sd.parse(text)
+            source = sd.parse_program(text)
+            f = source.expression
             names = sorted(str(s) for s in f.free_symbols)
             at = dict(zip(names, values, strict=False))
             wrt = names[0] if names else "x"
-            fd = sd.finite_difference(f, wrt, at)
+            assert sd.diff(f, wrt, order=options.order).free_symbols <= f.free_symbols
+            if options.order == 2 and len(names) <= 3:
+                assert sd.hessian(f).shape == (len(names), len(names))
+            fd = sd.finite_difference(f, wrt, at, method=options.method, order=options.order)
             assert fd.status in ("ok", "warning") and isinstance(fd.value, float)
             assert fd.status == "warning" or fd.ok  # never "ok" with a bound above 1e-6 of |value|
-            comparison = sd.compare(f, at, wrt=wrt, dps=30)
-            assert comparison.to_json() and str(comparison)
-            derivation = sd.steps(f, wrt)
+            comparison = sd.compare(text, at, wrt=wrt, order=options.order, fd=options.method, dps=30)
+            assert comparison.to_json() and str(comparison) and comparison.to_latex()
+            derivation = sd.steps(text, wrt, order=options.order, at=at if options.steps_at_point else None)
             assert derivation.to_text() and derivation.to_latex()
         except sd.SymdiffError as error:
             message = str(error)
@@ -107,9 +132,13 @@ def _methods_at_a_point(text: str, values: list[float]) -> None:
 # The comparison evaluates a 30-digit reference and the derivation verifies every step, so
 # each case costs far more than a parse: a smaller budget keeps the suite fast.
 @settings(FUZZ, max_examples=max(EXAMPLES // 3, 20))
-@given(expressions(), st.lists(point_values(), min_size=5, max_size=5))
-def test_finite_differences_comparison_and_steps_at_any_point(text: str, values: list[float]) -> None:
-    _methods_at_a_point(text, values)
+@given(
+    st.one_of(valid_expressions(), programs(valid_expressions())),
+    st.lists(point_values(), min_size=5, max_size=5),
+    OPTIONS,
+)
+def test_every_method_at_any_point(text: str, values: list[float], options: Options) -> None:
+    _methods_at_a_point(text, values, options)
 
 
 @FUZZ
@@ -136,6 +165,10 @@ def test_long_campaign(text: str, values: list[float]) -> None:
 
 @pytest.mark.slow
 @settings(max_examples=max(EXAMPLES // 5, 20_000), deadline=None, suppress_health_check=list(HealthCheck))
-@given(expressions(), st.lists(point_values(), min_size=5, max_size=5))
-def test_long_campaign_at_points(text: str, values: list[float]) -> None:
-    _methods_at_a_point(text, values)
+@given(
+    st.one_of(valid_expressions(), programs(valid_expressions())),
+    st.lists(point_values(), min_size=5, max_size=5),
+    OPTIONS,
+)
+def test_long_campaign_at_points(text: str, values: list[float], options: Options) -> None:
+    _methods_at_a_point(text, values, options)
