@@ -139,3 +139,28 @@ def test_a_closed_pipe_is_not_an_error() -> None:
 def test_debug_shows_the_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["tanhh(x)", "--debug"]) == 2
     assert "Traceback" in capsys.readouterr().err
+
+
+MEMORY_SCRIPT = """
+import contextlib, io, resource, sys
+from symdiff import cli
+from tests.test_hostile import CATALOGUE
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+for args, _ in CATALOGUE.values():
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            cli.main(args)
+        except SystemExit:
+            pass
+print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def test_the_whole_catalogue_runs_in_bounded_memory() -> None:
+    """Answering every hostile input in one process adds little to the memory of importing symdiff."""
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", MEMORY_SCRIPT], capture_output=True, text=True, cwd=root, check=True, timeout=120
+    )
+    before, after = (int(kb) for kb in result.stdout.split())  # peak resident set, in KiB (Linux)
+    assert after - before < 300_000, f"peak memory grew by {(after - before) // 1024} MiB"
