@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import mpmath
 import numpy as np
 
-from .compare import Comparison, MethodValue, Verdict, compare
+from .compare import Comparison, MethodValue, Verdict, compare, judge
 from .errors import EvaluationError, SymdiffError
 from .finite import Method
 from .symbolic import ExprLike
@@ -94,17 +92,9 @@ def check_gradient(
     for row in comparison.rows:
         name = row.wrt[0]
         allowed = max(HAND_WRITTEN_SLACK * row.symbolic.tolerance, rtol * abs(float(row.reference)))
-        value = _judge(yours[name], row.reference, allowed)
-        verdict: Verdict = "explained" if row.explanations else "agree" if value.agrees else "disagree"
+        # At a kink or outside the domain a value is still judged: it must be one the
+        # derivative may have there (between the one-sided slopes; nan where it is undefined).
+        value = judge(yours[name], row.reference, row.expected, allowed)
+        verdict: Verdict = "disagree" if not value.agrees else "explained" if row.explanations else "agree"
         checked.append(CheckedPartial(name, value, verdict))
     return GradientCheck(tuple(checked), comparison)
-
-
-def _judge(value: float, ref: mpmath.mpf, allowed: float) -> MethodValue:
-    with mpmath.workdps(30):
-        if math.isfinite(value) and mpmath.isfinite(ref):
-            absolute = float(abs(mpmath.mpf(value) - ref))
-            relative = absolute / float(abs(ref)) if ref != 0 else absolute
-        else:
-            absolute = relative = math.nan
-    return MethodValue(value, absolute, relative, allowed, math.isfinite(absolute) and absolute <= allowed)

@@ -25,8 +25,18 @@ import mpmath
 import sympy as sp
 
 from . import reference, tolerance
-from .errors import EvaluationError, SymdiffError
-from .explain import Explanation, explain_row
+from .errors import EvaluationError, MethodError
+from .explain import (
+    NONFINITE_KINDS,
+    ExactValues,
+    Explanation,
+    cancellation,
+    exact_values,
+    explain_row,
+    formula_problem,
+    one_sided_slopes,
+    range_problem,
+)
 from .finite import FiniteDifference, Method, finite_difference
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import Program, parse_program, variable_names
@@ -40,13 +50,37 @@ Verdict = Literal["agree", "explained", "disagree"]
 
 @dataclass(frozen=True)
 class MethodValue:
-    """One method's number for one derivative, and how far it is from the reference."""
+    """One method's number for one derivative, and how far it is from the reference.
+
+    ``tolerance`` is what the method is allowed: the rounding bound for symbolic and autodiff,
+    the error bound for a finite difference. ``agrees`` is true when the value is one the
+    derivative may have here (see ``Expected``) within that allowance.
+    """
 
     value: float
     absolute_error: float
     relative_error: float
     tolerance: float
     agrees: bool
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a float64 method may answer for one derivative at this point.
+
+    Attributes:
+        low, high: a finite answer must lie in [low, high], widened by the method's own
+            allowance; None when no finite answer is right (log(x) at -1). Ordinarily the
+            interval runs from the exact reference to the reference at the float64 point
+            (they differ when the point is not a float: x = 1/3); at a corner it spans the
+            one-sided slopes.
+        nonfinite: whether nan or ±inf is a right answer (the derivative does not exist
+            here, or is beyond the float64 range).
+    """
+
+    low: mpmath.mpf | None
+    high: mpmath.mpf | None
+    nonfinite: bool
 
 
 @dataclass(frozen=True)
@@ -60,9 +94,17 @@ class Row:
             has no path to it).
         finite: the finite difference, with its own method, step and error bound; None when the
             method does not apply here (``finite_note`` says why).
-        reference: the symbolic derivative at ``dps`` digits (an mpmath number).
-        verdict: "agree", "explained" (not an ordinary number here, and said why), or "disagree".
+        finite_error: the finite difference's errors against the reference; its tolerance is
+            the error bound (inf when it could not certify one, in which case nothing was
+            claimed and it counts as agreeing).
+        reference: the symbolic derivative at the exact point to ``dps`` digits (an mpmath number).
+        float_reference: the same at the point float64 holds (the exact point rounded).
+        expected: what the methods may answer here.
+        verdict: "agree", "explained" (not an ordinary number here, said why, and every method
+            answered something it may), or "disagree".
         explanations: why, when the derivative is not an ordinary number here.
+        finite_is_noise: the finite difference's value means nothing (f is undefined here and
+            nothing was certified): views show it as n/a.
     """
 
     wrt: tuple[str, ...]
@@ -70,21 +112,28 @@ class Row:
     symbolic: MethodValue
     autodiff: MethodValue | None
     finite: FiniteDifference | None
-    finite_agrees: bool
+    finite_error: MethodValue | None
     reference: mpmath.mpf
+    float_reference: mpmath.mpf
+    expected: Expected
     verdict: Verdict
     explanations: tuple[Explanation, ...] = ()
     finite_note: str = ""
+    finite_is_noise: bool = False
+
+    @property
+    def finite_agrees(self) -> bool:
+        """The finite difference lies within its bound (or does not apply, or claimed nothing)."""
+        return self.finite_error is None or self.finite_error.agrees
+
+    @property
+    def finite_certified(self) -> bool:
+        return self.finite is not None and math.isfinite(self.finite.error_bound)
 
     @property
     def agree(self) -> bool:
-        """True when every method that applies matches the reference."""
-        return _all_agree(self.symbolic, self.autodiff, self.finite_agrees)
-
-
-def _all_agree(symbolic: MethodValue, autodiff: MethodValue | None, finite_agrees: bool) -> bool:
-    methods = [symbolic] if autodiff is None else [symbolic, autodiff]
-    return all(m.agrees for m in methods) and finite_agrees
+        """True unless a method gave a value the derivative cannot have here (the top-level meaning too)."""
+        return self.verdict != "disagree"
 
 
 @dataclass(frozen=True)
@@ -175,16 +224,44 @@ def _float_point(point: Mapping[str, sp.Expr]) -> dict[str, float]:
     return {name: float(sp.N(value, 20)) for name, value in point.items()}
 
 
-def _method(value: float, ref: mpmath.mpf, bound: float) -> MethodValue:
+def _errors(value: float, ref: mpmath.mpf) -> tuple[float, float]:
+    """Absolute and relative error, computed in mpmath: |ref| may be below the float64 range."""
     with mpmath.workdps(30):
         if math.isfinite(value) and mpmath.isfinite(ref):
-            absolute = float(abs(mpmath.mpf(value) - ref))
-            relative = absolute / float(abs(ref)) if ref != 0 else absolute
-        else:
-            same = math.isinf(value) and mpmath.isinf(ref) and (value > 0) == (ref > 0)
-            absolute = relative = 0.0 if same else math.nan
-        agrees = math.isfinite(absolute) and absolute <= bound + 1e-300
-    return MethodValue(value, absolute, relative, bound, agrees)
+            absolute = abs(mpmath.mpf(value) - ref)
+            relative = absolute / abs(ref) if ref != 0 else absolute
+            return float(absolute), float(relative)
+    same = math.isinf(value) and mpmath.isinf(ref) and (value > 0) == (ref > 0)
+    return (0.0, 0.0) if same else (math.nan, math.nan)
+
+
+def accepts(expected: Expected, value: float, allowance: float) -> bool:
+    """True when ``value`` is an answer the derivative may have here, within ``allowance``."""
+    if not math.isfinite(value):
+        return expected.nonfinite
+    if expected.low is None or expected.high is None or math.isnan(allowance):
+        return False
+    with mpmath.workdps(30):
+        slack = mpmath.mpf(allowance) + mpmath.mpf("1e-300")  # below every float64 rounding
+        return bool(expected.low - slack <= value <= expected.high + slack)
+
+
+def judge(value: float, ref: mpmath.mpf, expected: Expected, allowance: float) -> MethodValue:
+    """A method's value, its errors against the reference, and whether it may be right here."""
+    absolute, relative = _errors(value, ref)
+    return MethodValue(value, absolute, relative, allowance, accepts(expected, value, allowance))
+
+
+def _expected(ref: mpmath.mpf, float_ref: mpmath.mpf, explanations: Sequence[Explanation]) -> Expected:
+    candidates = [r for r in (ref, float_ref) if mpmath.isfinite(r)]
+    for e in explanations:
+        candidates += [mpmath.mpf(s) for s in (e.slopes or ())]
+        if e.kind == "underflow":
+            candidates.append(mpmath.mpf(0))  # float64 rounds it to zero
+    nonfinite = not mpmath.isfinite(ref) or any(e.kind in NONFINITE_KINDS for e in explanations)
+    if not candidates:
+        return Expected(None, None, nonfinite)
+    return Expected(min(candidates), max(candidates), nonfinite)
 
 
 def _finite(
@@ -206,21 +283,19 @@ def _finite(
             dps,
             limits=settings.limits,
         )
-    except SymdiffError as refusal:  # e.g. the complex step on abs(x)
+    except MethodError as refusal:  # the complex step on abs(x); a bad step is the user's error, raised
         return None, str(refusal)
     return result, ""
 
 
-def _finite_agrees(fd: FiniteDifference | None, ref: mpmath.mpf) -> bool:
-    """The finite difference lies within its own bound (or declined to give one, and said so)."""
+def _finite_error(fd: FiniteDifference | None, ref: mpmath.mpf, expected: Expected) -> MethodValue | None:
     if fd is None:
-        return True  # a method that does not apply is shown as such, not as a failure
-    if math.isinf(fd.error_bound) and fd.status == "warning":
-        return True  # it could not certify an answer here: its reason is shown, nothing was claimed
-    with mpmath.workdps(30):
-        if not (math.isfinite(fd.value) and mpmath.isfinite(ref)):
-            return False
-        return bool(abs(mpmath.mpf(fd.value) - ref) <= fd.error_bound)
+        return None
+    value = float(fd.value)
+    if not math.isfinite(fd.error_bound):
+        absolute, relative = _errors(value, ref)
+        return MethodValue(value, absolute, relative, math.inf, True)  # no bound, nothing claimed
+    return judge(value, ref, expected, float(fd.error_bound))
 
 
 def _derivative(f: sp.Expr, wrt: tuple[str, ...], limits: Limits) -> sp.Expr:
@@ -240,11 +315,60 @@ def _autodiff(
     return float(first.gradient(inner).get(wrt[-1], 0.0))
 
 
+@dataclass(frozen=True)
+class _At:
+    """The point three ways: exact, as float64 holds it, and every node of f at the exact point."""
+
+    exact: dict[str, sp.Expr]
+    floats: dict[str, float]
+    nodes: ExactValues
+
+
+def _exact_reference(derivative: sp.Expr, at: _At, dps: int) -> mpmath.mpf:
+    """The derivative at the exact point by SymPy (sign(sin(π)) is sign(0) = 0), nan if not a real number.
+
+    Used where a kink or pole sits exactly at the point, where ``dps`` digits of π are not π.
+    """
+    with mpmath.workdps(dps):
+        value = derivative.subs({s: at.exact[s.name] for s in derivative.free_symbols if s.name in at.exact})
+        if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_real is False:
+            return mpmath.nan
+        try:
+            return mpmath.mpf(sp.N(value, dps + 5))
+        except (TypeError, ValueError):
+            return mpmath.nan
+
+
+def _explanations(
+    tape: Tape,
+    trace: Trace,
+    derivative: sp.Expr,
+    derivative_tape: Tape,
+    wrt: tuple[str, ...],
+    at: _At,
+    values: tuple[mpmath.mpf, float],
+    dps: int,
+) -> tuple[list[Explanation], mpmath.mpf]:
+    """Why the derivative is not an ordinary number here, and the reference that goes with that."""
+    ref, bound = values
+    found = explain_row(tape.graph, trace, derivative, wrt, at.exact, dps, at.nodes)
+    used = {k: at.floats[k] for k in derivative_tape.variables}
+    if any(e.exact_only for e in found):
+        ref = _exact_reference(derivative, at, dps)
+    if found:
+        return found, ref
+    if not mpmath.isfinite(ref) and math.isfinite(trace.value):
+        limits = one_sided_slopes(derivative, wrt[-1], at.exact, dps) if len(wrt) == 1 else None
+        problem = formula_problem(derivative_tape.graph, derivative_tape.trace(used), trace.value, limits)
+        return [problem], ref
+    other = range_problem(ref) or cancellation(derivative_tape.graph, list(used.values()), bound, ref)
+    return ([other] if other else []), ref
+
+
 def _row(
     f: sp.Expr,
     wrt: tuple[str, ...],
-    point: dict[str, sp.Expr],
-    floats: dict[str, float],
+    at: _At,
     gradient: Mapping[str, float],
     tape: Tape,
     trace: Trace,
@@ -252,18 +376,34 @@ def _row(
 ) -> Row:
     derivative = _derivative(f, wrt, settings.limits)
     derivative_tape = Tape(derivative, limits=settings.limits)
-    used = {k: floats[k] for k in derivative_tape.variables}
-    ref = reference.value(derivative_tape.graph, {k: point[k] for k in used}, settings.dps)
-    bound = tolerance.rounding_bound(derivative_tape.graph, list(used.values()))
-    symbolic = _method(float(derivative_tape.value(used)), ref, bound)
-    autodiff = _method(_autodiff(f, wrt, floats, gradient, settings.limits), ref, bound)
-    fd, note = _finite(f, wrt, floats, settings)
-    finite_ok = _finite_agrees(fd, ref)
-    explanations = tuple(explain_row(tape.graph, trace, derivative, wrt, point, settings.dps))
-    verdict: Verdict = (
-        "explained" if explanations else "agree" if _all_agree(symbolic, autodiff, finite_ok) else "disagree"
+    used = {k: at.floats[k] for k in derivative_tape.variables}
+    ref = reference.value(derivative_tape.graph, {k: at.exact[k] for k in used}, settings.dps)
+    float_ref = reference.value(derivative_tape.graph, used, settings.dps)
+    bound = tolerance.rounding_bound(derivative_tape.graph, list(used.values()), inputs_exact=True)
+    explanations, ref = _explanations(tape, trace, derivative, derivative_tape, wrt, at, (ref, bound), settings.dps)
+    expected = _expected(ref, float_ref, explanations)
+    symbolic = judge(float(derivative_tape.value(used)), ref, expected, bound)
+    autodiff = judge(_autodiff(f, wrt, at.floats, gradient, settings.limits), ref, expected, bound)
+    fd, note = _finite(f, wrt, at.floats, settings)
+    finite_error = _finite_error(fd, ref, expected)
+    ok = symbolic.agrees and autodiff.agrees and (finite_error is None or finite_error.agrees)
+    verdict: Verdict = "disagree" if not ok else "explained" if explanations else "agree"
+    noise = fd is not None and not math.isfinite(fd.error_bound) and not math.isfinite(trace.value)
+    return Row(
+        wrt,
+        derivative,
+        symbolic,
+        autodiff,
+        fd,
+        finite_error,
+        ref,
+        float_ref,
+        expected,
+        verdict,
+        tuple(explanations),
+        note,
+        noise,
     )
-    return Row(wrt, derivative, symbolic, autodiff, fd, finite_ok, ref, verdict, explanations, note)
 
 
 def compare(
@@ -294,6 +434,7 @@ def compare(
     """
     limits.check_dps(dps)
     limits.check_order(order)
+    _check_step(fd, h)
     source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
     tape = Tape(source, limits=limits)
     f = tape.expression
@@ -302,10 +443,24 @@ def compare(
     trace = tape.trace(floats)
     gradient = tape.gradient(floats)
     settings = _Settings(fd, h, dps, limits)
-    rows = tuple(_row(f, w, point, floats, gradient, tape, trace, settings) for w in _requested(f, wrt, order))
+    at_ = _At(point, floats, exact_values(tape.graph, point, dps))
+    rows = tuple(_row(f, w, at_, gradient, tape, trace, settings) for w in _requested(f, wrt, order))
     function = source.output.name if isinstance(source, Program) else "f"
     ref_value = reference.value(tape.graph, point, dps)
     return Comparison(f, function, variable_names(f), point, trace.value, ref_value, rows, dps, trace)
+
+
+def _check_step(fd: Method, h: float | None) -> None:
+    """A step given with a method that chooses its own is refused, not silently dropped."""
+    if h is None:
+        return
+    if fd in ("auto", "mpmath"):
+        raise EvaluationError(
+            f"a step h is used as given only with a fixed method; give fd='central' (or forward, backward, "
+            f"richardson, complex) with h, or leave h out with fd={fd!r}"
+        )
+    if not (isinstance(h, (int, float)) and math.isfinite(h) and h > 0):
+        raise EvaluationError(f"the step h must be a positive finite number, got {h!r}")
 
 
 def _requested(f: sp.Expr, wrt: VariableLike | Sequence[VariableLike] | None, order: int) -> list[tuple[str, ...]]:

@@ -1,9 +1,11 @@
-"""Why methods disagree at a point: kinks, domain errors, singularities, overflow.
+"""Why methods disagree at a point: kinks, domain errors, singularities, overflow, cancellation.
 
 Everything here is read off the tape's trace of the function at the point (which node sits
-on a kink, which node first produced a non-finite value from finite arguments) and off the
-registry (what kind of kink, where a primitive is defined). One-sided slopes of the whole
-function come from the high-precision reference just left and right of the point.
+on a kink, which node first produced a non-finite value from finite arguments), off the
+high-precision values of the nodes at the exact point (a kink or pole that only the exact
+point hits: abs(sin(x)) at x = π), and off the registry (what kind of kink, where a
+primitive is defined). One-sided slopes of the whole function come from the high-precision
+reference just left and right of the point.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import mpmath
 import numpy as np
@@ -21,9 +23,15 @@ from . import reference
 from .graph import Graph, lower
 from .printing import to_text
 from .reference import Exact
-from .trace import Trace, TraceRow
+from .trace import Trace
 
-ExplanationKind = Literal["corner", "jump", "vertical", "domain", "singularity", "overflow"]
+ExplanationKind = Literal[
+    "corner", "jump", "vertical", "domain", "singularity", "overflow", "underflow", "indeterminate", "cancellation"
+]
+# Kinds after which nan or ±inf is a right answer: the derivative does not exist as a float64 number.
+NONFINITE_KINDS = frozenset({"jump", "vertical", "domain", "singularity", "overflow", "indeterminate"})
+FLOAT_MAX = 1.7976931348623157e308
+FLOAT_TINY = 2.2250738585072014e-308  # the smallest normal float64
 
 
 @dataclass(frozen=True)
@@ -32,24 +40,30 @@ class Explanation:
 
     Attributes:
         kind: corner / jump / vertical (the derivative does not exist), domain (the expression
-            is undefined), singularity (it is infinite), overflow (too large for float64).
+            or its derivative's formula is undefined over the reals), singularity (infinite),
+            overflow / underflow (beyond the float64 range), indeterminate (the derivative's
+            formula is 0/0-like although f is defined), cancellation (float64 rounding could be
+            larger than the derivative itself).
         message: one sentence for people.
         node: the tape line involved, e.g. ``v1 = abs(x)``.
-        slopes: for a kink, the one-sided slopes (left, right) of the function in the variable.
+        slopes: for a kink, the one-sided slopes (left, right) of the function in the variable;
+            for an indeterminate formula, its limits from each side.
+        exact_only: found at the exact point only (float64, beside it, sees a smooth point).
     """
 
     kind: ExplanationKind
     message: str
     node: str = ""
     slopes: tuple[float, float] | None = None
+    exact_only: bool = False
 
 
-def _subexpression(graph: Graph, row_index: int, row: TraceRow) -> str:
-    expr = graph.expressions[row_index]
-    return to_text(expr) if expr is not None else row.equation
+def _subexpression(graph: Graph, index: int) -> str:
+    expr = graph.expressions[index]
+    return to_text(expr) if expr is not None else graph.equation(index)
 
 
-def _arguments(graph: Graph, trace: Trace, index: int) -> str:
+def _arguments(graph: Graph, values: Sequence[Any], index: int) -> str:
     """The node's arguments and their values: ``x - 2 = -1``."""
     parts = []
     for a in graph.nodes[index].args:
@@ -57,13 +71,21 @@ def _arguments(graph: Graph, trace: Trace, index: int) -> str:
             continue
         expr = graph.expressions[a]
         label = to_text(expr) if expr is not None else graph.label(a)
-        parts.append(f"{label} = {_number(trace.rows[a].value)}")
+        parts.append(f"{label} = {_number(values[a])}")
     return ", ".join(parts)
 
 
 def _number(value: object) -> str:
+    if isinstance(value, mpmath.mpf):
+        if value == 0:
+            return "0"
+        return scientific(value)
     array = np.asarray(value, dtype=float)
     return f"{float(array):.6g}" if array.ndim == 0 else f"{array.shape} values"
+
+
+def _trace_values(trace: Trace) -> list[Any]:
+    return [r.value for r in trace.rows]
 
 
 def _depends_on(graph: Graph, variable: str) -> list[bool]:
@@ -74,8 +96,27 @@ def _depends_on(graph: Graph, variable: str) -> list[bool]:
     return depends
 
 
-def nonfinite(graph: Graph, trace: Trace) -> Explanation | None:
+def _out_of_range(graph: Graph, trace: Trace, exact: Mapping[str, Exact] | None) -> Explanation | None:
+    """An input or a constant already beyond float64 (a = 1e400, exp(1000)): no operation is to blame."""
+    for i, node in enumerate(graph.nodes):
+        value = np.asarray(trace.rows[i].value, dtype=float)
+        if node.kind == "op" or np.all(np.isfinite(value)):
+            continue
+        if node.kind == "input":
+            shown = _number(reference.to_mpf(exact[node.name])) if exact and node.name in exact else "its value"
+            what = f"the input {node.name} = {shown}"
+        else:
+            with mpmath.workdps(20):
+                what = f"the constant {_subexpression(graph, i)} = {_number(reference._constant(graph, i))}"
+        return Explanation("overflow", f"overflow: {what} is beyond the float64 range (about 1.8e308)", graph.label(i))
+    return None
+
+
+def nonfinite(graph: Graph, trace: Trace, exact: Mapping[str, Exact] | None = None) -> Explanation | None:
     """Where the evaluation first went to inf or nan, and why."""
+    out_of_range = _out_of_range(graph, trace, exact)
+    if out_of_range is not None:
+        return out_of_range
     index = next((i for i, r in enumerate(trace.rows) if r.first_nonfinite), None)
     if index is None:
         return None
@@ -84,7 +125,7 @@ def nonfinite(graph: Graph, trace: Trace) -> Explanation | None:
     assert node.op is not None
     args = [np.asarray(trace.rows[a].value, dtype=float) for a in node.args]
     defined = bool(np.all(node.op.domain(*args))) if node.op.domain is not None else True
-    where = f"{_subexpression(graph, index, row)} at {_arguments(graph, trace, index)}"
+    where = f"{_subexpression(graph, index)} at {_arguments(graph, _trace_values(trace), index)}"
     if np.all(np.isnan(np.asarray(row.value, dtype=float))):
         return Explanation("domain", f"outside the domain: {where} is undefined over the reals", row.equation)
     if not defined:
@@ -98,6 +139,82 @@ def kinks(graph: Graph, trace: Trace, variable: str) -> list[int]:
     return [i for i, r in enumerate(trace.rows) if r.kink is not None and depends[i]]
 
 
+# -- the exact point ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExactValues:
+    """Every node at the exact point at ``dps`` and at twice as many digits.
+
+    A value that shrinks with the precision is exactly zero at the exact point (sin(x) at
+    x = π is 1e-51 at 50 digits and 3e-102 at 100); one that grows is a pole (tan(x) at π/2).
+    """
+
+    low: list[mpmath.mpf]
+    high: list[mpmath.mpf]
+    dps: int
+
+    def vanishes(self, low: mpmath.mpf, high: mpmath.mpf) -> bool:
+        with mpmath.workdps(self.dps):
+            small = mpmath.mpf(10) ** (-(self.dps // 2))
+            return bool(abs(low) <= small and abs(high) <= abs(low) * small)
+
+    def grows(self, index: int) -> bool:
+        low, high = self.low[index], self.high[index]
+        with mpmath.workdps(self.dps):
+            big = mpmath.mpf(10) ** (self.dps // 2)
+            return bool(mpmath.isfinite(low) and abs(low) >= big and abs(high) >= abs(low) * big)
+
+
+def exact_values(graph: Graph, point: Mapping[str, Exact], dps: int) -> ExactValues:
+    return ExactValues(reference.evaluate(graph, point, dps), reference.evaluate(graph, point, 2 * dps), dps)
+
+
+def _snapped(exact: ExactValues, args: Sequence[int]) -> list[float]:
+    """The arguments as floats, with what is exactly 0, ±1 or a tie at the exact point made exact."""
+    snapped = [float(exact.low[a]) for a in args]
+    for k, a in enumerate(args):
+        for target in (0, 1, -1):
+            if exact.vanishes(exact.low[a] - target, exact.high[a] - target):
+                snapped[k] = float(target)
+        for j in range(k):
+            if exact.vanishes(exact.low[a] - exact.low[args[j]], exact.high[a] - exact.high[args[j]]):
+                snapped[k] = snapped[j]
+    return snapped
+
+
+def _snapped_values(exact: ExactValues) -> list[mpmath.mpf]:
+    """Node values at the exact point, with what vanishes there shown as the 0 it is."""
+    return [mpmath.mpf(0) if exact.vanishes(lo, hi) else lo for lo, hi in zip(exact.low, exact.high, strict=True)]
+
+
+def exact_kinks(graph: Graph, exact: ExactValues, variable: str) -> list[int]:
+    """Nodes the variable moves that sit on a kink at the exact point (float64 may miss it)."""
+    depends = _depends_on(graph, variable)
+    found = []
+    for i, node in enumerate(graph.nodes):
+        if node.op is None or node.op.nondiff is None or not depends[i]:
+            continue
+        finite = all(mpmath.isfinite(exact.low[a]) for a in node.args)
+        if finite and np.any(node.op.nondiff.where(*_snapped(exact, node.args))):
+            found.append(i)
+    return found
+
+
+def exact_pole(graph: Graph, exact: ExactValues, floats: Trace) -> Explanation | None:
+    """The first node that is infinite at the exact point although float64, beside it, is finite."""
+    for i, node in enumerate(graph.nodes):
+        if node.op is not None and exact.grows(i) and not any(exact.grows(a) for a in node.args):
+            where = f"{_subexpression(graph, i)} at {_arguments(graph, exact.low, i)}"
+            seen = _number(floats.rows[i].value)
+            message = f"singularity: {where} is infinite at the exact point (float64, just beside it, gives {seen})"
+            return Explanation("singularity", message, graph.equation(i), exact_only=True)
+    return None
+
+
+# -- one-sided slopes ------------------------------------------------------------------------------
+
+
 def one_sided_slopes(
     derivative: sp.Expr, variable: str, point: Mapping[str, Exact], dps: int
 ) -> tuple[float, float] | None:
@@ -105,33 +222,57 @@ def one_sided_slopes(
 
     The derivative is evaluated a tiny distance (10^(-2·dps/3)) to each side; what is left of
     that distance in the answer (x² + relu(x) has slope −2δ just left of 0) is below
-    10^(-dps/2) and is taken as the exact 0 it tends to.
+    10^(-dps/2) and is taken as the exact 0 it tends to. The slope must have settled: it is
+    evaluated again 10^(dps/6) times farther away and must be the same to 10^(-dps/4)
+    (abs(x)^x, whose slope log|x| + 1 runs off to -inf, has no one-sided slopes).
+    None when either side is not a finite number.
     """
     graph = lower(derivative)
     if variable not in graph.inputs:
-        value = float(reference.value(graph, point, dps))
-        return value, value
+        value = reference.value(graph, point, dps)
+        return (float(value), float(value)) if mpmath.isfinite(value) else None
     with mpmath.workdps(dps):
         x = reference.to_mpf(point[variable])
-        step = mpmath.mpf(10) ** (-(2 * dps) // 3) * max(1, abs(x))
+        near = mpmath.mpf(10) ** (-(2 * dps) // 3) * max(1, abs(x))
+        far = near * mpmath.mpf(10) ** (dps // 6)
         negligible = mpmath.mpf(10) ** (-(dps // 2))
+        settled = mpmath.mpf(10) ** (-(dps // 4))
         sides = []
-        for shifted in (x - step, x + step):
-            slope = reference.value(graph, {**point, variable: shifted}, dps)
+        for direction in (-1, 1):
+            slope = reference.value(graph, {**point, variable: x + direction * near}, dps)
+            farther = reference.value(graph, {**point, variable: x + direction * far}, dps)
+            if not (mpmath.isfinite(slope) and mpmath.isfinite(farther)):
+                return None
+            if abs(slope - farther) > settled * max(1, abs(slope)):
+                return None
             sides.append(0.0 if abs(slope) < negligible else float(slope))
     return (sides[0], sides[1]) if all(math.isfinite(s) for s in sides) else None
 
 
-def kink_explanation(what: str, row: TraceRow, variable: str, slopes: tuple[float, float] | None) -> Explanation:
-    """A sentence about a kink of ``what``, with the function's one-sided slopes in ``variable``."""
-    assert row.kink is not None
-    kind: ExplanationKind = row.kink.kind  # type: ignore[assignment]
-    message = f"not differentiable in {variable} here: {what} has a {row.kink.note}"
+def _kink_explanation(
+    graph: Graph, index: int, values: Sequence[Any], variable: str, slopes: tuple[float, float] | None, beside: str
+) -> Explanation:
+    """A sentence about the kink of node ``index``, with the function's one-sided slopes in ``variable``."""
+    node = graph.nodes[index]
+    assert node.op is not None
+    assert node.op.nondiff is not None
+    kind: ExplanationKind = node.op.nondiff.kind
+    what = f"{_subexpression(graph, index)} (at {_arguments(graph, values, index)})"
+    message = f"not differentiable in {variable} here: {what} has a {node.op.nondiff.note}"
+    if beside:
+        message += f" at the exact point; float64 sees {beside}, just beside it"
     if slopes is not None:
         message += f"; one-sided slopes {slopes[0]:.6g} (left) and {slopes[1]:.6g} (right)"
-    if kind == "corner":
+    elif kind == "corner":
+        message += "; the one-sided slopes do not settle to finite numbers"
+    if kind == "corner" and not beside:
         message += "; every method gives the average of the two, the symmetric derivative"
-    return Explanation(kind, message, row.equation, slopes)
+    return Explanation(kind, message, graph.equation(index), slopes, exact_only=bool(beside))
+
+
+def _smooth(kind: str, slopes: tuple[float, float] | None) -> bool:
+    """A corner with equal one-sided slopes is no corner of f: x·abs(x) is differentiable at 0."""
+    return kind == "corner" and slopes is not None and slopes[0] == slopes[1]
 
 
 def explain_row(
@@ -141,16 +282,111 @@ def explain_row(
     wrt: Sequence[str],
     point: Mapping[str, Exact],
     dps: int,
+    exact: ExactValues | None = None,
 ) -> list[Explanation]:
-    """Every reason the derivative with respect to ``wrt`` is not an ordinary number here."""
+    """Every reason the derivative with respect to ``wrt`` is not an ordinary number here.
+
+    With ``exact`` (the nodes at the exact point), kinks and poles that only the exact point
+    hits are found too.
+    """
     variable = wrt[-1]
     explanations = []
-    for index in kinks(graph, trace, variable):
-        row = trace.rows[index]
-        slopes = one_sided_slopes(derivative, variable, point, dps) if len(wrt) == 1 else None
-        what = f"{_subexpression(graph, index, row)} (at {_arguments(graph, trace, index)})"
-        explanations.append(kink_explanation(what, row, variable, slopes))
-    problem = nonfinite(graph, trace)
+    found = kinks(graph, trace, variable)
+    only_exact = [i for i in exact_kinks(graph, exact, variable) if i not in found] if exact else []
+    slopes = one_sided_slopes(derivative, variable, point, dps) if len(wrt) == 1 and (found or only_exact) else None
+    for index in found + only_exact:
+        kind = graph.nodes[index].op.nondiff.kind  # type: ignore[union-attr]
+        if _smooth(kind, slopes):
+            continue
+        if index in found:
+            values: Sequence[Any] = _trace_values(trace)
+            beside = ""
+        else:
+            assert exact is not None
+            values = _snapped_values(exact)
+            beside = ", ".join(f"{r.label} = {r.value!r}" for r in trace.rows if r.kind == "input")
+        explanations.append(_kink_explanation(graph, index, values, variable, slopes, beside))
+    problem = nonfinite(graph, trace, point)
+    if problem is None and exact is not None:
+        problem = exact_pole(graph, exact, trace)
     if problem is not None:
         explanations.append(problem)
     return explanations
+
+
+# -- the derivative's own value ---------------------------------------------------------------------
+
+
+def formula_problem(
+    derivative_graph: Graph,
+    derivative_trace: Trace,
+    f_value: float,
+    limits: tuple[float, float] | None,
+) -> Explanation:
+    """The derivative's formula is not a number here although f is: x^y·y/x at x = 0, log(x) in x^x at -2."""
+    formula = to_text(derivative_graph.expressions[derivative_graph.output] or sp.nan)
+    defined = f"although f itself is defined here (f = {_number(f_value)})"
+    index = next((i for i, r in enumerate(derivative_trace.rows) if r.first_nonfinite), None)
+    if index is None:
+        return Explanation("indeterminate", f"the derivative's formula {formula} is not a number here, {defined}")
+    values = _trace_values(derivative_trace)
+    where = f"{_subexpression(derivative_graph, index)} at {_arguments(derivative_graph, values, index)}"
+    node, op = derivative_graph.equation(index), derivative_graph.nodes[index].op
+    if limits is not None and limits[0] == limits[1]:
+        message = (
+            f"the derivative's formula {formula} is not a number here ({where} is 0/0-like), {defined}; "
+            f"its limit from both sides, {limits[0]:.6g}, is the derivative"
+        )
+        return Explanation("indeterminate", message, node, limits)
+    args = [np.asarray(values[a], dtype=float) for a in derivative_graph.nodes[index].args]
+    outside = op is not None and op.domain is not None and not bool(np.all(op.domain(*args)))
+    # 0/0 is outside the domain of division too, but it is an indeterminate form, not a negative logarithm.
+    if np.all(np.isnan(np.asarray(values[index], dtype=float))) and outside and not any(np.all(a == 0) for a in args):
+        message = f"the derivative's formula {formula} is undefined over the reals here: {where}, {defined}"
+        return Explanation("domain", message, node)
+    infinite = bool(np.all(np.isinf(np.asarray(values[index], dtype=float))))
+    form = "is infinite" if infinite else "is 0/0-like"
+    message = f"the derivative's formula {formula} is not a number here ({where} {form}), {defined}"
+    return Explanation("indeterminate", message, node, limits)
+
+
+def range_problem(ref: mpmath.mpf) -> Explanation | None:
+    """The derivative itself is beyond what float64 can hold."""
+    if not mpmath.isfinite(ref) or ref == 0:
+        return None
+    shown = scientific(ref)
+    if abs(ref) > FLOAT_MAX:
+        return Explanation("overflow", f"overflow: the derivative, {shown}, is beyond the float64 range (1.8e308)")
+    if abs(ref) < FLOAT_TINY:
+        return Explanation("underflow", f"underflow: the derivative, {shown}, is below the smallest float64 (2.2e-308)")
+    return None
+
+
+def scientific(value: mpmath.mpf, digits: int = 6) -> str:
+    """A number of any size in scientific notation: 1e400 is 1.0e+400, 0.5^(1e300) is 10^(-3.0103e+299)."""
+    if not mpmath.isfinite(value) or value == 0:
+        return str(float(value)) if value != 0 else "0"
+    with mpmath.workdps(digits + 5):
+        exponent = mpmath.log10(abs(value))
+        if abs(exponent) < 10**6:
+            return mpmath.nstr(value, digits, min_fixed=-4, max_fixed=digits)
+        sign = "-" if value < 0 else ""
+        return f"{sign}10^({mpmath.nstr(exponent, digits)})"
+
+
+def cancellation(graph: Graph, inputs: Sequence[float], bound: float, ref: mpmath.mpf) -> Explanation | None:
+    """float64 rounding may move the derivative by more than its own size: say where it cancels."""
+    from .tolerance import cancelling_node
+
+    if not (mpmath.isfinite(ref) and ref != 0 and math.isfinite(bound)) or bound < abs(ref):
+        return None
+    message = (
+        f"ill-conditioned in float64: rounding could move this derivative by up to {bound:.2g}, "
+        f"more than its size {mpmath.nstr(abs(ref), 2)}, so no float64 digit of it can be trusted"
+    )
+    found = cancelling_node(graph, inputs)
+    if found is not None:
+        index, size = found
+        message += f"; cancellation in {_subexpression(graph, index)} (parts of size {size:.2g})"
+    node = graph.equation(found[0]) if found else ""
+    return Explanation("cancellation", message + "; the reference is the answer", node)

@@ -9,6 +9,7 @@ from typing import Any
 import mpmath
 
 from ..compare import Comparison, MethodValue, Row
+from ..explain import scientific
 from ..printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
 from .jsonutil import dumps, number
 
@@ -25,7 +26,8 @@ def value_text(value: float) -> str:
 def reference_text(value: mpmath.mpf, digits: int = 15) -> str:
     if not mpmath.isfinite(value):
         return "nan" if mpmath.isnan(value) else ("inf" if value > 0 else "-inf")
-    return value_text(float(value)) if value == int(value) and abs(value) < 1e15 else mpmath.nstr(value, digits)
+    # |value| first: int() of 2e678219 would build a 678219-digit integer.
+    return value_text(float(value)) if abs(value) < 1e15 and value == int(value) else mpmath.nstr(value, digits)
 
 
 def error_text(method: MethodValue) -> str:
@@ -34,20 +36,15 @@ def error_text(method: MethodValue) -> str:
     return "0" if method.absolute_error == 0 else f"{method.absolute_error:.2g}"
 
 
-def _finite_cells(cmp: Comparison, row: Row) -> tuple[str, str]:
-    fd = row.finite
-    if fd is None:
+def _finite_cells(row: Row) -> tuple[str, str]:
+    fd, error = row.finite, row.finite_error
+    if fd is None or error is None:
         return "not applicable", ""
-    if math.isinf(fd.error_bound):
-        # Not certified (the reason is given below the table). Where f itself is undefined the
-        # number is noise, so it is not shown; at a kink it is the average slope, and is.
-        undefined = not (math.isfinite(cmp.value) and mpmath.isfinite(row.reference))
-        return ("n/a" if undefined else value_text(fd.value)), "no bound"
-    with mpmath.workdps(30):
-        error = float(abs(mpmath.mpf(fd.value) - row.reference)) if math.isfinite(fd.value) else math.nan
-    shown = "0" if error == 0 else "n/a" if math.isnan(error) else f"{error:.2g}"
-    verdict = "" if row.finite_agrees else " ✗ outside"
-    return value_text(fd.value), f"{shown}, bound {fd.error_bound:.2g}{verdict}"
+    if not row.finite_certified:
+        # Not certified (the reason is given below the table); where f is undefined the number is noise.
+        return ("n/a" if row.finite_is_noise else value_text(fd.value)), "no bound"
+    verdict = "" if error.agrees else " ✗ outside"
+    return value_text(fd.value), f"{error_text(error)}, bound {fd.error_bound:.2g}{verdict}"
 
 
 # A derivative whose formula is longer than this is written above the table, not in it.
@@ -66,7 +63,9 @@ def _label(cmp: Comparison, row: Row) -> str:
 def point_value_text(value: Any) -> str:
     """A coordinate as given: π/4 stays pi/4, 3/10 reads 0.3, a float prints in its shortest form."""
     if getattr(value, "is_Float", False):
-        return repr(float(value))
+        return repr(float(value)) if math.isfinite(float(value)) else scientific(mpmath.mpf(value), 6)
+    if getattr(value, "is_Rational", False) and max(len(str(abs(value.p))), len(str(value.q))) > 15:
+        return scientific(mpmath.mpf(value.p) / value.q if value.q != 1 else mpmath.mpf(value.p), 6)
     if getattr(value, "is_Rational", False) and not value.is_Integer and _terminates(value.q):
         with localcontext() as context:
             context.prec = len(str(value.p)) + 2 * len(str(value.q))  # enough for the exact expansion
@@ -100,7 +99,7 @@ def text(cmp: Comparison) -> str:
     table = [("", *METHODS)]
     for row in cmp.rows:
         autodiff = row.autodiff
-        fd_value, fd_error = _finite_cells(cmp, row)
+        fd_value, fd_error = _finite_cells(row)
         table.append(
             (
                 _label(cmp, row),
@@ -184,17 +183,23 @@ def _finite_data(row: Row) -> dict[str, Any]:
             "status": "not applicable",
             "reason": row.finite_note,
             "applicable": False,
-            "within_bound": True,
+            "certified": False,
+            "within_bound": False,
         }
+    error = row.finite_error
+    assert error is not None
     return {
-        "value": number(fd.value),
+        "value": number(math.nan if row.finite_is_noise else fd.value),
         "method": fd.method,
         "step": number(fd.step),
         "error_bound": number(fd.error_bound),
         "status": fd.status,
         "reason": fd.reason,
         "applicable": True,
-        "within_bound": row.finite_agrees,
+        "certified": row.finite_certified,
+        "within_bound": row.finite_certified and error.agrees,
+        "absolute": number(error.absolute_error),
+        "relative": number(error.relative_error),
     }
 
 
@@ -211,7 +216,12 @@ def row_data(cmp: Comparison, row: Row) -> dict[str, Any]:
         else reference_text(row.reference),
         "agree": row.agree,
         "verdict": row.verdict,
-        "errors": {"symbolic": _method_data(row.symbolic), "autodiff": _method_data(row.autodiff)},
+        "errors": {
+            "symbolic": _method_data(row.symbolic),
+            "autodiff": _method_data(row.autodiff),
+            "finite_difference": _method_data(row.finite_error),
+        },
+        "float_reference": reference_text(row.float_reference, 17),
         "explanations": [
             {"kind": e.kind, "message": e.message, "node": e.node, "slopes": list(e.slopes) if e.slopes else None}
             for e in row.explanations
@@ -256,7 +266,7 @@ def _latex_rows(cmp: Comparison) -> list[str]:
         cells = [
             value_text(row.symbolic.value),
             value_text(row.autodiff.value) if row.autodiff else "-",
-            _finite_cells(cmp, row)[0],
+            _finite_cells(row)[0],
             reference_text(row.reference),
         ]
         rows.append(" & ".join([label, *(latex_number(c) if c != "not applicable" else r"\text{n/a}" for c in cells)]))
@@ -296,7 +306,7 @@ def markdown(cmp: Comparison) -> str:
         cells = [
             value_text(row.symbolic.value),
             value_text(row.autodiff.value) if row.autodiff else "-",
-            _finite_cells(cmp, row)[0],
+            _finite_cells(row)[0],
             reference_text(row.reference),
             row.verdict,
         ]
