@@ -130,3 +130,53 @@ def test_key_detail_at_a_point_keeps_the_derivative_formula() -> None:
     x = symbol("x")
     assert sp.simplify(formula - sp.diff(x**2 * sp.sin(x), x)) == 0
     assert float(d.value) == pytest.approx(float(sp.diff(x**2 * sp.sin(x), x).subs(x, 1)))  # type: ignore[arg-type]
+
+
+# -- constants and their zeros -------------------------------------------------------------------
+
+
+def test_constants_of_one_sum_are_held_in_one_step() -> None:
+    d = sd.steps("a*x + b*x^2 + c + d", "x")
+    held = [step for step in d.steps if step.rule == "held-constant"]
+    assert [step.constants for step in held] == [("c", "d")]
+    assert "(6) c and d are constants" in d.to_text()
+    assert d.verified and d.result == sd.parse("a + 2b x")
+
+
+def test_zeros_of_constants_are_left_out_before_going_on() -> None:
+    d = sd.steps("x*(a + b + x) + c - d", "x")
+    for i, step in enumerate(d.steps[:-1]):
+        if step.rule == "held-constant" and d.steps[i + 1].rule != "simplify":
+            dropped = d.steps[i + 1]
+            assert dropped.rule == "zero-terms" and dropped.before == step.after and dropped.verified
+    text = d.to_text()
+    assert "0 - 0 +" in text and "0 + 0 +" in text  # shown once, in the step that holds them
+    assert text.count("0 + 0") == 1 and text.count("0 - 0") == 1
+    network = sd.steps("h = tanh(w1*x); y = tanh(w2*h); L = (y - t)^2", "w1").to_latex()
+    assert "- 0 +" not in network and r"\left(0 +" not in network
+
+
+# -- the final line and the order of terms ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "last"),
+    [("x^3*y^2", "3 x^{2} y^{2}"), ("log(x, b)", r"\frac{1}{x \ln{\left(b \right)}}"), ("sin(x^2)", "2 x \\cos")],
+)
+def test_the_last_line_is_in_the_usual_order(expr: str, last: str) -> None:
+    d = sd.steps(expr, "x")
+    assert d.steps[-1].rule == "reorder" and d.steps[-1].after == d.result and d.verified
+    assert d.to_latex().splitlines()[-2].startswith(f" &= {last}")
+
+
+def test_the_rules_own_order_is_kept_when_it_is_the_textbook_one() -> None:
+    assert sd.steps("x^2 sin(x)", "x").rules == ("product", "power", "sin")  # 2x sin x + x^2 cos x
+    assert "reorder" not in sd.steps("cot(cot(x))", "x").rules
+
+
+def test_a_difference_reads_as_typed_not_as_sympy_sorts_it() -> None:
+    d = sd.steps("h = tanh(w1*x); y = tanh(w2*h); L = (y - t)^2", "w1")
+    text = d.to_text()
+    assert "L = (y - t)^2" in text and "u = y - t" in text and "2(y - t)" in text
+    assert "-t + y" not in text and r"- t + y" not in d.to_latex()
+    assert d.verified

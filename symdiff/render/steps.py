@@ -18,7 +18,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 
 from ..explain import Explanation
 from ..printing import TexPrinter, TextPrinter, name_latex, to_latex, to_text
-from ..stepwise.forms import Factors, LocalDerivative, Terms, is_template
+from ..stepwise.forms import Factors, LocalDerivative, Terms, is_template, reading_order
 from ..stepwise.record import Derivation, Section, Step
 from .jsonutil import dumps
 
@@ -75,6 +75,9 @@ class _Layout:
 
     def _wrap(self, text: str) -> str:
         return f"({text})"
+
+    def _as_ordered_terms(self, expr: sp.Expr, order: Any = None) -> list[sp.Expr]:
+        return reading_order(list(super()._as_ordered_terms(expr, order)))  # type: ignore[misc]
 
     def _fraction(self, numerator: Sequence[sp.Expr], denominator: Sequence[sp.Expr]) -> str:
         raise NotImplementedError
@@ -215,7 +218,7 @@ def label_text(step: Step) -> str:
     parts = [] if step.rule in _SAID_BY_DETAILS else [step.name]
     if step.constants:
         parts.append(f"{_listed(step.constants, ', ', ' and ')} {_constant_verb(step.constants)}")
-    parts.extend(f"{name} = {to_text(expr)}" for name, expr in step.where)
+    parts.extend(f"{name} = {line_text(expr, False)}" for name, expr in step.where)
     if step.cites is not None:
         parts.append(f"as derived in step {step.cites}")
     if not step.verified:
@@ -230,7 +233,7 @@ def _label_latex(step: Step) -> str:
         names = [name_latex(name) for name in step.constants]
         listed = _listed(names, r"\text{, }", r"\text{ and }")
         parts.append(rf"{listed}\text{{ {_constant_verb(step.constants)}}}")
-    parts.extend(f"{name_latex(name)} = {to_latex(expr)}" for name, expr in step.where)
+    parts.extend(f"{name_latex(name)} = {line_latex(expr, False)}" for name, expr in step.where)
     if step.cites is not None:
         parts.append(rf"\text{{as derived in step {step.cites}}}")
     if not step.verified:
@@ -257,7 +260,7 @@ def _inputs(d: Derivation) -> list[tuple[str, mpmath.mpf]]:
 def text(d: Derivation) -> str:
     lines = [f"at {', '.join(f'{name} = {_number(value)}' for name, value in _inputs(d))}"] if d.at is not None else []
     for name, expr, value in _definitions(d):
-        lines.append(f"{name} = {to_text(expr)}" + (f" = {_number(value)}" if value is not None else ""))
+        lines.append(f"{name} = {line_text(expr, d.ordinary)}" + (f" = {_number(value)}" if value is not None else ""))
     rows: list[tuple[str, str]] = []
     for section in d.sections:
         lhs = line_text(section.lhs, d.ordinary)

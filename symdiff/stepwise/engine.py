@@ -16,12 +16,24 @@ from collections.abc import Iterable, Mapping, Sequence
 import mpmath
 import sympy as sp
 
+from ..dag import postorder
 from ..errors import EvaluationError
 from ..parser import symbol
 from ..printing import name_latex, to_text
 from ..symbolic import tidy
 from . import numeric, rules
-from .forms import first_goal, goal, goals, plain, rebuild, replace_goal, substitute
+from .forms import (
+    Factors,
+    drop_zero_terms,
+    first_goal,
+    goal,
+    goals,
+    plain,
+    rebuild,
+    replace_goal,
+    sibling_goals,
+    substitute,
+)
 from .numeric import DIGITS
 from .record import Detail, Section, Step
 
@@ -93,17 +105,36 @@ class Builder:
     def _step(self, line: sp.Expr, target: sp.Derivative) -> sp.Expr:
         (x,) = target.variables
         earlier = self._first.get(target) if self.compact else None
+        together = [target]
         if earlier is not None:
             rewrite = rules.Rewrite("reuse", "derived before", self._solved(target))
         else:
             rewrite = rules.rewrite(target.expr, x, None if self.compact else self._fresh)
-        after = replace_goal(line, target, rewrite.replacement, every=self.compact)
+        if rewrite.rule == "held-constant":  # b and c are constants: one step for the whole sum
+            together = [g for g in sibling_goals(line, target) if g.variables == (x,) and _held(g.expr, x)]
+            rewrite = rules.constant(sp.Add(*(g.expr for g in together)))
+        after = line
+        for g in together:
+            after = replace_goal(after, g, rewrite.replacement, every=self.compact)
         step = self.record(rewrite, target.expr, x, line, after, cites=earlier[0] if earlier else None)
-        self._first.setdefault(target, (step.number, rewrite.replacement))
+        for g in together:
+            self._first.setdefault(g, (step.number, rewrite.replacement))
         for name, inner in rewrite.where:
             self.substitutions[name] = inner
             self._pending[name] = x
+        if rewrite.rule in {"constant", "held-constant"}:
+            after = self._drop_zeros(after, x)
         return self._put_back(after, x)
+
+    def _drop_zeros(self, line: sp.Expr, x: sp.Symbol) -> sp.Expr:
+        """Leave out the zeros a constant left in a sum, while derivatives remain to be taken
+        (in the last line, the final simplification does it)."""
+        if first_goal(line) is None:
+            return line
+        after = drop_zero_terms(line)
+        if after != line:
+            self.record(rules.Rewrite("zero-terms", "leave out the zero terms", after), sp.S.Zero, x, line, after)
+        return after
 
     def _put_back(self, line: sp.Expr, x: sp.Symbol) -> sp.Expr:
         """Once df/du is derived, write u's expression back in its place."""
@@ -132,10 +163,13 @@ class Builder:
     # -- the last step --------------------------------------------------------------------
 
     def finish(self, line: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
-        """Simplify the last line (a step of its own unless it only reorders); return the result."""
+        """Simplify the last line, or only write it in the usual order (y^2·3x^2 as 3x^2 y^2)
+        when that is all there is to do; return the result."""
         result = tidy(plain(line))
         if not _reorders_only(line, result):
             self.record(rules.Rewrite("simplify", "simplify", result), line, wrt, line, result)
+        elif _factors_out_of_order(line):
+            self.record(rules.Rewrite("reorder", "in the usual order", result), line, wrt, line, result)
         return result
 
     def value(self, line: sp.Expr, wrt: sp.Symbol, point: Mapping[sp.Symbol, mpmath.mpf]) -> mpmath.mpf:
@@ -149,6 +183,11 @@ class Builder:
         return number
 
 
+def _held(expr: sp.Expr, x: sp.Symbol) -> bool:
+    """A term the derivative by x holds constant: it has variables, none of them x."""
+    return not expr.has(x) and bool(expr.free_symbols)
+
+
 def _printed(name: str) -> tuple[str, str]:
     """How a name looks in text and in LaTeX: two names collide when either form does."""
     return name, name_latex(name)
@@ -157,6 +196,32 @@ def _printed(name: str) -> tuple[str, str]:
 def _reorders_only(line: sp.Expr, result: sp.Expr) -> bool:
     """Writing ``line`` as ``result`` only reorders terms and factors: no arithmetic to show."""
     return _layout(line) == _layout(result)
+
+
+def _factors_out_of_order(line: sp.Expr) -> bool:
+    """A product in ``line`` with a number that is not in front (y^2·3x^2 for 3x^2 y^2) or a
+    denominator out of order (1/(ln b·x) for 1/(x ln b)).
+
+    Other orders are left as the rules wrote them: f'(g)·g' with no number in it and the
+    terms of a sum (2x·sin(x) + x^2·cos(x)) read as well as SymPy's order.
+    """
+    for node in postorder(line):
+        if isinstance(node, Factors):
+            leaves = _leaves(node)
+            usual = list(sp.Mul(*leaves).as_ordered_factors())
+            if any(f.is_Number for f in leaves[1:]) or _denominators(leaves) != _denominators(usual):
+                return True
+    return False
+
+
+def _denominators(factors: list[sp.Expr]) -> list[sp.Expr]:
+    return [f for f in factors if f.is_Pow and f.exp.is_negative]
+
+
+def _leaves(product: sp.Expr) -> list[sp.Expr]:
+    if isinstance(product, sp.Mul):  # Factors too
+        return [leaf for factor in product.args for leaf in _leaves(factor)]
+    return [product]
 
 
 def _layout(expr: sp.Expr) -> object:

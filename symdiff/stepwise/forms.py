@@ -71,6 +71,15 @@ def squared(expr: sp.Expr) -> sp.Expr:
     return sp.Pow(expr, 2, evaluate=False)
 
 
+def reading_order(terms: list[sp.Expr]) -> list[sp.Expr]:
+    """Terms in SymPy's order, but starting with a positive one when there is one: y − t
+    rather than −t + y (SymPy sorts the terms of y - t as -t, y)."""
+    if not terms or not terms[0].could_extract_minus_sign():
+        return terms
+    first = next((i for i, t in enumerate(terms) if not t.could_extract_minus_sign()), None)
+    return terms if first is None else [terms[first], *terms[:first], *terms[first + 1 :]]
+
+
 def is_template(node: sp.Basic) -> bool:
     return isinstance(node, (Terms, Factors))
 
@@ -105,6 +114,46 @@ def replace_goal(line: sp.Expr, target: sp.Derivative, replacement: sp.Expr, *, 
         return node if args == list(node.args) else type(node)(*args, evaluate=False)
 
     return walk(line)
+
+
+def _term_goal(term: sp.Expr) -> sp.Derivative | None:
+    """The goal a term of a sum is, as d/dx(f) or as −d/dx(f) (how the sum rule writes a difference)."""
+    if isinstance(term, sp.Derivative):
+        return term
+    if isinstance(term, Factors) and len(term.args) == 2 and term.args[0] == -1:
+        inner = term.args[1]
+        return inner if isinstance(inner, sp.Derivative) else None
+    return None
+
+
+def sibling_goals(line: sp.Expr, target: sp.Derivative) -> list[sp.Derivative]:
+    """The goals that are terms of the same sum as ``target`` (just ``target`` if it is in none)."""
+    stack = [line]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Terms):
+            found = [g for g in map(_term_goal, node.args) if g is not None]
+            if target in found:
+                return found
+        if is_template(node):
+            stack.extend(reversed(node.args))
+    return [target]
+
+
+def drop_zero_terms(line: sp.Expr) -> sp.Expr:
+    """``line`` with the zero terms of its sums left out (0, −0, c·0), the layout kept."""
+    if not is_template(line):
+        return line
+    args = [drop_zero_terms(arg) for arg in line.args]
+    if isinstance(line, Terms):
+        args = [a for a in args if not _is_zero(a)]
+        if len(args) <= 1:
+            return args[0] if args else sp.S.Zero
+    return line if args == list(line.args) else type(line)(*args, evaluate=False)
+
+
+def _is_zero(term: sp.Expr) -> bool:
+    return term == 0 or (isinstance(term, Factors) and any(f == 0 for f in term.args))
 
 
 def substitute(line: sp.Expr, mapping: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:

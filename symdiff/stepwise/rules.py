@@ -20,7 +20,7 @@ import sympy as sp
 from .. import registry
 from ..parser import natural_key
 from ..primitive import Primitive
-from .forms import classical_diff, factors, goal, over, squared, terms
+from .forms import classical_diff, factors, goal, over, reading_order, squared, terms
 
 SYMPY = registry.NAMESPACES["sympy"]
 
@@ -72,7 +72,7 @@ def constant(target: sp.Expr) -> Rewrite:
 
 def sum_rule(target: sp.Expr, x: sp.Symbol) -> Rewrite:
     """(f + g − h)' = f' + g' − h', the terms in the order they are printed."""
-    ordered = target.as_ordered_terms()
+    ordered = reading_order(target.as_ordered_terms())
     negative = [term.could_extract_minus_sign() for term in ordered]
     parts = [
         factors(sp.S.NegativeOne, goal(-term, x)) if minus else goal(term, x)
