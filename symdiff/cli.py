@@ -9,6 +9,7 @@ report it).
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import traceback
@@ -27,7 +28,7 @@ from .printing import to_text
 from .render import steps as steps_view
 from .render.files import write_graph
 from .render.jsonutil import dumps, number
-from .render.tape import autodiff_text
+from .render.tape import autodiff_text, tape_data
 from .report import derivatives
 from .stepwise import steps
 from .tape import Tape
@@ -144,9 +145,37 @@ def _limits(overrides: list[str]) -> Limits:
     return limits
 
 
+# Which output formats each kind of request can write; anything else is refused, never ignored.
+_FORMATS = {
+    "tape": ("text", "json"),
+    "autodiff": ("text", "json"),
+    "explain": ("text",),
+    "plot": ("text",),
+}
+
+
+def _check_options(args: argparse.Namespace, limits: Limits) -> None:
+    """Options that cannot be honoured are input errors (exit 2), not silently dropped."""
+    if args.h is not None:
+        if not (math.isfinite(args.h) and args.h > 0):
+            raise SymdiffError(f"--h must be a positive finite step, got {args.h!r}")
+        if args.fd in (None, "auto", "mpmath"):
+            raise SymdiffError(
+                "--h is used as given only with a fixed method: add --fd central (or forward, backward, "
+                "richardson, complex)"
+            )
+    for request in ("tape", "autodiff", "explain", "plot"):
+        if getattr(args, request) and args.format not in _FORMATS[request]:
+            allowed = " or ".join(_FORMATS[request])
+            raise SymdiffError(f"--{request} writes {allowed}, not --format {args.format}")
+
+
 def run(args: argparse.Namespace) -> int:
     """Do what the arguments ask; return the exit status."""
     limits = _limits(args.limit)
+    if args.dps is not None:
+        limits.check_dps(args.dps)  # --dps 0 is an error, not the default
+    _check_options(args, limits)
     point = parse_point(args.at, limits=limits)
     if args.graph:
         _write_graph(args, point, limits)
@@ -169,10 +198,19 @@ def show_comparison(args: argparse.Namespace, point: dict[str, sp.Expr], limits:
     """Every method side by side at the point; exit status 1 when they really disagree."""
     wrt: list[Any] | None = _wrt(args.wrt)
     if args.hessian:
-        names = wrt or list(Tape(args.expression, limits=limits).variables)
+        names = wrt or list(Tape(args.expression, limits=limits).variables)  # --wrt orders the matrix
         wrt = [[a, b] for i, a in enumerate(names) for b in names[i:]]
     fd = cast(Method, args.fd or "auto")  # argparse has checked it against METHODS
-    cmp = compare(args.expression, point, wrt, args.order, fd=fd, h=args.h, dps=args.dps or 50, limits=limits)
+    cmp = compare(
+        args.expression,
+        point,
+        wrt,
+        args.order,
+        fd=fd,
+        h=args.h,
+        dps=50 if args.dps is None else args.dps,
+        limits=limits,
+    )
     render = {"text": cmp.to_text, "json": cmp.to_json, "latex": cmp.to_latex, "markdown": cmp.to_markdown}
     print(render[args.format]())
     return 0 if cmp.agree else 1
@@ -189,6 +227,7 @@ def show_autodiff(args: argparse.Namespace, point: dict[str, sp.Expr], limits: L
     tape = Tape(args.expression, limits=limits)
     value, gradient = tape.value_and_gradient(_floats(point))
     function = tape.graph.label(tape.graph.output)
+    kinks = [row.equation for row in tape.trace(_floats(point)).kinks]
     if args.format == "json":
         data = {
             "expression": to_text(tape.expression),
@@ -196,12 +235,13 @@ def show_autodiff(args: argparse.Namespace, point: dict[str, sp.Expr], limits: L
             "at": {k: number(v) for k, v in _floats(point).items()},
             "value": number(value),
             "gradient": {k: number(v) for k, v in gradient.items()},
+            "kinks": kinks,
         }
         print(dumps(data))
     else:
         print(
             autodiff_text(
-                function, to_text(tape.expression), {k: to_text(v) for k, v in point.items()}, value, gradient
+                function, to_text(tape.expression), {k: to_text(v) for k, v in point.items()}, value, gradient, kinks
             )
         )
     return 0
@@ -210,10 +250,14 @@ def show_autodiff(args: argparse.Namespace, point: dict[str, sp.Expr], limits: L
 def show_tape(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """The tape's listing; at a point, the trace of values and adjoints."""
     tape = Tape(args.expression, limits=limits)
+    trace = tape.trace(_floats(point)) if point or args.at else None
+    if args.format == "json":
+        print(dumps(tape_data(tape.graph, trace)))
+        return 0
     print(tape)
-    if point or args.at:
+    if trace is not None:
         print()
-        print(tape.trace(_floats(point)))
+        print(trace)
     return 0
 
 

@@ -33,6 +33,7 @@ class Derivatives:
         partials: the derivatives asked for, in the order asked.
         absent: names asked for that do not occur in the expression (their derivative is 0).
         hessian: the matrix of second partials, when asked for.
+        hessian_variables: its rows and columns, in order (the ``wrt`` asked for, else all).
         definitions: values the partials and the Hessian share, in evaluation order, when they
             are large enough to be computed in reverse mode (see ``symbolic.gradient``).
     """
@@ -44,6 +45,7 @@ class Derivatives:
     absent: tuple[str, ...] = ()
     hessian: sp.Matrix | None = None
     definitions: tuple[Definition, ...] = ()
+    hessian_variables: tuple[str, ...] = ()
 
     @property
     def ordinary(self) -> bool:
@@ -89,7 +91,7 @@ def derivatives(
     function = expr.output.name if isinstance(expr, Program) else "f"
     names = variable_names(f)
     wanted = list(names) if wrt is None else [variable(v).name for v in wrt]
-    matrix = hessian(expr, limits=limits) if with_hessian else None
+    matrix = hessian(expr, None if wrt is None else wanted, limits=limits) if with_hessian else None
     shared = matrix if isinstance(matrix, SymbolicHessian) else None  # large: definitions shared with the gradient
     definitions = shared.definitions if shared else ()
     if order == 1 and wanted:
@@ -99,4 +101,5 @@ def derivatives(
     else:
         partials = tuple(Partial((name,) * order, diff(f, name, order, limits=limits)) for name in wanted)
     absent = tuple(n for n in wanted if n not in names)
-    return Derivatives(f, function, names, partials, absent, shared.matrix if shared else matrix, definitions)
+    square = tuple(names if wrt is None else wanted) if with_hessian else ()
+    return Derivatives(f, function, names, partials, absent, shared.matrix if shared else matrix, definitions, square)

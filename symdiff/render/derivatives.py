@@ -25,7 +25,7 @@ def text(d: Derivatives) -> str:
 
 def _hessian_text(d: Derivatives) -> list[str]:
     assert d.hessian is not None
-    names = d.variables
+    names = d.hessian_variables or d.variables
     cells = [[to_text(d.hessian[i, j]) for j in range(len(names))] for i in range(len(names))]
     width = max([len(n) for n in names] + [len(c) for row in cells for c in row] + [1])
     label = max((len(n) for n in names), default=1)
@@ -52,6 +52,7 @@ def data(d: Derivatives) -> dict[str, Any]:
     result["derivatives"] = [partial_data(p) for p in d.partials]
     if d.hessian is not None:
         result["hessian"] = [[to_text(d.hessian[i, j]) for j in range(d.hessian.cols)] for i in range(d.hessian.rows)]
+        result["hessian_variables"] = list(d.hessian_variables or d.variables)
     if d.absent:
         result["absent"] = list(d.absent)
     return result

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from ..graph import Graph
 from ..trace import Trace, TraceRow
+from . import jsonutil
 
 
 def listing(graph: Graph) -> str:
@@ -86,12 +88,48 @@ def dot(graph: Graph, trace: Trace | None = None) -> str:
     return "\n".join(lines)
 
 
-def autodiff_text(function: str, expression: str, point: dict[str, str], value: Any, gradient: dict[str, Any]) -> str:
-    """The tape's answer at a point: the value, then every partial derivative."""
+def autodiff_text(
+    function: str,
+    expression: str,
+    point: dict[str, str],
+    value: Any,
+    gradient: dict[str, Any],
+    kinks: Sequence[str] = (),
+) -> str:
+    """The tape's answer at a point: the value, every partial derivative, and any kink it passed."""
     at = ", ".join(f"{name} = {text}" for name, text in point.items())
     lines = [f"{function} = {expression}", f"at {at}:" if at else "at no variables:", f"  {function} = {number(value)}"]
     lines += [f"  ∂{function}/∂{name} = {number(g)}" for name, g in gradient.items()]
+    lines += [
+        f"note: {equation} sits on a kink: the tape's value there is a convention (the average of the "
+        "one-sided slopes), not a derivative; see the comparison without --autodiff"
+        for equation in kinks
+    ]
     return "\n".join(lines)
+
+
+def _json_number(value: Any) -> Any:
+    array = np.asarray(value)
+    if array.ndim or np.iscomplexobj(array):
+        return number(value)  # arrays and complex values as their summary text
+    return jsonutil.number(float(array))
+
+
+def tape_data(graph: Graph, trace: Trace | None) -> dict[str, Any]:
+    """The listing as JSON data; with a trace, every node's value, adjoint and notes."""
+    data: dict[str, Any] = {"inputs": list(graph.inputs), "tape": [graph.equation(i) for i in graph.operations]}
+    if trace is not None:
+        data["trace"] = [
+            {
+                "node": r.equation,
+                "value": _json_number(r.value),
+                "adjoint": None if r.adjoint is None else _json_number(r.adjoint),
+                "note": _note(r),
+            }
+            for r in trace.rows
+            if r.kind != "const"
+        ]
+    return data
 
 
 def source_header(graph: Graph) -> str:
