@@ -12,6 +12,7 @@ folded into constants.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -145,8 +146,13 @@ class _Builder:
         return result
 
 
-def _constant_value(expr: sp.Expr) -> float:
-    """A variable-free SymPy expression as a float (inf when too large, nan when undefined)."""
+def _constant_value(expr: sp.Expr) -> float | None:
+    """A variable-free SymPy expression as a float (inf when too large, nan when undefined).
+
+    None when SymPy cannot evaluate it at all: exp(exp(exp(1000))) overflows mpmath's own
+    exponent arithmetic. The caller then computes it on the tape in floats instead, where
+    it is inf as NumPy has it.
+    """
     if expr.is_Rational:
         try:
             return float(expr)
@@ -155,6 +161,8 @@ def _constant_value(expr: sp.Expr) -> float:
     try:
         with mpmath.workdps(30):
             value = complex(sp.N(expr, 30))
+    except (OverflowError, MemoryError):
+        return None
     except (TypeError, ValueError, ArithmeticError):
         return math.nan
     if value.imag != 0:
@@ -176,7 +184,11 @@ def _negative(value: sp.Expr) -> bool:
 def _sum_parts(expr: sp.Add) -> tuple[list[sp.Expr], list[sp.Expr]]:
     """Terms added and terms subtracted (in printing order for short sums)."""
     plus, minus = [], []
-    terms = expr.as_ordered_terms() if len(expr.args) <= _ORDERED_TERMS else expr.args
+    terms = expr.args
+    if len(expr.args) <= _ORDERED_TERMS:
+        # Ordering evaluates the terms, and exp(exp(exp(1000))) cannot be: then SymPy's order.
+        with contextlib.suppress(OverflowError, ValueError):
+            terms = expr.as_ordered_terms()
     for term in terms:
         if term.could_extract_minus_sign():
             minus.append(-term)
@@ -264,13 +276,14 @@ def _lower_into(builder: _Builder, root: sp.Expr) -> int:
         if expr.is_Symbol:
             builder.index_of[expr] = builder.add(Node("input", name=expr.name), expr)
         elif expr.is_Atom:
-            builder.index_of[expr] = builder.constant(_constant_value(expr), expr)
+            value = _constant_value(expr)
+            builder.index_of[expr] = builder.constant(math.nan if value is None else value, expr)
         elif ready:
             operands = _operands(builder, expr)
+            value = None
             if all(builder.nodes[builder.index_of[o]].kind == "const" for o in operands):
-                builder.index_of[expr] = builder.constant(_constant_value(expr), expr)  # no variables: fold
-            else:
-                builder.index_of[expr] = _emit(builder, expr)
+                value = _constant_value(expr)  # no variables: fold, unless SymPy cannot evaluate it
+            builder.index_of[expr] = _emit(builder, expr) if value is None else builder.constant(value, expr)
         else:
             stack.append((expr, True))
             pending = [o for o in reversed(_operands(builder, expr)) if o not in builder.index_of]

@@ -75,7 +75,7 @@ def _constant(graph: Graph, index: int) -> mpmath.mpf:
     if expr is not None and expr.is_number:
         try:
             return _real(mpmath.mpmathify(sp.N(expr, mpmath.mp.dps + 5)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, ArithmeticError):  # beyond SymPy's evalf: the float is inf
             pass
     return mpmath.mpf(graph.nodes[index].value)
 

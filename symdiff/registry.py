@@ -15,6 +15,7 @@ At a jump (sign, heaviside at 0) the rule returns 0, as every autodiff framework
 
 from __future__ import annotations
 
+import cmath
 import math
 import operator
 from collections.abc import Callable
@@ -100,8 +101,11 @@ _math_erf = np.frompyfunc(math.erf, 1, 1)
 def _complex_erf(z: complex) -> complex:
     # Complex step puts a 1e-200 imaginary part on a real x: keep enough digits to resolve it.
     z = complex(z)
-    ratio = abs(z.real) / abs(z.imag) if z.imag and z.real else 1.0
-    with mpmath.workdps(20 + max(0, int(math.log10(ratio)))):
+    if not cmath.isfinite(z):  # erf(±inf + iy) = ±1 for finite y; nan otherwise
+        return complex(math.erf(z.real), 0.0) if math.isfinite(z.imag) and not math.isnan(z.real) else cmath.nan
+    # Logarithms, not the ratio itself: |x|/|h| overflows at x = 1e308, h = 1e-200.
+    digits = math.log10(abs(z.real)) - math.log10(abs(z.imag)) if z.imag and z.real else 0.0
+    with mpmath.workdps(20 + max(0, int(digits))):
         return complex(mpmath.erf(mpmath.mpc(z)))
 
 

@@ -6,6 +6,7 @@ import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
@@ -19,7 +20,7 @@ from ..points import ordered_values
 from ..symbolic import variable
 from . import fast, methods
 from .function import Function
-from .lines import COMPLEX_STEP, ComplexLine, DifferenceLine, Estimate, Line, ValueLine
+from .lines import COMPLEX_STEP, NOT_A_POINT, OVERFLOW, ComplexLine, DifferenceLine, Estimate, Line, ValueLine
 from .result import FiniteDifference, status_and_reason
 from .stencils import Stencil, stencil
 
@@ -104,11 +105,22 @@ class FiniteDifferences:
         values, point = _values(self.function.variables, at)
         if self._absent:
             return self._zero(values, point)
-        outcome = self._fast(values) if all(type(v) is float for v in values) else None
-        return self._result(outcome or self._estimate(values), values, point)
+        # v - v == 0 keeps nan and ±inf off the fast path: they are not points to differentiate at.
+        outcome = self._fast(values) if all(type(v) is float and v - v == 0 for v in values) else None
+        return self._result(outcome or self._general(values), values, point)
 
     def _fast(self, values: list[Any]) -> _Outcome | None:
-        """One point of floats, and a method with a fast path (see ``fast``); else None."""
+        """One point of finite floats, and a method with a fast path (see ``fast``); else None.
+
+        Python floats raise where NumPy gives inf (x² at 1e300 squares h² = 1e600 in the
+        bound): then the general path, on NumPy, takes over. The ``try`` costs nothing.
+        """
+        try:
+            return self._fast_estimate(values)
+        except (ArithmeticError, ValueError):
+            return None
+
+    def _fast_estimate(self, values: list[Any]) -> _Outcome | None:
         fn = self.function
         k = fn.index_of(self.wrt[-1])
         if len(self.wrt) == 1 and (self.method == "complex" or (self.method == "auto" and not fn.not_analytic)):
@@ -125,6 +137,26 @@ class FiniteDifferences:
         return _Outcome(estimate, self._detail, self.stencil, self.stencil.span)
 
     # -- dispatch ---------------------------------------------------------------------------------
+
+    def _general(self, values: list[Any]) -> _Outcome:
+        """``_estimate``, except at points with a nan or infinite coordinate: there the value is
+        nan and the bound inf, whatever the method (an array's other points are estimated)."""
+        bad = _not_a_point(values)
+        if bad is None:
+            return self._estimate(values)
+        if np.ndim(bad) == 0:
+            nothing = Estimate(math.nan, math.inf, math.inf, math.nan, NOT_A_POINT, 0, 0)
+            return _Outcome(nothing, "no estimate: the point is not finite", None, (0, 0))
+        outcome = self._estimate([np.where(bad, 1.0, v) for v in values])  # any finite stand-in will do
+        e = outcome.estimate
+        marked = dataclasses.replace(
+            e,
+            value=np.where(bad, math.nan, e.value),
+            truncation=np.where(bad, math.inf, e.truncation),
+            rounding=np.where(bad, math.inf, e.rounding),
+            code=np.where(bad, NOT_A_POINT, e.code),
+        )
+        return dataclasses.replace(outcome, estimate=marked)
 
     def _estimate(self, values: list[Any]) -> _Outcome:
         fn = self.function
@@ -208,7 +240,10 @@ class FiniteDifferences:
             truncation = _plain(np.where(ok_mask, truncation, np.inf))
             ok = bool(np.all(ok_mask))
             step = _plain(np.broadcast_to(estimate.step, np.shape(value)))
-        culprit = "" if ok else self._culprit(estimate, values, outcome.span)
+        culprit = ""
+        if not ok:
+            estimate = self._overflow(estimate, values, outcome.span)
+            culprit = self._culprit(estimate, values, outcome.span)
         status, reason = status_and_reason(estimate, culprit, self._fix())
         certified = outcome.detail == "complex step"  # its bound is certified as a whole
         method = self.method if self.method != "auto" else ("richardson" if self.function.not_analytic else "complex")
@@ -240,7 +275,8 @@ class FiniteDifferences:
         x = values[k]
         tiny = methods.smallest_step(np.asarray(x))
         boxes = [(v, v) for v in values]
-        boxes[k] = (_plain(x - tiny), _plain(x + tiny))
+        with np.errstate(invalid="ignore"):  # x may be nan or inf: that point is flagged already
+            boxes[k] = (_plain(x - tiny), _plain(x + tiny))
         smooth = self.function.f.enclose(boxes)[2]
         if np.all(smooth):
             return estimate
@@ -249,18 +285,51 @@ class FiniteDifferences:
         )
         return dataclasses.replace(estimate, code=_plain(code) if np.ndim(code) else int(code))
 
-    def _culprit(self, estimate: Estimate, values: list[Any], span: tuple[Any, Any]) -> str:
-        """The primitive that is not smooth on the stencil's interval at the first such point, for the message."""
+    def _overflow(self, estimate: Estimate, values: list[Any], span: tuple[Any, Any]) -> Estimate:
+        """Recode "not smooth" and "not finite" as overflow where f is smooth but beyond the floats.
+
+        exp at 1000 is smooth; only its value, inf in floats, makes the formula fail. A pole
+        (1/x at 0) or a domain edge makes the enclosure non-smooth and keeps its code.
+        """
         code = np.asarray(estimate.code)
-        troubled = (code == methods.NOT_SMOOTH) | (code == methods.ONE_SIDED)
+        candidates = (code == methods.NOT_SMOOTH) | (code == methods.NOT_FINITE)
+        if not np.any(candidates):
+            return estimate
+        k = self.function.index_of(self.wrt[-1])
+        h = np.where(np.isfinite(estimate.step), estimate.step, 0.0)
+        lo, hi = methods.outward_box(np.asarray(values[k], dtype=float), h, *map(Fraction, span))
+        boxes = [(v, v) for v in values]
+        boxes[k] = (_plain(lo), _plain(hi))
+        f_lo, f_hi, smooth = self.function.f.enclose(boxes)
+        with np.errstate(invalid="ignore"):
+            overflow = candidates & np.asarray(smooth) & ~(np.isfinite(f_lo) & np.isfinite(f_hi))
+        if not np.any(overflow):
+            return estimate
+        recoded = np.where(overflow, OVERFLOW, code)
+        return dataclasses.replace(estimate, code=_plain(recoded) if np.ndim(recoded) else int(recoded))
+
+    def _culprit(self, estimate: Estimate, values: list[Any], span: tuple[Any, Any]) -> str:
+        """What went wrong at the first point that is not ok, for the message: the primitive
+        that is not smooth on the stencil's interval, the coordinates that are not finite,
+        or where f overflows."""
+        code = np.asarray(estimate.code)
+        named = (methods.NOT_SMOOTH, methods.ONE_SIDED, NOT_A_POINT, OVERFLOW)
+        troubled = np.isin(code, named)
         if not np.any(troubled):
             return ""
         first = int(np.flatnonzero(troubled.ravel())[0])
-        if code.ravel()[first] == methods.ONE_SIDED:
-            span = (-1, 1)
         pick = [float(np.asarray(v).ravel()[first]) if np.ndim(v) else float(v) for v in values]
+        kind = code.ravel()[first]
+        if kind == NOT_A_POINT:
+            names = self.function.variables
+            return ", ".join(f"{n} = {v}" for n, v in zip(names, pick, strict=True) if not math.isfinite(v))
+        if kind == methods.ONE_SIDED:
+            span = (-1, 1)
         h = float(np.broadcast_to(estimate.step, code.shape).ravel()[first])
         k = self.function.index_of(self.wrt[-1])
+        where = f"{self.wrt[-1]} = {pick[k]:.6g}"
+        if kind == OVERFLOW:
+            return f"at {where}" if span == (0, 0) else f"within {h:.3g} of {where}"
         boxes = [(v, v) for v in pick]
         boxes[k] = (pick[k] + float(span[0]) * h, pick[k] + float(span[1]) * h)
         name = self.function.f.intervals.culprit(
@@ -314,6 +383,16 @@ def _total(truncation: Any, rounding: Any) -> Any:
         return np.broadcast_to(rounding, np.broadcast_shapes(np.shape(truncation), np.shape(rounding)))
     with np.errstate(invalid="ignore"):
         return np.nextafter(np.asarray(truncation, dtype=float) + rounding, np.inf)
+
+
+def _not_a_point(values: list[Any]) -> Any:
+    """None when every coordinate is finite; else True (one point) or a mask of the points that are not."""
+    if all(type(v) is float for v in values):
+        return None if all(math.isfinite(v) for v in values) else True
+    bad = np.zeros(np.broadcast_shapes(*(np.shape(v) for v in values)), dtype=bool)
+    for v in values:
+        bad |= ~np.isfinite(v)
+    return bad if np.any(bad) else None
 
 
 def _plain(value: Any) -> Any:

@@ -109,8 +109,9 @@ def power_of_two_below(value: Any) -> Any:
 
 
 def scale_of(x: Any) -> Any:
-    """A length comparable to x: the power of 2 at or above max(|x|, 1)."""
-    return np.exp2(np.ceil(np.log2(np.maximum(np.abs(x), 1.0))))
+    """A length comparable to x: the power of 2 at or above max(|x|, 1) (inf beyond the floats)."""
+    with np.errstate(over="ignore"):
+        return np.exp2(np.ceil(np.log2(np.maximum(np.abs(x), 1.0))))
 
 
 def smallest_step(x: Any) -> Any:
@@ -340,15 +341,9 @@ def high_precision(
     p, d = stencil.accuracy, 2 if mixed else stencil.derivative
     axes = [index[0], index[1]] if mixed else [k]
     work = dps + math.ceil(dps * d / p) + 5
-    reach = max(max(abs(float(values[a])), 1.0) for a in axes)
-    step = 2.0 ** math.floor(math.log2(reach) - work * math.log2(10) / (p + d))
+    step, smooth, boxes = _mpmath_step(fn, values, axes, stencil, work)
     graph = fn.f.graph
     terms = list(itertools.product(*[list(zip(stencil.offsets, stencil.weights, strict=True)) for _ in axes]))
-    boxes = point_boxes([float(v) for v in values])
-    for axis in axes:
-        lo, hi = outward_box(np.float64(values[axis]), np.float64(step), *stencil.span)
-        boxes[axis] = (float(lo), float(hi))
-    smooth = fn.f.enclose(boxes)[2]
     widest = 0.0  # the largest float enclosure of a value, at the stencil's points rounded to floats
     for shifts in itertools.product(*[stencil.offsets for _ in axes]):
         moved = [float(v) for v in values]
@@ -387,6 +382,7 @@ def high_precision(
     value = float(result)
     up = intervals.HELPERS["scalar"]["up"]
     rounding_bound = up(float(rounding) + math.ulp(value) / 2, 1.0)  # and the float conversion
+    rounding_bound = rounding_bound if math.isfinite(rounding_bound) else math.inf  # never nan
     truncation_bound = up(float(truncation), 1.0) if mpmath.isfinite(truncation) else math.inf
     if not smooth:
         code = NOT_SMOOTH
@@ -395,3 +391,38 @@ def high_precision(
     else:
         code = OK if math.isfinite(truncation_bound) else UNBOUNDED
     return Estimate(value, truncation_bound, rounding_bound, step, code, entry=0, evaluations=len(terms)), digits
+
+
+def _mpmath_step(
+    fn: Function, values: Sequence[float], axes: list[int], stencil: Stencil, work: int
+) -> tuple[float, bool, list[tuple[float, float]]]:
+    """The power-of-2 step for ``high_precision``, scaled to the distance f is smooth over.
+
+    That distance R is the largest power of 2, at most max(|x|, 1), with f smooth on
+    [x - R, x + R] (found by bisection on the exponent: a smaller box is smooth if a larger
+    one is). The step is R·10^(-work/(p+d)): truncation and rounding both scale like |f|/Rᵈ,
+    as the derivative does, so log at 1e-15 keeps its digits instead of straddling 0.
+    Returns the step, whether f is smooth on the stencil's box, and that box.
+    """
+    p, d = stencil.accuracy, 2 if len(axes) == 2 else stencil.derivative
+
+    def box(h: float, a: Fraction, b: Fraction) -> list[tuple[float, float]]:
+        boxes = point_boxes([float(v) for v in values])
+        for axis in axes:
+            lo, hi = outward_box(np.float64(values[axis]), np.float64(h), a, b)
+            boxes[axis] = (float(lo), float(hi))
+        return boxes
+
+    def smooth_within(exponent: int) -> bool:
+        return bool(fn.f.enclose(box(2.0**exponent, Fraction(-1), Fraction(1)))[2])
+
+    top = max(math.floor(math.log2(max(abs(float(values[a])), 1.0))) for a in axes)
+    low, high = -1074, top  # smooth_within(low) is assumed, and checked below
+    if not smooth_within(high):
+        while high - low > 1:  # invariant: not smooth at high
+            middle = (low + high) // 2
+            low, high = (middle, high) if smooth_within(middle) else (low, middle)
+        top = low
+    step = 2.0 ** max(-1074, math.floor(top - work * math.log2(10) / (p + d)))
+    boxes = box(step, *stencil.span)
+    return step, bool(fn.f.enclose(boxes)[2]), boxes

@@ -9,7 +9,17 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from .lines import NOT_DIFFERENTIABLE, NOT_FINITE, NOT_SMOOTH, OK, ONE_SIDED, UNBOUNDED, Estimate
+from .lines import (
+    NOT_A_POINT,
+    NOT_DIFFERENTIABLE,
+    NOT_FINITE,
+    NOT_SMOOTH,
+    OK,
+    ONE_SIDED,
+    OVERFLOW,
+    UNBOUNDED,
+    Estimate,
+)
 from .stencils import Stencil
 
 TOLERANCE = 1e-6  # "ok" means the bound is at most this fraction of |value| …
@@ -102,6 +112,8 @@ REASONS = {
     NOT_DIFFERENTIABLE: "f is not differentiable here: the one-sided slopes are {left:.10g} and {right:.10g} "
     "(the value given is their average)",
     ONE_SIDED: "a one-sided derivative: f is not smooth on the other side of this point ({culprit})",
+    NOT_A_POINT: "the point is not finite ({culprit}): finite differences need finite coordinates",
+    OVERFLOW: "f overflows: its value {culprit} is beyond the largest float (about 1.8e308)",
 }
 
 
