@@ -2,7 +2,8 @@
 
 It is the inspectable twin of the generated code (``codegen``): slower, but it keeps every
 value and adjoint, uses *strong zeros* (an exact 0 times anything, even inf, is 0, so the
-gradient through a branch not taken is 0 and never nan), and notes where things go wrong:
+gradient through a branch not taken is 0 and never nan), gives a primitive evaluated outside
+its domain (log at -1) a nan derivative, and notes where things go wrong:
 the first node to produce a non-finite value from finite arguments, and nodes evaluated
 where their primitive is not differentiable.
 """
@@ -51,6 +52,19 @@ def strong_product(adjoint: Any, local: Any) -> Any:
     return np.where(zero, np.zeros_like(product), product)
 
 
+def undefined_is_nan(domain: Any, args: Sequence[Any], out: Any, local: Any) -> Any:
+    """The local derivative, nan where the primitive is undefined at its arguments.
+
+    Outside the domain a rule's formula can still give a number (1/x for log at -1, the
+    derivative of atanh at 2); a derivative of an undefined value is undefined. Where the
+    value is ±inf instead (log at 0, 1/x at 0) the rule's own slope, IEEE's inf, is kept.
+    """
+    defined = np.asarray(domain(*args), dtype=bool) | np.isinf(out)
+    if np.all(defined):
+        return local
+    return np.where(defined, local, np.nan)
+
+
 def backward(graph: Graph, values: Sequence[Any]) -> list[Any]:
     """The adjoint ∂output/∂node of every node (None where the output does not depend on it)."""
     adjoints: list[Any] = [None] * len(graph.nodes)
@@ -66,6 +80,8 @@ def backward(graph: Graph, values: Sequence[Any]) -> list[Any]:
                 if graph.nodes[a].kind == "const":
                     continue
                 local = node.op.partials[position](_M, *args, values[i])
+                if node.op.domain is not None:
+                    local = undefined_is_nan(node.op.domain, args, values[i], local)
                 contribution = strong_product(adjoint, local)
                 adjoints[a] = contribution if adjoints[a] is None else adjoints[a] + contribution
     return adjoints
@@ -79,12 +95,15 @@ class Kink:
         kind: "corner", "jump" or "vertical" (see ``primitive.NonDifferentiable``).
         note: what the registry says, e.g. "corner at 0".
         slopes: for a corner, the (left, right) one-sided slopes of the node with respect to
-            each argument; None where they do not exist (jumps, vertical tangents).
+            each argument; None where they do not exist (jumps, vertical tangents). For array
+            inputs, at the first element at the kink.
+        elements: for array inputs, the index of every element at the kink (() for a single point).
     """
 
     kind: str
     note: str
     slopes: tuple[tuple[float, float] | None, ...]
+    elements: tuple[tuple[int, ...], ...] = ()
 
 
 def kink_at(graph: Graph, values: Sequence[Any], index: int) -> Kink | None:
@@ -93,24 +112,28 @@ def kink_at(graph: Graph, values: Sequence[Any], index: int) -> Kink | None:
     if node.op is None or node.op.nondiff is None:
         return None
     args = [values[a] for a in node.args]
-    if not np.any(node.op.nondiff.where(*args)):
+    with np.errstate(all="ignore"):
+        at_kink = np.asarray(node.op.nondiff.where(*args), dtype=bool)
+    if not np.any(at_kink):
         return None
+    shape = np.broadcast_shapes(at_kink.shape, *(np.shape(a) for a in args))
+    elements = tuple(tuple(int(i) for i in e) for e in np.argwhere(np.broadcast_to(at_kink, shape)))
+    # The slopes at one element at the kink: averaged over a batch they would mean nothing.
+    point = [np.broadcast_to(np.asarray(a, dtype=float), shape)[elements[0]] for a in args] if shape else args
     corner = node.op.nondiff.kind == "corner"
-    slopes = tuple(_one_sided(graph, values, index, k) if corner else None for k in range(len(args)))
-    return Kink(node.op.nondiff.kind, node.op.nondiff.note, slopes)
+    slopes = tuple(_one_sided(node.op, point, k) if corner else None for k in range(len(args)))
+    return Kink(node.op.nondiff.kind, node.op.nondiff.note, slopes, elements if shape else ())
 
 
-def _one_sided(graph: Graph, values: Sequence[Any], index: int, position: int) -> tuple[float, float]:
-    """Left and right slopes of a corner: the rule's limit from each side of the argument."""
-    node = graph.nodes[index]
-    assert node.op is not None
-    args = [np.asarray(values[a], dtype=float) for a in node.args]
+def _one_sided(op: Any, point: Sequence[Any], position: int) -> tuple[float, float]:
+    """Left and right slopes of a corner at one point: the rule's limit from each side of the argument."""
+    args = [np.float64(a) for a in point]
     sides = []
     for direction in (-1.0, 1.0):
         nudged = list(args)
-        nudged[position] = args[position] + direction * np.maximum(np.abs(args[position]), 1.0) * 2.0**-40
-        out = node.op.numpy(*nudged)
-        sides.append(float(np.mean(node.op.partials[position](_M, *nudged, out))))
+        nudged[position] = args[position] + direction * max(abs(args[position]), 1.0) * 2.0**-40
+        out = op.numpy(*nudged)
+        sides.append(float(op.partials[position](_M, *nudged, out)))
     return sides[0], sides[1]
 
 

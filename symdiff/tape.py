@@ -9,8 +9,10 @@ Three ways through, all computing the same thing:
 * plain floats run generated code on Python's ``math`` module (fastest for one point);
   a domain error there (``log(-1)``) falls back to NumPy, which returns inf/nan;
 * arrays run generated code on NumPy, with broadcasting;
-* if a gradient comes out nan, the interpreter (``interpret``) reruns the sweep with strong
-  zeros, so that a branch not taken contributes 0 rather than 0 × inf = nan.
+* if a gradient or the value comes out nan, the interpreter (``interpret``) reruns the sweep
+  with strong zeros, so that a branch not taken contributes 0 rather than 0 × inf = nan, and
+  with the registry's domains, so that a primitive outside its domain (log at -1) has a nan
+  derivative rather than what its formula happens to give there.
 
 For array inputs the tape differentiates the sum of the outputs, so a batch of losses gives
 the gradient of the total loss; ``per_sample_gradient`` keeps one gradient per output.
@@ -130,7 +132,9 @@ class Tape:
         arrays = as_arrays(self.variables, ordered)
         with np.errstate(all="ignore"):
             value, adjoints = self._function("numpy", True)(*arrays)
-        if any(a is not None and np.any(np.isnan(a)) for a in adjoints):
+        # A nan value means some primitive is outside its domain, where the generated code's
+        # rule may still give a finite slope (1/x for log at -1): the interpreter makes it nan.
+        if np.any(np.isnan(value)) or any(a is not None and np.any(np.isnan(a)) for a in adjoints):
             value, adjoints = self._interpreted(arrays)
         shape = np.shape(value)
         gradients = _gradients(adjoints, arrays, shape, per_sample)
@@ -215,6 +219,8 @@ def _gradients(
         else:
             full = np.broadcast_to(adjoint, np.broadcast_shapes(shape, np.shape(adjoint)))
             gradient = interpret.unbroadcast(full, target)
+            if gradient.dtype != dtype:  # the seed 1.0 reaches c in a*b + c as a float64 literal
+                gradient = gradient.astype(dtype)
             shared = id(gradient) in seen or any(gradient is a for a in arrays)
             if shared or not gradient.flags.writeable:
                 gradient = np.array(gradient)  # every gradient is its own writable array, never an input

@@ -255,3 +255,63 @@ def test_dot_graph(tmp_path: object) -> None:
         pytest.skip("Graphviz's dot is not installed")
     result = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, check=True)
     assert "<svg" in result.stdout
+
+
+# -- outside the domain, kinks in arrays, dtypes ---------------------------------------------------
+
+
+def _undefined_points(p: Primitive) -> list[float]:
+    """Points where the real function is undefined (value nan, not a pole's inf)."""
+    with np.errstate(all="ignore"):
+        return [v for v in (-2.0, -0.5, 0.5, 2.0) if not np.all(p.domain(v)) and np.isnan(p.numpy(np.float64(v)))]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "p", [p for p in registry.PRIMITIVES if p.domain is not None and p.arity == 1 and _undefined_points(p)], ids=str
+)
+def test_outside_the_domain_the_derivative_is_nan(p: Primitive) -> None:
+    """log at -1 once had gradient -1 (its rule 1/x, evaluated where log is undefined)."""
+    tape = Tape(f"{p.name}(x)")
+    for v in _undefined_points(p):
+        value, gradient = tape.value_and_gradient(x=v)
+        assert math.isnan(value) and math.isnan(gradient["x"]), (p.name, v)
+        with mpmath.workdps(30):  # the reference agrees that the real function is undefined there
+            assert mpmath.isnan(sd.reference.value(f"{p.name}(x)", {"x": v}, 30))
+    inside = 0.5 if np.all(p.domain(0.5)) else 2.0  # type: ignore[misc]
+    points = np.array([_undefined_points(p)[0], inside])
+    gradients = tape.gradient(x=points)["x"]
+    assert math.isnan(gradients[0])
+    exact = sd.reference.value(sd.diff(f"{p.name}(x)", "x"), {"x": inside}, 30)
+    assert gradients[1] == pytest.approx(float(exact), rel=1e-14)
+
+
+def test_undefined_values_give_nan_gradients_and_branches_not_taken_give_zeros() -> None:
+    """The convention: a nan value has a nan gradient; a branch whose adjoint is exactly 0 adds 0."""
+    assert math.isnan(Tape("atanh(x)").gradient(x=2.0)["x"])
+    assert math.isnan(Tape("acoth(x)").gradient(x=0.5)["x"])
+    for expr in ("heaviside(x) * log(x)", "relu(x) * log(x)"):  # 0 · nan is nan: the value is undefined
+        value, gradient = Tape(expr).value_and_gradient(x=-1.0)
+        assert math.isnan(value) and math.isnan(gradient["x"]), expr
+    assert Tape("relu(-x) * sqrt(x)").gradient(x=4.0) == {"x": 0.0}
+    assert Tape("sqrt(relu(x)) + x").gradient(x=-1.0) == {"x": 1.0}
+    # At a pole the value is infinite, not undefined: the rule's infinite slope stays.
+    assert Tape("log(x)").gradient(x=0.0) == {"x": math.inf}
+    assert Tape("1/x").gradient(x=0.0) == {"x": -math.inf}
+    np.testing.assert_array_equal(Tape("log(x)").gradient(x=np.array([-1.0, 0.5]))["x"], [math.nan, 2.0])
+
+
+def test_a_kink_in_an_array_names_its_elements_and_their_slopes() -> None:
+    kink = Tape("abs(x)").trace(x=np.array([-1.0, 0.0, 1.0])).kinks[0].kink
+    assert kink is not None and kink.slopes == ((-1.0, 1.0),) and kink.elements == ((1,),)
+    kink = Tape("max(x, y)").trace(x=np.array([[-1.0, 0.0], [2.0, 0.0]]), y=0.0).kinks[0].kink
+    assert kink is not None and kink.slopes == ((0.0, 1.0), (0.0, 1.0)) and kink.elements == ((0, 1), (1, 1))
+    assert Tape("abs(x)").trace(x=0.0).kinks[0].kink.elements == ()  # type: ignore[union-attr]
+
+
+def test_float32_inputs_give_float32_gradients() -> None:
+    f32 = np.float32
+    gradient = Tape("a*b + c").gradient(a=f32(2), b=f32(3), c=f32(1))
+    assert all(type(g) is np.float32 for g in gradient.values()), gradient
+    assert gradient == {"a": 3.0, "b": 2.0, "c": 1.0}
+    batch = Tape("a*b + c").gradient(a=np.ones(3, dtype=f32), b=f32(3), c=f32(1))
+    assert batch["a"].dtype == np.float32 and type(batch["c"]) is np.float32 and batch["c"] == 3.0
