@@ -98,7 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--fd", metavar="METHOD", choices=METHODS, help=f"finite-difference method: {', '.join(METHODS)} (default auto)"
     )
-    parser.add_argument("--h", metavar="STEP", type=float, help="finite-difference step, used as given (teaching mode)")
+    parser.add_argument(
+        "--h",
+        metavar="STEP",
+        type=float,
+        help="finite-difference step, used as given (teaching mode); needs a fixed --fd (not auto or mpmath)",
+    )
     parser.add_argument(
         "--dps", metavar="DIGITS", type=int, help="digits of the mpmath reference, and of --fd mpmath (default 50)"
     )
@@ -107,7 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--plot", metavar="FILE", help="with --at: plot error against step h (.png, .svg, .pdf)")
     parser.add_argument(
-        "--format", choices=("text", "json", "latex", "markdown"), default="text", help="output format (default text)"
+        "--format",
+        choices=("text", "json", "latex", "markdown"),
+        default="text",
+        help="output format (default text); --tape and --autodiff write text or json, --explain and --plot text",
     )
     parser.add_argument("--steps", action="store_true", help="write the derivation step by step, every step verified")
     parser.add_argument(

@@ -152,3 +152,11 @@ def test_relative_errors_of_tiny_references_are_computed_in_mpmath() -> None:
     (row,) = compare("exp(x)", at={"x": -800}).rows
     with mpmath.workdps(30):
         assert abs(row.reference - mpmath.exp(-800)) < mpmath.exp(-800) * mpmath.mpf("1e-25")
+
+
+def test_latex_and_markdown_carry_errors_bounds_method_and_verdict() -> None:
+    cmp = compare("relu(x) + x^2", at={"x": 0})
+    for rendered in (cmp.to_latex(), cmp.to_markdown()):
+        assert "error" in rendered and "Richardson" in rendered and "explained" in rendered
+        assert "one-sided slopes 0 (left) and 1 (right)" in rendered
+    assert "bound" in compare("3x^2 - 4x + 5", at={"x": 3}, fd="forward", h=0.001).to_markdown()

@@ -114,14 +114,7 @@ def text(cmp: Comparison) -> str:
     for r in table:
         lines.append("  ".join([r[0].ljust(widths[0]), *(r[k].rjust(widths[k]) for k in range(1, 5))]).rstrip())
     lines.append("")
-    lines += _finite_summary(cmp)
-    lines += [
-        f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)}: {e.message}"
-        for row in cmp.rows
-        for e in row.explanations
-    ]
-    lines += [_disagreement(cmp, row) for row in cmp.rows if row.verdict == "disagree"]
-    lines.append(_verdict(cmp))
+    lines += _notes(cmp)
     return "\n".join(lines)
 
 
@@ -263,14 +256,48 @@ def _latex_rows(cmp: Comparison) -> list[str]:
     rows = []
     for row in cmp.rows:
         label = f"{derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {to_latex(row.derivative)}"
+        fd_value, fd_error = _finite_cells(row)
         cells = [
             value_text(row.symbolic.value),
             value_text(row.autodiff.value) if row.autodiff else "-",
-            _finite_cells(row)[0],
+            fd_value,
             reference_text(row.reference),
         ]
         rows.append(" & ".join([label, *(latex_number(c) if c != "not applicable" else r"\text{n/a}" for c in cells)]))
+        errors = [error_text(row.symbolic), error_text(row.autodiff) if row.autodiff else "", fd_error, row.verdict]
+        rows.append(" & ".join([r"\quad\text{error}", *(_latex_text(c) for c in errors)]))
     return rows
+
+
+_TEXT_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "$": r"\$",
+    "~": r"\textasciitilde{}",
+}
+
+
+def _latex_text(text: str) -> str:
+    """Plain text inside ``\\text{…}``: LaTeX's special characters escaped."""
+    return r"\text{" + "".join(_TEXT_ESCAPES.get(ch, ch) for ch in text) + "}" if text else ""
+
+
+def _notes(cmp: Comparison) -> list[str]:
+    """Below the table, as plain sentences: how each finite difference was taken, explanations, the verdict."""
+    lines = _finite_summary(cmp)
+    lines += [
+        f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)}: {e.message}"
+        for row in cmp.rows
+        for e in row.explanations
+    ]
+    lines += [_disagreement(cmp, row) for row in cmp.rows if row.verdict == "disagree"]
+    return [*lines, _verdict(cmp)]
 
 
 def _point_latex(cmp: Comparison) -> str:
@@ -293,7 +320,16 @@ def latex(cmp: Comparison) -> str:
     body = " \\\\\n".join(_latex_rows(cmp))
     title = rf"\text{{at }} {_point_latex(cmp)}:\quad {_function_latex(cmp)}"
     table = f"\\begin{{array}}{{l|rrrr}}\n{header}\n{body}\n\\end{{array}}"
-    return f"\\begin{{gathered}}\n{title} \\\\[4pt]\n{table}\n\\end{{gathered}}"
+    # Notes in words: ∂ and ✓ are written out, since text mode in KaTeX's strict mode refuses them.
+    notes = " \\\\\n".join(_latex_text(_plain(line)) for line in _notes(cmp))
+    return f"\\begin{{gathered}}\n{title} \\\\[4pt]\n{table} \\\\[4pt]\n{notes}\n\\end{{gathered}}"
+
+
+_PLAIN = {"∂": "d", "✓": "OK:", "✗": "FAILED:", "²": "^2", "≤": "<=", "≈": "~", "π": "pi", "∞": "inf", "…": "..."}
+
+
+def _plain(text: str) -> str:
+    return "".join(_PLAIN.get(ch, ch) for ch in text)
 
 
 def markdown(cmp: Comparison) -> str:
@@ -311,8 +347,8 @@ def markdown(cmp: Comparison) -> str:
             row.verdict,
         ]
         lines.append("| " + " | ".join([label, *cells]) + " |")
-    explanations = [f"- {e.message}" for row in cmp.rows for e in row.explanations]
-    if explanations:
-        lines += ["", *explanations]
-    lines += ["", _verdict(cmp)]
+        errors = [error_text(row.symbolic), error_text(row.autodiff) if row.autodiff else "", _finite_cells(row)[1]]
+        lines.append("| " + " | ".join(["error", *errors, "", ""]) + " |")
+    notes = _notes(cmp)
+    lines += ["", *(f"- {line}" for line in notes[:-1]), "", notes[-1]]
     return "\n".join(lines)
