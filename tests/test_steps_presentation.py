@@ -180,3 +180,28 @@ def test_a_difference_reads_as_typed_not_as_sympy_sorts_it() -> None:
     assert "L = (y - t)^2" in text and "u = y - t" in text and "2(y - t)" in text
     assert "-t + y" not in text and r"- t + y" not in d.to_latex()
     assert d.verified
+
+
+# -- JSON ----------------------------------------------------------------------------------------
+
+
+def test_json_explanations_give_the_rule_as_a_formula() -> None:
+    data = json.loads(sd.steps("x^2 sin(x)", "x").to_json())
+    explanations = [step["explanation"] for step in data["sections"][0]["steps"]]
+    assert explanations == [
+        "product rule: d/dx(u*v) = du/dx*v + u*dv/dx",
+        "power rule: d/dx(x^n) = n*x^(n - 1), here d/dx(x^2) = 2x",
+        "derivative of the sine: d/dx(sin(x)) = cos(x)",
+    ]
+
+
+def test_every_corpus_step_has_an_explanation_beyond_its_name() -> None:
+    from symdiff.render.steps import explanation, label_text
+    from tests.steps_corpus import cases, derived
+
+    for case in cases()[::3]:
+        for detail in ("full", "compact"):
+            d = derived(case, detail)
+            for step in d.steps:
+                said = explanation(step, d.ordinary)
+                assert said.startswith(label_text(step) + ": ") and len(said) > len(label_text(step)) + 8, said

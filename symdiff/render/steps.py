@@ -242,6 +242,55 @@ def _label_latex(step: Step) -> str:
     return rf"\text{{{number}}}{label}" if step.rule in _SAID_BY_DETAILS else label
 
 
+# The rule each structural step applies, as a formula ({d} is d or ∂, {x} the variable).
+# Keyed by rule id, or by (rule id, name) where one id has several uses; the steps of
+# _INSTANCE also show their own instance, and a registry function's step shows only that:
+# d/du(sin(u)) = cos(u).
+_FORMULAS: dict[str | tuple[str, str], str] = {
+    "constant": "{d}/{d}{x}(c) = 0",
+    "held-constant": "{d}/{d}{x}(c) = 0 for any c that does not depend on {x}",
+    "variable": "{d}{x}/{d}{x} = 1",
+    "constant-multiple": "{d}/{d}{x}(c*u) = c*{d}u/{d}{x}",
+    "sum": "{d}/{d}{x}(u ± v) = {d}u/{d}{x} ± {d}v/{d}{x}",
+    "power": "{d}/{d}{x}({x}^n) = n*{x}^(n - 1)",
+    "root": "{d}/{d}{x}({x}^(1/n)) = {x}^(1/n - 1)/n",
+    "product": "{d}/{d}{x}(u*v) = {d}u/{d}{x}*v + u*{d}v/{d}{x}",
+    "quotient": "{d}/{d}{x}(u/v) = ({d}u/{d}{x}*v - u*{d}v/{d}{x})/v^2",
+    "reciprocal": "{d}/{d}{x}(1/v) = -({d}v/{d}{x})/v^2",
+    "chain": "{d}/{d}{x}(f(g)) = f'(g)*{d}g/{d}{x}",
+    ("chain", "chain rule through the program"): "one product of local derivatives per path from the output to {x}",
+    ("chain", "chain rule through the program, summed over the paths"): (
+        "one product of local derivatives per path from the output to {x}, summed over the paths"
+    ),
+    ("chain", "multiply the factors"): "each local derivative replaced by what its section found",
+    "exponential": "{d}/{d}{x}(a^{x}) = a^{x}*log(a)",
+    "log-base": "log(u, b) = log(u)/log(b), a constant multiple of log(u)",
+    "log-differentiation": "y = f^g gives log(y) = g*log(f), so {d}y/{d}{x} = y*{d}/{d}{x}(g*log(f))",
+    "substitute": "the substitution name replaced by what it stands for",
+    ("substitute", "substitute the lines"): "each name of the program replaced by its line",
+    "reuse": "the same derivative as in an earlier step",
+    "zero-terms": "u + 0 = u",
+    "simplify": "the same expression, simplified",
+    "reorder": "the same expression, its factors in the usual order",
+    "again": "the next order is the derivative of the one before",
+    "definition": "the line of the program that defines the name",
+    "names": "the forward pass's names for what they stand for",
+    "value": "the last line evaluated at the point",
+}
+_INSTANCE = frozenset({"power", "root", "exponential"})
+
+
+def explanation(step: Step, ordinary: bool) -> str:
+    """A sentence for the step: its label and the rule as a formula, e.g.
+    "product rule: d/dx(u*v) = du/dx*v + u*dv/dx"."""
+    formula = _FORMULAS.get((step.rule, step.name), _FORMULAS.get(step.rule))
+    parts = [] if formula is None else [formula.format(d="d" if ordinary else "∂", x=step.wrt)]
+    if (formula is None or step.rule in _INSTANCE) and step.replacement is not None:
+        target = sp.Derivative(step.target, sp.Symbol(step.wrt), evaluate=False)
+        parts.append(f"{line_text(target, ordinary)} = {line_text(step.replacement, ordinary)}")
+    return f"{label_text(step)}: {', here '.join(parts)}" if parts else label_text(step)
+
+
 # -- text ----------------------------------------------------------------------------------
 
 
@@ -334,7 +383,7 @@ def _step_data(step: Step, ordinary: bool) -> dict[str, Any]:
         "number": step.number,
         "rule": step.rule,
         "name": step.name,
-        "explanation": label_text(step),
+        "explanation": explanation(step, ordinary),
         "target": to_text(step.target),
         "wrt": step.wrt,
         "before": line_text(step.before, ordinary),

@@ -90,6 +90,7 @@ class Builder:
             constants=rewrite.constants,
             where=tuple((name.name, expr) for name, expr in rewrite.where),
             cites=cites,
+            replacement=rewrite.replacement,
         )
         self._steps.append(step)
         return step

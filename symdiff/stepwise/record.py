@@ -35,6 +35,7 @@ class Step:
         constants: other variables the step holds constant ("b and c are constants").
         where: substitutions the step introduces or uses, as (name, expression): u = x².
         cites: in compact detail, the earlier step that already derived this derivative.
+        replacement: what the rule wrote for d/dx(target) (cos(u) for d/du(sin(u))).
         verified: ``after`` was checked to equal ``before``.
         check: how it was checked (``"identical"``, ``"numeric"``, ``"simplify"``), or why it failed.
     """
@@ -49,6 +50,7 @@ class Step:
     constants: tuple[str, ...] = ()
     where: tuple[tuple[str, sp.Expr], ...] = ()
     cites: int | None = None
+    replacement: sp.Expr | None = None
     verified: bool = False
     check: str = "not checked"
 
