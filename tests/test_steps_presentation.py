@@ -205,3 +205,12 @@ def test_every_corpus_step_has_an_explanation_beyond_its_name() -> None:
             for step in d.steps:
                 said = explanation(step, d.ordinary)
                 assert said.startswith(label_text(step) + ": ") and len(said) > len(label_text(step)) + 8, said
+
+
+def test_an_exact_point_is_taken_exactly() -> None:
+    """--at x=pi gives SymPy's pi: a kink only the exact point hits is found (float64's π misses it)."""
+    (kink,) = sd.steps("abs(sin(x))", "x", at={"x": sp.pi}).not_differentiable
+    assert kink.kind == "corner" and kink.slopes == (-1.0, 1.0)
+    d = sd.steps("sin(x)", "x", at={"x": sp.pi / 4})
+    with mpmath.workdps(40):
+        assert abs(d.value - mpmath.cos(mpmath.pi / 4)) < mpmath.mpf(10) ** -25 and d.not_differentiable == ()

@@ -78,7 +78,7 @@ def steps(
         sections = verify.verify_sections(tuple(builder.sections), {**lines, **builder.substitutions}, lines, point)
         verdict = verify.same(outcome.result, reference)
     wrt_names = tuple(v.name for v in variables * order)
-    kinks = () if point is None else not_differentiable(program, reference, wrt_names, point)
+    kinks = () if point is None else not_differentiable(program, reference, wrt_names, _exact(at, point))
     if kinks:
         sections = _symmetric_value(sections)
     return Derivation(
@@ -161,8 +161,18 @@ def _point(at: Mapping[str, Any] | None, f: sp.Expr) -> dict[sp.Symbol, mpmath.m
         return {variable(name): _number(name, at[name]) for name in names}
 
 
+def _exact(at: Mapping[str, Any] | None, point: Mapping[sp.Symbol, mpmath.mpf]) -> dict[str, Any]:
+    """The point as given where it is exact (pi from --at x=pi), else its mpmath value: a kink
+    only the exact point hits (abs(sin(x)) at x = π) is found from the exact value."""
+    given = at or {}
+    return {s.name: given[s.name] if isinstance(given.get(s.name), sp.Basic) else v for s, v in point.items()}
+
+
 def _number(name: str, value: Any) -> mpmath.mpf:
-    """A value given for a variable, as an mpmath number (strings are read as decimals)."""
+    """A value given for a variable, as an mpmath number (strings are read as decimals; SymPy
+    numbers such as pi/4, which the command line reads exactly, are evaluated)."""
+    if isinstance(value, sp.Basic) and value.is_number and value.is_extended_real and value.is_finite:
+        return mpmath.mpf(sp.N(value, mpmath.mp.dps + 5))
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, str, mpmath.mpf)):
         raise EvaluationError(f"the value of {name} must be a number, got {value!r}")
     try:
