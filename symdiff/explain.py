@@ -265,7 +265,7 @@ def _kink_explanation(
         message += f"; one-sided slopes {slopes[0]:.6g} (left) and {slopes[1]:.6g} (right)"
     elif kind == "corner":
         message += "; the one-sided slopes do not settle to finite numbers"
-    if kind == "corner" and not beside:
+    if kind == "corner" and slopes is not None and not beside:
         message += "; every method gives the average of the two, the symmetric derivative"
     return Explanation(kind, message, graph.equation(index), slopes, exact_only=bool(beside))
 
