@@ -16,6 +16,17 @@ Three ways through, all computing the same thing:
 
 For array inputs the tape differentiates the sum of the outputs, so a batch of losses gives
 the gradient of the total loss; ``per_sample_gradient`` keeps one gradient per output.
+
+Conventions where the derivative is in doubt, the same on every path:
+
+* undefined value, undefined gradient: a primitive outside its domain (log at -1, atanh at
+  2) has a nan derivative, so a nan value never comes with a finite gradient;
+* a branch not taken adds exactly 0: where an adjoint or a local derivative is an exact 0
+  (relu below 0, heaviside), the product is 0 even against inf or nan, unless the value
+  itself is nan (relu(x)·log(x) at -1 is nan, and so is its gradient);
+* at a pole the value is ±inf and the rule's slope stays IEEE's (1/x at 0: -inf);
+* at a kink the rule's convention value (the symmetric derivative: abs′(0) = 0); the trace
+  marks the node, with both one-sided slopes and, for arrays, the elements at the kink.
 """
 
 from __future__ import annotations
