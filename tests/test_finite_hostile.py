@@ -182,3 +182,12 @@ def test_mpmath_steps_scale_with_the_distance_to_a_singularity(expr: str, x: flo
 def test_mpmath_at_a_domain_edge_warns_with_an_infinite_bound(expr: str, x: float) -> None:
     r = sd.finite_difference(expr, "x", {"x": x}, method="mpmath")
     assert r.status == "warning" and r.error_bound == math.inf
+
+
+def test_overflow_and_bad_points_in_second_and_mixed_derivatives() -> None:
+    r = sd.finite_difference("exp(x)*y", ["x", "y"], {"x": 1000.0, "y": 2.0})
+    assert r.reason.startswith("f overflows") and "x = 1000, y = 2" in r.reason
+    r = sd.finite_difference("x^3*y", "x", {"x": math.nan, "y": 1.0}, order=2)
+    assert math.isnan(r.value) and "x = nan" in r.reason
+    hessian = sd.fd_hessian("x^3*y", {"x": 1.0, "y": math.inf})
+    assert np.all(np.isnan(hessian.value)) and "y = inf" in hessian.reason

@@ -327,8 +327,8 @@ class FiniteDifferences:
             span = (-1, 1)
         h = float(np.broadcast_to(estimate.step, code.shape).ravel()[first])
         k = self.function.index_of(self.wrt[-1])
-        where = f"{self.wrt[-1]} = {pick[k]:.6g}"
-        if kind == OVERFLOW:
+        if kind == OVERFLOW:  # f itself, not one primitive: name the whole point
+            where = ", ".join(f"{n} = {v:.6g}" for n, v in zip(self.function.variables, pick, strict=True))
             return f"at {where}" if span == (0, 0) else f"within {h:.3g} of {where}"
         boxes = [(v, v) for v in pick]
         boxes[k] = (pick[k] + float(span[0]) * h, pick[k] + float(span[1]) * h)
