@@ -63,7 +63,7 @@ def test_03_chain_rule_network(tmp_path: Path) -> None:
     assert by_hand == pytest.approx(reference, rel=1e-14)
     assert "every step verified: True" in out
     assert "✓ every method agrees with the 50-digit reference" in out
-    assert "∂L/∂w1 = ∂L/∂yhat·∂yhat/∂z2·∂z2/∂h·∂h/∂z1·∂z1/∂w1" in out
+    assert "∂L/∂w1 = ∂L/∂yhat*∂yhat/∂z2*∂z2/∂h*∂h/∂z1*∂z1/∂w1" in out
     assert (tmp_path / "network.dot").exists()
 
 
