@@ -129,6 +129,38 @@ def _check_name(text: str, offset: int, name: str) -> None:
         raise ParseError(f"names may not start with '_' or end with '__' ('{name}')", text, offset, len(name))
 
 
+def _short(text: str) -> str:
+    return text if len(text) <= 20 else text[:19] + "…"
+
+
+def _check_number_end(text: str, start: int, end: int) -> None:
+    """Refuse what Python or C would read as one number but symdiff would split: 0x10, 1e, 1_000.
+
+    Read as tokens, ``0x10`` would be 0·x10 and ``1.5e`` would be 1.5·e: silently wrong.
+    """
+    number, rest = text[start:end], text[end : end + 2]
+    if number == "0" and rest[:1] in ("x", "X", "b", "B", "o", "O") and rest[1:2].isalnum():
+        kind = {"x": "hex", "b": "binary", "o": "octal"}[rest[0].lower()]
+        literal = _NAME.match(text, end)
+        assert literal is not None
+        raise ParseError(
+            f"{kind} literals ({_short(number + literal.group())}) are not supported; write the number in decimal",
+            text,
+            start,
+            literal.end() - start,
+        )
+    if rest[:1] in ("e", "E") and not (rest[1:2].isalnum() or rest[1:2] == "_"):
+        raise ParseError(
+            f"exponent missing after '{number}{rest[0]}' (write {number}{rest[0]}3 for {number}·10³, "
+            f"or {number}*e to multiply by e)",
+            text,
+            start,
+            end - start + 1,
+        )
+    if rest[:1] == "_" and rest[1:2].isdigit():
+        raise ParseError("digit separators ('_') are not supported; write the digits together", text, end, 1)
+
+
 def tokenize(text: str) -> list[Token]:
     """The tokens of ``text``, ending with an ``end`` token.
 
@@ -150,6 +182,7 @@ def tokenize(text: str) -> list[Token]:
         elif ch in _DIGITS or (ch == "." and text[i + 1 : i + 2] in _DIGITS):
             match = _NUMBER.match(text, i)
             assert match is not None  # a digit always starts a number
+            _check_number_end(text, i, match.end())
             tokens.append(Token("number", match.group(), i))
             i = match.end()
         elif ch.isascii() and (ch.isalpha() or ch == "_"):

@@ -90,5 +90,6 @@ def sympy_recursion_guard(what: str) -> Iterator[None]:
         yield
     except RecursionError:
         raise LimitError(
-            f"{what}: the expression is nested too deeply for SymPy; simplify it or split it into a program"
+            f"{what}: the expression is nested too deeply for SymPy's recursive algorithms "
+            "(see docs/limits.md); the tape (symdiff.Tape) evaluates and differentiates it numerically"
         ) from None

@@ -26,6 +26,7 @@ import sympy as sp
 
 from . import registry
 from .dag import depth as tree_depth
+from .dag import free_symbols, substitute
 from .errors import ParseError, SymdiffError
 from .lexer import Token, tokenize
 from .limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
@@ -94,7 +95,7 @@ def _split_digits(name: str) -> list[str]:
 
 def variable_names(expr: sp.Basic) -> tuple[str, ...]:
     """The free variables of ``expr`` in natural order."""
-    return tuple(sorted((s.name for s in expr.free_symbols), key=natural_key))
+    return tuple(sorted((s.name for s in free_symbols(expr)), key=natural_key))
 
 
 def symbol(name: str) -> sp.Symbol:
@@ -114,6 +115,8 @@ class _Parser:
         self.defined: dict[str, int] = {}  # program names → offset of their definition
         self.used: dict[str, int] = {}  # names read so far → offset of first use
         self.current: str | None = None  # the name being defined on this line
+        self.last_line_offset = 0  # where the line being read starts
+        self.output_offset = 0  # where a bare last line (the output) starts
 
     # -- token helpers -------------------------------------------------------------------
 
@@ -157,11 +160,13 @@ class _Parser:
             if self.token.kind not in ("sep", "end"):
                 raise self.error(self._unexpected())
         if not definitions:
-            raise ParseError("the expression is empty", self.text, 0)
+            # Blank text has no position worth showing: "" and "   " get the same message.
+            raise ParseError("the expression is empty", self.text if self.text.strip() else "", 0)
         return self._link(definitions)
 
     def line(self) -> Definition:
         start = self.token
+        self.last_line_offset = start.offset
         name: str | None = None
         if start.kind == "name" and self.tokens[self.pos + 1].text == "=":
             name = self._definition_name(self.advance())
@@ -205,7 +210,7 @@ class _Parser:
                     factor = self.checked(1 / factor, op)
                 factors.append(factor)
             elif self.token.kind == "name" or self.at("("):
-                factors.append(self.power())  # implicit multiplication: 2x, 2(x+1), (a+b)(a-b)
+                factors.append(self.power(implicit=True))  # implicit multiplication: 2x, 2(x+1), (a+b)(a-b)
             elif self.token.kind == "number":
                 raise self.error(f"missing operator before '{self.token.text}'")
             else:
@@ -220,8 +225,8 @@ class _Parser:
             return self.checked(-operand, op) if op.text == "-" else operand
         return self.power()
 
-    def power(self) -> sp.Expr:
-        base = self.atom()
+    def power(self, *, implicit: bool = False) -> sp.Expr:
+        base = self.atom(implicit=implicit)
         if not self.at("^", "**"):
             return base
         op = self.advance()
@@ -233,14 +238,20 @@ class _Parser:
             raise self.error("division by zero: 0 to a negative power", op)
         return self.checked(sp.Pow(base, exponent), op)
 
-    def atom(self) -> sp.Expr:
+    def atom(self, *, implicit: bool = False) -> sp.Expr:
+        """A number, a name, a call or a parenthesized sum.
+
+        ``implicit``: the atom continues an implicit product (``2x(x+1)``), where a name that
+        is not a function, followed by ``(``, multiplies as a person means it. At the start of a
+        product ``f(x)`` still reads as a call, so a misspelt function gets its suggestion.
+        """
         token = self.token
         if token.kind == "number":
             self.advance()
             return self.number(token)
         if token.kind == "name":
             self.advance()
-            if self.at("("):
+            if self.at("(") and not (implicit and self._multiplies(token)):
                 return self.call(token)
             return self.name(token)
         if self.at("("):
@@ -289,6 +300,12 @@ class _Parser:
         hint = difflib.get_close_matches(name.text, list(_FUNCTIONS), n=1, cutoff=0.6)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; to multiply write {name.text}*(…)"
         raise self.error(f"unknown function '{name.text}'{suggestion}", name)
+
+    def _multiplies(self, name: Token) -> bool:
+        """A name before '(' inside an implicit product is a factor unless it is (or nearly is) a function."""
+        if name.text in _FUNCTIONS or name.text in CONSTANTS:
+            return name.text in CONSTANTS  # 2pi(x+1) is 2π(x+1); e(x) after a factor too
+        return not difflib.get_close_matches(name.text, list(_FUNCTIONS), n=1, cutoff=0.75)
 
     def name(self, token: Token) -> sp.Expr:
         text = token.text
@@ -350,15 +367,26 @@ class _Parser:
 
         For a fractional exponent p/q SymPy first raises the base to the p-th power and then looks
         for a q-th root, so the cost follows p: 0.5^0.1234 is (1/2)^(617/5000), a 186-digit
-        power, while (5.8e-164)^0.1247 would need a 590,000-digit one.
+        power, while (5.8e-164)^0.1247 would need a 590,000-digit one. A product is raised
+        factor by factor, so (2755x)^1799904 computes 2755^1799904 and (√2·x)^n computes 2^(n/2).
         """
-        if not (base.is_Rational and exponent.is_Rational) or base in (0, 1, -1):
+        if not exponent.is_Rational:
             return
-        magnitude = max(math.log10(abs(base.p)) if base.p else 0.0, math.log10(base.q))
-        digits = abs(exponent.p) * magnitude
-        if digits > self.limits.max_digits:
+        for factor in sp.Mul.make_args(base):
+            number, power = (factor.base, factor.exp) if factor.is_Pow else (factor, sp.S.One)
+            if number.is_Rational and power.is_Rational and number not in (0, 1, -1):
+                self._check_rational_power(number, power * exponent, base, exponent, op)
+
+    def _check_rational_power(
+        self, number: sp.Rational, power: sp.Rational, base: sp.Expr, exponent: sp.Expr, op: Token
+    ) -> None:
+        magnitude = max(math.log10(abs(number.p)) if number.p else 0.0, math.log10(number.q))
+        # In logarithms: 1e308^1e308 has about 10^310 digits, more than a float holds.
+        log_digits = math.log10(abs(power.p)) + math.log10(magnitude) if power.p and magnitude else -math.inf
+        if log_digits > math.log10(self.limits.max_digits):
+            digits = f"{10**log_digits:.3g}" if log_digits < 15 else f"10^{math.floor(log_digits)}"
             raise self.error(
-                f"{_short(sp.sstr(base))}^{_short(sp.sstr(exponent))} would have about {digits:.3g} digits; "
+                f"{_operand(base)}^{_operand(exponent)} would have about {digits} digits; "
                 f"the limit is {self.limits.max_digits} (max_digits)",
                 op,
             )
@@ -400,6 +428,7 @@ class _Parser:
                     0,
                 )
         if not definitions[-1].name:
+            self.output_offset = self.last_line_offset
             definitions[-1] = Definition(
                 _fresh_output_name(definitions), definitions[-1].expression, definitions[-1].source
             )
@@ -408,11 +437,15 @@ class _Parser:
             for d in definitions:
                 expr = d.expression.xreplace(resolved)
                 if tree_depth(expr) > self.limits.max_depth:
+                    # SymPy's printer and differentiation recurse on the substituted tree.
+                    start = self.defined.get(d.name, self.output_offset)
                     raise ParseError(
-                        f"after substituting the definitions, '{d.name}' is nested more than "
-                        f"{self.limits.max_depth} levels deep (max_depth)",
+                        f"with the definitions above substituted, '{d.name}' is nested {tree_depth(expr)} levels "
+                        f"deep, more than {self.limits.max_depth} (max_depth; SymPy recurses on deep trees, "
+                        "so raise it only to about 120)",
                         self.text,
-                        0,
+                        start,
+                        len(d.name),
                     )
                 resolved[symbol(d.name)] = expr
         output = resolved[symbol(definitions[-1].name)]
@@ -427,12 +460,18 @@ def _count(fewest: int, most: int | None) -> str:
     return f"{fewest} to {most} arguments"
 
 
+def _operand(expr: sp.Expr) -> str:
+    """``expr`` shortened for a message, in parentheses unless it is a number, a name or a call."""
+    text = _short(sp.sstr(expr))
+    return text if (expr.is_Atom and not expr.is_Rational) or expr.is_Integer or expr.is_Function else f"({text})"
+
+
 def _short(text: str) -> str:
     return text if len(text) <= 20 else text[:19] + "…"
 
 
 def _fresh_output_name(definitions: list[Definition]) -> str:
-    taken = {d.name for d in definitions} | {s.name for d in definitions for s in d.expression.free_symbols}
+    taken = {d.name for d in definitions} | {s.name for d in definitions for s in free_symbols(d.expression)}
     return next(name for name in ("f", "out", "output", "f_out") if name not in taken)
 
 
@@ -490,5 +529,5 @@ def as_expression(expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LI
 
 def realify(expr: sp.Basic) -> sp.Expr:
     """Replace symbols that are not known to be real by real symbols of the same name."""
-    swap = {s: symbol(s.name) for s in expr.free_symbols if isinstance(s, sp.Symbol) and s.is_real is not True}
-    return expr.xreplace(swap) if swap else expr
+    swap = {s: symbol(s.name) for s in free_symbols(expr) if isinstance(s, sp.Symbol) and s.is_real is not True}
+    return substitute(expr, swap) if swap else expr

@@ -25,9 +25,11 @@ def merge(point: Mapping[str, Any] | None, values: dict[str, Any]) -> Mapping[st
         return point
     if not isinstance(point, Mapping):
         raise EvaluationError(f"a point is a dict of variable values, got {type(point).__name__}")
-    merged = dict(point)
-    merged.update(values)
-    return merged
+    twice = sorted(set(point) & set(values), key=str)
+    if twice:
+        names = ", ".join(map(str, twice))
+        raise EvaluationError(f"{names} given both in the dict and as a keyword; give each value once")
+    return {**point, **values}
 
 
 def ordered_values(variables: Sequence[str], point: Mapping[str, Any]) -> list[Any]:
@@ -36,9 +38,12 @@ def ordered_values(variables: Sequence[str], point: Mapping[str, Any]) -> list[A
         missing = [v for v in variables if v not in point]
         extra = sorted(k for k in point if k not in set(variables))
         known = ", ".join(variables) or "none"
-        if missing:
-            raise EvaluationError(f"missing a value for {', '.join(missing)} (the expression's variables: {known})")
-        raise EvaluationError(f"{', '.join(map(str, extra))} does not occur in the expression (its variables: {known})")
+        problems = [f"missing a value for {', '.join(missing)}"] if missing else []
+        if extra:
+            verb = "does" if len(extra) == 1 else "do"
+            problems.append(f"{', '.join(map(str, extra))} {verb} not occur in the expression")
+        whose = "the expression's" if missing else "its"  # "its" reads right only after the extra names
+        raise EvaluationError(f"{'; '.join(problems)} ({whose} variables: {known})")
     return [point[v] for v in variables]
 
 

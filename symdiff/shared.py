@@ -11,10 +11,13 @@ order. ``expand()`` substitutes them and gives plain SymPy expressions; ``to_tex
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import sympy as sp
+from sympy.core.cache import clear_cache
 
 from .errors import LimitError
 from .graph import Graph, lower, lower_all
@@ -25,6 +28,10 @@ from .reverse import Definition, sweep
 
 def resolve(definitions: Iterable[Definition]) -> dict[sp.Basic, sp.Expr]:
     """Each defined symbol → its value in terms of the inputs only (shared sub-expressions stay shared)."""
+    # SymPy's constructor cache compares a new node with an equal cached one argument by
+    # argument; with shared sub-expressions built earlier (and partly evicted) that comparison
+    # walks every path, exponentially. Starting from an empty cache, each node here is built once.
+    clear_cache()
     resolved: dict[sp.Basic, sp.Expr] = {}
     for defined, value in definitions:
         resolved[defined] = value.xreplace(resolved)
@@ -103,6 +110,10 @@ class SymbolicGradient(dict[str, sp.Expr]):
 class SymbolicHessian:
     """The matrix of second partials and the definitions its entries use.
 
+    It reads like the plain ``sympy.Matrix`` ``hessian`` returns for small functions:
+    ``H[i, j]``, ``H.shape``, ``H == other`` and ``H.tolist()`` see the entries with the
+    definitions substituted (``expand()``); ``matrix`` keeps them in terms of the definitions.
+
     Attributes:
         definitions: ``(symbol, expression)`` pairs in evaluation order.
         matrix: ∂²f/∂xᵢ∂xⱼ in terms of the definitions (symmetric).
@@ -119,7 +130,41 @@ class SymbolicHessian:
 
     def expand(self) -> sp.Matrix:
         """The plain SymPy matrix, the definitions substituted."""
+        return self._plain.copy()
+
+    @functools.cached_property
+    def _plain(self) -> sp.Matrix:
         return self.matrix.xreplace(resolve(self.definitions))
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.matrix.shape
+
+    @property
+    def rows(self) -> int:
+        return self.matrix.rows
+
+    @property
+    def cols(self) -> int:
+        return self.matrix.cols
+
+    def __getitem__(self, key: Any) -> Any:
+        """An entry (``H[0, 1]``) or a slice of the plain matrix, as ``sympy.Matrix`` indexing gives."""
+        return self._plain[key]
+
+    def __len__(self) -> int:
+        return len(self.matrix)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SymbolicHessian):
+            other = other._plain
+        return bool(self._plain == other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a mutable Matrix, so unhashable like it
+
+    def tolist(self) -> list[list[sp.Expr]]:
+        """The plain entries as a list of rows."""
+        return self._plain.tolist()
 
     def count_ops(self) -> int:
         """SymPy's ``count_ops`` of every definition and every entry on or above the diagonal."""

@@ -15,7 +15,7 @@ from typing import Literal, TypeAlias
 
 import sympy as sp
 
-from .dag import dag_size
+from .dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
 from .errors import LimitError, SymdiffError
 from .limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 from .parser import Program, as_expression, natural_key, parse_program, symbol, variable_names
@@ -77,10 +77,14 @@ def diff(
 
 
 def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits) -> sp.Expr:
-    result = sp.diff(expr, v)
-    if result.has(sp.DiracDelta):
-        result = result.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
-    if result.has(sp.Derivative, sp.Subs):
+    if _repeats(expr, limits):
+        result = reverse_gradient(expr, [v.name], limits=limits).expand()[v.name]
+    else:
+        result = sp.diff(expr, v)
+    deltas = {node: sp.S.Zero for node in postorder(result) if isinstance(node, sp.DiracDelta)}
+    if deltas:
+        result = substitute(result, deltas)
+    if any(isinstance(node, (sp.Derivative, sp.Subs)) for node in postorder(result)):
         raise SymdiffError(f"SymPy could not differentiate {sp.sstr(expr)[:60]} with respect to {v}")
     size = dag_size(result)
     if size > limits.max_ops:
@@ -89,6 +93,15 @@ def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits) -> sp.Expr:
             f"above the limit of {limits.max_ops} (max_ops)"
         )
     return result
+
+
+def _repeats(expr: sp.Expr, limits: Limits) -> bool:
+    """Does ``expr`` repeat sub-expressions so much that SymPy's tree walks would explode?
+
+    ``e = sin(e)*e + e`` ten times over has 40 distinct nodes but a tree of 100,000:
+    ``sympy.diff`` and its assumption queries walk the tree, reverse mode walks the graph.
+    """
+    return tree_size(expr) > 2 * dag_size(expr) + limits.tidy_ops
 
 
 def tidy(expr: sp.Expr, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
@@ -100,17 +113,21 @@ def tidy(expr: sp.Expr, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
     ``x^2*cos(x) + 2*x*sin(x)`` is kept: it is what a textbook writes, so a rewriting must save
     a quarter of the operations to be used. Powers of sums are never expanded.
     """
-    if dag_size(expr) > limits.tidy_ops:
+    # SymPy's walks visit a shared node once per path: the size that bounds their cost is the tree's.
+    if tree_size(expr) > limits.tidy_ops:
         return expr
     size = sp.count_ops(expr)
     combined = sp.together(expr)
-    candidates = (combined, sp.expand_mul(expr), sp.expand_mul(combined))
+    candidates = [combined]
+    # Multiplying out is tried only when its result would be small: the derivative of
+    # (x+1)(x+2)…(x+60) expands into a 60-term polynomial with 80-digit coefficients.
+    candidates += [sp.expand_mul(e) for e in (expr, combined) if expanded_size(e) <= limits.tidy_ops]
     shorter = [c for c in candidates if sp.count_ops(c) <= 0.75 * size]
     return min(shorter, key=sp.count_ops) if shorter else expr
 
 
 def _all_variables(exprs: Iterable[sp.Expr]) -> list[sp.Symbol]:
-    names = {s.name for e in exprs for s in e.free_symbols}
+    names = {s.name for e in exprs for s in free_symbols(e)}
     return [symbol(n) for n in sorted(names, key=natural_key)]
 
 
@@ -123,7 +140,7 @@ def _reverse(method: Method, f: sp.Expr, variables: Sequence[sp.Symbol], limits:
     if method not in ("auto", "reverse", "diff"):
         raise SymdiffError(f"method must be 'auto', 'reverse' or 'diff', got {method!r}")
     if method == "auto":
-        return len(variables) * dag_size(f) > limits.reverse_ops
+        return len(variables) * dag_size(f) > limits.reverse_ops or _repeats(f, limits)
     return method == "reverse"
 
 
@@ -143,6 +160,12 @@ def gradient(
 
     The result is a ``dict`` (a ``SymbolicGradient``) with ``definitions``, ``expand()``,
     ``to_text()``, ``to_latex()`` and ``to_source()``.
+
+    **When the gradient is large its values use shared definitions**: with ``method="auto"``
+    a large gradient (or one of a function with many repeated sub-expressions) comes back in
+    reverse mode, and a value such as ``v5*x1`` refers to ``v5`` in ``definitions``. Call
+    ``.expand()`` for plain SymPy expressions in the variables only; ``method="diff"`` always
+    writes each partial in full. Small gradients never have definitions.
 
     Args:
         method: ``"diff"`` differentiates once per variable and writes each partial in full;
@@ -182,7 +205,9 @@ def hessian(
         method: ``"diff"`` returns a ``sympy.Matrix`` of entries written in full;
             ``"reverse"`` returns a ``SymbolicHessian``: shared ``definitions``, the ``matrix``
             in terms of them, ``expand()`` for the plain matrix; ``"auto"`` chooses as
-            ``gradient`` does, so small Hessians are a ``sympy.Matrix`` as before.
+            ``gradient`` does, so small Hessians are a ``sympy.Matrix`` as before. A
+            ``SymbolicHessian`` reads like the plain matrix: ``H[i, j]``, ``H.shape``,
+            ``H == M`` and ``H.tolist()`` give the entries with the definitions substituted.
 
     Example:
         >>> hessian("a*b + c")

@@ -164,3 +164,83 @@ def test_the_whole_catalogue_runs_in_bounded_memory() -> None:
     )
     before, after = (int(kb) for kb in result.stdout.split())  # peak resident set, in KiB (Linux)
     assert after - before < 300_000, f"peak memory grew by {(after - before) // 1024} MiB"
+
+
+def _shared_chain(lines: int) -> str:
+    """u_i = sin(u_{i-1})*u_{i-1} + u_{i-1}: a few nodes per line, a tree that doubles with each line."""
+    return "; ".join(["u0 = x"] + [f"u{i} = sin(u{i - 1})*u{i - 1} + u{i - 1}" for i in range(1, lines)])
+
+
+def test_shared_sub_expressions_cost_their_distinct_count_not_their_tree() -> None:
+    import mpmath
+    import sympy as sp
+
+    import symdiff as sd
+    from symdiff.dag import substitute
+
+    text = _shared_chain(30)  # a tree of about 10^9 nodes: any walk that repeats shared nodes hangs
+    with time_limit(5):
+        start = time.perf_counter()
+        tape = sd.Tape(text)
+        hessian = sd.hessian(text)
+        gradient = sd.gradient(text)
+        derivative = sd.diff(text, "x")
+        elapsed = time.perf_counter() - start
+    assert elapsed < 2.5, elapsed
+    assert hessian.shape == (1, 1)
+
+    def reference(value: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:  # forward mode by hand, independent
+        u, du = value, mpmath.mpf(1)
+        for _ in range(29):
+            u, du = mpmath.sin(u) * u + u, mpmath.cos(u) * du * u + mpmath.sin(u) * du + du
+        return u, du
+
+    with mpmath.workdps(40):
+        value, slope = reference(mpmath.mpf("0.3"))
+    x = sd.parse("x")
+    # The map is chaotic: float64 rounding grows to about 1e-9 over 29 lines, so the tape gets 1e-7;
+    # the exact symbolic results, evaluated at 30 digits, must agree to 1e-12.
+    # (Values are taken out of the objects first: a failing assert would print their huge repr.)
+    tape_value, tape_slope = tape.value(x=0.3), tape.gradient(x=0.3)["x"]
+    exact = [derivative, gradient.expand()["x"]]
+    # substitute rebuilds each distinct node once, so a 30-digit x evaluates the DAG bottom-up
+    slopes = [float(substitute(e, {x: sp.Float("0.3", 30)})) for e in exact]
+    assert tape_value == pytest.approx(float(value), rel=1e-7)
+    assert tape_slope == pytest.approx(float(slope), rel=1e-7)
+    assert slopes == pytest.approx([float(slope)] * 2, rel=1e-12)
+
+
+def test_shared_sympy_input_is_not_walked_once_per_path() -> None:
+    import sympy as sp
+
+    import symdiff as sd
+
+    x = sp.Symbol("x")
+    e = x
+    for _ in range(24):
+        e = sp.sin(e) * e + e
+    with time_limit(5):
+        start = time.perf_counter()
+        sd.Tape(e)
+        sd.gradient(e)
+        sd.diff(e, "x")
+        assert sd.parse_program("y = x").inputs == ("x",)
+        elapsed = time.perf_counter() - start
+    assert elapsed < 2.5
+
+
+def test_missing_and_extra_variables_are_named_together() -> None:
+    import symdiff as sd
+
+    tape = sd.Tape("w*x + b")
+    with pytest.raises(sd.EvaluationError, match=r"missing a value for b; z does not occur in the expression"):
+        tape.value(w=1, x=2, z=4)
+
+
+def test_a_value_given_twice_is_an_error_not_an_override() -> None:
+    import symdiff as sd
+
+    tape = sd.Tape("w*x + b")
+    with pytest.raises(sd.EvaluationError, match="b given both in the dict and as a keyword"):
+        tape.value({"b": 3, "w": 1, "x": 2}, b=4)
+    assert tape.value({"b": 3}, w=1, x=2) == 5.0

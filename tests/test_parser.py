@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -152,6 +153,11 @@ def test_program_lines_may_be_separated_by_newlines_and_end_with_a_bare_expressi
         ("α + 1", "spell Greek letters out, e.g. alpha", 1),
         ("x\x00", "control character U+0000", 2),
         ("", "the expression is empty", 1),
+        ("0x10", "hex literals (0x10) are not supported", 1),
+        ("1e", "exponent missing after '1e'", 1),
+        ("1.5e + x", "exponent missing after '1.5e'", 1),
+        ("1_000", "digit separators ('_') are not supported", 2),
+        ("2tanhh(x)", "did you mean 'tanh'?", 2),
         ("x = ", "expected something after '='", 3),
         ("pi = 3", "'pi' is a constant and cannot be assigned", 1),
         ("sin = 3", "'sin' is a function and cannot be assigned", 1),
@@ -224,8 +230,10 @@ def test_limits_answer_quickly(text: str, message: str) -> None:
 
 def test_programs_cannot_nest_past_the_limit_through_definitions() -> None:
     chain = "; ".join(f"h{i + 1} = sin(h{i})" for i in range(150))
-    with pytest.raises(sd.ParseError, match="after substituting"):
+    message = "with the definitions above substituted, 'h100' is nested 101 levels"
+    with pytest.raises(sd.ParseError, match=re.escape(message)) as info:
         sd.parse(chain)
+    assert (info.value.line, info.value.column) == (1, chain.index("h100 =") + 1)  # the offending line
 
 
 def test_limits_can_be_raised() -> None:
@@ -283,3 +291,38 @@ def test_any_text_parses_or_raises_parse_error(text: str) -> None:
         result = error
     assert isinstance(result, (sp.Expr, sd.ParseError))
     assert "\n" not in str(result) or isinstance(result, sp.Expr)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2x(x+1)", 2 * x * (x + 1)), ("3x^2(x-1)", 3 * x**2 * (x - 1)), ("2pi(x+1)", 2 * sp.pi * (x + 1))],
+)
+def test_a_name_inside_an_implicit_product_multiplies_a_parenthesis(text: str, expected: sp.Expr) -> None:
+    assert sd.parse(text) == expected
+
+
+def test_blank_input_reads_the_same_empty_or_spaces() -> None:
+    messages = set()
+    for text in ("", "   ", "\n\t"):
+        with pytest.raises(sd.ParseError) as info:
+            sd.parse(text)
+        messages.add(str(info.value))
+    assert messages == {"the expression is empty"}
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("-(((2755)*(x))^((449976)*(4)))", "6.19e+06"),  # a fuzz find: SymPy raised 2755 to that power
+        ("(2x)^5000", "1.51e+03"),
+        ("(x/3)^5000", "2.39e+03"),
+        ("(2^(1/2)*x)^100000", "1.51e+04"),
+        ("(1e308)^(1e308)", "10^310"),
+    ],
+)
+def test_powers_of_products_with_numbers_are_bounded(text: str, digits: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(sd.ParseError, match=f"would have about {re.escape(digits)} digits"):
+        sd.parse(text)
+    assert time.perf_counter() - start < 0.5
+    assert sd.parse("(2x)^10") == 1024 * x**10  # small powers still multiply out

@@ -143,3 +143,28 @@ def test_very_deep_sympy_input_is_a_limit_error_not_a_recursion_error() -> None:
         deep = sp.sin(deep)
     with pytest.raises(sd.LimitError, match="nested too deeply"):
         sd.diff(deep, "x")
+
+
+def test_tidy_does_not_multiply_out_a_long_product() -> None:
+    import time
+
+    text = "*".join(f"(x+{i})" for i in range(60))
+    start = time.perf_counter()
+    derivative = sd.diff(text, "x")
+    assert time.perf_counter() - start < 2.0
+    assert derivative.is_Add and len(derivative.args) == 60  # the product rule, not a degree-59 polynomial
+    product = sp.Mul(*(x + i for i in range(60)))
+    assert sp.expand(derivative - sp.diff(product, x)) == 0
+    assert sd.diff("(x+1)*(x+2)", "x") == 2 * x + 3  # small products are still multiplied out
+
+
+def test_large_hessian_reads_like_a_matrix() -> None:
+    h = sd.hessian("x*y*exp(x*y)", method="reverse")
+    plain = sd.hessian("x*y*exp(x*y)", method="diff")
+    assert isinstance(h, sd.SymbolicHessian) and h.definitions
+    assert h.shape == (2, 2) and (h.rows, h.cols) == (2, 2)
+    for i in range(2):
+        for j in range(2):
+            assert sp.simplify(h[i, j] - sp.diff(x * y * sp.exp(x * y), [x, y][i], [x, y][j])) == 0
+    assert sp.simplify(h.expand() - plain) == sp.zeros(2, 2)
+    assert h.expand() == h and h.tolist() == h.expand().tolist()
