@@ -20,7 +20,9 @@ from sympy.printing.str import StrPrinter
 
 from . import registry
 
-_EXPONENT_LIKE = re.compile(r"[eE][+-]?\d")
+# A factor that would glue onto a number as an exponent (3 e2 → 3e2 = 300) or as a missing
+# one (2 e → 2e, which the parser refuses as ambiguous): such products keep their '*'.
+_EXPONENT_LIKE = re.compile(r"[eE]([+-]?\d|(?![A-Za-z0-9_]))")
 
 
 class TextPrinter(StrPrinter):
@@ -42,7 +44,7 @@ class TextPrinter(StrPrinter):
         coeff, rest = expr.as_coeff_Mul()
         if coeff.is_Integer and abs(coeff) != 1 and not rest.is_Mul and not rest.is_Number:
             factor = self.parenthesize(rest, PRECEDENCE["Mul"], strict=False)
-            # Only before a name or a parenthesis: 2 1/x would glue into 21/x, 3 e2 into 300.
+            # Only before a name or a parenthesis: 2 1/x would glue into 21/x.
             if (factor[0].isalpha() or factor[0] == "(") and not _EXPONENT_LIKE.match(factor):
                 return f"{self._print(coeff)}{factor}"
         return str(super()._print_Mul(expr))
