@@ -103,6 +103,13 @@ def symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
+def _about_digits(binary_digits: int) -> str:
+    """The decimal digits of a number with this many binary digits, as "4343" or "10^434"."""
+    if binary_digits < 10**6:
+        return f"{binary_digits * math.log10(2):.0f}"
+    return f"10^{(binary_digits.bit_length() - 1) * math.log10(2) + math.log10(math.log10(2)):.0f}"
+
+
 class _Parser:
     """Recursive descent over a token list. ``depth`` bounds the recursion (and SymPy's)."""
 
@@ -358,9 +365,33 @@ class _Parser:
             bits = max(abs(node.p).bit_length(), node.q.bit_length())
             if bits * math.log10(2) > self.limits.max_digits:
                 raise self.error(f"a number here has more than {self.limits.max_digits} digits (max_digits)", token)
-        elif node.is_number and node.is_extended_real is False:
-            raise self.error(f"{sp.sstr(node)} is not a real number; symdiff works over the reals", token)
+        elif node.is_number:
+            if node.is_extended_real is False:
+                raise self.error(f"{sp.sstr(node)} is not a real number; symdiff works over the reals", token)
+            self.check_magnitude(node, token)
         return node
+
+    def check_magnitude(self, node: sp.Expr, token: Token) -> None:
+        """Refuse a constant such as exp(exp(1000)) whose size alone has more than max_digits digits.
+
+        SymPy keeps it unevaluated, but printing or evaluating anything built on it later fails
+        deep inside mpmath (exp(exp(exp(1000))) overflows the precision arithmetic itself).
+        """
+        try:
+            value = node.evalf(5)
+        except (ArithmeticError, ValueError, RecursionError):  # mpmath's own arithmetic gave up
+            raise self.error("a constant here is too large to evaluate", token) from None
+        if not value.is_Number:  # acsc(7/10) evaluates to 1.57 - 0.9i, though SymPy cannot tell beforehand
+            raise self.error(f"{sp.sstr(node)} is not a real number; symdiff works over the reals", token)
+        if not value.is_Float:
+            return
+        _, mantissa, exponent, bits = value._mpf_
+        binary_digits = abs(exponent + bits) if mantissa else 0  # an int of any size: no float arithmetic
+        if binary_digits > self.limits.max_digits / math.log10(2):  # int against float: exact, never overflows
+            # the size's own digit count, from its bit length (no float conversion of a huge int)
+            size = _about_digits(binary_digits)
+            limit = self.limits.max_digits
+            raise self.error(f"a constant here has about {size} digits, more than {limit} (max_digits)", token)
 
     def check_power_size(self, base: sp.Expr, exponent: sp.Expr, op: Token) -> None:
         """Refuse exact powers like 9^9^9 before SymPy tries to compute them.

@@ -51,6 +51,9 @@ CATALOGUE: dict[str, tuple[list[str], str]] = {
     "power of a power": (["10^(10^10)"], "would have about"),
     "huge literal": (["1" * 5000], "digits"),
     "huge exponent": (["1e999999999"], "digits"),
+    "triple exponential": (["exp(exp(exp(1000))) + x", "--at", "x=1"], "about 10^434 digits"),
+    "exponential tower through ^": (["e^(e^1000)"], "about 10^434 digits"),
+    "constant that is not real": (["acsc(0.7) + x"], "acsc(7/10) is not a real number"),
     "fractional power of a tiny number": (["-((5.77964e-164)^((1959.62)/(15710)))"], "would have about"),
     # points
     "missing variable": (["a*b + c", "--at", "a=1,b=2", "--autodiff"], "missing a value for c"),
@@ -244,3 +247,26 @@ def test_a_value_given_twice_is_an_error_not_an_override() -> None:
     with pytest.raises(sd.EvaluationError, match="b given both in the dict and as a keyword"):
         tape.value({"b": 3, "w": 1, "x": 2}, b=4)
     assert tape.value({"b": 3}, w=1, x=2) == 5.0
+
+
+# Numerical faults are data, not bad input: the comparison runs, names the sub-expression at
+# fault, and calls the result explained (exit status 0), quickly and without a traceback.
+FAULTS: dict[str, tuple[list[str], str]] = {
+    "0/0 at a point": (["x/y", "--at", "x=0,y=0"], "x/y at x = 0, y = 0 is undefined over the reals"),
+    "x^x at negative x": (["x^x", "--at", "x=-2"], "undefined over the reals here: log(x) at x = -2"),
+    "overflow at evaluation": (["exp(exp(exp(x)))", "--at", "x=10"], "overflow: exp(exp(x))"),
+    "log of a negative": (["log(x)", "--at", "x=-1"], "outside the domain: log(x) at x = -1"),
+    "pole": (["1/x", "--at", "x=0"], "singularity: 1/x at x = 0 is infinite"),
+}
+
+
+@pytest.mark.parametrize(("args", "message"), FAULTS.values(), ids=FAULTS.keys())
+def test_numerical_faults_are_explained(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    start = time.perf_counter()
+    with time_limit(20.0):
+        status = cli.main(args)
+    out, err = capsys.readouterr()
+    assert status == 0, out + err
+    assert message in out
+    assert "Traceback" not in out + err and "internal error" not in err
+    assert time.perf_counter() - start < 10.0

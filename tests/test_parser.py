@@ -326,3 +326,22 @@ def test_powers_of_products_with_numbers_are_bounded(text: str, digits: str) -> 
         sd.parse(text)
     assert time.perf_counter() - start < 0.5
     assert sd.parse("(2x)^10") == 1024 * x**10  # small powers still multiply out
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("exp(10000)*x", "a constant here has about 4343 digits"),  # beyond max_digits, like 10^5000
+        ("exp(-10000) + x", "a constant here has about 4343 digits"),
+        ("exp(exp(exp(1000)))", "about 10^434 digits"),  # would overflow mpmath's own precision arithmetic
+        ("acsc(0.7)", "acsc(7/10) is not a real number"),  # SymPy cannot tell until it evaluates
+    ],
+)
+def test_constants_too_large_or_not_real_are_refused(text: str, message: str) -> None:
+    with pytest.raises(sd.ParseError, match=re.escape(message)):
+        sd.parse(text)
+
+
+def test_constants_that_fit_are_kept_exactly() -> None:
+    assert sd.parse("exp(1000)*x") == sp.exp(1000) * symbol("x")
+    assert sd.parse("sin(1) + acsc(2)") == sp.sin(1) + sp.acsc(2)
