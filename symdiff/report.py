@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .dag import tree_size
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import Program, as_expression, parse_program, variable_names
 from .reverse import Definition
@@ -36,6 +37,8 @@ class Derivatives:
         hessian_variables: its rows and columns, in order (the ``wrt`` asked for, else all).
         definitions: values the partials and the Hessian share, in evaluation order, when they
             are large enough to be computed in reverse mode (see ``symbolic.gradient``).
+        lines: a program's own lines (name, expression in earlier names), when its output with
+            every line substituted is too long to write out; renderers show these instead.
     """
 
     expression: sp.Expr
@@ -46,6 +49,7 @@ class Derivatives:
     hessian: sp.Matrix | None = None
     definitions: tuple[Definition, ...] = ()
     hessian_variables: tuple[str, ...] = ()
+    lines: tuple[tuple[str, sp.Expr], ...] = ()
 
     @property
     def ordinary(self) -> bool:
@@ -102,4 +106,17 @@ def derivatives(
         partials = tuple(Partial((name,) * order, diff(f, name, order, limits=limits)) for name in wanted)
     absent = tuple(n for n in wanted if n not in names)
     square = tuple(names if wrt is None else wanted) if with_hessian else ()
-    return Derivatives(f, function, names, partials, absent, shared.matrix if shared else matrix, definitions, square)
+    matrix = shared.matrix if shared else matrix
+    lines = _program_lines(expr, f)
+    return Derivatives(f, function, names, partials, absent, matrix, definitions, square, lines)
+
+
+# Beyond this many nodes written out, a program's substituted output is shown as its lines:
+# a program that reuses its names doubles in written size with every line (2^30 nodes by line 30).
+PRINTABLE_NODES = 2_000
+
+
+def _program_lines(expr: ExprLike | Program, f: sp.Expr) -> tuple[tuple[str, sp.Expr], ...]:
+    if not isinstance(expr, Program) or tree_size(f) <= PRINTABLE_NODES:
+        return ()
+    return tuple((d.name, d.expression) for d in expr.definitions)

@@ -40,6 +40,7 @@ import sympy as sp
 
 from . import interpret
 from .codegen import CodeBackend, compile_graph, generate
+from .dag import tree_size
 from .graph import Graph, lower
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import Program, parse_program
@@ -83,7 +84,10 @@ class Tape:
         return listing(self.graph)
 
     def __repr__(self) -> str:
-        return f"Tape({self.expression!s}, {len(self.graph.operations)} operations)"
+        operations = len(self.graph.operations)
+        if tree_size(self.expression) > 200:  # written out, a shared expression can be exponentially long
+            return f"Tape({operations} operations, inputs {', '.join(self.variables)})"
+        return f"Tape({self.expression!s}, {operations} operations)"
 
     def _function(self, backend: CodeBackend, with_gradient: bool) -> Callable[..., Any]:
         key = (backend, with_gradient)

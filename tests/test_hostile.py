@@ -6,6 +6,7 @@ limit; injection attempts are also run in a subprocess to prove that nothing was
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -270,3 +271,17 @@ def test_numerical_faults_are_explained(capsys: pytest.CaptureFixture[str], args
     assert message in out
     assert "Traceback" not in out + err and "internal error" not in err
     assert time.perf_counter() - start < 10.0
+
+
+def test_a_program_that_reuses_its_names_prints_as_its_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    """Written out, line k of this program has 2^k copies of x: the output shows the lines instead."""
+    program = "; ".join(["u0 = x", *(f"u{i} = sin(u{i - 1})*u{i - 1} + u{i - 1}" for i in range(1, 20))])
+    with time_limit(20.0):
+        assert cli.main([program, "--wrt", "x"]) == 0
+        text = capsys.readouterr().out
+        assert cli.main([program, "--wrt", "x", "--format", "json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+    assert text.splitlines()[:2] == ["u0 = x", "u1 = u0*sin(u0) + u0"]
+    assert "u19(x) = u18*sin(u18) + u18" in text
+    assert len(text) < 5_000
+    assert data["expression"] == "u18*sin(u18) + u18" and len(data["program"]) == 20

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+import sympy as sp
 
 from ..printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
 from ..report import Derivatives, Partial
@@ -14,8 +17,16 @@ def _signature(d: Derivatives) -> str:
     return f"{d.function}({', '.join(d.variables)})" if d.variables else d.function
 
 
+def _function_lines(d: Derivatives, line: Callable[[str, sp.Expr], str], signature: str) -> list[str]:
+    """The function, as one substituted expression or, when that is too long, as the program's lines."""
+    if not d.lines:
+        return [line(signature, d.expression)]
+    *steps, (_, output) = d.lines
+    return [*(line(name, expression) for name, expression in steps), line(signature, output)]
+
+
 def text(d: Derivatives) -> str:
-    lines = [f"{_signature(d)} = {to_text(d.expression)}", *definition_lines(d.definitions)]
+    lines = [*_function_lines(d, lambda n, e: f"{n} = {to_text(e)}", _signature(d)), *definition_lines(d.definitions)]
     for p in d.partials:
         lines.append(f"{derivative_text(d.function, p.wrt, d.ordinary)} = {to_text(p.expression)}")
     if d.hessian is not None:
@@ -42,11 +53,14 @@ def partial_data(p: Partial) -> dict[str, Any]:
 
 
 def data(d: Derivatives) -> dict[str, Any]:
+    output = d.lines[-1][1] if d.lines else d.expression  # the output line when the whole is too long
     result: dict[str, Any] = {
-        "expression": to_text(d.expression),
+        "expression": to_text(output),
         "function": d.function,
         "variables": list(d.variables),
     }
+    if d.lines:
+        result["program"] = [{"name": name, "expression": to_text(e)} for name, e in d.lines]
     if d.definitions:
         result["definitions"] = definition_data(d.definitions)
     result["derivatives"] = [partial_data(p) for p in d.partials]
@@ -63,7 +77,8 @@ def json_text(d: Derivatives) -> str:
 
 
 def latex(d: Derivatives) -> str:
-    rows = [f"{name_latex(d.function)} &= {to_latex(d.expression)}", *definition_rows(d.definitions)]
+    function = _function_lines(d, lambda n, e: f"{name_latex(n)} &= {to_latex(e)}", d.function)
+    rows = [*function, *definition_rows(d.definitions)]
     for p in d.partials:
         rows.append(f"{derivative_latex(d.function, p.wrt, d.ordinary)} &= {to_latex(p.expression)}")
     if d.hessian is not None:
