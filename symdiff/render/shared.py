@@ -7,11 +7,13 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
 from .. import registry
 from ..errors import SymdiffError
+from ..primitive import Primitive
 from ..printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
 from ..reverse import Definition
 from ..shared import SymbolicGradient, SymbolicHessian
@@ -68,25 +70,78 @@ def hessian_latex(h: SymbolicHessian) -> str:
     return aligned([*definition_rows(h.definitions), hessian_row(h.function, h.matrix)])
 
 
-class PythonPrinter(StrPrinter):
-    """Python source for an expression; functions by their registry names, as ``symdiff.numeric`` has them.
+# NumPy source for the registry's functions that NumPy has under no name of its own, so that
+# exported code needs nothing but NumPy. Each follows the registry's NumPy implementation on
+# real numbers, nan and ±inf (tests/test_reverse.py walks the registry to check); the code
+# defines only the ones it calls.
+_HELPERS: dict[str, tuple[str, ...]] = {
+    "sec": ("return 1 / np.cos(x)",),
+    "csc": ("return 1 / np.sin(x)",),
+    "cot": ("return np.cos(x) / np.sin(x)",),
+    # np.divide, not /: 1 / 0.0 raises for a Python float, where NumPy gives inf as the registry does.
+    "asec": ("return np.arccos(np.divide(1.0, x))",),
+    "acsc": ("return np.arcsin(np.divide(1.0, x))",),
+    "acot": ("return np.arctan(np.divide(1.0, x))",),
+    "sech": ("return 1 / np.cosh(x)",),
+    "csch": ("return 1 / np.sinh(x)",),
+    "coth": ("return 1 / np.tanh(x)",),
+    "asech": ("return np.arccosh(np.divide(1.0, x))",),
+    "acsch": ("return np.arcsinh(np.divide(1.0, x))",),
+    "acoth": ("return np.arctanh(np.divide(1.0, x))",),
+    "heaviside": ("return np.heaviside(x, 0.5)  # 1/2 at 0, as SymPy's Heaviside",),
+    "relu": ("return np.maximum(x, 0.0)",),
+    "softplus": ("return np.logaddexp(0.0, x)  # log(1 + exp(x)) without overflow",),
+    "sigmoid": (
+        "e = np.exp(-np.abs(x))  # 1/(1 + exp(-x)) without overflow",
+        "return np.where(x >= 0, 1 / (1 + e), e / (1 + e))[()]",
+    ),
+    "erf": ("return np.vectorize(math.erf, otypes=[float])(x)[()]  # NumPy has no erf",),
+}
+_IMPORTS: dict[str, str] = {"erf": "math"}  # helpers that need a module of the standard library
+_MODULES: dict[str, str] = {"np": "import numpy as np", "math": "import math"}
+# The registry's versions differ from these NumPy functions only on complex numbers (complex step).
+_REAL_NUMPY: dict[str, str] = {"cbrt": "np.cbrt"}
 
-    Records the names it calls in ``used``. Numbers are written so that they read back exactly.
+
+def _numpy_function(p: Primitive) -> str | None:
+    """``np.tanh`` when the registry's NumPy implementation of ``p`` is a NumPy function with a name."""
+    if p.name in _REAL_NUMPY:
+        return _REAL_NUMPY[p.name]
+    for name in (p.name, getattr(p.numpy, "__name__", "")):
+        if name and getattr(np, name, None) is p.numpy:
+            return f"np.{name}"
+    return None
+
+
+def helper_source(name: str) -> str:
+    """``def name(x): …``: the NumPy definition exported code carries for a registry function."""
+    return f"def {name}(x):\n" + "".join(f"    {line}\n" for line in _HELPERS[name])
+
+
+class PythonPrinter(StrPrinter):
+    """NumPy source for an expression: ``np.tanh(x)``, or a helper named as the registry names it.
+
+    Records the helpers it calls in ``helpers``. Numbers are written so that they read back exactly.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.used: set[str] = set()
+        self.helpers: set[str] = set()
 
     def _print_Function(self, expr: Any) -> str:
         primitive = registry.for_sympy_node(expr)
         if primitive is None:
             raise SymdiffError(f"cannot write {type(expr).__name__} as Python: it is not a symdiff function")
-        self.used.add(primitive.name)
+        name = _numpy_function(primitive)
+        if name is None:
+            if primitive.name not in _HELPERS:
+                raise SymdiffError(f"cannot write {primitive.name} as NumPy source: it has no NumPy definition")
+            name = primitive.name
+            self.helpers.add(name)
         args = [self._print(a) for a in getattr(expr, "pargs", expr.args)]
-        text = f"{primitive.name}({', '.join(args[: primitive.arity])})"
+        text = f"{name}({', '.join(args[: primitive.arity])})"
         for arg in args[primitive.arity :]:  # max(a, b, c) is max(max(a, b), c)
-            text = f"{primitive.name}({text}, {arg})"
+            text = f"{name}({text}, {arg})"
         return text
 
     _print_Heaviside = _print_Function
@@ -94,17 +149,17 @@ class PythonPrinter(StrPrinter):
     _print_Min = _print_Function
 
     def _print_Pow(self, expr: Any, rational: bool = False) -> str:
-        if abs(expr.exp) is sp.S.Half:  # written as sqrt(x) or 1/sqrt(x)
-            self.used.add("sqrt")
+        if expr.exp is sp.S.Half:
+            return f"np.sqrt({self._print(expr.base)})"
+        if -expr.exp is sp.S.Half:  # as StrPrinter tests it: 1/sqrt(x), never x**-0.5
+            return f"1/np.sqrt({self._print(expr.base)})"
         return str(super()._print_Pow(expr, rational))
 
     def _print_Exp1(self, expr: Any) -> str:
-        self.used.add("e")
-        return "e"
+        return "np.e"
 
     def _print_Pi(self, expr: Any) -> str:
-        self.used.add("pi")
-        return "pi"
+        return "np.pi"
 
     def _print_NumberSymbol(self, expr: Any) -> str:
         return repr(float(expr))
@@ -113,15 +168,33 @@ class PythonPrinter(StrPrinter):
         return repr(float(expr))
 
     def _print_Infinity(self, expr: Any) -> str:
-        return "float('inf')"
+        return "np.inf"
 
     def _print_NegativeInfinity(self, expr: Any) -> str:
-        return "-float('inf')"
+        return "-np.inf"
 
     def _print_NaN(self, expr: Any) -> str:
-        return "float('nan')"
+        return "np.nan"
 
     _print_ComplexInfinity = _print_NaN
+
+
+def _inputs_used(definitions: Sequence[Definition], exprs: Sequence[sp.Expr]) -> list[set[str]]:
+    """For each of ``exprs``, the names of the inputs it depends on, through the definitions."""
+    through: dict[str, frozenset[str]] = {}
+    for defined, value in definitions:
+        through[defined.name] = frozenset().union(*(through.get(s.name, {s.name}) for s in value.free_symbols))
+    return [set().union(*(through.get(s.name, {s.name}) for s in e.free_symbols)) for e in exprs]
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    while name in taken:
+        name += "_"
+    return name
+
+
+def _wrapped(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, width=100, subsequent_indent=indent, break_on_hyphens=False)
 
 
 def _source(
@@ -131,17 +204,34 @@ def _source(
     exprs: Sequence[sp.Expr],
     layout: Callable[[list[str]], list[str]],
 ) -> str:
-    """``def name(parameters):``, one line per definition, then ``layout`` of the printed ``exprs``."""
+    """``def name(parameters):``, one line per definition, then ``layout`` of the printed ``exprs``.
+
+    The code imports NumPy and nothing from symdiff, defining the helpers it calls above the
+    function. Every returned entry has the broadcast shape of the arguments: one that does not
+    depend on all of them (a constant, say) is added to zeros of that shape.
+    """
     printer = PythonPrinter()
     body = [f"{d.name} = {printer.doprint(value)}" for d, value in definitions]
-    body += layout([printer.doprint(e) for e in exprs])
-    for identifier in [name, *parameters, *(d.name for d, _ in definitions)]:
+    printed = [printer.doprint(e) for e in exprs]
+    modules = {"np", *(_IMPORTS[h] for h in printer.helpers if h in _IMPORTS)}
+    identifiers = [name, *parameters, *(d.name for d, _ in definitions)]
+    for identifier in identifiers:
         if not identifier.isidentifier() or keyword.iskeyword(identifier) or identifier.startswith("_"):
             raise SymdiffError(f"cannot write Python: {identifier!r} is not a usable Python name")
-        if identifier in printer.used:
-            raise SymdiffError(f"cannot write Python: the name {identifier} is also a function or constant it calls")
-    lines = [f"from symdiff.numeric import {', '.join(sorted(printer.used))}", "", ""] if printer.used else []
-    lines += textwrap.wrap(f"def {name}({', '.join(parameters)}):", width=100, subsequent_indent=" " * 8)
+        if identifier in printer.helpers or identifier in modules:
+            raise SymdiffError(f"cannot write Python: the name {identifier} is also a function or module it calls")
+    short = [not set(parameters) <= used for used in _inputs_used(definitions, exprs)]
+    if any(short):
+        zero = _fresh("zero", set(identifiers))
+        shapes = ", ".join(f"np.shape({p})" for p in parameters)
+        body.append("# zeros of the arguments' broadcast shape, for entries that do not depend on all of them")
+        body += _wrapped(f"{zero} = np.zeros(np.broadcast_shapes({shapes}))", " " * 4)
+        printed = [f"{p} + {zero}" if s else p for p, s in zip(printed, short, strict=True)]
+    body += layout(printed)
+    lines = [_MODULES[module] for module in sorted(modules, key=list(_MODULES).index)] + ["", ""]
+    for helper in sorted(printer.helpers):
+        lines += [*helper_source(helper).splitlines(), "", ""]
+    lines += _wrapped(f"def {name}({', '.join(parameters)}):", " " * 8)
     return "\n".join(lines + [f"    {line}" for line in body]) + "\n"
 
 
