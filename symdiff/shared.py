@@ -99,7 +99,7 @@ class SymbolicGradient(dict[str, sp.Expr]):
     def to_source(self, name: str = "gradient") -> str:
         """Python source of ``def gradient(<variables>)`` returning a dict of partials; NumPy arrays work.
 
-        It imports the functions it calls from ``symdiff.numeric`` (the registry's NumPy implementations).
+        It needs only NumPy: helpers NumPy lacks (``sigmoid``, ``relu``, …) are defined in it.
         """
         from .render import shared
 
