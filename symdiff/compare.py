@@ -37,7 +37,8 @@ from .explain import (
     one_sided_slopes,
     range_problem,
 )
-from .finite import FiniteDifference, Method, finite_difference
+from .finite import FiniteDifference, FiniteDifferences, Method
+from .finite.function import Function
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import Program, parse_program, variable_names
 from .points import ordered_values, parse_point
@@ -142,6 +143,7 @@ class _Settings:
     h: float | None
     dps: int
     limits: Limits
+    function: Function  # compiled once for every row: its higher derivatives are shared too
 
 
 @dataclass(frozen=True)
@@ -273,16 +275,12 @@ def _finite(
     mixed = len(wrt) == 2 and wrt[0] != wrt[1]
     dps = settings.dps if settings.fd == "mpmath" else None
     try:
-        result = finite_difference(
-            f,
-            list(wrt) if mixed else wrt[0],
-            floats,
-            settings.fd,
-            settings.h,
-            1 if mixed else len(wrt),
-            dps,
-            limits=settings.limits,
+        wanted = list(wrt) if mixed else wrt[0]
+        order = 1 if mixed else len(wrt)
+        compiled = FiniteDifferences(
+            settings.function, wanted, order, settings.fd, h=settings.h, dps=dps, limits=settings.limits
         )
+        result = compiled(floats)
     except MethodError as refusal:  # the complex step on abs(x); a bad step is the user's error, raised
         return None, str(refusal)
     return result, ""
@@ -442,7 +440,7 @@ def compare(
     floats = dict(zip(tape.variables, ordered_values(tape.variables, _float_point(point)), strict=True))
     trace = tape.trace(floats)
     gradient = tape.gradient(floats)
-    settings = _Settings(fd, h, dps, limits)
+    settings = _Settings(fd, h, dps, limits, Function(f, limits))
     at_ = _At(point, floats, exact_values(tape.graph, point, dps))
     rows = tuple(_row(f, w, at_, gradient, tape, trace, settings) for w in _requested(f, wrt, order))
     function = source.output.name if isinstance(source, Program) else "f"
