@@ -225,6 +225,7 @@ def _gradients(
 ) -> list[Any]:
     """Each adjoint summed back to its input's shape (or to the output's, per sample)."""
     dtype = np.result_type(*arrays) if arrays else np.float64
+    inputs = {id(a) for a in arrays}  # a set, not a scan per gradient: networks have hundreds of inputs
     seen: set[int] = set()
     result = []
     for adjoint, array in zip(adjoints, arrays, strict=True):
@@ -236,7 +237,7 @@ def _gradients(
             gradient = interpret.unbroadcast(full, target)
             if gradient.dtype != dtype:  # the seed 1.0 reaches c in a*b + c as a float64 literal
                 gradient = gradient.astype(dtype)
-            shared = id(gradient) in seen or any(gradient is a for a in arrays)
+            shared = id(gradient) in seen or id(gradient) in inputs
             if shared or not gradient.flags.writeable:
                 gradient = np.array(gradient)  # every gradient is its own writable array, never an input
         seen.add(id(gradient))
