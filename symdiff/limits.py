@@ -33,6 +33,9 @@ class Limits:
         reverse_ops: gradients and Hessians whose size (variables × distinct sub-expressions of
             the function) is above this are computed in reverse mode and written with shared
             definitions when no method is given (``method="auto"``).
+        bound_ops: finite differences bound their error with higher derivatives; one is not
+            differentiated again once its tree is larger than this (each order multiplies the
+            size several times over), and the bound falls back on a lower order or on none.
     """
 
     max_length: int = 10_000
@@ -43,6 +46,7 @@ class Limits:
     max_dps: int = 1_000
     tidy_ops: int = 200
     reverse_ops: int = 200
+    bound_ops: int = 2_000
 
     def with_overrides(self, text: str) -> Limits:
         """Return a copy with one ``name=value`` override applied (as given to ``--limit``)."""
