@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import Any
 
 import mpmath
 import numpy as np
@@ -61,6 +63,24 @@ def assert_close(actual: float, expected: float | mpmath.mpf, rtol: float = 1e-1
     expected = float(expected)
     scale = max(abs(expected), atol / rtol)
     assert abs(float(actual) - expected) <= rtol * scale, f"{actual!r} != {expected!r} (rtol {rtol})"
+
+
+def break_tape(monkeypatch: pytest.MonkeyPatch, wrong: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Make the tape's gradients ``wrong(gradient)`` (SymPy untouched): what the comparison must catch."""
+    from symdiff import tape
+
+    original = tape.Tape._value_and_gradient
+
+    def broken(self: tape.Tape, point: Any, per_sample: bool) -> tuple[Any, dict[str, Any]]:
+        value, gradient = original(self, point, per_sample)
+        return value, wrong(gradient)
+
+    monkeypatch.setattr(tape.Tape, "_value_and_gradient", broken)
+
+
+def slightly_off(gradient: dict[str, Any]) -> dict[str, Any]:
+    """Every partial wrong in its ninth digit: far beyond rounding, far below what a person would see."""
+    return {k: v * (1 + 1e-9) for k, v in gradient.items()}
 
 
 @pytest.fixture

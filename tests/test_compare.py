@@ -14,6 +14,7 @@ import pytest
 import symdiff as sd
 from symdiff import cli
 from symdiff.compare import compare
+from tests.conftest import break_tape, slightly_off
 from tests.expressions import random_expression
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,15 +115,7 @@ def test_random_smooth_expressions_agree(seed: int) -> None:
 
 def test_a_wrong_autodiff_rule_is_a_disagreement(monkeypatch: pytest.MonkeyPatch) -> None:
     """Break the tape (not SymPy): the comparison must catch it and the CLI must exit 1."""
-    from symdiff import tape
-
-    original = tape.Tape._value_and_gradient
-
-    def broken(self: tape.Tape, point: object, per_sample: bool) -> object:
-        value, gradient = original(self, point, per_sample)  # type: ignore[arg-type]
-        return value, {k: v * (1 + 1e-9) for k, v in gradient.items()}
-
-    monkeypatch.setattr(tape.Tape, "_value_and_gradient", broken)
+    break_tape(monkeypatch, slightly_off)
     cmp = compare("sin(x) * y", at={"x": 0.3, "y": 2.0})
     assert not cmp.agree
     assert all(row.verdict == "disagree" and not row.autodiff.agrees for row in cmp.rows)  # type: ignore[union-attr]

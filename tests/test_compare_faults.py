@@ -14,6 +14,7 @@ import pytest
 import symdiff as sd
 from symdiff import cli
 from symdiff.compare import compare
+from tests.conftest import break_tape, slightly_off
 
 
 @pytest.mark.parametrize(
@@ -45,15 +46,7 @@ def test_fractions_are_judged_at_the_point_float64_sees() -> None:
 
 
 def test_a_wrong_value_is_still_caught_at_a_fraction(monkeypatch: pytest.MonkeyPatch) -> None:
-    from symdiff import tape
-
-    original = tape.Tape._value_and_gradient
-
-    def broken(self: tape.Tape, point: object, per_sample: bool) -> object:
-        value, gradient = original(self, point, per_sample)  # type: ignore[arg-type]
-        return value, {k: v * (1 + 1e-9) for k, v in gradient.items()}
-
-    monkeypatch.setattr(tape.Tape, "_value_and_gradient", broken)
+    break_tape(monkeypatch, slightly_off)
     assert not compare("a*b", at={"a": "1/3", "b": "2/7"}).agree
 
 
@@ -66,15 +59,7 @@ def test_check_gradient_judges_values_at_a_kink_and_outside_the_domain() -> None
 
 
 def test_a_broken_tape_at_a_kink_is_a_disagreement(monkeypatch: pytest.MonkeyPatch) -> None:
-    from symdiff import tape
-
-    original = tape.Tape._value_and_gradient
-
-    def broken(self: tape.Tape, point: object, per_sample: bool) -> object:
-        value, gradient = original(self, point, per_sample)  # type: ignore[arg-type]
-        return value, dict.fromkeys(gradient, 7.0)
-
-    monkeypatch.setattr(tape.Tape, "_value_and_gradient", broken)
+    break_tape(monkeypatch, lambda gradient: dict.fromkeys(gradient, 7.0))
     (row,) = compare("abs(x)", at={"x": 0}).rows
     assert row.verdict == "disagree" and row.autodiff is not None and not row.autodiff.agrees
 

@@ -21,6 +21,8 @@ import symdiff as sd
 from tests.fuzz import ALPHABET, EXAMPLES, expressions, point_values, programs, time_limit, valid_expressions
 
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+CORRECT_TEXT = st.one_of(valid_expressions(), programs(valid_expressions()))  # calls with right argument counts
+POINTS = st.lists(point_values(), min_size=5, max_size=5)
 
 
 def _parsed(text: str) -> None:
@@ -73,13 +75,13 @@ def _pipeline(text: str, values: list[float]) -> None:
 
 
 @FUZZ
-@given(expressions(), st.lists(point_values(), min_size=5, max_size=5))
+@given(expressions(), POINTS)
 def test_well_formed_expressions_through_the_pipeline(text: str, values: list[float]) -> None:
     _pipeline(text, values)
 
 
 @FUZZ
-@given(programs(), st.lists(point_values(), min_size=5, max_size=5))
+@given(programs(), POINTS)
 def test_programs_through_the_pipeline(text: str, values: list[float]) -> None:
     _pipeline(text, values)
 
@@ -132,11 +134,7 @@ def _methods_at_a_point(text: str, values: list[float], options: Options) -> Non
 # The comparison evaluates a 30-digit reference and the derivation verifies every step, so
 # each case costs far more than a parse: a smaller budget keeps the suite fast.
 @settings(FUZZ, max_examples=max(EXAMPLES // 3, 20))
-@given(
-    st.one_of(valid_expressions(), programs(valid_expressions())),
-    st.lists(point_values(), min_size=5, max_size=5),
-    OPTIONS,
-)
+@given(CORRECT_TEXT, POINTS, OPTIONS)
 def test_every_method_at_any_point(text: str, values: list[float], options: Options) -> None:
     _methods_at_a_point(text, values, options)
 
@@ -157,7 +155,7 @@ def test_any_point_gives_numbers_not_exceptions(values: list[float]) -> None:
 @settings(max_examples=max(EXAMPLES, 100_000), deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     st.one_of(expressions(), programs(), st.text(alphabet=ALPHABET, max_size=80)),
-    st.lists(point_values(), min_size=5, max_size=5),
+    POINTS,
 )
 def test_long_campaign(text: str, values: list[float]) -> None:
     _pipeline(text, values)
@@ -165,10 +163,6 @@ def test_long_campaign(text: str, values: list[float]) -> None:
 
 @pytest.mark.slow
 @settings(max_examples=max(EXAMPLES // 5, 20_000), deadline=None, suppress_health_check=list(HealthCheck))
-@given(
-    st.one_of(valid_expressions(), programs(valid_expressions())),
-    st.lists(point_values(), min_size=5, max_size=5),
-    OPTIONS,
-)
+@given(CORRECT_TEXT, POINTS, OPTIONS)
 def test_long_campaign_at_points(text: str, values: list[float], options: Options) -> None:
     _methods_at_a_point(text, values, options)
