@@ -162,7 +162,7 @@ _FORMATS = {
 }
 
 
-def _check_options(args: argparse.Namespace, limits: Limits) -> None:
+def _check_options(args: argparse.Namespace) -> None:
     """Options that cannot be honoured are input errors (exit 2), not silently dropped."""
     if args.h is not None:
         if not (math.isfinite(args.h) and args.h > 0):
@@ -172,8 +172,9 @@ def _check_options(args: argparse.Namespace, limits: Limits) -> None:
                 "--h is used as given only with a fixed method: add --fd central (or forward, backward, "
                 "richardson, complex)"
             )
-    for request in ("tape", "autodiff", "explain", "plot"):
-        if getattr(args, request) and args.format not in _FORMATS[request]:
+    asked = {"tape": args.tape, "autodiff": args.autodiff, "explain": args.explain, "plot": args.plot}
+    for request, given in asked.items():
+        if given and args.format not in _FORMATS[request]:
             allowed = " or ".join(_FORMATS[request])
             raise SymdiffError(f"--{request} writes {allowed}, not --format {args.format}")
 
@@ -183,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
     limits = _limits(args.limit)
     if args.dps is not None:
         limits.check_dps(args.dps)  # --dps 0 is an error, not the default
-    _check_options(args, limits)
+    _check_options(args)
     point = parse_point(args.at, limits=limits)
     if args.graph:
         _write_graph(args, point, limits)

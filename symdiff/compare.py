@@ -25,7 +25,7 @@ import mpmath
 import sympy as sp
 
 from . import reference, tolerance
-from .errors import EvaluationError, MethodError
+from .errors import EvaluationError, SymdiffError
 from .explain import (
     NONFINITE_KINDS,
     ExactValues,
@@ -38,6 +38,7 @@ from .explain import (
     range_problem,
 )
 from .finite import FiniteDifference, FiniteDifferences, Method
+from .finite.api import checked_step
 from .finite.function import Function
 from .limits import DEFAULT_LIMITS, Limits
 from .parser import Program, parse_program, variable_names
@@ -209,10 +210,12 @@ def exact_point(at: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> dict[
         if isinstance(value, str):
             point.update(parse_point([f"{name}={value}"], limits=limits))
         elif isinstance(value, sp.Basic) and value.is_number:
+            if value is sp.nan or value.is_finite is False or value.is_extended_real is False:
+                raise EvaluationError(f"the value of {name} must be a finite real number, got {value}")
             point[name] = value
         elif isinstance(value, float) and not math.isfinite(value):
             # The reference is the exact derivative at an exact point; nan and inf are not points.
-            raise EvaluationError(f"the value of {name} must be a finite number, got {value}")
+            raise EvaluationError(f"the value of {name} must be a finite real number, got {value}")
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             exact_integer = isinstance(value, int) or value == int(value)
             # A float is taken at its exact binary value: the reference sees what the float methods see.
@@ -281,7 +284,7 @@ def _finite(
             settings.function, wanted, order, settings.fd, h=settings.h, dps=dps, limits=settings.limits
         )
         result = compiled(floats)
-    except MethodError as refusal:  # the complex step on abs(x); a bad step is the user's error, raised
+    except SymdiffError as refusal:  # the complex step on abs(x); no bound to be had (the step was checked)
         return None, str(refusal)
     return result, ""
 
@@ -432,7 +435,7 @@ def compare(
     """
     limits.check_dps(dps)
     limits.check_order(order)
-    _check_step(fd, h)
+    h = checked_step(h, fd)  # refused up front: a step the method would not use is an input error
     source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
     tape = Tape(source, limits=limits)
     f = tape.expression
@@ -446,19 +449,6 @@ def compare(
     function = source.output.name if isinstance(source, Program) else "f"
     ref_value = reference.value(tape.graph, point, dps)
     return Comparison(f, function, variable_names(f), point, trace.value, ref_value, rows, dps, trace)
-
-
-def _check_step(fd: Method, h: float | None) -> None:
-    """A step given with a method that chooses its own is refused, not silently dropped."""
-    if h is None:
-        return
-    if fd in ("auto", "mpmath"):
-        raise EvaluationError(
-            f"a step h is used as given only with a fixed method; give fd='central' (or forward, backward, "
-            f"richardson, complex) with h, or leave h out with fd={fd!r}"
-        )
-    if not (isinstance(h, (int, float)) and math.isfinite(h) and h > 0):
-        raise EvaluationError(f"the step h must be a positive finite number, got {h!r}")
 
 
 def _requested(f: sp.Expr, wrt: VariableLike | Sequence[VariableLike] | None, order: int) -> list[tuple[str, ...]]:

@@ -23,6 +23,7 @@ from . import reference
 from .graph import Graph, lower
 from .printing import to_text
 from .reference import Exact
+from .tolerance import cancelling_node
 from .trace import Trace
 
 ExplanationKind = Literal[
@@ -324,7 +325,7 @@ def formula_problem(
     limits: tuple[float, float] | None,
 ) -> Explanation:
     """The derivative's formula is not a number here although f is: x^y·y/x at x = 0, log(x) in x^x at -2."""
-    formula = to_text(derivative_graph.expressions[derivative_graph.output] or sp.nan)
+    formula = to_text(derivative_graph.expressions[derivative_graph.output])
     defined = f"although f itself is defined here (f = {_number(f_value)})"
     index = next((i for i, r in enumerate(derivative_trace.rows) if r.first_nonfinite), None)
     if index is None:
@@ -376,7 +377,6 @@ def scientific(value: mpmath.mpf, digits: int = 6) -> str:
 
 def cancellation(graph: Graph, inputs: Sequence[float], bound: float, ref: mpmath.mpf) -> Explanation | None:
     """float64 rounding may move the derivative by more than its own size: say where it cancels."""
-    from .tolerance import cancelling_node
 
     if not (mpmath.isfinite(ref) and ref != 0 and math.isfinite(bound)) or bound < abs(ref):
         return None

@@ -129,7 +129,8 @@ def _check_name(text: str, offset: int, name: str) -> None:
         raise ParseError(f"names may not start with '_' or end with '__' ('{name}')", text, offset, len(name))
 
 
-def _short(text: str) -> str:
+def shortened(text: str) -> str:
+    """The text, cut to 20 characters for an error message."""
     return text if len(text) <= 20 else text[:19] + "…"
 
 
@@ -144,7 +145,7 @@ def _check_number_end(text: str, start: int, end: int) -> None:
         literal = _NAME.match(text, end)
         assert literal is not None
         raise ParseError(
-            f"{kind} literals ({_short(number + literal.group())}) are not supported; write the number in decimal",
+            f"{kind} literals ({shortened(number + literal.group())}) are not supported; write the number in decimal",
             text,
             start,
             literal.end() - start,

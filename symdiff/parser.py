@@ -28,7 +28,7 @@ from . import registry
 from .dag import depth as tree_depth
 from .dag import free_symbols, substitute
 from .errors import ParseError, SymdiffError
-from .lexer import Token, tokenize
+from .lexer import Token, shortened, tokenize
 from .limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
@@ -333,7 +333,7 @@ class _Parser:
         size = len(digits) + max(exponent, -exponent - len(digits), 0)
         if size > self.limits.max_digits:
             raise self.error(
-                f"number {_short(token.text)} has about {size} digits; "
+                f"number {shortened(token.text)} has about {size} digits; "
                 f"the limit is {self.limits.max_digits} (max_digits)",
                 token,
             )
@@ -493,12 +493,8 @@ def _count(fewest: int, most: int | None) -> str:
 
 def _operand(expr: sp.Expr) -> str:
     """``expr`` shortened for a message, in parentheses unless it is a number, a name or a call."""
-    text = _short(sp.sstr(expr))
+    text = shortened(sp.sstr(expr))
     return text if (expr.is_Atom and not expr.is_Rational) or expr.is_Integer or expr.is_Function else f"({text})"
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 20 else text[:19] + "…"
 
 
 def _fresh_output_name(definitions: list[Definition]) -> str:

@@ -114,7 +114,7 @@ def tidy(expr: sp.Expr, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
     a quarter of the operations to be used. Powers of sums are never expanded.
     """
     # SymPy's walks visit a shared node once per path: the size that bounds their cost is the tree's.
-    if tree_size(expr) > limits.tidy_ops:
+    if tree_size(expr) > limits.tidy_ops or _huge_power(expr, limits):
         return expr
     size = sp.count_ops(expr)
     combined = sp.together(expr)
@@ -124,6 +124,15 @@ def tidy(expr: sp.Expr, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
     candidates += [sp.expand_mul(e) for e in (expr, combined) if expanded_size(e) <= limits.tidy_ops]
     shorter = [c for c in candidates if sp.count_ops(c) <= 0.75 * size]
     return min(shorter, key=sp.count_ops) if shorter else expr
+
+
+def _huge_power(expr: sp.Expr, limits: Limits) -> bool:
+    """Does ``expr`` raise something to an exponent with more than max_digits/100 digits' worth of size?
+
+    Combining fractions rewrites (x + 1/2)^(10^300) as (2x + 1)^(10^300)/2^(10^300), and SymPy
+    then computes 2^(10^300): such expressions are left as they are.
+    """
+    return any(node.is_Pow and node.exp.is_Rational and abs(node.exp.p) > limits.max_digits for node in postorder(expr))
 
 
 def _all_variables(exprs: Iterable[sp.Expr]) -> list[sp.Symbol]:

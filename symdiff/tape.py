@@ -48,6 +48,7 @@ from .points import as_arrays, as_floats, merge, ordered_values
 from .trace import Trace, build_trace
 
 Point = Mapping[str, Any]
+_REPR_NODES = 200  # a repr is one line: a larger expression is described, not written out
 
 
 class Tape:
@@ -85,7 +86,7 @@ class Tape:
 
     def __repr__(self) -> str:
         operations = len(self.graph.operations)
-        if tree_size(self.expression) > 200:  # written out, a shared expression can be exponentially long
+        if tree_size(self.expression) > _REPR_NODES:  # written out, shared expressions can be exponentially long
             return f"Tape({operations} operations, inputs {', '.join(self.variables)})"
         return f"Tape({self.expression!s}, {operations} operations)"
 

@@ -10,6 +10,7 @@ import jsonschema
 import mpmath
 import numpy as np
 import pytest
+import sympy as sp
 
 import symdiff as sd
 from symdiff import cli
@@ -201,9 +202,12 @@ def test_point_errors_name_the_variables() -> None:
     with pytest.raises(sd.LimitError, match="dps must be between 15 and 1000"):
         compare("x", at={"x": 1}, dps=10**9)
     # Found by fuzzing: nan reached mpmath as a raw TypeError.
-    for value in (math.nan, math.inf, -math.inf):
-        with pytest.raises(sd.EvaluationError, match="the value of x must be a finite number"):
+    for value in (math.nan, math.inf, -math.inf, sp.oo, -sp.oo, sp.nan, sp.zoo, sp.I):
+        with pytest.raises(sd.EvaluationError, match="the value of x must be a finite real number"):
             compare("x", at={"x": value})
+    with pytest.raises(sd.EvaluationError, match="the step h must be a positive number"):
+        compare("x", at={"x": 1}, fd="central", h=True)
+    assert compare("x^2", at={"x": 1}, fd="central", h=np.float32(0.01)).rows[0].finite is not None
 
 
 def test_cli_comparison(capsys: pytest.CaptureFixture[str]) -> None:

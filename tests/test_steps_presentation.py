@@ -214,3 +214,9 @@ def test_an_exact_point_is_taken_exactly() -> None:
     d = sd.steps("sin(x)", "x", at={"x": sp.pi / 4})
     with mpmath.workdps(40):
         assert abs(d.value - mpmath.cos(mpmath.pi / 4)) < mpmath.mpf(10) ** -25 and d.not_differentiable == ()
+
+
+def test_a_grouped_constants_step_acts_on_the_whole_group() -> None:
+    held = [s for s in sd.steps("a*b + c + d^2", "a").steps if s.rule == "held-constant"]
+    assert len(held) == 1 and held[0].target == sp.Symbol("c", real=True) + sp.Symbol("d", real=True) ** 2
+    assert held[0].constants == ("c", "d")

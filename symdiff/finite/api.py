@@ -71,7 +71,7 @@ class FiniteDifferences:
         self.function = expr if isinstance(expr, Function) else Function(expr, limits)
         self.wrt = _wrt(wrt, order)
         self.method = _method(method)
-        self.h = _step(h, self.method)
+        self.h = checked_step(h, self.method)
         self.accuracy = accuracy
         if dps is not None and self.method != "mpmath":
             raise SymdiffError("dps sets the precision of method='mpmath'; the other methods work in float64")
@@ -421,19 +421,20 @@ def _method(method: str) -> str:
     return method
 
 
-def _step(h: float | None, method: str) -> float | None:
+def checked_step(h: Any, method: str) -> float | None:
+    """The step h as a float, or None; refused when not a positive finite number or when the method picks its own."""
     if h is None:
         return None
     if method in ("auto", "mpmath"):
-        raise SymdiffError(
+        raise EvaluationError(
             f"method={method!r} chooses its own step; give h with forward, backward, central, richardson or complex"
         )
     try:
-        step = float(h)
+        step = float(h) if not isinstance(h, bool) else math.nan  # h=True is not a step
     except (TypeError, ValueError):
-        raise SymdiffError(f"the step h must be a number, got {h!r}") from None
+        raise EvaluationError(f"the step h must be a number, got {h!r}") from None
     if not (math.isfinite(step) and step > 0):
-        raise SymdiffError(f"the step h must be a positive number, got {h!r}")
+        raise EvaluationError(f"the step h must be a positive number, got {h!r}")
     return step
 
 

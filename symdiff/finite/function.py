@@ -102,6 +102,7 @@ class Function:
         # smooth there); a pole, a domain edge or a vertical tangent cannot hide like that.
         self.hidden_kinks = any(p.nondiff is not None and p.nondiff.kind != "vertical" for p in used.values())
         self._derivatives: dict[MultiIndex, Evaluator | SymdiffError] = {(): self.f}
+        self._size = tree_size(self.expression)
 
     def derivative(self, index: MultiIndex) -> Evaluator:
         """The partial derivative for a multi-index such as ("x", "x", "y"), compiled.
@@ -126,18 +127,21 @@ class Function:
     def _differentiate(self, key: MultiIndex) -> Evaluator | SymdiffError:
         """One more derivative of the shorter index, or why it is not worth having.
 
-        Past the tidying threshold every order multiplies the tree several times (acsc's 8th
-        derivative has 26,000 nodes, its 10th 700,000, and takes seconds). A derivative here
-        only bounds an error, so a large one is refused: the bound then uses a lower order,
-        or says it has none, instead of making the user wait.
+        Higher derivatives can grow several times with every order (acsc's 8th derivative has
+        26,000 nodes, its 10th 700,000, and takes seconds). A derivative of order 2 or more
+        here only bounds an error, so one grown past ``bound_ops`` nodes (or 4 times the
+        function, for a large function) is refused: the bound then uses a lower order, or says
+        it has none, instead of making the user wait. First derivatives are always computed:
+        the complex step and the choice of a step need them.
         """
         parent = self.derivative(key[:-1])
-        size = tree_size(parent.expression)
-        if size > self.limits.bound_ops:
-            return LimitError(
-                f"bounding the error needs a derivative of order {len(key)}, but the one below it already "
-                f"has {size} nodes, above the limit of {self.limits.bound_ops} (bound_ops)"
-            )
+        if len(key) >= 2:
+            size, allowed = tree_size(parent.expression), max(self.limits.bound_ops, 4 * self._size)
+            if size > allowed:
+                return LimitError(
+                    f"bounding the error needs a derivative of order {len(key)}, but the one below it already "
+                    f"has {size} nodes, above the limit of {allowed} (bound_ops)"
+                )
         try:
             return Evaluator(lower(diff(parent.expression, key[-1], limits=self.limits)), self.variables)
         except SymdiffError as error:

@@ -42,13 +42,21 @@ def _note(row: TraceRow) -> str:
     if row.first_nonfinite:
         notes.append("first non-finite value")
     if row.kink is not None:
-        notes.append(f"not differentiable: {row.kink.note}")
+        where = f" (at element{'s' if len(row.kink.elements) > 1 else ''} {_elements(row.kink.elements)})"
+        notes.append(f"not differentiable: {row.kink.note}{where if row.kink.elements else ''}")
         named = len(row.kink.slopes) > 1
         for argument, slopes in zip(row.arguments, row.kink.slopes, strict=True):
             if slopes is not None:
                 wrt = f" in {argument}" if named else ""
                 notes.append(f"slopes{wrt} {slopes[0]:.6g} (left), {slopes[1]:.6g} (right)")
     return "; ".join(notes)
+
+
+def _elements(elements: tuple[tuple[int, ...], ...], shown: int = 3) -> str:
+    """Array indices such as 1 or (0, 2); the first few, then how many more."""
+    names = [str(e[0]) if len(e) == 1 else str(e) for e in elements[:shown]]
+    more = f" and {len(elements) - shown} more" if len(elements) > shown else ""
+    return ", ".join(names) + more
 
 
 def trace_table(trace: Trace) -> str:

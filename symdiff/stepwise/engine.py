@@ -117,7 +117,8 @@ class Builder:
         after = line
         for g in together:
             after = replace_goal(after, g, rewrite.replacement, every=self.compact)
-        step = self.record(rewrite, target.expr, x, line, after, cites=earlier[0] if earlier else None)
+        acted_on = sp.Add(*(g.expr for g in together))  # held constants: the whole group the step rewrote
+        step = self.record(rewrite, acted_on, x, line, after, cites=earlier[0] if earlier else None)
         for g in together:
             self._first.setdefault(g, (step.number, rewrite.replacement))
         for name, inner in rewrite.where:
