@@ -11,6 +11,7 @@ reference just left and right of the point.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -31,8 +32,8 @@ ExplanationKind = Literal[
 ]
 # Kinds after which nan or ±inf is a right answer: the derivative does not exist as a float64 number.
 NONFINITE_KINDS = frozenset({"jump", "vertical", "domain", "singularity", "overflow", "indeterminate"})
-FLOAT_MAX = 1.7976931348623157e308
-FLOAT_TINY = 2.2250738585072014e-308  # the smallest normal float64
+FLOAT_MAX = sys.float_info.max
+FLOAT_TINY = sys.float_info.min  # the smallest normal float64
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def _out_of_range(graph: Graph, trace: Trace, exact: Mapping[str, Exact] | None)
             what = f"the input {node.name} = {shown}"
         else:
             with mpmath.workdps(20):
-                what = f"the constant {_subexpression(graph, i)} = {_number(reference._constant(graph, i))}"
+                what = f"the constant {_subexpression(graph, i)} = {_number(reference.constant(graph, i))}"
         return Explanation("overflow", f"overflow: {what} is beyond the float64 range (about 1.8e308)", graph.label(i))
     return None
 

@@ -53,7 +53,7 @@ def evaluate(graph: Graph, point: Mapping[str, Exact], dps: int = 50) -> list[mp
             values[index] = to_mpf(point[name])
         for i, node in enumerate(graph.nodes):
             if node.kind == "const":
-                values[i] = _constant(graph, i)
+                values[i] = constant(graph, i)
             elif node.kind == "op":
                 assert node.op is not None
                 args = [_bounded(values[a]) for a in node.args]
@@ -69,7 +69,7 @@ def evaluate(graph: Graph, point: Mapping[str, Exact], dps: int = 50) -> list[mp
     return values
 
 
-def _constant(graph: Graph, index: int) -> mpmath.mpf:
+def constant(graph: Graph, index: int) -> mpmath.mpf:
     """A constant at full precision: from its SymPy expression (pi, log(2)), not its float."""
     expr = graph.expressions[index]
     if expr is not None and expr.is_number:

@@ -105,8 +105,8 @@ class FiniteDifferences:
         values, point = _values(self.function.variables, at)
         if self._absent:
             return self._zero(values, point)
-        # v - v == 0 keeps nan and ±inf off the fast path: they are not points to differentiate at.
-        outcome = self._fast(values) if all(type(v) is float and v - v == 0 for v in values) else None
+        # nan and ±inf stay off the fast path: they are not points to differentiate at.
+        outcome = self._fast(values) if _all_floats(values) and _not_a_point(values) is None else None
         return self._result(outcome or self._general(values), values, point)
 
     def _fast(self, values: list[Any]) -> _Outcome | None:
@@ -385,9 +385,13 @@ def _total(truncation: Any, rounding: Any) -> Any:
         return np.nextafter(np.asarray(truncation, dtype=float) + rounding, np.inf)
 
 
+def _all_floats(values: list[Any]) -> bool:
+    return all(type(v) is float for v in values)
+
+
 def _not_a_point(values: list[Any]) -> Any:
     """None when every coordinate is finite; else True (one point) or a mask of the points that are not."""
-    if all(type(v) is float for v in values):
+    if _all_floats(values):
         return None if all(math.isfinite(v) for v in values) else True
     bad = np.zeros(np.broadcast_shapes(*(np.shape(v) for v in values)), dtype=bool)
     for v in values:
