@@ -49,6 +49,30 @@ class NonDifferentiable:
     note: str
 
 
+@dataclass(frozen=True)
+class NumpySource:
+    """How NumPy source exported by symdiff (``SymbolicGradient.to_source()``) writes a call.
+
+    The exported code needs nothing but NumPy (and the standard library), so a primitive that
+    NumPy has under no name of its own is written as a call of a small helper defined inline.
+
+    Attributes:
+        call: the NumPy function the code calls (``"np.tanh"``); empty for a helper, which the
+            code calls by the primitive's name.
+        helper: the body lines of ``def name(x):``, the helper's definition; it must follow
+            the primitive's NumPy implementation on real numbers, nan and ±inf.
+        imports: modules of the standard library the helper uses (``("math",)`` for erf).
+    """
+
+    call: str = ""
+    helper: tuple[str, ...] = ()
+    imports: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if bool(self.call) == bool(self.helper):
+            raise ValueError(f"NumPy source {self}: give either a NumPy function or a helper, not both")
+
+
 @dataclass(frozen=True, eq=False)
 class Primitive:
     """Everything symdiff knows about one primitive operation.
@@ -78,6 +102,8 @@ class Primitive:
         interval: ``interval(m, f, *bounds) -> (lo, hi, smooth)``: an enclosure of the values
             over a box of arguments, rounded outward, and where the primitive is smooth on the
             box (see ``symdiff.intervals``). Finite differences bound their errors with it.
+        numpy_source: how exported NumPy source writes the primitive (see ``NumpySource``);
+            ``None`` for the operators, which Python writes itself.
     """
 
     name: str
@@ -98,6 +124,7 @@ class Primitive:
     parse_arity: tuple[int, int | None] | None = None
     noun: str = ""
     interval: Callable[..., Any] | None = None
+    numpy_source: NumpySource | None = None
 
     def __post_init__(self) -> None:
         if len(self.partials) != self.arity:

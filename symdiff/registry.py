@@ -5,7 +5,9 @@ operators) is one ``Primitive`` entry below: its SymPy constructor, its float, N
 mpmath implementations, its derivative rules (written independently of SymPy), whether it
 is analytic, where it is not differentiable, its domain and its names. The parser, the tape,
 finite differences and the step renderer all read this table; none of them names a
-function. Adding a function means adding one entry here.
+function. Adding a function means adding one entry here. The NumPy source that exported
+gradients carry (``SymbolicGradient.to_source()``) comes from here too: each entry's
+``numpy_source`` says which NumPy function to call, or which small helper to define inline.
 
 Conventions at non-differentiable points (documented in docs/conventions.md): the value
 returned is the *symmetric derivative*, the average of the two one-sided slopes, which is
@@ -27,7 +29,7 @@ import numpy as np
 import sympy as sp
 
 from . import functions, intervals
-from .primitive import BACKENDS, Backend, Macro, NonDifferentiable, Primitive, build_namespace
+from .primitive import BACKENDS, Backend, Macro, NonDifferentiable, NumpySource, Primitive, build_namespace
 
 # ---------------------------------------------------------------------------------------
 # Implementations that the math / numpy / mpmath modules do not provide directly.
@@ -367,6 +369,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=lambda x: np.asarray(x) >= 0,
         noun="the square root",
         interval=intervals.increasing(intervals.EXACT, domain=intervals.nonnegative, smooth=intervals.positive),
+        numpy_source=NumpySource("np.sqrt"),
     ),
     _fn(
         "cbrt",
@@ -380,6 +383,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=VERTICAL_AT_0,
         noun="the cube root",
         interval=intervals.increasing(4, smooth=intervals.away_from_zero),
+        # The registry's _np_cbrt differs from np.cbrt only on complex numbers (complex step).
+        numpy_source=NumpySource("np.cbrt"),
     ),
     _fn(
         "exp",
@@ -391,6 +396,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\exp",
         noun="the exponential function",
         interval=intervals.increasing(1),
+        numpy_source=NumpySource("np.exp"),
     ),
     _fn(
         "log",
@@ -405,6 +411,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=lambda x: np.asarray(x) > 0,
         noun="the natural logarithm",
         interval=intervals.increasing(1, domain=intervals.positive),
+        numpy_source=NumpySource("np.log"),
     ),
     # Trigonometric.
     _fn(
@@ -417,6 +424,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\sin",
         noun="the sine",
         interval=intervals.periodic(1, extrema=((math.pi / 2, 1.0), (3 * math.pi / 2, -1.0))),
+        numpy_source=NumpySource("np.sin"),
     ),
     _fn(
         "cos",
@@ -428,6 +436,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\cos",
         noun="the cosine",
         interval=intervals.periodic(1, extrema=((0.0, 1.0), (math.pi, -1.0))),
+        numpy_source=NumpySource("np.cos"),
     ),
     _fn(
         "tan",
@@ -440,6 +449,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=lambda x: np.cos(x) != 0,
         noun="the tangent",
         interval=intervals.periodic(1, pole=(math.pi / 2, math.pi)),
+        numpy_source=NumpySource("np.tan"),
     ),
     _fn(
         "sec",
@@ -452,6 +462,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=lambda x: np.cos(x) != 0,
         noun="the secant",
         interval=intervals.periodic(2, extrema=((0.0, 1.0), (math.pi, -1.0)), pole=(math.pi / 2, math.pi)),
+        numpy_source=NumpySource(helper=("return 1 / np.cos(x)",)),
     ),
     _fn(
         "csc",
@@ -464,6 +475,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=lambda x: np.sin(x) != 0,
         noun="the cosecant",
         interval=intervals.periodic(2, extrema=((math.pi / 2, 1.0), (3 * math.pi / 2, -1.0)), pole=(0.0, math.pi)),
+        numpy_source=NumpySource(helper=("return 1 / np.sin(x)",)),
     ),
     _fn(
         "cot",
@@ -476,6 +488,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=lambda x: np.sin(x) != 0,
         noun="the cotangent",
         interval=intervals.periodic(3, pole=(0.0, math.pi)),
+        numpy_source=NumpySource(helper=("return np.cos(x) / np.sin(x)",)),
     ),
     # Inverse trigonometric.
     _fn(
@@ -491,6 +504,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=_abs_le_1,
         noun="the arcsine",
         interval=intervals.increasing(1, domain=_IN_UNIT, smooth=_INSIDE_UNIT),
+        # np.arcsin, not np.asin: the short names are new in NumPy 2.0 and exported code may run on 1.x.
+        numpy_source=NumpySource("np.arcsin"),
     ),
     _fn(
         "acos",
@@ -505,6 +520,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=_abs_le_1,
         noun="the arccosine",
         interval=intervals.decreasing(1, domain=_IN_UNIT, smooth=_INSIDE_UNIT),
+        numpy_source=NumpySource("np.arccos"),
     ),
     _fn(
         "atan",
@@ -517,6 +533,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arctan",),
         noun="the arctangent",
         interval=intervals.increasing(1),
+        numpy_source=NumpySource("np.arctan"),
     ),
     _fn(
         "asec",
@@ -531,6 +548,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=_abs_ge_1,
         noun="the arcsecant",
         interval=intervals.after_reciprocal(lambda m: m.acos, -1, 1, domain=_OUT_UNIT, smooth=_OUTSIDE_UNIT),
+        # np.divide, not /: 1 / 0.0 raises for a Python float, where NumPy gives inf as the registry does.
+        numpy_source=NumpySource(helper=("return np.arccos(np.divide(1.0, x))",)),
     ),
     _fn(
         "acsc",
@@ -545,6 +564,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=_abs_ge_1,
         noun="the arccosecant",
         interval=intervals.after_reciprocal(lambda m: m.asin, 1, 1, domain=_OUT_UNIT, smooth=_OUTSIDE_UNIT),
+        numpy_source=NumpySource(helper=("return np.arcsin(np.divide(1.0, x))",)),
     ),
     _fn(
         "acot",
@@ -565,6 +585,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
             smooth=intervals.away_from_zero,
             across_zero=(-math.pi / 2, math.pi / 2),
         ),
+        numpy_source=NumpySource(helper=("return np.arctan(np.divide(1.0, x))",)),
     ),
     # Hyperbolic.
     _fn(
@@ -577,6 +598,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\sinh",
         noun="the hyperbolic sine",
         interval=intervals.increasing(2),
+        numpy_source=NumpySource("np.sinh"),
     ),
     _fn(
         "cosh",
@@ -588,6 +610,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\cosh",
         noun="the hyperbolic cosine",
         interval=intervals.turning(0.0, 2, minimum=True),
+        numpy_source=NumpySource("np.cosh"),
     ),
     _fn(
         "tanh",
@@ -599,6 +622,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\tanh",
         noun="the hyperbolic tangent",
         interval=intervals.increasing(2),
+        numpy_source=NumpySource("np.tanh"),
     ),
     _fn(
         "sech",
@@ -610,6 +634,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{sech}",
         noun="the hyperbolic secant",
         interval=intervals.turning(0.0, 4, minimum=False),
+        numpy_source=NumpySource(helper=("return 1 / np.cosh(x)",)),
     ),
     _fn(
         "csch",
@@ -622,6 +647,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=_nonzero,
         noun="the hyperbolic cosecant",
         interval=intervals.decreasing(4, domain=intervals.away_from_zero),
+        numpy_source=NumpySource(helper=("return 1 / np.sinh(x)",)),
     ),
     _fn(
         "coth",
@@ -634,6 +660,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=_nonzero,
         noun="the hyperbolic cotangent",
         interval=intervals.decreasing(4, domain=intervals.away_from_zero),
+        numpy_source=NumpySource(helper=("return 1 / np.tanh(x)",)),
     ),
     # Inverse hyperbolic.
     _fn(
@@ -647,6 +674,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("arcsinh", "arsinh"),
         noun="the inverse hyperbolic sine",
         interval=intervals.increasing(2),
+        numpy_source=NumpySource("np.arcsinh"),
     ),
     _fn(
         "acosh",
@@ -663,6 +691,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         interval=intervals.increasing(
             2, domain=intervals.within(1, math.inf, closed=True), smooth=intervals.within(1, math.inf, closed=False)
         ),
+        numpy_source=NumpySource("np.arccosh"),
     ),
     _fn(
         "atanh",
@@ -676,6 +705,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=lambda x: np.abs(x) < 1,
         noun="the inverse hyperbolic tangent",
         interval=intervals.increasing(2, domain=intervals.within(-1, 1, closed=False)),
+        numpy_source=NumpySource("np.arctanh"),
     ),
     _fn(
         "asech",
@@ -696,6 +726,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
             domain=intervals.within(0, 1, closed=True),
             smooth=intervals.within(0, 1, closed=False),
         ),
+        numpy_source=NumpySource(helper=("return np.arccosh(np.divide(1.0, x))",)),
     ),
     _fn(
         "acsch",
@@ -709,6 +740,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=_nonzero,
         noun="the inverse hyperbolic cosecant",
         interval=intervals.after_reciprocal(lambda m: m.asinh, 1, 2),
+        numpy_source=NumpySource(helper=("return np.arcsinh(np.divide(1.0, x))",)),
     ),
     _fn(
         "acoth",
@@ -722,6 +754,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=lambda x: np.abs(x) > 1,
         noun="the inverse hyperbolic cotangent",
         interval=intervals.after_reciprocal(lambda m: m.atanh, 1, 2, domain=_OUTSIDE_UNIT),
+        numpy_source=NumpySource(helper=("return np.arctanh(np.divide(1.0, x))",)),
     ),
     # Piecewise and special.
     _fn(
@@ -738,6 +771,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\left|\cdot\right|",
         noun="the absolute value",
         interval=intervals.turning(0.0, 0, minimum=True, smooth=intervals.one_side_of_zero),
+        numpy_source=NumpySource("np.abs"),
     ),
     _fn(
         "sign",
@@ -752,6 +786,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{sign}",
         noun="the sign function",
         interval=intervals.increasing(0, smooth=intervals.away_from_zero),
+        numpy_source=NumpySource("np.sign"),
     ),
     _fn(
         "heaviside",
@@ -767,6 +802,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\theta",
         noun="the Heaviside step function",
         interval=intervals.increasing(0, smooth=intervals.away_from_zero),
+        numpy_source=NumpySource(helper=("return np.heaviside(x, 0.5)  # 1/2 at 0, as SymPy's Heaviside",)),
     ),
     _fn(
         "erf",
@@ -778,6 +814,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{erf}",
         noun="the error function",
         interval=intervals.increasing(2),
+        numpy_source=NumpySource(
+            helper=("return np.vectorize(math.erf, otypes=[float])(x)[()]  # NumPy has no erf",),
+            imports=("math",),
+        ),
     ),
     # Neural-network activations.
     _fn(
@@ -792,6 +832,12 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("logistic",),
         noun="the sigmoid",
         interval=intervals.increasing(3),
+        numpy_source=NumpySource(
+            helper=(
+                "e = np.exp(-np.abs(x))  # 1/(1 + exp(-x)) without overflow",
+                "return np.where(x >= 0, 1 / (1 + e), e / (1 + e))[()]",
+            ),
+        ),
     ),
     _fn(
         "relu",
@@ -807,6 +853,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         aliases=("ReLU",),
         noun="the ReLU",
         interval=intervals.increasing(0, smooth=intervals.one_side_of_zero),
+        numpy_source=NumpySource(helper=("return np.maximum(x, 0.0)",)),
     ),
     _fn(
         "softplus",
@@ -818,6 +865,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         latex=r"\operatorname{softplus}",
         noun="the softplus",
         interval=intervals.increasing(3),
+        numpy_source=NumpySource(helper=("return np.logaddexp(0.0, x)  # log(1 + exp(x)) without overflow",)),
     ),
     Primitive(
         name="max",
@@ -835,6 +883,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         parse_arity=(2, None),
         noun="the maximum",
         interval=intervals.pairwise(larger=True),
+        numpy_source=NumpySource("np.maximum"),
     ),
     Primitive(
         name="min",
@@ -852,6 +901,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         parse_arity=(2, None),
         noun="the minimum",
         interval=intervals.pairwise(larger=False),
+        numpy_source=NumpySource("np.minimum"),
     ),
 )
 
@@ -877,6 +927,11 @@ def primitive(name: str) -> Primitive:
 def for_sympy_node(node: sp.Basic) -> Primitive | None:
     """The primitive whose SymPy class ``node`` is an instance of, if any."""
     return BY_CLASS.get(type(node))
+
+
+def for_power(exponent: sp.Expr) -> Primitive | None:
+    """The primitive that SymPy keeps as a power of its argument: sqrt(x) is Pow(x, 1/2)."""
+    return BY_NAME["sqrt"] if exponent is sp.S.Half else None
 
 
 def text_functions() -> dict[str, tuple[Callable[..., sp.Expr], int, int | None]]:

@@ -7,7 +7,9 @@ it is added. Derivative rules are written independently of SymPy; here they meet
 
 from __future__ import annotations
 
+import importlib
 import math
+import sys
 
 import mpmath
 import numpy as np
@@ -17,6 +19,7 @@ import sympy as sp
 from symdiff import registry
 from symdiff.parser import parse
 from symdiff.primitive import Primitive
+from symdiff.render.shared import helper_source
 from tests.conftest import assert_close, comfortable_points, sympy_value
 
 PRIMITIVES = registry.PRIMITIVES
@@ -154,3 +157,27 @@ def test_complex_inputs_for_analytic_primitives() -> None:
         slope = out.imag[0] / h
         expected = float(p.partials[0](m, np.float64(x), p.numpy(np.float64(x))))
         assert slope == pytest.approx(expected, rel=1e-12), p.name
+
+
+# Names NumPy 2.0 added as aliases (np.acos for np.arccos): exported code may run on NumPy 1.x.
+_NUMPY_2_ALIASES = {"acos", "acosh", "asin", "asinh", "atan", "atanh", "atan2", "pow", "bitwise_invert"}
+
+
+@pytest.mark.parametrize("p", PRIMITIVES, ids=IDS)
+def test_every_function_says_how_exported_numpy_code_writes_it(p: Primitive) -> None:
+    """No primitive without its NumPy source: to_source() of a gradient using it could not be written."""
+    if p.infix is not None or p.name == "pow":
+        assert p.numpy_source is None  # an operator: Python writes it itself
+        return
+    source = p.numpy_source
+    assert source is not None, f"{p.name} has no numpy_source: exported gradients cannot call it"
+    assert all(module in sys.stdlib_module_names for module in source.imports)
+    if source.call:
+        module, _, name = source.call.partition(".")
+        assert module == "np" and callable(getattr(np, name, None)) and name not in _NUMPY_2_ALIASES
+        assert not source.imports
+        return
+    namespace: dict[str, object] = {"np": np, **{m: importlib.import_module(m) for m in source.imports}}
+    exec(helper_source(p), namespace)  # what the exported code defines: it must at least compile and run
+    with np.errstate(all="ignore"):
+        assert np.shape(namespace[p.name](np.array([0.5, -2.0]))) == (2,)

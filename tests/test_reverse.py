@@ -325,6 +325,22 @@ def test_every_function_is_exported_with_the_registry_conventions(p: Primitive) 
     np.testing.assert_array_equal(np.array(scalars, dtype=float), expected)
 
 
+def test_source_is_what_the_registry_says() -> None:
+    """The exporter reads each function's NumPy source from its registry entry, and refuses one without."""
+    source = sd.gradient(y * (sp.acos(x) + sp.sec(x) + sp.erf(x)), ["y"], method="reverse").to_source()
+    assert source.startswith("import numpy as np\nimport math\n\n\ndef erf(x):\n")
+    assert "np.arccos(x)" in source and "np.acos" not in source  # np.acos is new in NumPy 2.0
+    sec = registry.primitive("sec")
+    original = sec.numpy_source
+    assert original is not None and f"def sec(x):\n    {original.helper[0]}\n" in source
+    object.__setattr__(sec, "numpy_source", None)  # the entry is frozen: as if it had none
+    try:
+        with pytest.raises(sd.SymdiffError, match="cannot write sec as NumPy source"):
+            sd.gradient(y * sp.sec(x), ["y"], method="reverse").to_source()
+    finally:
+        object.__setattr__(sec, "numpy_source", original)
+
+
 _RUN_EXPORTED = """
 import json, sys
 import numpy as np

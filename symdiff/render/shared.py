@@ -7,13 +7,12 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import numpy as np
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
 from .. import registry
 from ..errors import SymdiffError
-from ..primitive import Primitive
+from ..primitive import NumpySource, Primitive
 from ..printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
 from ..reverse import Definition
 from ..shared import SymbolicGradient, SymbolicHessian
@@ -70,89 +69,63 @@ def hessian_latex(h: SymbolicHessian) -> str:
     return aligned([*definition_rows(h.definitions), hessian_row(h.function, h.matrix)])
 
 
-# NumPy source for the registry's functions that NumPy has under no name of its own, so that
-# exported code needs nothing but NumPy. Each follows the registry's NumPy implementation on
-# real numbers, nan and ±inf (tests/test_reverse.py walks the registry to check); the code
-# defines only the ones it calls.
-_HELPERS: dict[str, tuple[str, ...]] = {
-    "sec": ("return 1 / np.cos(x)",),
-    "csc": ("return 1 / np.sin(x)",),
-    "cot": ("return np.cos(x) / np.sin(x)",),
-    # np.divide, not /: 1 / 0.0 raises for a Python float, where NumPy gives inf as the registry does.
-    "asec": ("return np.arccos(np.divide(1.0, x))",),
-    "acsc": ("return np.arcsin(np.divide(1.0, x))",),
-    "acot": ("return np.arctan(np.divide(1.0, x))",),
-    "sech": ("return 1 / np.cosh(x)",),
-    "csch": ("return 1 / np.sinh(x)",),
-    "coth": ("return 1 / np.tanh(x)",),
-    "asech": ("return np.arccosh(np.divide(1.0, x))",),
-    "acsch": ("return np.arcsinh(np.divide(1.0, x))",),
-    "acoth": ("return np.arctanh(np.divide(1.0, x))",),
-    "heaviside": ("return np.heaviside(x, 0.5)  # 1/2 at 0, as SymPy's Heaviside",),
-    "relu": ("return np.maximum(x, 0.0)",),
-    "softplus": ("return np.logaddexp(0.0, x)  # log(1 + exp(x)) without overflow",),
-    "sigmoid": (
-        "e = np.exp(-np.abs(x))  # 1/(1 + exp(-x)) without overflow",
-        "return np.where(x >= 0, 1 / (1 + e), e / (1 + e))[()]",
-    ),
-    "erf": ("return np.vectorize(math.erf, otypes=[float])(x)[()]  # NumPy has no erf",),
-}
-_IMPORTS: dict[str, str] = {"erf": "math"}  # helpers that need a module of the standard library
-_MODULES: dict[str, str] = {"np": "import numpy as np", "math": "import math"}
-# The registry's versions differ from these NumPy functions only on complex numbers (complex step).
-_REAL_NUMPY: dict[str, str] = {"cbrt": "np.cbrt"}
+# Exported code imports NumPy as np, then the standard-library modules its helpers need.
+_NUMPY_IMPORT = "import numpy as np"
 
 
-def _numpy_function(p: Primitive) -> str | None:
-    """``np.tanh`` when the registry's NumPy implementation of ``p`` is a NumPy function with a name."""
-    if p.name in _REAL_NUMPY:
-        return _REAL_NUMPY[p.name]
-    for name in (p.name, getattr(p.numpy, "__name__", "")):
-        if name and getattr(np, name, None) is p.numpy:
-            return f"np.{name}"
-    return None
+def _numpy_source(p: Primitive) -> NumpySource:
+    if p.numpy_source is None:
+        raise SymdiffError(f"cannot write {p.name} as NumPy source: it has no NumPy definition")
+    return p.numpy_source
 
 
-def helper_source(name: str) -> str:
+def helper_source(p: Primitive) -> str:
     """``def name(x): …``: the NumPy definition exported code carries for a registry function."""
-    return f"def {name}(x):\n" + "".join(f"    {line}\n" for line in _HELPERS[name])
+    return f"def {p.name}(x):\n" + "".join(f"    {line}\n" for line in _numpy_source(p).helper)
 
 
 class PythonPrinter(StrPrinter):
     """NumPy source for an expression: ``np.tanh(x)``, or a helper named as the registry names it.
 
+    How each function is written comes from its registry entry (``Primitive.numpy_source``).
     Records the helpers it calls in ``helpers``. Numbers are written so that they read back exactly.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.helpers: set[str] = set()
+        self.helpers: dict[str, Primitive] = {}
 
-    def _print_Function(self, expr: Any) -> str:
+    def _print(self, expr: Any, **kwargs: Any) -> str:
+        # Every registry function, before StrPrinter's own methods for some (Heaviside, Max) see it.
         primitive = registry.for_sympy_node(expr)
-        if primitive is None:
-            raise SymdiffError(f"cannot write {type(expr).__name__} as Python: it is not a symdiff function")
-        name = _numpy_function(primitive)
-        if name is None:
-            if primitive.name not in _HELPERS:
-                raise SymdiffError(f"cannot write {primitive.name} as NumPy source: it has no NumPy definition")
-            name = primitive.name
-            self.helpers.add(name)
-        args = [self._print(a) for a in getattr(expr, "pargs", expr.args)]
+        if primitive is not None and primitive.numpy_source is not None:
+            return self._call(primitive, getattr(expr, "pargs", expr.args))
+        return str(super()._print(expr, **kwargs))
+
+    def _call(self, primitive: Primitive, arguments: Sequence[sp.Basic]) -> str:
+        source = _numpy_source(primitive)
+        name = source.call or primitive.name
+        if not source.call:
+            self.helpers[name] = primitive
+        args = [self._print(a) for a in arguments]
         text = f"{name}({', '.join(args[: primitive.arity])})"
         for arg in args[primitive.arity :]:  # max(a, b, c) is max(max(a, b), c)
             text = f"{name}({text}, {arg})"
         return text
 
-    _print_Heaviside = _print_Function
-    _print_Max = _print_Function
-    _print_Min = _print_Function
+    def _print_Function(self, expr: Any) -> str:
+        primitive = registry.for_sympy_node(expr)
+        if primitive is None:
+            raise SymdiffError(f"cannot write {type(expr).__name__} as Python: it is not a symdiff function")
+        return self._call(primitive, expr.args)  # refuses: it has no NumPy source
 
     def _print_Pow(self, expr: Any, rational: bool = False) -> str:
-        if expr.exp is sp.S.Half:
-            return f"np.sqrt({self._print(expr.base)})"
-        if -expr.exp is sp.S.Half:  # as StrPrinter tests it: 1/sqrt(x), never x**-0.5
-            return f"1/np.sqrt({self._print(expr.base)})"
+        root = registry.for_power(expr.exp)
+        if root is not None:
+            return self._call(root, [expr.base])
+        root = registry.for_power(-expr.exp)
+        if root is not None:  # as StrPrinter tests it: 1/sqrt(x), never x**-0.5
+            return f"1/{self._call(root, [expr.base])}"
         return str(super()._print_Pow(expr, rational))
 
     def _print_Exp1(self, expr: Any) -> str:
@@ -213,7 +186,7 @@ def _source(
     printer = PythonPrinter()
     body = [f"{d.name} = {printer.doprint(value)}" for d, value in definitions]
     printed = [printer.doprint(e) for e in exprs]
-    modules = {"np", *(_IMPORTS[h] for h in printer.helpers if h in _IMPORTS)}
+    modules = {"np", *(m for p in printer.helpers.values() for m in _numpy_source(p).imports)}
     identifiers = [name, *parameters, *(d.name for d, _ in definitions)]
     for identifier in identifiers:
         if not identifier.isidentifier() or keyword.iskeyword(identifier) or identifier.startswith("_"):
@@ -228,9 +201,9 @@ def _source(
         body += _wrapped(f"{zero} = np.zeros(np.broadcast_shapes({shapes}))", " " * 4)
         printed = [f"{p} + {zero}" if s else p for p, s in zip(printed, short, strict=True)]
     body += layout(printed)
-    lines = [_MODULES[module] for module in sorted(modules, key=list(_MODULES).index)] + ["", ""]
+    lines = [_NUMPY_IMPORT, *(f"import {module}" for module in sorted(modules - {"np"})), "", ""]
     for helper in sorted(printer.helpers):
-        lines += [*helper_source(helper).splitlines(), "", ""]
+        lines += [*helper_source(printer.helpers[helper]).splitlines(), "", ""]
     lines += _wrapped(f"def {name}({', '.join(parameters)}):", " " * 8)
     return "\n".join(lines + [f"    {line}" for line in body]) + "\n"
 
