@@ -103,6 +103,10 @@ def symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
+# Intermediate integers SymPy may build for an exact power: a million digits take milliseconds.
+_WORK_DIGITS = 1_000_000
+
+
 def _about_digits(binary_digits: int) -> str:
     """The decimal digits of a number with this many binary digits, as "4343" or "10^434"."""
     if binary_digits < 10**6:
@@ -412,6 +416,14 @@ class _Parser:
         self, number: sp.Rational, power: sp.Rational, base: sp.Expr, exponent: sp.Expr, op: Token
     ) -> None:
         magnitude = max(math.log10(abs(number.p)) if number.p else 0.0, math.log10(number.q))
+        if number.q != 1 and power.q != 1 and math.log10(number.q) * power.q > _WORK_DIGITS:
+            # SymPy writes (p/q)^(a/b) as p^(a/b)·q^((b-a)/b)/q and takes the root prime by prime,
+            # with integers of up to b·log10(q) digits: (7e-174)^(1e-12) would need 10^14 of them.
+            raise self.error(
+                f"{_operand(base)}^{_operand(exponent)} would need an integer of about "
+                f"{math.log10(number.q) * power.q:.3g} digits to write exactly; use a shorter exponent",
+                op,
+            )
         # In logarithms: 1e308^1e308 has about 10^310 digits, more than a float holds.
         log_digits = math.log10(abs(power.p)) + math.log10(magnitude) if power.p and magnitude else -math.inf
         if log_digits > math.log10(self.limits.max_digits):

@@ -4,6 +4,7 @@ result at a point where there is no derivative, what each detail level keeps."""
 from __future__ import annotations
 
 import json
+import time
 
 import mpmath
 import pytest
@@ -220,3 +221,11 @@ def test_a_grouped_constants_step_acts_on_the_whole_group() -> None:
     held = [s for s in sd.steps("a*b + c + d^2", "a").steps if s.rule == "held-constant"]
     assert len(held) == 1 and held[0].target == sp.Symbol("c", real=True) + sp.Symbol("d", real=True) ** 2
     assert held[0].constants == ("c", "d")
+
+
+def test_a_derivation_that_is_nowhere_real_ends_quickly_unverified() -> None:
+    """Found by fuzzing: simplify toiled for 13 s over (-3)^(0.6^w), which is complex almost everywhere."""
+    start = time.perf_counter()
+    derivation = sd.steps("-(arcosh((-3)^(0.6^w1)))", "w1", order=2)
+    assert not derivation.verified
+    assert time.perf_counter() - start < 8.0
