@@ -251,8 +251,9 @@ def _emit(builder: _Builder, expr: sp.Expr) -> int:
     if expr.is_Pow:
         if _negative(expr.exp):
             return builder.op("div", (builder.constant(1.0, sp.S.One), at(_operands(builder, expr)[0])), expr)
-        if expr.exp is sp.S.Half:
-            return builder.op("sqrt", (at(expr.base),), expr)
+        root = registry.for_power(expr.exp)  # sqrt(x) is Pow(x, 1/2) in SymPy
+        if root is not None:
+            return builder.op(root.name, (at(expr.base),), expr)
         return builder.op("pow", (at(expr.base), at(expr.exp)), expr)
     primitive = registry.for_sympy_node(expr)
     if primitive is None:
