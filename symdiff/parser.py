@@ -416,14 +416,18 @@ class _Parser:
         self, number: sp.Rational, power: sp.Rational, base: sp.Expr, exponent: sp.Expr, op: Token
     ) -> None:
         magnitude = max(math.log10(abs(number.p)) if number.p else 0.0, math.log10(number.q))
-        if number.q != 1 and power.q != 1 and math.log10(number.q) * power.q > _WORK_DIGITS:
-            # SymPy writes (p/q)^(a/b) as p^(a/b)·q^((b-a)/b)/q and takes the root prime by prime,
-            # with integers of up to b·log10(q) digits: (7e-174)^(1e-12) would need 10^14 of them.
-            raise self.error(
-                f"{_operand(base)}^{_operand(exponent)} would need an integer of about "
-                f"{math.log10(number.q) * power.q:.3g} digits to write exactly; use a shorter exponent",
-                op,
-            )
+        # SymPy writes (p/q)^(a/b) as p^(a/b)·q^((b-a)/b)/q and takes the root prime by prime,
+        # with integers of up to b·log10(q) digits: (7e-174)^(1e-12) would need 10^14 of them.
+        # In logarithms, since b can have hundreds of digits itself (2.2e-313 as an exponent).
+        if number.q != 1 and power.q != 1:
+            log_work = math.log10(math.log10(number.q)) + math.log10(power.q)
+            if log_work > math.log10(_WORK_DIGITS):
+                size = f"{10**log_work:.3g}" if log_work < 15 else f"10^{math.floor(log_work)}"
+                raise self.error(
+                    f"{_operand(base)}^{_operand(exponent)} would need an integer of about {size} digits "
+                    "to write exactly; use a shorter exponent",
+                    op,
+                )
         # In logarithms: 1e308^1e308 has about 10^310 digits, more than a float holds.
         log_digits = math.log10(abs(power.p)) + math.log10(magnitude) if power.p and magnitude else -math.inf
         if log_digits > math.log10(self.limits.max_digits):

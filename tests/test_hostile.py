@@ -50,6 +50,7 @@ CATALOGUE: dict[str, tuple[list[str], str]] = {
     # numbers too large to hold
     "tower of powers": (["9^9^9^9"], "would have about"),
     "fine root of a tiny number": (["(7.37788e-174)^(1e-12)"], "would need an integer of about 1.78e+14 digits"),
+    "root with a 300-digit index": (["(0.5)^(2.22507e-313)"], "would need an integer of about 10^317 digits"),
     "power of a power": (["10^(10^10)"], "would have about"),
     "huge literal": (["1" * 5000], "digits"),
     "huge exponent": (["1e999999999"], "digits"),

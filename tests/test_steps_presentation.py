@@ -229,3 +229,11 @@ def test_a_derivation_that_is_nowhere_real_ends_quickly_unverified() -> None:
     derivation = sd.steps("-(arcosh((-3)^(0.6^w1)))", "w1", order=2)
     assert not derivation.verified
     assert time.perf_counter() - start < 8.0
+
+
+def test_checks_skip_values_too_large_to_compare() -> None:
+    """Found by fuzzing: a check point made mpmath compute 6246^(10^313000) for minutes."""
+    start = time.perf_counter()
+    derivation = sd.steps("h0 = 171; h1 = x + 6246^((2.22507e-313)^x) + h0", "x", order=2)
+    assert derivation.verified
+    assert time.perf_counter() - start < 8.0

@@ -38,11 +38,24 @@ def evaluate(expr: sp.Expr, point: Mapping[sp.Symbol, Any]) -> mpmath.mpf | None
     return None
 
 
+# A value beyond 2^4096 (about 10^1233) at a check point counts as an overflow: raising a number
+# to such a power (6246^(2.2e-313^-1000)) would have mpmath work for minutes on one value.
+MAX_MAGNITUDE = 4096
+
+
 def _fast(expr: sp.Expr, point: Mapping[sp.Symbol, Any]) -> Any:
     values: dict[sp.Basic, Any] = {}
     for node in postorder(expr):
-        values[node] = _node(node, values, point)
+        value = _node(node, values, point)
+        if _too_large(value):
+            raise OverflowError(f"a value beyond 2^{MAX_MAGNITUDE}, which a check does not compare")
+        values[node] = value
     return values[expr]
+
+
+def _too_large(value: Any) -> bool:
+    finite = isinstance(value, mpmath.mpf) and bool(value) and mpmath.isfinite(value)
+    return finite and mpmath.mag(value) > MAX_MAGNITUDE
 
 
 def _node(node: sp.Basic, values: dict[sp.Basic, Any], point: Mapping[sp.Symbol, Any]) -> Any:
