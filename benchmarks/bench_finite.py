@@ -35,7 +35,7 @@ import sympy as sp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's symdiff
 
 import symdiff as sd
-from symdiff.reference import value as reference
+from symdiff.tape.reference import value as reference
 
 CASES = [
     ("seed 3x²-4x+5 at 3", "3x^2 - 4x + 5", 3.0),

@@ -12,8 +12,8 @@ with a high-precision reference and an explanation of any disagreement.
     {'a': -3.0, 'b': 2.0, 'c': 1.0}
 """
 
-from .check import GradientCheck, check_gradient
-from .compare import Comparison, compare
+from .comparison.check import GradientCheck, check_gradient
+from .comparison.compare import Comparison, compare
 from .errors import EvaluationError, LimitError, MethodError, ParseError, SymdiffError
 from .finite import (
     FiniteDifference,
@@ -23,18 +23,18 @@ from .finite import (
     fd_gradient,
     fd_hessian,
     finite_difference,
-    plot_step_sweep,
     step_sweep,
 )
-from .functions import cbrt, relu, sigmoid, softplus
+from .language.parser import Definition, Program, parse, parse_program
+from .language.printing import to_latex, to_text
 from .limits import DEFAULT_LIMITS, Limits
-from .parser import Definition, Program, parse, parse_program
-from .printing import to_latex, to_text
-from .shared import SymbolicGradient, SymbolicHessian
+from .primitives.functions import cbrt, relu, sigmoid, softplus
+from .render.sweep import plot_step_sweep
 from .stepwise import Derivation, steps
-from .symbolic import diff, gradient, hessian, jacobian
-from .tape import Tape
-from .trace import Trace
+from .symbolic.derivatives import diff, gradient, hessian, jacobian
+from .symbolic.gradient import SymbolicGradient, SymbolicHessian
+from .tape.tape import Tape
+from .tape.trace import Trace
 
 __version__ = "0.1.0"
 

@@ -18,20 +18,21 @@ from typing import Any, cast
 
 import sympy as sp
 
-from .compare import compare
+from .comparison.compare import compare
 from .errors import ParseError, SymdiffError
-from .finite import METHODS, Method, finite_difference, plot_step_sweep, step_sweep
+from .finite import METHODS, Method, finite_difference, step_sweep
+from .language.parser import parse_program, variable_names
+from .language.printing import to_text
 from .limits import DEFAULT_LIMITS, Limits
-from .parser import parse_program, variable_names
-from .points import parse_point
-from .printing import to_text
 from .render import steps as steps_view
 from .render.files import write_graph
 from .render.jsonutil import dumps, number
+from .render.sweep import plot_step_sweep
 from .render.tape import autodiff_text, tape_data
-from .report import derivatives
 from .stepwise import steps
-from .tape import Tape
+from .symbolic.report import derivatives
+from .tape.points import parse_point
+from .tape.tape import Tape
 
 EXAMPLES = """\
 examples:

@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 from hypothesis import HealthCheck, settings
 
-from symdiff.primitive import Primitive
+from symdiff.primitives.primitive import Primitive
 
 # CI explores the same examples on every run, so a red build is never a roll of the dice;
 # the "long" profile (and the slow fuzz campaign) explore new random examples.
@@ -67,7 +67,7 @@ def assert_close(actual: float, expected: float | mpmath.mpf, rtol: float = 1e-1
 
 def break_tape(monkeypatch: pytest.MonkeyPatch, wrong: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
     """Make the tape's gradients ``wrong(gradient)`` (SymPy untouched): what the comparison must catch."""
-    from symdiff import tape
+    from symdiff.tape import tape
 
     original = tape.Tape._value_and_gradient
 

@@ -6,8 +6,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from symdiff import registry
-from symdiff.parser import symbol
+from symdiff.language.parser import symbol
+from symdiff.primitives import registry
 
 VARIABLES = tuple(symbol(n) for n in ("x", "y", "z"))
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from hypothesis import strategies as st
 
-from symdiff import registry
+from symdiff.primitives import registry
 
 # Examples per fuzz test: small in the normal suite, large when asked for
 # (SYMDIFF_FUZZ_EXAMPLES=100000 python -m pytest -m slow tests/test_fuzz.py).

@@ -14,7 +14,7 @@ from pathlib import Path
 import sympy as sp
 
 import symdiff as sd
-from symdiff.parser import symbol
+from symdiff.language.parser import symbol
 
 CORPUS = Path(__file__).resolve().parent / "data" / "steps_corpus.txt"
 

@@ -14,7 +14,7 @@ import sympy as sp
 
 import symdiff as sd
 from symdiff import cli
-from symdiff.compare import compare
+from symdiff.comparison.compare import compare
 from tests.conftest import break_tape, slightly_off
 from tests.expressions import random_expression
 

@@ -13,7 +13,7 @@ import pytest
 
 import symdiff as sd
 from symdiff import cli
-from symdiff.compare import compare
+from symdiff.comparison.compare import compare
 from tests.conftest import break_tape, slightly_off
 
 

@@ -15,7 +15,7 @@ import sympy as sp
 
 import symdiff as sd
 from symdiff.finite.lines import COMPLEX_STEP
-from symdiff.reference import value as reference
+from symdiff.tape.reference import value as reference
 
 
 def exact(expr: str, wrt: str | list[str], point: dict[str, float]) -> mpmath.mpf:

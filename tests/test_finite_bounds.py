@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import symdiff as sd
-from symdiff.parser import parse
-from symdiff.reference import value as reference
+from symdiff.language.parser import parse
+from symdiff.tape.reference import value as reference
 from tests.expressions import random_expression
 
 # expression → the interval its points are drawn from (log-uniformly near 0 for the positive ones)

@@ -15,8 +15,8 @@ import pytest
 import sympy as sp
 
 import symdiff as sd
-from symdiff.parser import symbol
-from symdiff.reference import value as reference
+from symdiff.language.parser import symbol
+from symdiff.tape.reference import value as reference
 
 ALL_METHODS = ["auto", "forward", "backward", "central", "richardson", "complex", "mpmath"]
 REAL_METHODS = ["auto", "forward", "backward", "central", "richardson", "mpmath"]

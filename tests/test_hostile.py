@@ -182,7 +182,7 @@ def test_shared_sub_expressions_cost_their_distinct_count_not_their_tree() -> No
     import sympy as sp
 
     import symdiff as sd
-    from symdiff.dag import substitute
+    from symdiff.language.dag import substitute
 
     text = _shared_chain(30)  # a tree of about 10^9 nodes: any walk that repeats shared nodes hangs
     with time_limit(5):

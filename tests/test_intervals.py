@@ -16,9 +16,9 @@ import mpmath
 import numpy as np
 import pytest
 
-from symdiff import intervals, registry
 from symdiff.finite.enclosure import NAMESPACES
-from symdiff.primitive import Primitive
+from symdiff.primitives import intervals, registry
+from symdiff.primitives.primitive import Primitive
 from tests.conftest import comfortable_points
 
 PRIMITIVES = registry.PRIMITIVES

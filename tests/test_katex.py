@@ -16,8 +16,8 @@ import pytest
 
 import symdiff as sd
 from symdiff.render.steps import line_latex
-from symdiff.report import derivatives
 from symdiff.stepwise import golden
+from symdiff.symbolic.report import derivatives
 from tests.steps_corpus import cases, derived
 
 KATEX = Path(__file__).resolve().parent / "katex"

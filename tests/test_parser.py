@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import symdiff as sd
+from symdiff.language.parser import natural_key, symbol
 from symdiff.limits import Limits
-from symdiff.parser import natural_key, symbol
 
 x, y, a, b, c = (symbol(n) for n in "xyabc")
 

@@ -7,9 +7,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import symdiff as sd
-from symdiff import registry
-from symdiff.parser import symbol
-from symdiff.printing import derivative_latex, derivative_text
+from symdiff.language.parser import symbol
+from symdiff.language.printing import derivative_latex, derivative_text
+from symdiff.primitives import registry
 
 x, y = symbol("x"), symbol("y")
 LEAVES = st.sampled_from(

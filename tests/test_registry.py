@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symdiff import registry
-from symdiff.parser import parse
-from symdiff.primitive import Primitive
-from symdiff.render.shared import helper_source
+from symdiff.language.parser import parse
+from symdiff.primitives import registry
+from symdiff.primitives.primitive import Primitive
+from symdiff.render.gradient import helper_source
 from tests.conftest import assert_close, comfortable_points, sympy_value
 
 PRIMITIVES = registry.PRIMITIVES

@@ -15,14 +15,15 @@ import sympy as sp
 
 import symdiff as sd
 from benchmarks.cases import network_case, sum_case
-from symdiff import cli, registry
-from symdiff.graph import lower, lower_all
-from symdiff.interpret import forward
+from symdiff import cli
+from symdiff.language.parser import symbol
 from symdiff.limits import Limits
-from symdiff.parser import symbol
-from symdiff.primitive import Primitive
-from symdiff.reverse import _total
-from symdiff.tape import Tape
+from symdiff.primitives import registry
+from symdiff.primitives.primitive import Primitive
+from symdiff.symbolic.reverse import _total
+from symdiff.tape.graph import lower, lower_all
+from symdiff.tape.interpret import forward
+from symdiff.tape.tape import Tape
 from tests.conftest import assert_close, comfortable_points, sympy_value
 from tests.expressions import exact_gradient, float_gradient, random_expression
 

@@ -12,12 +12,12 @@ import pytest
 import sympy as sp
 
 import symdiff as sd
-from symdiff import registry
-from symdiff.parser import symbol
-from symdiff.primitive import Primitive
+from symdiff.language.forms import terms
+from symdiff.language.parser import symbol
+from symdiff.primitives import registry
+from symdiff.primitives.primitive import Primitive
 from symdiff.render.steps import line_text
 from symdiff.stepwise import numeric, rules, verify
-from symdiff.stepwise.forms import terms
 
 FUNCTIONS = [p for p in registry.PRIMITIVES if p.sympy_class is not None and p.name != "pow"]
 TANH_NETWORK = "h = tanh(w1*x); y = tanh(w2*h); L = (y - t)^2"

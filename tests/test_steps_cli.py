@@ -9,8 +9,8 @@ import pytest
 
 import symdiff as sd
 from symdiff import cli
+from symdiff.language.forms import terms
 from symdiff.stepwise import rules
-from symdiff.stepwise.forms import terms
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

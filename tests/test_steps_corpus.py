@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 import symdiff as sd
-from symdiff import registry
+from symdiff.primitives import registry
 from tests.steps_corpus import Case, cases, derived, same_function, sympy_derivative
 
 CASES = cases()

@@ -11,8 +11,8 @@ import pytest
 import sympy as sp
 
 import symdiff as sd
-from symdiff.parser import symbol
-from symdiff.printing import name_latex
+from symdiff.language.parser import symbol
+from symdiff.language.printing import name_latex
 
 # -- substitution names -----------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ import pytest
 import sympy as sp
 
 import symdiff as sd
-from symdiff import registry
+from symdiff.language.parser import symbol
 from symdiff.limits import Limits
-from symdiff.parser import symbol
+from symdiff.primitives import registry
 from tests.conftest import sympy_value
 
 x, y, a, b, c = (symbol(n) for n in "xyabc")

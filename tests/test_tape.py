@@ -13,10 +13,11 @@ import pytest
 import sympy as sp
 
 import symdiff as sd
-from symdiff import registry
-from symdiff.parser import symbol
-from symdiff.primitive import Primitive
-from symdiff.tape import Tape
+from symdiff.language.parser import symbol
+from symdiff.primitives import registry
+from symdiff.primitives.primitive import Primitive
+from symdiff.tape import reference
+from symdiff.tape.tape import Tape
 from tests.conftest import assert_close, comfortable_points, sympy_value
 from tests.expressions import VARIABLES, exact_gradient, float_gradient, random_expression
 
@@ -276,12 +277,12 @@ def test_outside_the_domain_the_derivative_is_nan(p: Primitive) -> None:
         value, gradient = tape.value_and_gradient(x=v)
         assert math.isnan(value) and math.isnan(gradient["x"]), (p.name, v)
         with mpmath.workdps(30):  # the reference agrees that the real function is undefined there
-            assert mpmath.isnan(sd.reference.value(f"{p.name}(x)", {"x": v}, 30))
+            assert mpmath.isnan(reference.value(f"{p.name}(x)", {"x": v}, 30))
     inside = 0.5 if np.all(p.domain(0.5)) else 2.0  # type: ignore[misc]
     points = np.array([_undefined_points(p)[0], inside])
     gradients = tape.gradient(x=points)["x"]
     assert math.isnan(gradients[0])
-    exact = sd.reference.value(sd.diff(f"{p.name}(x)", "x"), {"x": inside}, 30)
+    exact = reference.value(sd.diff(f"{p.name}(x)", "x"), {"x": inside}, 30)
     assert gradients[1] == pytest.approx(float(exact), rel=1e-14)
 
 

@@ -3,20 +3,11 @@
 ``finite_difference`` (or a compiled ``FiniteDifferences``) returns a ``FiniteDifference``
 whose ``error_bound`` really bounds the error: truncation is bounded with interval
 arithmetic on the symbolic higher derivative over the stencil's interval, rounding from
-enclosures of every value the stencil uses. ``step_sweep`` and ``plot_step_sweep`` show how
+enclosures of every value the stencil uses. ``step_sweep`` (drawn by ``symdiff.plot_step_sweep``) shows how
 the error depends on the step.
 """
 
-from ..render.sweep import plot_step_sweep
-from .api import (
-    METHODS,
-    FiniteDifferenceMatrix,
-    FiniteDifferences,
-    Method,
-    fd_gradient,
-    fd_hessian,
-    finite_difference,
-)
+from .api import METHODS, FiniteDifferenceMatrix, FiniteDifferences, Method, fd_gradient, fd_hessian, finite_difference
 from .result import FiniteDifference
 from .stencils import Stencil, stencil
 from .sweep import StepSweep, step_sweep
@@ -32,7 +23,6 @@ __all__ = [
     "fd_gradient",
     "fd_hessian",
     "finite_difference",
-    "plot_step_sweep",
     "stencil",
     "step_sweep",
 ]

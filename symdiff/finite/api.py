@@ -12,12 +12,12 @@ from typing import Any, Literal
 import numpy as np
 import sympy as sp
 
-from .. import intervals
 from ..errors import EvaluationError, MethodError, SymdiffError
+from ..language.parser import Program
 from ..limits import DEFAULT_LIMITS, Limits
-from ..parser import Program
-from ..points import ordered_values
-from ..symbolic import variable
+from ..primitives import intervals
+from ..symbolic.derivatives import variable
+from ..tape.points import ordered_values
 from . import fast, methods
 from .function import Function
 from .lines import COMPLEX_STEP, NOT_A_POINT, OVERFLOW, ComplexLine, DifferenceLine, Estimate, Line, ValueLine

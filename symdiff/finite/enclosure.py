@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from .. import intervals, registry
-from ..graph import Graph
-from ..primitive import Primitive
+from ..primitives import intervals, registry
+from ..primitives.primitive import Primitive
+from ..tape.graph import Graph
 
 Box = tuple[Any, Any]
 
@@ -52,7 +52,7 @@ class IntervalProgram:
     """A graph ready for interval evaluation.
 
     Example:
-        >>> from symdiff.graph import lower
+        >>> from symdiff.tape.graph import lower
         >>> program = IntervalProgram(lower("x^2 - 2x"))
         >>> lo, hi, smooth = program([(0.0, 3.0)])
         >>> lo <= -1.0 and hi >= 3.0 and smooth

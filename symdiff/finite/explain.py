@@ -24,10 +24,10 @@ import numpy as np
 import sympy as sp
 
 from ..errors import SymdiffError
-from ..graph import lower
-from ..reference import evaluate
-from ..symbolic import diff
-from ..tape import Tape
+from ..symbolic.derivatives import diff
+from ..tape.graph import lower
+from ..tape.reference import evaluate
+from ..tape.tape import Tape
 from .stencils import Stencil
 
 if TYPE_CHECKING:

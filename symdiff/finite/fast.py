@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 
 from ..errors import SymdiffError
-from ..intervals import EXACT, HELPERS, U
+from ..primitives.intervals import EXACT, HELPERS, U
 from .function import Evaluator, Function, MultiIndex
 from .lines import NOT_FINITE, NOT_SMOOTH, OK, PAD, UNBOUNDED, Estimate, gamma
 from .stencils import Stencil

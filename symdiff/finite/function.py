@@ -15,14 +15,14 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..codegen import compile_graph
-from ..dag import tree_size
 from ..errors import LimitError, SymdiffError
-from ..graph import Graph, lower
+from ..language.dag import tree_size
+from ..language.parser import Program, parse_program
 from ..limits import Limits
-from ..parser import Program, parse_program
-from ..primitive import Primitive
-from ..symbolic import diff
+from ..primitives.primitive import Primitive
+from ..symbolic.derivatives import diff
+from ..tape.codegen import compile_graph
+from ..tape.graph import Graph, lower
 from .enclosure import Box, IntervalProgram
 
 MultiIndex = tuple[str, ...]

@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import intervals
 from ..errors import SymdiffError
+from ..primitives import intervals
 from .enclosure import magnitude
 from .function import Function, MultiIndex
 from .stencils import Stencil

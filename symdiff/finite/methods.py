@@ -21,9 +21,9 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from .. import intervals
 from ..errors import SymdiffError
-from ..reference import evaluate
+from ..primitives import intervals
+from ..tape.reference import evaluate
 from .enclosure import magnitude
 from .function import Function
 from .lines import (

@@ -9,17 +9,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from .lines import (
-    NOT_A_POINT,
-    NOT_DIFFERENTIABLE,
-    NOT_FINITE,
-    NOT_SMOOTH,
-    OK,
-    ONE_SIDED,
-    OVERFLOW,
-    UNBOUNDED,
-    Estimate,
-)
+from .lines import NOT_A_POINT, NOT_DIFFERENTIABLE, NOT_FINITE, NOT_SMOOTH, OK, ONE_SIDED, OVERFLOW, UNBOUNDED, Estimate
 from .stencils import Stencil
 
 TOLERANCE = 1e-6  # "ok" means the bound is at most this fraction of |value| …

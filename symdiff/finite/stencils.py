@@ -87,6 +87,8 @@ class Stencil:
         return "central" if sorted(-s for s in self.offsets) == list(self.offsets) else "general"
 
     def __str__(self) -> str:
+        from ..render.finite import formula  # the text view lives with the renderers
+
         return formula(self)
 
 
@@ -248,32 +250,3 @@ def _split_integral(poly: list[Fraction], a: Fraction, b: Fraction) -> mpmath.mp
             ),
             mpmath.mpf(0),
         )
-
-
-def formula(s: Stencil, name: str = "f", variable: str = "x") -> str:
-    """The stencil as a textbook writes it, furthest point forward first: ``f'(x) ≈ [f(x + h) - f(x)] / h``."""
-    scale = math.lcm(*(w.denominator for w in s.weights))
-    text = ""
-    for offset, weight in sorted(zip(s.offsets, s.weights, strict=True), reverse=True):
-        coefficient = weight * scale
-        shown = "" if abs(coefficient) == 1 else str(abs(coefficient))
-        sign = "-" if coefficient < 0 else "+"
-        term = f"{shown}{name}({_point(offset, variable)})"
-        text = f"{'-' if sign == '-' else ''}{term}" if not text else f"{text} {sign} {term}"
-    primes = "'" * s.derivative
-    step = "h" if s.derivative == 1 else "h²"
-    denominator = f"{scale}{step}" if scale != 1 else step
-    return f"{name}{primes}({variable}) ≈ [{text}] / {denominator}"
-
-
-def _point(offset: Fraction, variable: str) -> str:
-    if offset == 0:
-        return variable
-    magnitude = abs(offset)
-    if magnitude == 1:
-        shown = "h"
-    elif magnitude.denominator == 1:
-        shown = f"{magnitude.numerator}h"
-    else:
-        shown = f"{'' if magnitude.numerator == 1 else magnitude.numerator}h/{magnitude.denominator}"  # h/2, 5h/2
-    return f"{variable} {'-' if offset < 0 else '+'} {shown}"

@@ -17,10 +17,10 @@ import numpy as np
 import sympy as sp
 
 from ..errors import SymdiffError
+from ..language.parser import Program
 from ..limits import DEFAULT_LIMITS, Limits
-from ..parser import Program
-from ..reference import value as reference
-from ..symbolic import diff
+from ..symbolic.derivatives import diff
+from ..tape.reference import value as reference
 from .explain import DPS
 from .function import Function
 from .lines import Layout, Table, ValueLine

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from ..check import GradientCheck
-from ..printing import to_text
+from typing import TYPE_CHECKING
+
+from ..language.printing import to_text
 from .comparison import error_text, reference_text, value_text
+
+if TYPE_CHECKING:
+    from ..comparison.check import GradientCheck
 
 
 def text(check: GradientCheck) -> str:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mpmath
 
-from ..compare import Comparison, MethodValue, Row
-from ..explain import scientific
-from ..printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
+from ..language.printing import derivative_latex, derivative_text, name_latex, scientific, to_latex, to_text
 from .jsonutil import dumps, number
+
+if TYPE_CHECKING:
+    from ..comparison.compare import Comparison, MethodValue, Row
 
 METHODS = ("symbolic", "autodiff", "finite difference", "reference")
 

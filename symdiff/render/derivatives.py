@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from ..printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
-from ..report import Derivatives, Partial
+from ..language.printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
+from .gradient import aligned, definition_data, definition_lines, definition_rows, hessian_row
 from .jsonutil import dumps
-from .shared import aligned, definition_data, definition_lines, definition_rows, hessian_row
+
+if TYPE_CHECKING:
+    from ..symbolic.report import Derivatives, Partial
 
 
 def _signature(d: Derivatives) -> str:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import mpmath
 import numpy as np
 
-from ..finite.stencils import formula
-from ..printing import _superscript, derivative_text, to_text
+from ..language.printing import _superscript, derivative_text, to_text
 
 if TYPE_CHECKING:
     from ..finite.explain import Explanation, Sample
     from ..finite.result import FiniteDifference
+    from ..finite.stencils import Stencil
 
 
 def number(value: Any) -> str:
@@ -186,3 +187,32 @@ def _error_lines(e: Explanation) -> list[str]:
 
 def _offset(s: Sample) -> str:
     return "h" if abs(s.offset) == 1 else f"{abs(s.offset)}h"
+
+
+def formula(s: Stencil, name: str = "f", variable: str = "x") -> str:
+    """The stencil as a textbook writes it, furthest point forward first: ``f'(x) ≈ [f(x + h) - f(x)] / h``."""
+    scale = math.lcm(*(w.denominator for w in s.weights))
+    text = ""
+    for offset, weight in sorted(zip(s.offsets, s.weights, strict=True), reverse=True):
+        coefficient = weight * scale
+        shown = "" if abs(coefficient) == 1 else str(abs(coefficient))
+        sign = "-" if coefficient < 0 else "+"
+        term = f"{shown}{name}({_point(offset, variable)})"
+        text = f"{'-' if sign == '-' else ''}{term}" if not text else f"{text} {sign} {term}"
+    primes = "'" * s.derivative
+    step = "h" if s.derivative == 1 else "h²"
+    denominator = f"{scale}{step}" if scale != 1 else step
+    return f"{name}{primes}({variable}) ≈ [{text}] / {denominator}"
+
+
+def _point(offset: Fraction, variable: str) -> str:
+    if offset == 0:
+        return variable
+    magnitude = abs(offset)
+    if magnitude == 1:
+        shown = "h"
+    elif magnitude.denominator == 1:
+        shown = f"{magnitude.numerator}h"
+    else:
+        shown = f"{'' if magnitude.numerator == 1 else magnitude.numerator}h/{magnitude.denominator}"  # h/2, 5h/2
+    return f"{variable} {'-' if offset < 0 else '+'} {shown}"

@@ -16,11 +16,13 @@ import mpmath
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE, precedence
 
-from ..explain import Explanation
-from ..printing import TexPrinter, TextPrinter, name_latex, to_latex, to_text
-from ..stepwise.forms import Factors, LocalDerivative, Terms, is_template, reading_order
-from ..stepwise.record import Derivation, Section, Step
+from ..language.forms import Factors, LocalDerivative, Terms, is_template, reading_order
+from ..language.printing import TexPrinter, TextPrinter, name_latex, to_latex, to_text
 from .jsonutil import dumps
+
+if TYPE_CHECKING:
+    from ..comparison.explain import Explanation
+    from ..stepwise.record import Derivation, Section, Step
 
 SHOWN_DIGITS = 6  # significant digits of the numbers in a derivation at a point
 TEXT_COLUMN = 64  # text output aligns the rule labels after lines up to this long

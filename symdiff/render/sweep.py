@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import SymdiffError
-from ..printing import to_text
+from ..language.printing import to_text
 
 if TYPE_CHECKING:
     from ..finite.sweep import StepSweep

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..graph import Graph
-from ..trace import Trace, TraceRow
 from . import jsonutil
+
+if TYPE_CHECKING:
+    from ..tape.graph import Graph
+    from ..tape.trace import Trace, TraceRow
 
 
 def listing(graph: Graph) -> str:

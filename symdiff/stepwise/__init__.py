@@ -16,9 +16,9 @@ import mpmath
 import sympy as sp
 
 from ..errors import EvaluationError, SymdiffError
+from ..language.parser import Program, as_expression, natural_key, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
-from ..parser import Program, as_expression, natural_key, parse_program, variable_names
-from ..symbolic import ExprLike, VariableLike, diff, variable
+from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
 from . import verify
 from .engine import Builder, derive_expression
 from .kinks import not_differentiable

@@ -16,13 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import mpmath
 import sympy as sp
 
-from ..dag import postorder
 from ..errors import EvaluationError
-from ..parser import symbol
-from ..printing import name_latex, to_text
-from ..symbolic import tidy
-from . import numeric, rules
-from .forms import (
+from ..language.dag import postorder
+from ..language.forms import (
     Factors,
     drop_zero_terms,
     first_goal,
@@ -34,6 +30,10 @@ from .forms import (
     sibling_goals,
     substitute,
 )
+from ..language.parser import symbol
+from ..language.printing import name_latex, to_text
+from ..symbolic.derivatives import tidy
+from . import numeric, rules
 from .numeric import DIGITS
 from .record import Detail, Section, Step
 

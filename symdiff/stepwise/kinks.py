@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 
 import sympy as sp
 
-from ..explain import Explanation, exact_values, explain_row
-from ..parser import Program
-from ..reference import Exact, to_mpf
-from ..tape import Tape
+from ..comparison.explain import Explanation, exact_values, explain_row
+from ..language.parser import Program
+from ..tape.reference import Exact, to_mpf
+from ..tape.tape import Tape
 from .numeric import DIGITS
 
 NOT_DIFFERENTIABLE = frozenset({"corner", "jump", "vertical"})

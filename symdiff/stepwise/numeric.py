@@ -14,8 +14,8 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from .. import registry
-from ..dag import postorder
+from ..language.dag import postorder
+from ..primitives import registry
 
 DIGITS = 30  # working precision of the values in a derivation and of its checks
 

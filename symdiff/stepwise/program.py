@@ -21,11 +21,11 @@ import mpmath
 import sympy as sp
 
 from ..errors import EvaluationError, LimitError
-from ..parser import Program, natural_key, symbol
-from ..printing import derivative_text, to_text
+from ..language.forms import LocalDerivative, factors, goal, plain, terms
+from ..language.parser import Program, natural_key, symbol
+from ..language.printing import derivative_text, to_text
 from . import numeric, rules
 from .engine import Builder
-from .forms import LocalDerivative, factors, goal, plain, terms
 from .numeric import DIGITS
 
 Edge = tuple[sp.Symbol, sp.Symbol]  # (y, h): the factor ∂y/∂h

@@ -12,8 +12,8 @@ from typing import Literal
 import mpmath
 import sympy as sp
 
-from ..explain import Explanation
-from ..parser import Program
+from ..comparison.explain import Explanation
+from ..language.parser import Program
 
 Detail = Literal["full", "compact", "key"]
 DETAILS: tuple[Detail, ...] = ("full", "compact", "key")

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .. import registry
-from ..parser import natural_key
-from ..primitive import Primitive
-from .forms import classical_diff, factors, goal, over, reading_order, squared, terms
+from ..language.forms import classical_diff, factors, goal, over, reading_order, squared, terms
+from ..language.parser import natural_key
+from ..primitives import registry
+from ..primitives.primitive import Primitive
 
 SYMPY = registry.NAMESPACES["sympy"]
 

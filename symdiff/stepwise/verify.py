@@ -21,11 +21,11 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from ..dag import dag_size
-from ..parser import natural_key
-from ..printing import to_text
+from ..language.dag import dag_size
+from ..language.forms import LocalDerivative, classical_diff, rebuild
+from ..language.parser import natural_key
+from ..language.printing import to_text
 from . import numeric
-from .forms import LocalDerivative, classical_diff, rebuild
 from .numeric import DIGITS
 from .record import Section, Step
 

@@ -101,7 +101,7 @@ class Primitive:
             step that uses its rule "derivative of the sine".
         interval: ``interval(m, f, *bounds) -> (lo, hi, smooth)``: an enclosure of the values
             over a box of arguments, rounded outward, and where the primitive is smooth on the
-            box (see ``symdiff.intervals``). Finite differences bound their errors with it.
+            box (see ``symdiff.primitives.intervals``). Finite differences bound their errors with it.
         numpy_source: how exported NumPy source writes the primitive (see ``NumpySource``);
             ``None`` for the operators, which Python writes itself.
     """

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from .errors import ParseError
+from ..errors import ParseError
 
 TokenKind = Literal["number", "name", "op", "sep", "end"]
 

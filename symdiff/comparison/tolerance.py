@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from . import interpret
-from .graph import Graph
+from ..tape import interpret
+from ..tape.graph import Graph
 
 UNIT_ROUNDOFF = 2.0**-53
 # Arithmetic is correctly rounded (½ ulp, counted as 1). Library functions are within a few

@@ -5,17 +5,19 @@ from __future__ import annotations
 import keyword
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
-from .. import registry
 from ..errors import SymdiffError
-from ..primitive import NumpySource, Primitive
-from ..printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
-from ..reverse import Definition
-from ..shared import SymbolicGradient, SymbolicHessian
+from ..language.printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
+from ..primitives import registry
+from ..primitives.primitive import NumpySource, Primitive
+
+if TYPE_CHECKING:
+    from ..symbolic.gradient import SymbolicGradient, SymbolicHessian
+    from ..symbolic.reverse import Definition
 
 
 def definition_lines(definitions: Iterable[Definition]) -> list[str]:

@@ -24,8 +24,18 @@ from typing import Any, Literal
 import mpmath
 import sympy as sp
 
-from . import reference, tolerance
-from .errors import EvaluationError, SymdiffError
+from ..errors import EvaluationError, SymdiffError
+from ..finite import FiniteDifference, FiniteDifferences, Method
+from ..finite.api import checked_step
+from ..finite.function import Function
+from ..language.parser import Program, parse_program, variable_names
+from ..limits import DEFAULT_LIMITS, Limits
+from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
+from ..tape import reference
+from ..tape.points import ordered_values, parse_point
+from ..tape.tape import Tape
+from ..tape.trace import Trace
+from . import tolerance
 from .explain import (
     NONFINITE_KINDS,
     ExactValues,
@@ -37,15 +47,6 @@ from .explain import (
     one_sided_slopes,
     range_problem,
 )
-from .finite import FiniteDifference, FiniteDifferences, Method
-from .finite.api import checked_step
-from .finite.function import Function
-from .limits import DEFAULT_LIMITS, Limits
-from .parser import Program, parse_program, variable_names
-from .points import ordered_values, parse_point
-from .symbolic import ExprLike, VariableLike, diff, variable
-from .tape import Tape
-from .trace import Trace
 
 Verdict = Literal["agree", "explained", "disagree"]
 
@@ -174,7 +175,7 @@ class Comparison:
         return len(self.variables) <= 1
 
     def __str__(self) -> str:
-        from .render import comparison
+        from ..render import comparison
 
         return comparison.text(self)
 
@@ -182,17 +183,17 @@ class Comparison:
         return str(self)
 
     def to_json(self) -> str:
-        from .render import comparison
+        from ..render import comparison
 
         return comparison.json_text(self)
 
     def to_latex(self) -> str:
-        from .render import comparison
+        from ..render import comparison
 
         return comparison.latex(self)
 
     def to_markdown(self) -> str:
-        from .render import comparison
+        from ..render import comparison
 
         return comparison.markdown(self)
 

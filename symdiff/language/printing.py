@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
+import mpmath
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
-from . import registry
+from ..primitives import registry
 
 # A factor that would glue onto a number as an exponent (3 e2 → 3e2 = 300) or as a missing
 # one (2 e → 2e, which the parser refuses as ambiguous): such products keep their '*'.
@@ -106,3 +107,15 @@ def derivative_latex(function: str, wrt: Sequence[str], ordinary: bool = False) 
 
 def _superscript(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def scientific(value: mpmath.mpf, digits: int = 6) -> str:
+    """A number of any size in scientific notation: 1e400 is 1.0e+400, 0.5^(1e300) is 10^(-3.0103e+299)."""
+    if not mpmath.isfinite(value) or value == 0:
+        return str(float(value)) if value != 0 else "0"
+    with mpmath.workdps(digits + 5):
+        exponent = mpmath.log10(abs(value))
+        if abs(exponent) < 10**6:
+            return mpmath.nstr(value, digits, min_fixed=-4, max_fixed=digits)
+        sign = "-" if value < 0 else ""
+        return f"{sign}10^({mpmath.nstr(exponent, digits)})"

@@ -6,7 +6,7 @@ order. ``expand()`` substitutes them and gives plain SymPy expressions; ``to_tex
 ``to_latex()`` and ``to_source()`` write the definitions once, then each partial.
 
 ``reverse_gradient`` and ``reverse_hessian`` build them from an expression (see
-``symdiff.reverse`` for the sweep itself).
+``symdiff.symbolic.reverse`` for the sweep itself).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import Any
 import sympy as sp
 from sympy.core.cache import clear_cache
 
-from .errors import LimitError
-from .graph import Graph, lower, lower_all
-from .limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
-from .parser import Program, parse_program, symbol
+from ..errors import LimitError
+from ..language.parser import Program, parse_program, symbol
+from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from ..tape.graph import Graph, lower, lower_all
 from .reverse import Definition, sweep
 
 
@@ -86,24 +86,24 @@ class SymbolicGradient(dict[str, sp.Expr]):
 
     def to_text(self) -> str:
         """The definitions, then ``∂f/∂x = …`` for each partial, in symdiff's input language."""
-        from .render import shared
+        from ..render import gradient as view
 
-        return shared.gradient_text(self)
+        return view.gradient_text(self)
 
     def to_latex(self) -> str:
         r"""One ``\begin{aligned}`` block: the definitions, then each partial."""
-        from .render import shared
+        from ..render import gradient as view
 
-        return shared.gradient_latex(self)
+        return view.gradient_latex(self)
 
     def to_source(self, name: str = "gradient") -> str:
         """Python source of ``def gradient(<variables>)`` returning a dict of partials; NumPy arrays work.
 
         It needs only NumPy: helpers NumPy lacks (``sigmoid``, ``relu``, …) are defined in it.
         """
-        from .render import shared
+        from ..render import gradient as view
 
-        return shared.gradient_source(self, name)
+        return view.gradient_source(self, name)
 
 
 @dataclass(frozen=True, eq=False)
@@ -173,21 +173,21 @@ class SymbolicHessian:
 
     def to_text(self) -> str:
         """The definitions, then ``∂²f/∂x∂y = …`` for each entry on or above the diagonal."""
-        from .render import shared
+        from ..render import gradient as view
 
-        return shared.hessian_text(self)
+        return view.hessian_text(self)
 
     def to_latex(self) -> str:
         r"""One ``\begin{aligned}`` block: the definitions, then the matrix."""
-        from .render import shared
+        from ..render import gradient as view
 
-        return shared.hessian_latex(self)
+        return view.hessian_latex(self)
 
     def to_source(self, name: str = "hessian") -> str:
         """Python source of ``def hessian(<variables>)`` returning the matrix as a list of rows."""
-        from .render import shared
+        from ..render import gradient as view
 
-        return shared.hessian_source(self, name)
+        return view.hessian_source(self, name)
 
 
 @dataclass(frozen=True)

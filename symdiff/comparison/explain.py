@@ -20,12 +20,12 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from . import reference
-from .graph import Graph, lower
-from .printing import to_text
-from .reference import Exact
+from ..language.printing import scientific, to_text
+from ..tape import reference
+from ..tape.graph import Graph, lower
+from ..tape.reference import Exact
+from ..tape.trace import Trace
 from .tolerance import cancelling_node
-from .trace import Trace
 
 ExplanationKind = Literal[
     "corner", "jump", "vertical", "domain", "singularity", "overflow", "underflow", "indeterminate", "cancellation"
@@ -362,18 +362,6 @@ def range_problem(ref: mpmath.mpf) -> Explanation | None:
     if abs(ref) < FLOAT_TINY:
         return Explanation("underflow", f"underflow: the derivative, {shown}, is below the smallest float64 (2.2e-308)")
     return None
-
-
-def scientific(value: mpmath.mpf, digits: int = 6) -> str:
-    """A number of any size in scientific notation: 1e400 is 1.0e+400, 0.5^(1e300) is 10^(-3.0103e+299)."""
-    if not mpmath.isfinite(value) or value == 0:
-        return str(float(value)) if value != 0 else "0"
-    with mpmath.workdps(digits + 5):
-        exponent = mpmath.log10(abs(value))
-        if abs(exponent) < 10**6:
-            return mpmath.nstr(value, digits, min_fixed=-4, max_fixed=digits)
-        sign = "-" if value < 0 else ""
-        return f"{sign}10^({mpmath.nstr(exponent, digits)})"
 
 
 def cancellation(graph: Graph, inputs: Sequence[float], bound: float, ref: mpmath.mpf) -> Explanation | None:

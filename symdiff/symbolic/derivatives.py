@@ -5,7 +5,7 @@ differentiating sign or a step) are zero wherever the derivative exists, so they
 where it does not exist the registry says so and the comparison layer explains it. Small
 results are tidied (see ``tidy``); large ones are returned as differentiated, because
 simplifying them costs more than it helps. Large gradients and Hessians are computed in
-reverse mode over the expression's graph, with shared definitions (``symdiff.shared``).
+reverse mode over the expression's graph, with shared definitions (``symdiff.symbolic.gradient``).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Literal, TypeAlias
 
 import sympy as sp
 
-from .dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
-from .errors import LimitError, SymdiffError
-from .limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
-from .parser import Program, as_expression, natural_key, parse_program, symbol, variable_names
-from .shared import SymbolicGradient, SymbolicHessian, reverse_gradient, reverse_hessian
+from ..errors import LimitError, SymdiffError
+from ..language.dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
+from ..language.parser import Program, as_expression, natural_key, parse_program, symbol, variable_names
+from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from .gradient import SymbolicGradient, SymbolicHessian, reverse_gradient, reverse_hessian
 
 ExprLike: TypeAlias = "str | sp.Basic | Program"
 VariableLike: TypeAlias = "str | sp.Symbol"

@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from .errors import EvaluationError, ParseError
-from .limits import DEFAULT_LIMITS, Limits
-from .parser import parse
+from ..errors import EvaluationError, ParseError
+from ..language.parser import parse
+from ..limits import DEFAULT_LIMITS, Limits
 
 # Values of these types take the tape's float fast path (Python's math module).
 SCALAR_TYPES = frozenset({float, int, np.float64})

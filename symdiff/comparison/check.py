@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import EvaluationError, SymdiffError
+from ..finite import Method
+from ..symbolic.derivatives import ExprLike
 from .compare import Comparison, MethodValue, Verdict, compare, judge
-from .errors import EvaluationError, SymdiffError
-from .finite import Method
-from .symbolic import ExprLike
 
 # A hand-written gradient computes the same quantity by a different formula; allow it this many
 # times the rounding bound of symdiff's own float evaluation before calling it wrong.
@@ -39,7 +39,7 @@ class GradientCheck:
         return all(p.verdict != "disagree" for p in self.partials)
 
     def __str__(self) -> str:
-        from .render.check import text
+        from ..render.check import text
 
         return text(self)
 

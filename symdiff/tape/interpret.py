@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import registry
+from ..primitives import registry
 from .graph import Graph
 
 _M = registry.NAMESPACES["numpy"]

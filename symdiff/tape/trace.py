@@ -64,7 +64,7 @@ class Trace:
         return next((r for r in self.rows if r.first_nonfinite), None)
 
     def __str__(self) -> str:
-        from .render.tape import trace_table
+        from ..render.tape import trace_table
 
         return trace_table(self)
 

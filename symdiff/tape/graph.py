@@ -21,11 +21,11 @@ from typing import Any, Literal, NamedTuple
 import mpmath
 import sympy as sp
 
-from . import registry
-from .errors import SymdiffError
-from .limits import sympy_recursion_guard
-from .parser import Program, as_expression, natural_key, parse_program, symbol
-from .primitive import Primitive
+from ..errors import SymdiffError
+from ..language.parser import Program, as_expression, natural_key, parse_program, symbol
+from ..limits import sympy_recursion_guard
+from ..primitives import registry
+from ..primitives.primitive import Primitive
 
 NodeKind = Literal["input", "const", "op"]
 

@@ -14,9 +14,9 @@ from typing import Any, TypeAlias
 import mpmath
 import sympy as sp
 
+from ..language.parser import Program
+from ..limits import DEFAULT_LIMITS, Limits
 from .graph import Graph, lower
-from .limits import DEFAULT_LIMITS, Limits
-from .parser import Program
 
 Exact: TypeAlias = "int | float | sp.Basic | mpmath.mpf"
 

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from . import registry
+from ..errors import ParseError, SymdiffError
+from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from ..primitives import registry
 from .dag import depth as tree_depth
 from .dag import free_symbols, substitute
-from .errors import ParseError, SymdiffError
 from .lexer import Token, shortened, tokenize
-from .limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
 _FUNCTIONS = registry.text_functions()

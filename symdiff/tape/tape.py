@@ -38,12 +38,12 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from ..language.dag import tree_size
+from ..language.parser import Program, parse_program
+from ..limits import DEFAULT_LIMITS, Limits
 from . import interpret
 from .codegen import CodeBackend, compile_graph, generate
-from .dag import tree_size
 from .graph import Graph, lower
-from .limits import DEFAULT_LIMITS, Limits
-from .parser import Program, parse_program
 from .points import as_arrays, as_floats, merge, ordered_values
 from .trace import Trace, build_trace
 
@@ -80,7 +80,7 @@ class Tape:
         return self.graph.inputs
 
     def __str__(self) -> str:
-        from .render.tape import listing
+        from ..render.tape import listing
 
         return listing(self.graph)
 
@@ -200,14 +200,14 @@ class Tape:
 
     def to_dot(self, point: Point | None = None, /, **values: Any) -> str:
         """Graphviz DOT of the graph; with a point, each node shows its value and gradient."""
-        from .render.tape import dot
+        from ..render.tape import dot
 
         merged = merge(point, values)
         return dot(self.graph, self.trace(merged) if merged else None)
 
     def to_source(self, backend: CodeBackend = "numpy", gradient: bool = True) -> str:
         """The generated forward (and backward) code, as readable Python."""
-        from .render.tape import source_header
+        from ..render.tape import source_header
 
         return source_header(self.graph) + generate(self.graph, backend, gradient)
 

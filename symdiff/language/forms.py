@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterator, Mapping
 
 import sympy as sp
 
-from ..dag import postorder
 from ..errors import SymdiffError
+from .dag import postorder
 
 
 class Terms(sp.Add):

@@ -32,10 +32,10 @@ from typing import NamedTuple
 import sympy as sp
 from sympy.core.add import _addsort
 
-from . import registry
-from .graph import Graph
-from .parser import symbol
-from .primitive import Primitive
+from ..language.parser import symbol
+from ..primitives import registry
+from ..primitives.primitive import Primitive
+from ..tape.graph import Graph
 
 _M = registry.NAMESPACES["sympy"]
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .dag import tree_size
-from .limits import DEFAULT_LIMITS, Limits
-from .parser import Program, as_expression, parse_program, variable_names
+from ..language.dag import tree_size
+from ..language.parser import Program, as_expression, parse_program, variable_names
+from ..limits import DEFAULT_LIMITS, Limits
+from .derivatives import ExprLike, VariableLike, diff, gradient, hessian, variable
+from .gradient import SymbolicHessian
 from .reverse import Definition
-from .shared import SymbolicHessian
-from .symbolic import ExprLike, VariableLike, diff, gradient, hessian, variable
 
 
 @dataclass(frozen=True)
@@ -57,22 +57,22 @@ class Derivatives:
         return len(self.variables) <= 1
 
     def to_text(self) -> str:
-        from .render import derivatives
+        from ..render import derivatives
 
         return derivatives.text(self)
 
     def to_json(self) -> str:
-        from .render import derivatives
+        from ..render import derivatives
 
         return derivatives.json_text(self)
 
     def to_latex(self) -> str:
-        from .render import derivatives
+        from ..render import derivatives
 
         return derivatives.latex(self)
 
     def to_markdown(self) -> str:
-        from .render import derivatives
+        from ..render import derivatives
 
         return derivatives.markdown(self)
 

@@ -3,7 +3,7 @@
 They are real SymPy functions (not expanded formulas), so derivatives stay readable:
 ``diff(sigmoid(x), x) == sigmoid(x)*(1 - sigmoid(x))``. They print as σ(x), ReLU(x),
 softplus(x) and ∛x in pretty and LaTeX output, and by their parseable names in plain text.
-The registry (``symdiff.registry``) ties them to their NumPy and mpmath implementations.
+The registry (``symdiff.primitives.registry``) ties them to their NumPy and mpmath implementations.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from . import registry
+from ..primitives import registry
 from .graph import Graph
 
 CodeBackend = Literal["scalar", "numpy"]
