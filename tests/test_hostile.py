@@ -26,7 +26,7 @@ CATALOGUE: dict[str, tuple[list[str], str]] = {
     "lambda": (["(lambda: 1)()"], "Python keyword"),
     "f-string": (["f'{x}'"], "strings are not allowed"),
     "walrus": (["(y := 2)"], "':=' is not allowed"),
-    "comprehension": (["[x for x in y]"], "subscripts"),
+    "comprehension": (["[x for x in y]"], "Python keyword"),
     "exec name": (["exec('1')"], "strings are not allowed"),
     "eval call": (["eval(x)"], "unknown function 'eval'"),
     "open call": (["open(x)"], "unknown function 'open'"),

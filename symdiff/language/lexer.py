@@ -1,8 +1,11 @@
 """Split expression text into tokens, refusing anything that is not part of the language.
 
 The language is small on purpose: numbers, ASCII names, ``+ - * / ^ ** ( ) , =``, and
-``;`` or newlines between the lines of a program (``#`` starts a comment). Every other
-character is refused here, with a message that says what it looks like it was meant to be.
+``;`` or newlines between the lines of a program (``#`` starts a comment). For arrays also
+``@`` (matrix product), a postfix ``'`` (transpose), ``[ ]`` (an element) and declarations
+``W: 64x10`` (a ``shape`` token holds the sizes). Every other character is refused here, with
+a message that says what it looks like it was meant to be; the parser refuses the array
+marks in a program that declares no array.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Literal
 
 from ..errors import ParseError
 
-TokenKind = Literal["number", "name", "op", "sep", "end"]
+TokenKind = Literal["number", "name", "op", "shape", "sep", "end"]
 
 
 @dataclass(frozen=True)
@@ -32,13 +35,11 @@ class Token:
 _NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")  # ASCII digits only
 _DIGITS = frozenset("0123456789")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_OPERATORS = ("**", "+", "-", "*", "/", "^", "(", ")", ",", "=")
+_OPERATORS = ("**", "+", "-", "*", "/", "^", "(", ")", ",", "=", "@", "[", "]")
 
 # Characters that are not in the language, with what to write instead.
 _REFUSED: dict[str, str] = {
     ".": "attribute access ('.') is not allowed",
-    "[": "subscripts ('[') are not allowed; for an indexed name write x_1 or x1",
-    "]": "subscripts (']') are not allowed",
     "{": "braces are not allowed",
     "}": "braces are not allowed",
     "'": "strings are not allowed",
@@ -47,7 +48,6 @@ _REFUSED: dict[str, str] = {
     ">": "comparisons are not allowed",
     "!": "'!' is not allowed (no comparisons or factorials)",
     ":": "':' is not allowed (no lambdas, slices or ':=')",
-    "@": "'@' is not allowed (no decorators or matrix products)",
     "%": "'%' (remainder) is not supported",
     "&": "bitwise operators are not allowed",
     "|": "bitwise operators are not allowed; write abs(x) for |x|",
@@ -88,6 +88,9 @@ _LOOKALIKES: dict[str, str] = {
     "\u03c0": "pi",
     "\u212f": "e",
     "\u2202": "nothing: give the variable with --wrt",
+    "\u1d40": "' (a transpose: W' x)",
+    "\u22a4": "' (a transpose: W' x)",
+    "\u2299": "* (element-wise product)",
     "\u221e": "a large number (infinity is not supported)",
 }
 
@@ -162,6 +165,28 @@ def _check_number_end(text: str, start: int, end: int) -> None:
         raise ParseError("digit separators ('_') are not supported; write the digits together", text, end, 1)
 
 
+def _transposes(text: str, i: int) -> bool:
+    """Is the quote at ``i`` a transpose mark (``W'``, ``(A B)'``) rather than the start of a string?
+
+    It must follow an operand directly, and not open text (``f'{x}'``, ``exec('1')``).
+    """
+    before, after = text[i - 1 : i], text[i + 1 : i + 2]
+    return bool(before) and (before.isalnum() or before in "_)]'") and after not in ("{", '"')
+
+
+def _declares(tokens: list[Token]) -> bool:
+    """Do the tokens since the start of the line read ``name`` or ``name, name, …``: a declaration?"""
+    start = len(tokens)
+    while start > 0 and tokens[start - 1].kind != "sep":
+        start -= 1
+    line = tokens[start:]
+    return (
+        bool(line)
+        and all(t.kind == "name" if k % 2 == 0 else t.text == "," for k, t in enumerate(line))
+        and line[-1].kind == "name"
+    )
+
+
 def tokenize(text: str) -> list[Token]:
     """The tokens of ``text``, ending with an ``end`` token.
 
@@ -194,6 +219,13 @@ def tokenize(text: str) -> list[Token]:
             i = match.end()
         elif not ch.isascii():
             raise _refuse_unicode(text, i)
+        elif ch == "'" and _transposes(text, i):
+            tokens.append(Token("op", "'", i))
+            i += 1
+        elif ch == ":" and text[i + 1 : i + 2] != "=" and _declares(tokens):
+            end = min((k for k in (text.find(c, i) for c in ";\n#") if k >= 0), default=n)
+            tokens.append(Token("shape", text[i + 1 : end], i + 1))
+            i = end
         else:
             op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
             if op is None or text.startswith(("==", "//", ":="), i):

@@ -18,21 +18,31 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import itertools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
 
 from ..errors import ParseError, SymdiffError
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 from ..primitives import registry
+from ..primitives.shapes import Shape, ShapeError, checked_shapes, parse_shape, shape_text
+from .arrays import ArrayProgram
 from .dag import depth as tree_depth
 from .dag import free_symbols, substitute
 from .lexer import Token, shortened, tokenize
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
+ARRAY_PROGRAM_HERE = (
+    "this is a program over arrays (it declares vectors or matrices); this function takes scalar expressions: "
+    "use symdiff.Tape, symdiff.compare or symdiff.check_gradient"
+)
+_ARRAYS_ONLY = "{what} needs vectors or matrices: declare their shapes first, e.g. W: 3x2 or x: 2 on a line of its own"
 _FUNCTIONS = registry.text_functions()
+_ARRAY_ONLY_FUNCTIONS = frozenset(registry.array_only_names())
 _UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
 
 
@@ -117,6 +127,8 @@ def _about_digits(binary_digits: int) -> str:
 class _Parser:
     """Recursive descent over a token list. ``depth`` bounds the recursion (and SymPy's)."""
 
+    function_names: frozenset[str] = frozenset(_FUNCTIONS)  # the names a call may use
+
     def __init__(self, text: str, limits: Limits):
         self.text = text
         self.limits = limits
@@ -160,14 +172,16 @@ class _Parser:
 
     # -- grammar ---------------------------------------------------------------------------
 
-    def program(self) -> Program:
-        definitions: list[Definition] = []
+    def program(self) -> Any:
+        definitions: list[Any] = []
         while True:
             while self.token.kind == "sep":
                 self.advance()
             if self.token.kind == "end":
                 break
-            definitions.append(self.line())
+            line = self.line()
+            if line is not None:
+                definitions.append(line)
             if self.token.kind not in ("sep", "end"):
                 raise self.error(self._unexpected())
         if not definitions:
@@ -175,9 +189,16 @@ class _Parser:
             raise ParseError("the expression is empty", self.text if self.text.strip() else "", 0)
         return self._link(definitions)
 
-    def line(self) -> Definition:
-        start = self.token
+    def line(self) -> Definition | None:
+        """One line: ``name = expression``, a bare expression, or a declaration (read beforehand)."""
+        start, begin = self.token, self.pos
         self.last_line_offset = start.offset
+        while self.token.kind == "name" and self.tokens[self.pos + 1].text == ",":
+            self.pos += 2  # the names of a declaration: x, y: 10
+        if self.token.kind == "name" and self.tokens[self.pos + 1].kind == "shape":
+            self.pos += 2
+            return None
+        self.pos = begin
         name: str | None = None
         if start.kind == "name" and self.tokens[self.pos + 1].text == "=":
             name = self._definition_name(self.advance())
@@ -196,7 +217,7 @@ class _Parser:
             self.defined[name] = start.offset
         return Definition(name, expression, source)
 
-    def sum(self) -> sp.Expr:
+    def sum(self) -> Any:
         # Terms are collected and added once: adding one at a time is quadratic in SymPy.
         start = self.token
         terms = [self.product()]
@@ -204,52 +225,75 @@ class _Parser:
             op = self.advance()
             self.expect_operand(op)
             term = self.product()
-            terms.append(term if op.text == "+" else self.checked(-term, op))
-        return terms[0] if len(terms) == 1 else self.checked(sp.Add(*terms), start)
+            terms.append(term if op.text == "+" else self.negated(term, op))
+        return terms[0] if len(terms) == 1 else self.added(terms, start)
 
-    def product(self) -> sp.Expr:
+    def product(self) -> Any:
+        """Factors and how each joins the ones before it: ``*``, ``/``, ``@`` or nothing (implicit)."""
         start = self.token
-        factors = [self.signed()]
+        items: list[tuple[str, Any, Token]] = [("", self.signed(), start)]
         while True:
-            if self.at("*", "/"):
+            if self.at("*", "/", "@"):
                 op = self.advance()
                 self.expect_operand(op)
-                factor = self.signed()
-                if op.text == "/":
-                    if factor.is_zero:
-                        raise self.error("division by zero", op)
-                    factor = self.checked(1 / factor, op)
-                factors.append(factor)
+                items.append((op.text, self.signed(), op))
             elif self.token.kind == "name" or self.at("("):
-                factors.append(self.power(implicit=True))  # implicit multiplication: 2x, 2(x+1), (a+b)(a-b)
+                token = self.token
+                items.append(("", self.power(implicit=True), token))  # implicit: 2x, 2(x+1), (a+b)(a-b), W x
             elif self.token.kind == "number":
                 raise self.error(f"missing operator before '{self.token.text}'")
             else:
-                return factors[0] if len(factors) == 1 else self.checked(sp.Mul(*factors), start)
+                return items[0][1] if len(items) == 1 else self.multiplied(items, start)
 
-    def signed(self) -> sp.Expr:
+    def signed(self) -> Any:
         if self.at("-", "+"):
             op = self.advance()
             self.expect_operand(op)
             with self.nested(op):
                 operand = self.signed()
-            return self.checked(-operand, op) if op.text == "-" else operand
+            return self.negated(operand, op) if op.text == "-" else operand
         return self.power()
 
-    def power(self, *, implicit: bool = False) -> sp.Expr:
-        base = self.atom(implicit=implicit)
+    def power(self, *, implicit: bool = False) -> Any:
+        base = self.postfix(self.atom(implicit=implicit))
         if not self.at("^", "**"):
             return base
         op = self.advance()
         self.expect_operand(op)
         with self.nested(op):
+            if self.token.kind == "name" and self.token.text == "T" and self.transposes_by_t(base):
+                self.advance()
+                return self.transposed(base, op)
             exponent = self.signed()
-        self.check_power_size(base, exponent, op)
-        if base.is_zero and exponent.is_extended_negative:
-            raise self.error("division by zero: 0 to a negative power", op)
-        return self.checked(sp.Pow(base, exponent), op)
+        return self.powered(base, exponent, op)
 
-    def atom(self, *, implicit: bool = False) -> sp.Expr:
+    def postfix(self, base: Any) -> Any:
+        """``W'`` (transpose) and ``y[1]``, ``A[0, 2]`` (elements), after an operand."""
+        while self.at("'", "["):
+            mark = self.advance()
+            if mark.text == "'":
+                base = self.transposed(base, mark)
+                continue
+            indices = [self.index_literal(mark)]
+            while self.at(","):
+                indices.append(self.index_literal(self.advance()))
+            if not self.at("]"):
+                raise self.error("'[' is never closed; elements are written y[0] or A[0, 1]", mark)
+            self.advance()
+            base = self.indexed(base, indices, mark)
+        return base
+
+    def index_literal(self, after: Token) -> int:
+        negative = self.at("-")
+        if negative:
+            self.advance()
+        token = self.token
+        if token.kind != "number" or not token.text.isdigit():
+            raise self.error("an index is a whole number (counting from 0), e.g. y[0] or A[1, 2]", token)
+        self.advance()
+        return -int(token.text) if negative else int(token.text)
+
+    def atom(self, *, implicit: bool = False) -> Any:
         """A number, a name, a call or a parenthesized sum.
 
         ``implicit``: the atom continues an implicit product (``2x(x+1)``), where a name that
@@ -259,7 +303,7 @@ class _Parser:
         token = self.token
         if token.kind == "number":
             self.advance()
-            return self.number(token)
+            return self.numeral(token)
         if token.kind == "name":
             self.advance()
             if self.at("(") and not (implicit and self._multiplies(token)):
@@ -275,10 +319,10 @@ class _Parser:
             return inner
         raise self.error(self._unexpected())
 
-    def call(self, name: Token) -> sp.Expr:
+    def call(self, name: Token) -> Any:
         builder, fewest, most = self.function(name)
         open_paren = self.advance()
-        args: list[sp.Expr] = []
+        args: list[Any] = []
         with self.nested(open_paren):
             if not self.at(")"):
                 args.append(self.argument())
@@ -291,6 +335,48 @@ class _Parser:
         self.advance()
         if len(args) < fewest or (most is not None and len(args) > most):
             raise self.error(f"{name.text} takes {_count(fewest, most)}, got {len(args)}", name)
+        return self.applied(name, builder, args)
+
+    # -- what the grammar builds: SymPy expressions (an array program overrides these) ----
+
+    def negated(self, operand: sp.Expr, op: Token) -> sp.Expr:
+        return self.checked(-operand, op)
+
+    def added(self, terms: list[sp.Expr], start: Token) -> sp.Expr:
+        return self.checked(sp.Add(*terms), start)
+
+    def multiplied(self, items: list[tuple[str, sp.Expr, Token]], start: Token) -> sp.Expr:
+        factors = []
+        for op, factor, token in items:
+            if op == "@":
+                raise self.error(_ARRAYS_ONLY.format(what="'@' (a matrix product)"), token)
+            if op == "/":
+                if factor.is_zero:
+                    raise self.error("division by zero", token)
+                factor = self.checked(1 / factor, token)
+            factors.append(factor)
+        return self.checked(sp.Mul(*factors), start)
+
+    def powered(self, base: sp.Expr, exponent: sp.Expr, op: Token) -> sp.Expr:
+        self.check_power_size(base, exponent, op)
+        if base.is_zero and exponent.is_extended_negative:
+            raise self.error("division by zero: 0 to a negative power", op)
+        return self.checked(sp.Pow(base, exponent), op)
+
+    def transposes_by_t(self, base: sp.Expr) -> bool:
+        """``x^T`` is a power of x here: only an array program has transposes."""
+        return False
+
+    def transposed(self, base: sp.Expr, mark: Token) -> sp.Expr:
+        raise self.error(_ARRAYS_ONLY.format(what="a transpose (')"), mark)
+
+    def indexed(self, base: sp.Expr, indices: list[int], mark: Token) -> sp.Expr:
+        raise self.error(_ARRAYS_ONLY.format(what="an element (y[0])") + "; for an indexed name write x_1 or x1", mark)
+
+    def numeral(self, token: Token) -> sp.Expr:
+        return self.number(token)
+
+    def applied(self, name: Token, builder: Callable[..., Any], args: list[Any]) -> sp.Expr:
         try:
             node = builder(*args)
         except (TypeError, ValueError, ArithmeticError) as exc:
@@ -306,17 +392,19 @@ class _Parser:
         entry = _FUNCTIONS.get(name.text)
         if entry is not None:
             return entry
+        if name.text in _ARRAY_ONLY_FUNCTIONS:
+            raise self.error(_ARRAYS_ONLY.format(what=f"{name.text}(…)"), name)
         if name.text in CONSTANTS:
             raise self.error(f"'{name.text}' is a constant, not a function; to multiply write {name.text}*(…)", name)
-        hint = difflib.get_close_matches(name.text, list(_FUNCTIONS), n=1, cutoff=0.6)
+        hint = difflib.get_close_matches(name.text, sorted(self.function_names), n=1, cutoff=0.6)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; to multiply write {name.text}*(…)"
         raise self.error(f"unknown function '{name.text}'{suggestion}", name)
 
     def _multiplies(self, name: Token) -> bool:
         """A name before '(' inside an implicit product is a factor unless it is (or nearly is) a function."""
-        if name.text in _FUNCTIONS or name.text in CONSTANTS:
+        if name.text in self.function_names or name.text in CONSTANTS:
             return name.text in CONSTANTS  # 2pi(x+1) is 2π(x+1); e(x) after a factor too
-        return not difflib.get_close_matches(name.text, list(_FUNCTIONS), n=1, cutoff=0.75)
+        return not difflib.get_close_matches(name.text, sorted(self.function_names), n=1, cutoff=0.75)
 
     def name(self, token: Token) -> sp.Expr:
         text = token.text
@@ -462,6 +550,10 @@ class _Parser:
             return "'=' must follow a name at the start of a line: name = expression"
         if token.text == ",":
             return "',' is only allowed between function arguments"
+        if token.text == "[":
+            return "a list ('[') is not allowed; an element is written after a vector or matrix: y[0], A[1, 2]"
+        if token.text in ("]", "'", "@"):
+            return f"'{token.text}' must follow a vector or matrix (y[0], W', A @ x)"
         return f"unexpected '{token.text}'"
 
     # -- programs --------------------------------------------------------------------------
@@ -476,9 +568,8 @@ class _Parser:
                 )
         if not definitions[-1].name:
             self.output_offset = self.last_line_offset
-            definitions[-1] = Definition(
-                _fresh_output_name(definitions), definitions[-1].expression, definitions[-1].source
-            )
+            taken = {d.name for d in definitions} | {s.name for d in definitions for s in free_symbols(d.expression)}
+            definitions[-1] = Definition(fresh_output_name(taken), definitions[-1].expression, definitions[-1].source)
         resolved: dict[sp.Symbol, sp.Expr] = {}
         with sympy_recursion_guard("reading the program"):
             for d in definitions:
@@ -513,13 +604,19 @@ def _operand(expr: sp.Expr) -> str:
     return text if (expr.is_Atom and not expr.is_Rational) or expr.is_Integer or expr.is_Function else f"({text})"
 
 
-def _fresh_output_name(definitions: list[Definition]) -> str:
-    taken = {d.name for d in definitions} | {s.name for d in definitions for s in free_symbols(d.expression)}
-    return next(name for name in ("f", "out", "output", "f_out") if name not in taken)
+def fresh_output_name(taken: set[str]) -> str:
+    """A name for a program's bare last line that no name of the program already is (f, out, …, f_out2)."""
+    candidates = itertools.chain(("f", "out", "output", "f_out"), (f"f_out{k}" for k in itertools.count(2)))
+    return next(name for name in candidates if name not in taken)
 
 
-def parse_program(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Program:
+def parse_program(
+    text: str, *, shapes: Mapping[str, Any] | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Program | ArrayProgram:
     """Read a program: named definitions separated by ``;`` or newlines, the last one the output.
+
+    A program that declares vectors or matrices (a line ``W: 64x10``, or ``shapes={"W": (64, 10)}``)
+    is an ``ArrayProgram`` of tensor nodes; any other is a ``Program`` of SymPy expressions.
 
     Example:
         >>> prog = parse_program("h = tanh(w1*x); y = tanh(w2*h); L = (y - t)^2")
@@ -527,6 +624,8 @@ def parse_program(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Program:
         ('h', 'y', 'L')
         >>> prog.expression
         (-t + tanh(w2*tanh(w1*x)))**2
+        >>> parse_program("W: 2x3; x: 3; y = W x").shapes
+        {'W': (2, 3), 'x': (3,)}
 
     Raises:
         ParseError: with the line and column of the first problem.
@@ -538,7 +637,52 @@ def parse_program(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Program:
             f"the input is {len(text)} characters long; the limit is {limits.max_length} (max_length)", text[:200], 0
         )
     with sympy_recursion_guard("reading the expression"):
-        return _Parser(text, limits).program()
+        parser = _Parser(text, limits)
+        declared = _declarations(parser, checked_shapes(shapes))
+        if any(declared.values()):
+            from .array_parser import ArrayParser
+
+            array_parser = ArrayParser(text, limits, declared)
+            program: Program | ArrayProgram = array_parser.program()
+            return program
+        return parser.program()
+
+
+def _declarations(parser: _Parser, given: dict[str, Shape]) -> dict[str, Shape]:
+    """The shapes declared by lines such as ``W1: 64x10`` or ``b, c: scalar``, with the caller's ``shapes``."""
+    declared = dict(given)
+    tokens = parser.tokens
+    for k, token in enumerate(tokens):
+        if token.kind != "shape":
+            continue
+        try:
+            shape = parse_shape(token.text, "the declared shape")
+        except ShapeError as error:
+            raise ParseError(str(error), parser.text, token.offset, max(1, len(token.text.rstrip()))) from None
+        names = []
+        j = k - 1
+        while j >= 0 and tokens[j].kind == "name":
+            names.append(tokens[j])
+            j -= 2 if j >= 1 and tokens[j - 1].text == "," else 1
+            if j >= 0 and tokens[j].kind != "name":
+                break
+        for name in names:
+            if name.text in CONSTANTS or name.text in _FUNCTIONS:
+                raise ParseError(
+                    f"'{name.text}' is a constant or a function, not a variable to declare",
+                    parser.text,
+                    name.offset,
+                    len(name.text),
+                )
+            if name.text in declared and declared[name.text] != shape:
+                raise ParseError(
+                    f"{name.text} is declared twice, as {shape_text(declared[name.text])} and {shape_text(shape)}",
+                    parser.text,
+                    name.offset,
+                    len(name.text),
+                )
+            declared[name.text] = shape
+    return declared
 
 
 def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
@@ -562,7 +706,9 @@ def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
 def as_expression(expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
     """Text, a Program or a SymPy expression, as a SymPy expression over real symbols."""
     if isinstance(expr, str):
-        return parse(expr, limits=limits)
+        expr = parse_program(expr, limits=limits)
+    if isinstance(expr, ArrayProgram):
+        raise SymdiffError(ARRAY_PROGRAM_HERE)
     if isinstance(expr, Program):
         return expr.expression
     if isinstance(expr, sp.Basic) and not isinstance(expr, sp.MatrixBase):

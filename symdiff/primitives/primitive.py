@@ -147,12 +147,20 @@ class Primitive:
 
 @dataclass(frozen=True)
 class Macro:
-    """A name the parser accepts that is not a primitive of its own: ``log2(x)`` is ln x / ln 2."""
+    """A name the parser accepts that is not a primitive of its own: ``log2(x)`` is ln x / ln 2.
+
+    Attributes:
+        build: the SymPy expression from SymPy arguments (None: only for arrays).
+        tensor: ``tensor(b, *args)``: the same for the nodes of an array program, where ``b``
+            holds the builders of every primitive (``b.log``, ``b.mean``) and nodes support
+            ``+ - * / **`` (None: the SymPy form is not available for arrays).
+    """
 
     name: str
-    build: Callable[..., sp.Expr]
+    build: Callable[..., sp.Expr] | None
     arity: int
     note: str = field(default="")
+    tensor: Callable[..., Any] | None = None
 
 
 def build_namespace(primitives: Iterable[Primitive], backend: Backend) -> SimpleNamespace:

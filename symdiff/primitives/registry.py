@@ -29,6 +29,7 @@ import numpy as np
 import sympy as sp
 
 from . import functions, intervals
+from .arrays import ARRAY_PRIMITIVES, ArrayPrimitive
 from .primitive import BACKENDS, Backend, Macro, NonDifferentiable, NumpySource, Primitive, build_namespace
 
 # ---------------------------------------------------------------------------------------
@@ -903,10 +904,27 @@ PRIMITIVES: tuple[Primitive, ...] = (
 )
 
 MACROS: tuple[Macro, ...] = (
-    Macro("log2", lambda x: sp.log(x, 2), 1, "logarithm base 2"),
-    Macro("log10", lambda x: sp.log(x, 10), 1, "logarithm base 10"),
+    Macro("log2", lambda x: sp.log(x, 2), 1, "logarithm base 2", tensor=lambda b, x: b.log(x) / b.log(2)),
+    Macro("log10", lambda x: sp.log(x, 10), 1, "logarithm base 10", tensor=lambda b, x: b.log(x) / b.log(10)),
+    # The seed's losses, written as the seed writes them.
+    Macro("mse", None, 2, "mean squared error: mean((y - t)^2)", tensor=lambda b, y, t: b.mean((y - t) ** 2)),
+    Macro(
+        "cross_entropy",
+        None,
+        2,
+        "cross-entropy of probabilities p against targets t: -sum(t*log(p))",
+        tensor=lambda b, p, t: -b.sum(t * b.log(p)),
+    ),
+    Macro(
+        "binary_cross_entropy",
+        None,
+        2,
+        "binary cross-entropy: -mean(y*log(p) + (1 - y)*log(1 - p))",
+        tensor=lambda b, p, y: -b.mean(y * b.log(p) + (1 - y) * b.log(1 - p)),
+    ),
 )
 
+ARRAYS: MappingProxyType[str, ArrayPrimitive] = MappingProxyType({p.name: p for p in ARRAY_PRIMITIVES})
 BY_NAME: MappingProxyType[str, Primitive] = MappingProxyType({p.name: p for p in PRIMITIVES})
 BY_CLASS: MappingProxyType[type, Primitive] = MappingProxyType(
     {p.sympy_class: p for p in PRIMITIVES if p.sympy_class is not None}
@@ -919,6 +937,11 @@ NAMESPACES: MappingProxyType[Backend, SimpleNamespace] = MappingProxyType(
 def primitive(name: str) -> Primitive:
     """The primitive called ``name`` (canonical name, not an alias)."""
     return BY_NAME[name]
+
+
+def array_primitive(name: str) -> ArrayPrimitive:
+    """The array primitive called ``name`` (matmul, transpose, sum, softmax, …)."""
+    return ARRAYS[name]
 
 
 def for_sympy_node(node: sp.Basic) -> Primitive | None:
@@ -941,8 +964,20 @@ def text_functions() -> dict[str, tuple[Callable[..., sp.Expr], int, int | None]
         for name in (p.name, *p.aliases):
             table[name] = (p.sympy, lo, hi)
     for macro in MACROS:
-        table[macro.name] = (macro.build, macro.arity, macro.arity)
+        if macro.build is not None:
+            table[macro.name] = (macro.build, macro.arity, macro.arity)
     return table
+
+
+def text_primitives() -> dict[str, Primitive]:
+    """Every function name the parser accepts for a scalar primitive, aliases included: name → primitive."""
+    return {name: p for p in PRIMITIVES if p.infix is None and p.name != "pow" for name in (p.name, *p.aliases)}
+
+
+def array_only_names() -> tuple[str, ...]:
+    """Function names that exist only for arrays (``sum``, ``softmax``, ``mse``): a scalar program is told so."""
+    macros = tuple(m.name for m in MACROS if m.build is None)
+    return tuple(p.name for p in ARRAY_PRIMITIVES if p.name != "index") + macros
 
 
 def text_name(node: sp.Basic) -> str | None:

@@ -1,0 +1,134 @@
+"""How array programs look: the input language (text that reads back), pretty text, and LaTeX.
+
+``tensor_text`` writes ``relu(W1 @ x + b1)``, ``W'``, ``y[0]``, ``a * b`` (element-wise): the
+language the parser reads. ``pretty=True`` writes it the way a backpropagation tutorial does,
+``Wᵀ δ``, ``a ⊙ b``; ``tensor_latex`` the same in LaTeX (``W^{\\top} \\delta``, ``a \\odot b``).
+A node that a program line names is written by its name (``names``), so a line reads in
+terms of the lines above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..primitives.primitive import Primitive
+from .arrays import Tensor
+from .printing import name_latex, to_latex, to_text
+
+# Binding strength, loosest first.
+_SUM, _PRODUCT, _SIGN, _POWER, _POSTFIX, _ATOM = range(1, 7)
+_INFIX = {"add": ("+", _SUM), "sub": ("-", _SUM), "mul": ("*", _PRODUCT), "div": ("/", _PRODUCT)}
+
+
+class _Writer:
+    """One way of writing nodes (text, pretty text or LaTeX); ``write`` gives (text, binding strength)."""
+
+    def __init__(self, names: Mapping[Tensor, str] | None, style: str):
+        self.names = names or {}
+        self.style = style
+        self.latex = style == "latex"
+        self.done: dict[Tensor, tuple[str, int]] = {}
+
+    def __call__(self, node: Tensor) -> str:
+        self.root = node  # written out even when a line names it
+        for each in _postorder(node):  # bottom up: deep programs never recurse
+            self.done[each] = self.write(each)
+        return self.done[node][0]
+
+    def wrap(self, node: Tensor, needed: int, strict: bool = False) -> str:
+        text, strength = self.done[node]
+        if strength > needed or (strength == needed and not strict):
+            return text
+        return rf"\left({text}\right)" if self.latex else f"({text})"
+
+    def write(self, node: Tensor) -> tuple[str, int]:
+        if node in self.names and node.kind != "const" and node is not self.root:
+            name = self.names[node]
+            return (name_latex(name) if self.latex else name), _ATOM
+        if node.kind == "input":
+            return (name_latex(node.name) if self.latex else node.name), _ATOM
+        if node.kind == "const":
+            value = node.value
+            text = to_latex(value) if self.latex else to_text(value)
+            return text, _ATOM if (value.is_Atom and value >= 0) else _SIGN
+        if isinstance(node.op, Primitive):
+            return self.elementwise(node, node.op)
+        return self.array(node)
+
+    def elementwise(self, node: Tensor, op: Primitive) -> tuple[str, int]:
+        args = node.args
+        if op.name in _INFIX:
+            symbol, strength = _INFIX[op.name]
+            if op.name == "mul":
+                symbol = self.product_sign(args[0], args[1])
+            if op.name == "div" and self.latex:
+                return rf"\frac{{{self.done[args[0]][0]}}}{{{self.done[args[1]][0]}}}", _ATOM
+            left = self.wrap(args[0], strength)
+            right = self.wrap(args[1], strength, strict=op.name in ("sub", "div"))
+            return f"{left}{symbol}{right}" if symbol == "" else f"{left} {symbol} {right}", strength
+        if op.name == "neg":
+            return f"-{self.wrap(args[0], _SIGN)}", _SIGN
+        if op.name == "pow":
+            base, exponent = self.wrap(args[0], _POWER, strict=True), self.done[args[1]][0]
+            if self.latex:
+                hadamard = r"\circ " if args[0].shape else ""
+                return f"{base}^{{{hadamard}{exponent}}}", _POWER
+            return f"{base}^{self.wrap(args[1], _POWER)}", _POWER
+        inner = ", ".join(self.done[a][0] for a in args)
+        if not self.latex:
+            return f"{op.name}({inner})", _ATOM
+        if r"\cdot" in op.latex:  # |·|
+            return op.latex.replace(r"\cdot", inner), _ATOM
+        if op.latex.startswith(r"\sqrt"):
+            return rf"{op.latex}{{{inner}}}", _ATOM
+        return rf"{op.latex}\left({inner}\right)", _ATOM
+
+    def product_sign(self, a: Tensor, b: Tensor) -> str:
+        """Between two factors: ⊙ (or *) for two arrays, nothing for a number before a name."""
+        if a.shape and b.shape:
+            return r"\odot" if self.latex else "⊙" if self.style == "pretty" else "*"
+        if self.latex:
+            return ""
+        if a.kind == "const" and a.value.is_Integer and a.value > 0 and self.done[b][0][:1].isalpha():
+            return ""
+        return "*" if self.style == "text" else "·"
+
+    def array(self, node: Tensor) -> tuple[str, int]:
+        op = node.primitive
+        args = node.args
+        if op.name == "matmul":
+            left, right = self.wrap(args[0], _PRODUCT), self.wrap(args[1], _PRODUCT, strict=True)
+            if self.latex:
+                return f"{left} {right}", _PRODUCT
+            return (f"{left} {right}" if self.style == "pretty" else f"{left} @ {right}"), _PRODUCT
+        if op.name == "transpose":
+            base = self.wrap(args[0], _POSTFIX, strict=True)
+            mark = r"^{\top}" if self.latex else "ᵀ" if self.style == "pretty" else "'"
+            return base + mark, _POSTFIX
+        if op.name == "index":
+            base = self.wrap(args[0], _POSTFIX, strict=True)
+            where = ", ".join(map(str, node.literals))
+            return (f"{base}_{{{where}}}" if self.latex else f"{base}[{where}]"), _POSTFIX
+        inner = ", ".join([self.done[a][0] for a in args] + [str(k) for k in node.literals])
+        if not self.latex:
+            return f"{op.name}({inner})", _ATOM
+        template = op.latex or rf"\operatorname{{{op.name}}} {{0}}"
+        if len(args) == 1 and not node.literals:
+            return template.format(self.wrap(args[0], _ATOM, strict=True)), _PRODUCT
+        return rf"\operatorname{{{op.name}}}\left({inner}\right)", _ATOM
+
+
+def _postorder(node: Tensor) -> list[Tensor]:
+    from .arrays import postorder
+
+    return list(postorder(node))
+
+
+def tensor_text(node: Tensor, names: Mapping[Tensor, str] | None = None, *, pretty: bool = False) -> str:
+    """The node in symdiff's input language (``pretty``: with ᵀ and ⊙, as tutorials write it)."""
+    return _Writer(names, "pretty" if pretty else "text")(node)
+
+
+def tensor_latex(node: Tensor, names: Mapping[Tensor, str] | None = None) -> str:
+    """The node in LaTeX: ``W^{\\top}``, ``a \\odot b``, ``\\operatorname{ReLU}\\left(W x + b\\right)``."""
+    return _Writer(names, "latex")(node)
