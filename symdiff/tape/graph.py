@@ -72,6 +72,19 @@ class Graph:
         """How a listing refers to a node: its name, v1, v2, … for unnamed operations, a constant's value."""
         return self.labels[index]
 
+    def arguments(self, index: int) -> tuple[int, ...]:
+        return self.nodes[index].args
+
+    def display(self, index: int) -> str:
+        """The operation's symbol for a drawing (``*``, ``σ``, ``tanh``)."""
+        op = self.nodes[index].op
+        assert op is not None, "inputs and constants apply no primitive"
+        return op.display
+
+    def shape(self, index: int) -> tuple[int, ...]:
+        """Every node of a scalar graph is a scalar (an array of inputs broadcasts over all of them)."""
+        return ()
+
     @property
     def operations(self) -> list[int]:
         """Indices of the operation nodes, in evaluation order."""

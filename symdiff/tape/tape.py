@@ -38,8 +38,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from ..errors import SymdiffError
+from ..language.arrays import ArrayProgram
 from ..language.dag import tree_size
-from ..language.parser import Program, parse_program
+from ..language.parser import ARRAY_PROGRAM_HERE, Program, parse_program
 from ..limits import DEFAULT_LIMITS, Limits
 from . import interpret
 from .codegen import CodeBackend, compile_graph, generate
@@ -66,8 +68,39 @@ class Tape:
         f = v1 + c
     """
 
-    def __init__(self, expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LIMITS):
-        source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
+    _source: Any  # what the tape was built from, as __new__ read it
+
+    def __new__(
+        cls,
+        expr: str | sp.Basic | Program | ArrayProgram,
+        *,
+        shapes: Mapping[str, Any] | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> Tape:
+        """A tape; for a program over vectors and matrices, the array tape (``array_tape.ArrayTape``)."""
+        source: Any = expr
+        if isinstance(expr, str):
+            source = parse_program(expr, shapes=shapes, limits=limits)
+        elif shapes:
+            raise SymdiffError("shapes= declares the variables of expression text; a program already has its shapes")
+        if cls is Tape and isinstance(source, ArrayProgram):
+            from .array_tape import ArrayTape
+
+            cls = ArrayTape
+        tape = object.__new__(cls)
+        tape._source = source  # read once: __init__ takes it from here
+        return tape
+
+    def __init__(
+        self,
+        expr: str | sp.Basic | Program | ArrayProgram,
+        *,
+        shapes: Mapping[str, Any] | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ):
+        source = self._source
+        if isinstance(source, ArrayProgram):
+            raise SymdiffError(ARRAY_PROGRAM_HERE)
         self.graph: Graph = lower(source)
         output = self.graph.expressions[self.graph.output]
         self.expression: sp.Expr = source.expression if isinstance(source, Program) else output

@@ -26,6 +26,7 @@ class TraceRow:
         kink: set when the node sits where its primitive is not differentiable.
         first_nonfinite: True for the first node that made a non-finite value out of finite arguments.
         arguments: the labels of the nodes it reads.
+        shape: the node's declared shape (``()`` for scalars; array programs have others).
     """
 
     label: str
@@ -36,6 +37,7 @@ class TraceRow:
     kink: Kink | None = None
     first_nonfinite: bool = False
     arguments: tuple[str, ...] = ()
+    shape: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
