@@ -79,37 +79,36 @@ class ArrayParser(_Parser):
 
     # -- operations ------------------------------------------------------------------------
 
-    def build(self, op: Any, args: list[Tensor], token: Token, literals: tuple[int, ...] = ()) -> Tensor:
-        """``op`` applied to ``args``; constants are folded exactly, shapes checked, errors placed."""
+    def build(
+        self, op: Any, args: list[Tensor], token: Token, literals: tuple[int, ...] = (), start: int | None = None
+    ) -> Tensor:
+        """``op`` applied to ``args``; constants are folded exactly, shapes checked, errors placed.
+
+        A shape error names the operation's text (from ``start``, by default the product or
+        line being read, to here) and points at ``token``.
+        """
         if isinstance(op, Primitive) and all(a.kind == "const" for a in args):
             values = [a.value for a in args]
             return arrays.constant(self.checked(op.sympy(*values), token))
         try:
             return arrays.apply(op, args, literals)
         except ShapeError as error:
-            raise self.error(f"{self.source_of(token)}: {error}", token) from None
+            raise self.error(f"{self.shown(token, start)}: {error}", token) from None
 
-    def source_of(self, token: Token) -> str:
-        """The text of the operation at ``token`` for a message: the product or call it belongs to."""
-        end = self.tokens[self.pos - 1].end
-        start = min(token.offset, self._operand_start)
-        shown = " ".join(self.text[start:end].split())
-        return shown if len(shown) <= 40 else shown[:39] + "…"
-
-    @property
-    def _operand_start(self) -> int:
-        return getattr(self, "_product_start", self.last_line_offset)
+    def shown(self, token: Token, start: int | None = None) -> str:
+        """The operation's text for a message: from ``start`` (the product or line being read) to here."""
+        begin = min(token.offset, getattr(self, "_product_start", self.last_line_offset) if start is None else start)
+        text = " ".join(self.text[begin : self.tokens[self.pos - 1].end].split())
+        return text if len(text) <= 40 else text[:39] + "…"
 
     def negated(self, operand: Tensor, op: Token) -> Tensor:
         return self.build(registry.primitive("neg"), [operand], op)
 
-    def added(self, terms: list[Tensor], start: Token) -> Tensor:
+    def added(self, terms: list[Tensor], start: Token, signs: list[Token]) -> Tensor:
         total = terms[0]
-        for term in terms[1:]:
-            if term.kind == "op" and term.primitive.name == "neg":  # a - b reads as a - b, not a + (-b)
-                total = self.build(registry.primitive("sub"), [total, term.args[0]], start)
-            else:
-                total = self.build(registry.primitive("add"), [total, term], start)
+        for term, sign in zip(terms[1:], signs, strict=True):
+            op = registry.primitive("sub" if sign.text == "-" else "add")
+            total = self.build(op, [total, term], sign, start=start.offset)
         return total
 
     def multiplied(self, items: list[tuple[str, Tensor, Token]], start: Token) -> Tensor:
@@ -130,7 +129,7 @@ class ArrayParser(_Parser):
     def matrix_product(self, a: Tensor, b: Tensor, token: Token) -> Tensor:
         if len(a.shape) == 1 and _transposed_vector(b):
             raise self.error(
-                f"{self.source_of(token)}: a vector times a transposed vector is ambiguous with 1-D vectors; "
+                f"{self.shown(token)}: a vector times a transposed vector is ambiguous with 1-D vectors; "
                 "write outer(a, b) for the outer product or dot(a, b) for the inner product",
                 token,
             )

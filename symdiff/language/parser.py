@@ -221,12 +221,13 @@ class _Parser:
         # Terms are collected and added once: adding one at a time is quadratic in SymPy.
         start = self.token
         terms = [self.product()]
+        signs: list[Token] = []  # the + or - before each later term
         while self.at("+", "-"):
             op = self.advance()
             self.expect_operand(op)
-            term = self.product()
-            terms.append(term if op.text == "+" else self.negated(term, op))
-        return terms[0] if len(terms) == 1 else self.added(terms, start)
+            terms.append(self.product())
+            signs.append(op)
+        return terms[0] if len(terms) == 1 else self.added(terms, start, signs)
 
     def product(self) -> Any:
         """Factors and how each joins the ones before it: ``*``, ``/``, ``@`` or nothing (implicit)."""
@@ -342,8 +343,11 @@ class _Parser:
     def negated(self, operand: sp.Expr, op: Token) -> sp.Expr:
         return self.checked(-operand, op)
 
-    def added(self, terms: list[sp.Expr], start: Token) -> sp.Expr:
-        return self.checked(sp.Add(*terms), start)
+    def added(self, terms: list[sp.Expr], start: Token, signs: list[Token]) -> sp.Expr:
+        signed = [terms[0]] + [
+            t if op.text == "+" else self.negated(t, op) for t, op in zip(terms[1:], signs, strict=True)
+        ]
+        return self.checked(sp.Add(*signed), start)
 
     def multiplied(self, items: list[tuple[str, sp.Expr, Token]], start: Token) -> sp.Expr:
         factors = []
@@ -658,7 +662,8 @@ def _declarations(parser: _Parser, given: dict[str, Shape]) -> dict[str, Shape]:
         try:
             shape = parse_shape(token.text, "the declared shape")
         except ShapeError as error:
-            raise ParseError(str(error), parser.text, token.offset, max(1, len(token.text.rstrip()))) from None
+            start = token.offset + len(token.text) - len(token.text.lstrip())
+            raise ParseError(str(error), parser.text, start, max(1, len(token.text.strip()))) from None
         names = []
         j = k - 1
         while j >= 0 and tokens[j].kind == "name":

@@ -276,11 +276,11 @@ class Backend:
         """``g``, reduced over ``axes`` of ``x``, broadcast back to ``x``'s shape (a view, not a copy)."""
         declared = set(range(x.rank)) if axes is None else {k % x.rank for k in axes}
         text = g.text
-        if g.number is None and g.rank > 0 and any(k in declared for k in range(x.rank - 1)):
+        if g.number is None and (g.rank > 0 or g.batched):
+            # New axes where x had the reduced ones (after the sample axis, if any): g[:, None], g[None, :].
             index = [":"] * g.batched + ["None" if k in declared else ":" for k in range(x.rank)]
-            text = f"{_wrap(g, _ATOM)}[{', '.join(index)}]"
-        elif g.number is None and g.batched:
-            text = f"{_wrap(g, _ATOM)}[:{', None' * len(declared)}]"
+            if ("None" in index and not all(i == "None" for i in index[g.batched :])) or g.batched:
+                text = f"{_wrap(g, _ATOM)}[{', '.join(index)}]"
         if x.batched or not g.batched:
             target = f"np.shape({x.text})" if x.batched else str(x.shape)
         else:
@@ -308,10 +308,10 @@ class Backend:
         """A contribution summed (or broadcast) back to ``target``'s shape and sample axis."""
         text, strength, batched = c.text, c.strength, c.batched
         axes = []
+        offset = 1 if batched else 0  # the sample axis, while the array still has it
         if batched and not target.batched:
             axes.append(0)
             batched = False
-        offset = 1 if batched else 0
         extra = c.rank - target.rank
         axes += [offset + k for k in range(extra)]
         reduced = [offset + extra + k for k, n in enumerate(target.shape) if n == 1 and c.shape[extra + k] != 1]
