@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Sequence
 from typing import Any, cast
 
+import numpy as np
 import sympy as sp
 
 from .comparison.compare import compare
@@ -24,14 +25,18 @@ from .finite import METHODS, Method, finite_difference, step_sweep
 from .language.parser import parse_program, variable_names
 from .language.printing import to_text
 from .limits import DEFAULT_LIMITS, Limits
+from .primitives.shapes import parse_shape_options
 from .render import steps as steps_view
 from .render.files import write_graph
-from .render.jsonutil import dumps, number
+from .render.jsonutil import dumps
+from .render.jsonutil import value as json_value
 from .render.sweep import plot_step_sweep
 from .render.tape import autodiff_text, tape_data
+from .render.tape import number as tape_number
 from .stepwise import steps
 from .symbolic.report import derivatives
-from .tape.points import parse_point
+from .tape.array_tape import ArrayTape
+from .tape.points import parse_point, random_point
 from .tape.tape import Tape
 
 EXAMPLES = """\
@@ -80,6 +85,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--order", metavar="N", type=int, default=1, help="order of the derivative (default 1)")
     parser.add_argument("--hessian", action="store_true", help="also print the matrix of second partials")
+    parser.add_argument(
+        "--shape",
+        metavar="NAME=SIZES,...",
+        action="append",
+        default=[],
+        help="declare vectors and matrices, e.g. --shape W1=64x10,b1=64,t=scalar (or a line W1: 64x10 in the text)",
+    )
+    parser.add_argument(
+        "--random",
+        metavar="SEED",
+        type=int,
+        nargs="?",
+        const=0,
+        help="give every variable that --at leaves out a value drawn from a standard normal (seed 0 by default)",
+    )
     parser.add_argument(
         "--at",
         metavar="NAME=VALUE,...",
@@ -186,7 +206,10 @@ def run(args: argparse.Namespace) -> int:
     if args.dps is not None:
         limits.check_dps(args.dps)  # --dps 0 is an error, not the default
     _check_options(args)
+    args.source = parse_program(args.expression, shapes=parse_shape_options(args.shape) or None, limits=limits)
     point = parse_point(args.at, limits=limits)
+    if args.random is not None:
+        point = random_point(args.source, point, args.random)
     if args.graph:
         _write_graph(args, point, limits)
     if args.steps:
@@ -208,11 +231,11 @@ def show_comparison(args: argparse.Namespace, point: dict[str, sp.Expr], limits:
     """Every method side by side at the point; exit status 1 when they really disagree."""
     wrt: list[Any] | None = _wrt(args.wrt)
     if args.hessian:
-        names = wrt or list(Tape(args.expression, limits=limits).variables)  # --wrt orders the matrix
+        names = wrt or list(Tape(args.source).variables)  # --wrt orders the matrix
         wrt = [[a, b] for i, a in enumerate(names) for b in names[i:]]
     fd = cast(Method, args.fd or "auto")  # argparse has checked it against METHODS
     cmp = compare(
-        args.expression,
+        args.source,
         point,
         wrt,
         args.order,
@@ -226,40 +249,51 @@ def show_comparison(args: argparse.Namespace, point: dict[str, sp.Expr], limits:
     return 0 if cmp.agree else 1
 
 
-def _floats(point: dict[str, sp.Expr]) -> dict[str, float]:
-    return {name: float(sp.N(value, 20)) for name, value in point.items()}
+def _floats(point: dict[str, Any]) -> dict[str, Any]:
+    """The point in float64: numbers as floats, arrays as they are."""
+    return {name: value if isinstance(value, np.ndarray) else float(sp.N(value, 20)) for name, value in point.items()}
+
+
+def _expression_text(tape: Tape) -> str:
+    """The tape's function in the input language (an array program: its lines)."""
+    if isinstance(tape, ArrayTape):
+        *lines, output = tape.program.definitions
+        where = "; ".join(f"{d.name} = {d.source}" for d in lines)
+        return output.source + (f" where {where}" if where else "")
+    return to_text(tape.expression)
+
+
+def _value_text(value: Any) -> str:
+    return tape_number(value) if isinstance(value, np.ndarray) else to_text(value)
 
 
 def show_autodiff(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """The tape's value and gradient at the point."""
     if not point and not args.at:
         raise SymdiffError("--autodiff needs a point: --at NAME=VALUE,...")
-    tape = Tape(args.expression, limits=limits)
+    tape = Tape(args.source)
     value, gradient = tape.value_and_gradient(_floats(point))
     function = tape.graph.label(tape.graph.output)
     kinks = [row.equation for row in tape.trace(_floats(point)).kinks]
     if args.format == "json":
         data = {
-            "expression": to_text(tape.expression),
+            "expression": _expression_text(tape),
             "variables": list(tape.variables),
-            "at": {k: number(v) for k, v in _floats(point).items()},
-            "value": number(value),
-            "gradient": {k: number(v) for k, v in gradient.items()},
+            "at": {k: json_value(v) for k, v in _floats(point).items()},
+            "value": json_value(value),
+            "gradient": {k: json_value(v) for k, v in gradient.items()},
             "kinks": kinks,
         }
         print(dumps(data))
     else:
-        print(
-            autodiff_text(
-                function, to_text(tape.expression), {k: to_text(v) for k, v in point.items()}, value, gradient, kinks
-            )
-        )
+        shown = {k: _value_text(v) for k, v in point.items()}
+        print(autodiff_text(function, _expression_text(tape), shown, value, gradient, kinks))
     return 0
 
 
 def show_tape(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """The tape's listing; at a point, the trace of values and adjoints."""
-    tape = Tape(args.expression, limits=limits)
+    tape = Tape(args.source)
     trace = tape.trace(_floats(point)) if point or args.at else None
     if args.format == "json":
         print(dumps(tape_data(tape.graph, trace)))
@@ -278,12 +312,12 @@ def show_finite(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Lim
     at = _floats(point)
     names = _wrt(args.wrt) or list(point)
     if args.plot:
-        written = plot_step_sweep(step_sweep(args.expression, names[0], at, limits=limits), args.plot)
+        written = plot_step_sweep(step_sweep(args.source, names[0], at, limits=limits), args.plot)
         print(f"symdiff: wrote {written}", file=sys.stderr)
     if args.explain:
         method: Method = args.fd or "auto"
         results = [
-            finite_difference(args.expression, name, at, method, args.h, args.order, args.dps, limits=limits)
+            finite_difference(args.source, name, at, method, args.h, args.order, args.dps, limits=limits)
             for name in names
         ]
         print("\n\n".join(result.explain() for result in results))
@@ -291,14 +325,14 @@ def show_finite(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Lim
 
 
 def _write_graph(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> None:
-    tape = Tape(args.expression, limits=limits)
+    tape = Tape(args.source)
     written = write_graph(args.graph, tape.to_dot(_floats(point)) if point else tape.to_dot())
     print(f"symdiff: wrote {written}", file=sys.stderr)
 
 
 def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     """No point given: print the symbolic partial derivatives."""
-    table = derivatives(args.expression, _wrt(args.wrt), args.order, with_hessian=args.hessian, limits=limits)
+    table = derivatives(args.source, _wrt(args.wrt), args.order, with_hessian=args.hessian, limits=limits)
     _note_absent(table.absent, table.variables)
     render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
     print(render[args.format]())
@@ -309,7 +343,7 @@ def show_steps(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limi
     """--steps: print the derivation of each derivative asked for; status 1 if one does not verify."""
     if args.hessian:
         raise SymdiffError("--steps writes one derivative at a time; leave out --hessian and give --wrt")
-    program = parse_program(args.expression, limits=limits)
+    program = args.source
     variables = variable_names(program.expression)
     wanted = _wrt(args.wrt) or list(variables)
     if not wanted:

@@ -45,10 +45,23 @@ def number(value: Any) -> str:
         if np.iscomplexobj(scalar):
             return f"{scalar.real:.6g}{scalar.imag:+.6g}j"
         return f"{float(scalar) + 0.0:.6g}"  # + 0.0 turns -0 into 0
+    if array.size <= _SHOWN_ELEMENTS and not np.iscomplexobj(array):
+        return _compact(array)
     finite = array[np.isfinite(array)] if not np.iscomplexobj(array) else array
     if finite.size == 0:
         return f"{array.shape} all non-finite"
     return f"{array.shape} {np.min(finite):.4g}…{np.max(finite):.4g}"
+
+
+# Arrays up to this many elements are shown whole in tables and graphs; larger ones as shape and range.
+_SHOWN_ELEMENTS = 6
+
+
+def _compact(array: np.ndarray) -> str:
+    """A small array on one line, 4 significant digits: [[1, 2.5], [-1, 0]]."""
+    if array.ndim == 0:
+        return f"{float(array) + 0.0:.4g}"
+    return "[" + ", ".join(_compact(item) for item in array) + "]"
 
 
 def _note(row: TraceRow) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import EvaluationError, ParseError
-from ..language.parser import parse
+from ..language.parser import parse, variable_names
 from ..limits import DEFAULT_LIMITS, Limits
 
 # Values of these types take the tape's float fast path (Python's math module).
@@ -84,23 +84,65 @@ def as_arrays(variables: Sequence[str], values: Sequence[Any]) -> list[np.ndarra
 _ASSIGNMENT_START = re.compile(r",(?=\s*[A-Za-z_][A-Za-z0-9_]*\s*=)")
 
 
-def parse_point(texts: Sequence[str], *, limits: Limits = DEFAULT_LIMITS) -> dict[str, sp.Expr]:
+def parse_point(texts: Sequence[str], *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """``--at`` arguments (``a=2,b=-3``, repeatable) as exact values: ``x=pi/4`` stays π/4.
 
-    Values are read by symdiff's own parser and must be numbers without variables.
+    Values are read by symdiff's own parser and must be numbers without variables; a vector
+    or matrix is a list of them, ``x=[1, 2, 3]`` or ``W=[[1, 2], [3, 4]]`` (a float64 array).
 
     Example:
         >>> parse_point(["a=2,b=-3", "x=pi/4"])
         {'a': 2, 'b': -3, 'x': pi/4}
+        >>> parse_point(["W=[[1, 2], [3, 4.5]]"])["W"]
+        array([[1. , 2. ],
+               [3. , 4.5]])
     """
-    point: dict[str, sp.Expr] = {}
+    point: dict[str, Any] = {}
     for text in texts:
         for assignment in _ASSIGNMENT_START.split(text):
             name, value = _assignment(assignment.strip())
             if name in point:
                 raise EvaluationError(f"--at gives {name} twice")
-            point[name] = _number(name, value, limits)
+            point[name] = _array(name, value, limits) if value.startswith("[") else _number(name, value, limits)
     return point
+
+
+def _array(name: str, text: str, limits: Limits) -> np.ndarray:
+    """A nested list of numbers as a float64 array; each number read by the parser."""
+    nested, rest = _list(name, text, limits)
+    if rest.strip():
+        raise EvaluationError(f"--at {name}: unexpected {rest.strip()[:20]!r} after the closing ']'")
+    try:
+        return np.array(nested, dtype=float)
+    except ValueError:
+        raise EvaluationError(f"--at {name}: the rows of the array have different lengths") from None
+
+
+def _list(name: str, text: str, limits: Limits, depth: int = 1) -> tuple[list[Any], str]:
+    """The list at the start of ``text`` (which starts with '['), and the text after it."""
+    if depth > 4:
+        raise EvaluationError(f"--at {name}: lists nested more than 4 deep (arrays have at most 4 axes)")
+    items: list[Any] = []
+    rest = text[1:].lstrip()
+    while True:
+        if rest.startswith("]"):
+            if not items:
+                raise EvaluationError(f"--at {name}: an empty list is not a value")
+            return items, rest[1:]
+        item: Any
+        if rest.startswith("["):
+            item, rest = _list(name, rest, limits, depth + 1)
+        else:
+            end = min((k for k in (rest.find(","), rest.find("]")) if k >= 0), default=-1)
+            if end < 0:
+                raise EvaluationError(f"--at {name}: '[' is never closed")
+            item, rest = float(sp.N(_number(name, rest[:end].strip(), limits), 20)), rest[end:]
+        items.append(item)
+        rest = rest.lstrip()
+        if rest.startswith(","):
+            rest = rest[1:].lstrip()
+        elif not rest.startswith("]"):
+            raise EvaluationError(f"--at {name}: expected ',' or ']' in the list")
 
 
 def _assignment(text: str) -> tuple[str, str]:
@@ -126,3 +168,23 @@ def _number(name: str, text: str, limits: Limits) -> sp.Expr:
         names = ", ".join(sorted(map(str, value.free_symbols)))
         raise EvaluationError(f"--at {name}={text}: the value must be a number, not an expression in {names}")
     return value
+
+
+def random_point(source: Any, given: Mapping[str, Any], seed: int) -> dict[str, Any]:
+    """``given``, with every other variable of ``source`` drawn from a standard normal (``--random SEED``).
+
+    Arrays get their declared shapes; the draws depend only on the seed and the variables' order.
+    """
+    from ..language.arrays import ArrayProgram
+
+    if isinstance(source, ArrayProgram):
+        shapes = dict(source.shapes)
+    else:
+        shapes = dict.fromkeys(variable_names(source.expression), ())
+    rng = np.random.default_rng(seed)
+    point = dict(given)
+    for name, shape in shapes.items():
+        value = rng.standard_normal(shape)
+        if name not in point:
+            point[name] = value if shape else float(value)
+    return point
