@@ -183,7 +183,13 @@ def _ratio(error: float, allowance: float) -> float:
 
 
 def _directions(
-    name: str, shape: Shape, value: np.ndarray, samples: int | None, elementwise: int, count: int, rng: np.random.Generator
+    name: str,
+    shape: Shape,
+    value: np.ndarray,
+    samples: int | None,
+    elementwise: int,
+    count: int,
+    rng: np.random.Generator,
 ) -> list[tuple[str, tuple[int, ...] | None, np.ndarray]]:
     """(description, element, direction) for one input; the direction has the value's shape (samples too)."""
     full = np.shape(value)
@@ -229,7 +235,9 @@ def compare_arrays(
     names = list(tape.variables) if wrt is None else [str(n) for n in wrt]
     unknown = [n for n in names if n not in tape.variables]
     if unknown:
-        raise SymdiffError(f"{', '.join(unknown)} is not an input of the program (its inputs: {', '.join(tape.variables)})")
+        raise SymdiffError(
+            f"{', '.join(unknown)} is not an input of the program (its inputs: {', '.join(tape.variables)})"
+        )
     point = tape.point(at)
     values = dict(zip(tape.variables, point.arrays, strict=True))
     value, gradient = tape.value_and_gradient(values)
@@ -280,7 +288,7 @@ def _check(
     ad_ok = _error(autodiff, reference) <= allowance or (math.isnan(autodiff) and mpmath.isnan(reference))
     bounded = finite is not None and math.isfinite(float(finite.error_bound))
     fd_ok = bounded and _error(float(finite.value), reference) <= float(finite.error_bound) + 1e-300
-    if ad_ok and (fd_ok or finite is None and note):
+    if ad_ok and (fd_ok or (finite is None and note)):
         return Check(label, element, autodiff, finite, reference, allowance, "agree", "", note)
     kink = _kink_here(trace)
     if kink is not None:
@@ -288,7 +296,10 @@ def _check(
         lo, hi = min(sides), max(sides)
         between = all(
             lo - tolerance <= x <= hi + tolerance
-            for x, tolerance in ((autodiff, allowance), *([(float(finite.value), float(finite.error_bound))] if bounded else []))
+            for x, tolerance in (
+                (autodiff, allowance),
+                *([(float(finite.value), float(finite.error_bound))] if bounded else []),
+            )
         )
         if between and sides[0] != sides[1]:
             message = (

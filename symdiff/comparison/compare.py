@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import mpmath
 import sympy as sp
@@ -28,6 +28,7 @@ from ..errors import EvaluationError, SymdiffError
 from ..finite import FiniteDifference, FiniteDifferences, Method
 from ..finite.api import checked_step
 from ..finite.function import Function
+from ..language.arrays import ArrayProgram
 from ..language.parser import Program, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
@@ -36,6 +37,10 @@ from ..tape.points import ordered_values, parse_point
 from ..tape.tape import Tape
 from ..tape.trace import Trace
 from . import tolerance
+
+if TYPE_CHECKING:
+    from .arrays import ArrayComparison
+
 from .explain import (
     NONFINITE_KINDS,
     ExactValues,
@@ -417,8 +422,9 @@ def compare(
     fd: Method = "auto",
     h: float | None = None,
     dps: int = 50,
+    shapes: Mapping[str, Any] | None = None,
     limits: Limits = DEFAULT_LIMITS,
-) -> Comparison:
+) -> Comparison | ArrayComparison:
     """Every requested partial derivative at a point, by every method, with a verdict.
 
     Args:
@@ -428,6 +434,8 @@ def compare(
             A list of lists asks for mixed partials: ``[["a", "b"]]`` is ∂²f/∂a∂b.
         fd: the finite-difference method; ``h``: its step (None: chosen automatically).
         dps: digits of the mpmath reference.
+        shapes: the declared shapes of vectors and matrices in ``expr`` (``{"W": (64, 10)}``);
+            a program over arrays is compared tensor by tensor (see ``comparison.arrays``).
 
     Example:
         >>> cmp = compare("a*b + c", at={"a": 2, "b": -3, "c": 10})
@@ -437,7 +445,14 @@ def compare(
     limits.check_dps(dps)
     limits.check_order(order)
     h = checked_step(h, fd)  # refused up front: a step the method would not use is an input error
-    source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
+    source = parse_program(expr, shapes=shapes, limits=limits) if isinstance(expr, str) else expr
+    if isinstance(source, ArrayProgram):
+        if order != 1:
+            raise SymdiffError("the comparison of an array program checks its gradient (order 1)")
+        from .arrays import compare_arrays
+
+        names = None if wrt is None else [wrt] if isinstance(wrt, (str, sp.Symbol)) else wrt
+        return compare_arrays(Tape(source), at, names, fd=fd, h=h, dps=dps, limits=limits)
     tape = Tape(source, limits=limits)
     f = tape.expression
     point = exact_point(at, limits)
