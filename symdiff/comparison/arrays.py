@@ -35,6 +35,16 @@ from ..tape.array_tape import ArrayTape
 from ..tape.trace import Trace, TraceRow
 
 Verdict = Literal["agree", "explained", "disagree", "unconfirmed"]
+
+
+@dataclass(frozen=True)
+class _Settings:
+    fd: Method
+    h: float | None
+    dps: int
+    limits: Limits
+
+
 UNIT_ROUNDOFF = 2.0**-53
 # The tape's float64 gradient may be this many ulps of Σ|∂f/∂xᵢ·vᵢ| off per operation of the
 # tape: an allowance, generous for ordinary programs, far below any wrong rule.
@@ -71,6 +81,7 @@ class Check:
     explanation: str = ""
     finite_note: str = ""
     one_sided: tuple[mpmath.mpf, mpmath.mpf] | None = None
+    vector: np.ndarray | None = field(default=None, repr=False)  # a random direction itself
 
     @property
     def autodiff_error(self) -> float:
@@ -182,26 +193,23 @@ def _ratio(error: float, allowance: float) -> float:
     return error / allowance if allowance > 0 else (math.inf if error > 0 else 0.0)
 
 
-def _directions(
-    name: str,
-    shape: Shape,
-    value: np.ndarray,
-    samples: int | None,
-    elementwise: int,
-    count: int,
-    rng: np.random.Generator,
-) -> list[tuple[str, tuple[int, ...] | None, np.ndarray]]:
-    """(description, element, direction) for one input; the direction has the value's shape (samples too)."""
+Direction = tuple[str, tuple[int, ...] | None, np.ndarray]  # (description, element, direction)
+
+
+def _directions(value: np.ndarray, elementwise: int, count: int, rng: np.random.Generator) -> list[Direction]:
+    """The checks of one input: each element of a small one, random unit directions for a larger one.
+
+    A direction has the value's own shape, a sample axis included (data is checked per sample).
+    """
     full = np.shape(value)
+    found: list[Direction] = []
     if elements(full) <= elementwise:
-        found = []
         for index in np.ndindex(*full) if full else [()]:
             v = np.zeros(full)
             v[index] = 1.0
             label = "the scalar" if not full else f"element {index[0] if len(index) == 1 else index}"
             found.append((label, tuple(index), v))
         return found
-    found = []
     for k in range(1, count + 1):
         v = rng.standard_normal(full)
         found.append((f"random direction {k}", None, v / np.linalg.norm(v)))
@@ -244,13 +252,11 @@ def compare_arrays(
     trace = tape.trace(values)
     rng = np.random.default_rng(seed)
     operations = len(tape.graph.operations)
+    settings = _Settings(fd, h, dps, limits)
     rows = []
     for name in names:
-        found = _directions(name, tape.shapes[name], values[name], point.samples, elementwise, directions, rng)
-        checks = [
-            _check(tape, values, name, gradient[name], label, element, v, operations, trace, fd, h, dps, limits)
-            for label, element, v in found
-        ]
+        found = _directions(values[name], elementwise, directions, rng)
+        checks = [_check(tape, values, name, gradient[name], d, operations, trace, settings) for d in found]
         mode: Literal["elements", "directions"] = "elements" if found and found[0][1] is not None else "directions"
         rows.append(TensorRow(name, tape.shapes[name], gradient[name], mode, tuple(checks)))
     total = float(np.sum(value))
@@ -265,53 +271,51 @@ def _check(
     values: dict[str, np.ndarray],
     name: str,
     gradient: Any,
-    label: str,
-    element: tuple[int, ...] | None,
-    v: np.ndarray,
+    direction: tuple[str, tuple[int, ...] | None, np.ndarray],
     operations: int,
     trace: Trace,
-    fd: Method,
-    h: float | None,
-    dps: int,
-    limits: Limits,
+    settings: _Settings,
 ) -> Check:
-    direction = {n: (v if n == name else np.zeros_like(a)) for n, a in values.items()}
+    label, element, v = direction
+    along = {n: (v if n == name else np.zeros_like(a)) for n, a in values.items()}
     g = np.asarray(gradient, dtype=float)
     autodiff = float(g[element]) if element is not None else float(np.sum(g * v))
     allowance = ROUNDING_ULPS_PER_OPERATION * (operations + 2) * UNIT_ROUNDOFF * float(np.sum(np.abs(g * v)))
     try:
-        finite: FiniteDifference | None = directional_derivative(tape, values, direction, method=fd, h=h, limits=limits)
+        finite: FiniteDifference | None = directional_derivative(
+            tape, values, along, method=settings.fd, h=settings.h, limits=settings.limits
+        )
         note = ""
     except SymdiffError as refusal:
         finite, note = None, str(refusal)
-    reference = directional_reference(tape, values, direction, dps=dps)
+    reference = directional_reference(tape, values, along, dps=settings.dps)
+
+    def made(verdict: Verdict, explanation: str = "", sides: Any = None) -> Check:
+        vector = None if element is not None else v
+        return Check(label, element, autodiff, finite, reference, allowance, verdict, explanation, note, sides, vector)
+
     ad_ok = _error(autodiff, reference) <= allowance or (math.isnan(autodiff) and mpmath.isnan(reference))
-    bounded = finite is not None and math.isfinite(float(finite.error_bound))
-    fd_ok = bounded and _error(float(finite.value), reference) <= float(finite.error_bound) + 1e-300
-    if ad_ok and (fd_ok or (finite is None and note)):
-        return Check(label, element, autodiff, finite, reference, allowance, "agree", "", note)
+    bound = math.inf if finite is None else float(finite.error_bound)
+    fd_ok = finite is not None and math.isfinite(bound) and _error(float(finite.value), reference) <= bound + 1e-300
+    if ad_ok and fd_ok:
+        return made("agree")
     kink = _kink_here(trace)
     if kink is not None:
-        sides = one_sided_references(tape, values, direction, dps=dps)
+        sides = one_sided_references(tape, values, along, dps=settings.dps)
         lo, hi = min(sides), max(sides)
-        between = all(
-            lo - tolerance <= x <= hi + tolerance
-            for x, tolerance in (
-                (autodiff, allowance),
-                *([(float(finite.value), float(finite.error_bound))] if bounded else []),
-            )
-        )
-        if between and sides[0] != sides[1]:
+        answers = [(autodiff, allowance)]
+        if finite is not None and math.isfinite(bound):
+            answers.append((float(finite.value), bound))
+        if sides[0] != sides[1] and all(lo - slack <= x <= hi + slack for x, slack in answers):
             message = (
-                f"{kink}: the derivative along this direction does not exist here; from each side it is "
-                f"{mpmath.nstr(sides[0], 6)} and {mpmath.nstr(sides[1], 6)}, and every method gives a value between them"
+                f"{kink}: along this direction the derivative does not exist here; from each side it is "
+                f"{mpmath.nstr(sides[0], 6)} and {mpmath.nstr(sides[1], 6)}, and every method gives a value between"
             )
-            return Check(label, element, autodiff, finite, reference, allowance, "explained", message, note, sides)
-    if ad_ok and not bounded:
+            return made("explained", message, sides)
+    if ad_ok and not math.isfinite(bound):
         reason = note or (finite.reason if finite is not None else "")
-        message = f"the finite difference could not be bounded ({reason}): the tape agrees with the reference, the finite difference confirms nothing"
-        return Check(label, element, autodiff, finite, reference, allowance, "unconfirmed", message, note)
-    return Check(label, element, autodiff, finite, reference, allowance, "disagree", "", note)
+        return made("unconfirmed", f"the finite difference has no bound ({reason}): it confirms nothing")
+    return made("disagree")
 
 
 def _kink_here(trace: Trace) -> str | None:

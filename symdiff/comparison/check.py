@@ -11,6 +11,8 @@ import numpy as np
 from ..errors import EvaluationError, SymdiffError
 from ..finite import Method
 from ..symbolic.derivatives import ExprLike
+from .array_check import ArrayGradientCheck, check_array_gradient
+from .arrays import ArrayComparison
 from .compare import Comparison, MethodValue, Verdict, compare, judge
 
 # A hand-written gradient computes the same quantity by a different formula; allow it this many
@@ -64,12 +66,15 @@ def check_gradient(
     rtol: float = 0.0,
     fd: Method = "auto",
     dps: int = 50,
-) -> GradientCheck:
+    shapes: Mapping[str, Any] | None = None,
+) -> GradientCheck | ArrayGradientCheck:
     """Judge ``gradient(**point)`` (a dict, or a sequence in the variables' natural order).
 
     A partial agrees when it is within the rounding that float64 allows for this expression
     (times a margin for a different formula), or within ``rtol`` relative. Kinks and domain
-    errors are explained, as in ``compare``.
+    errors are explained, as in ``compare``. For a program over arrays (``shapes``, or
+    declarations in the text), ``gradient`` returns a dict of arrays and is judged tensor by
+    tensor along the comparison's checks (``ArrayGradientCheck``).
 
     Example:
         >>> check = check_gradient(lambda a, b, c: {"a": b, "b": a, "c": 1.0}, "a*b + c", {"a": 2, "b": -3, "c": 10})
@@ -78,7 +83,9 @@ def check_gradient(
         >>> check_gradient(lambda a, b, c: [b, 2 * a, 1.0], "a*b + c", {"a": 2, "b": -3, "c": 10}).ok
         False
     """
-    comparison = compare(expr, at, fd=fd, dps=dps)
+    comparison = compare(expr, at, fd=fd, dps=dps, shapes=shapes)
+    if isinstance(comparison, ArrayComparison):
+        return check_array_gradient(gradient, comparison, rtol)
     floats = {name: float(value) for name, value in comparison.trace.gradient.items()}
     point = {row.label: float(row.value) for row in comparison.trace.rows if row.kind == "input"}
     try:

@@ -449,10 +449,13 @@ def compare(
     if isinstance(source, ArrayProgram):
         if order != 1:
             raise SymdiffError("the comparison of an array program checks its gradient (order 1)")
+        from ..tape.array_tape import ArrayTape
         from .arrays import compare_arrays
 
         names = None if wrt is None else [wrt] if isinstance(wrt, (str, sp.Symbol)) else wrt
-        return compare_arrays(Tape(source), at, names, fd=fd, h=h, dps=dps, limits=limits)
+        tape = Tape(source)
+        assert isinstance(tape, ArrayTape)
+        return compare_arrays(tape, at, names, fd=fd, h=h, dps=dps, limits=limits)
     tape = Tape(source, limits=limits)
     f = tape.expression
     point = exact_point(at, limits)

@@ -12,6 +12,7 @@ from ..primitives.shapes import shape_text
 from .jsonutil import dumps, number
 
 if TYPE_CHECKING:
+    from ..comparison.array_check import ArrayGradientCheck
     from ..comparison.arrays import ArrayComparison, Check, TensorRow
 
 REFERENCE_DIGITS = 20  # of the reference, in JSON
@@ -113,9 +114,8 @@ def _disagreement(check: Check) -> str:
     if check.autodiff_error > check.allowance or math.isnan(check.autodiff_error):
         parts.append(f"the tape gives {check.autodiff:.15g}, the reference {mpmath.nstr(check.reference, 15)}")
     if check.finite is not None and _fd_ratio(check) > 1:
-        parts.append(
-            f"the finite difference {float(check.finite.value):.15g} is outside its bound {float(check.finite.error_bound):.2g}"
-        )
+        value, bound = float(check.finite.value), float(check.finite.error_bound)
+        parts.append(f"the finite difference {value:.15g} is outside its bound {bound:.2g}")
     return "; ".join(parts) or "they disagree"
 
 
@@ -198,5 +198,33 @@ def latex(cmp: ArrayComparison) -> str:
             rf"\text{{{r[7]}}}",
         ]
         rows.append(" & ".join(cells))
-    head = r"& \text{shape} & \text{checked along} & \text{autodiff error} & \text{allowed} & \text{f.d. error} & \text{bound} &"
+    titles = ("shape", "checked along", "autodiff error", "allowed", "f.d. error", "bound")
+    head = "& " + " & ".join(rf"\text{{{t}}}" for t in titles) + " &"
     return "\\begin{array}{llllllll}\n" + head + r" \\" + "\n" + " \\\\\n".join(rows) + "\n\\end{array}"
+
+
+def check_text(check: ArrayGradientCheck) -> str:
+    """Your gradient, tensor by tensor: the largest error along the checks, and what it was allowed."""
+    cmp = check.comparison
+    lines = [f"checking a gradient of {cmp.function}: {cmp.source.replace(chr(10), '; ')}", _point_text(cmp), ""]
+    table = [("", "shape", "checked along", "your largest error", "allowed", "")]
+    marks = {"agree": "ok", "explained": "explained", "disagree": "WRONG"}
+    for tensor, row in zip(check.tensors, cmp.rows, strict=True):
+        k = tensor.worst
+        where = f" ({row.checks[k].direction})" if len(row.checks) > 1 else ""
+        table.append(
+            (
+                f"∂{cmp.function}/∂{tensor.name}",
+                shape_text(tensor.shape),
+                _checked_along(row),
+                _e(tensor.errors[k]) + where,
+                _e(tensor.allowed[k]),
+                marks.get(tensor.verdict, tensor.verdict),
+            )
+        )
+    widths = [max(len(r[i]) for r in table) for i in range(6)]
+    for r in table:
+        cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]), r[3].rjust(widths[3])]
+        lines.append("  ".join([*cells, r[4].rjust(widths[4]), r[5]]).rstrip())
+    lines.append("✓ your gradient agrees" if check.ok else "✗ your gradient is wrong where marked WRONG")
+    return "\n".join(lines)
