@@ -33,6 +33,7 @@ from .render.sweep import plot_step_sweep
 from .stepwise import Derivation, steps
 from .symbolic.derivatives import diff, gradient, hessian, jacobian
 from .symbolic.gradient import SymbolicGradient, SymbolicHessian
+from .symbolic.matrix_result import MatrixDerivative, MatrixGradient
 from .tape.tape import Tape
 from .tape.trace import Trace
 
@@ -50,6 +51,8 @@ __all__ = [
     "GradientCheck",
     "LimitError",
     "Limits",
+    "MatrixDerivative",
+    "MatrixGradient",
     "MethodError",
     "ParseError",
     "Program",
