@@ -69,8 +69,8 @@ class _Writer:
                 symbol = self.product_sign(args[0], args[1])
             if op.name == "div" and self.latex:
                 return rf"\frac{{{self.done[args[0]][0]}}}{{{self.done[args[1]][0]}}}", _ATOM
-            left = self.wrap(args[0], strength)
-            right = self.wrap(args[1], strength, strict=op.name in ("sub", "div"))
+            left = self.wrap(args[0], strength, strict=op.name == "mul" and self.inner(args[0]))
+            right = self.wrap(args[1], strength, strict=op.name in ("sub", "div") or self.inner(args[1]))
             if symbol in ("", " "):
                 return f"{left}{symbol}{right}", strength
             return f"{left} {symbol} {right}", strength
@@ -93,6 +93,16 @@ class _Writer:
         if op.latex.startswith(r"\sqrt"):
             return rf"{op.latex}{{{inner}}}", _ATOM
         return rf"{op.latex}\left({inner}\right)", _ATOM
+
+    def inner(self, node: Tensor) -> bool:
+        """An inner product (aᵀ b), which a product around it would run into: 2(aᵀ x) a."""
+        return (
+            (self.pretty or self.latex)
+            and node.kind == "op"
+            and not node.shape
+            and node not in self.names
+            and (not isinstance(node.op, Primitive) and node.primitive.name in ("matmul", "dot"))
+        )
 
     def product_sign(self, a: Tensor, b: Tensor) -> str:
         """Between two factors: ⊙ (or *) for two arrays; nothing for a number before a name (or, in
@@ -118,9 +128,11 @@ class _Writer:
             return self.constant(op, node.literals), _ATOM
         if op.name == "matmul":
             left, right = self.wrap(args[0], _PRODUCT), self.wrap(args[1], _PRODUCT, strict=True)
-            if self.latex:
-                return f"{left} {right}", _PRODUCT
-            return (f"{left} {right}" if self.style == "pretty" else f"{left} @ {right}"), _PRODUCT
+            if not (self.latex or self.pretty):
+                return f"{left} @ {right}", _PRODUCT
+            if len(args[0].shape) == 1 and not _transposed(args[0]):  # a row vector: aᵀ b, xᵀ A
+                left = self.wrap(args[0], _POSTFIX, strict=True) + (r"^{\top}" if self.latex else "ᵀ")
+            return f"{left} {right}", _PRODUCT
         if op.name == "transpose":
             base = self.wrap(args[0], _POSTFIX, strict=True)
             mark = r"^{\top}" if self.latex else "ᵀ" if self.style == "pretty" else "'"
@@ -154,6 +166,11 @@ class _Writer:
 _CALL = re.compile(r"[^\W\d]\w*\(")
 _SUBSCRIPT = re.compile(r"_\{(-?\d+)\}")
 _SUBSCRIPTS = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
+
+
+def _transposed(node: Tensor) -> bool:
+    """A vector written with its transpose already (``x'`` in the program)."""
+    return node.kind == "op" and not isinstance(node.op, Primitive) and node.primitive.name == "transpose"
 
 
 def _postorder(node: Tensor) -> list[Tensor]:

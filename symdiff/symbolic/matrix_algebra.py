@@ -155,7 +155,9 @@ def simplify(root: Tensor, memo: MutableMapping[Tensor, Tensor]) -> Tensor:
         each, expanded = stack.pop()
         if each in memo:
             continue
-        if each.kind != "op":
+        if each.kind == "const":  # the rules' 0.5, through Python's operators, is a float
+            memo[each] = lift(float(each.value)) if isinstance(each.value, sp.Float) else each
+        elif each.kind != "op":
             memo[each] = each
         elif expanded:
             memo[each] = build(each.op, [memo[a] for a in each.args], each.literals)  # type: ignore[arg-type]
@@ -198,9 +200,15 @@ def _sub(t: Tensor, args: Sequence[Tensor]) -> Tensor | None:
 
 
 def _factor_products(name: str, a: Tensor, b: Tensor) -> Tensor | None:
-    """``A x ± B x`` as ``(A ± B) x`` (matrices of the same shape times the same vector or matrix)."""
-    if is_op(a, "matmul") and is_op(b, "matmul") and a.args[1] == b.args[1] and a.args[0].shape == b.args[0].shape:
-        return node("matmul", node(name, a.args[0], b.args[0]), a.args[1])
+    """``A x ± B x`` as ``(A ± B) x``, ``A B ± A C`` as ``A (B ± C)``, ``diag(a) ± diag(b)`` as ``diag(a ± b)``."""
+    if is_op(a, "matmul") and is_op(b, "matmul"):
+        (p, q), (r, s) = a.args, b.args
+        if q == s and p.shape == r.shape:
+            return node("matmul", node(name, p, r), q)
+        if p == r and q.shape == s.shape:
+            return node("matmul", p, node(name, q, s))
+    if is_op(a, "diag") and is_op(b, "diag"):
+        return node("diag", node(name, a.args[0], b.args[0]))
     return None
 
 
@@ -290,16 +298,25 @@ def factors(t: Tensor) -> list[Tensor]:
 
 
 def _cancel(numerator: Tensor, denominator: Tensor, shape: Shape) -> Tensor | None:
-    """``(c a b) / a`` as ``c b``: a factor equal to the denominator is removed (the shape kept)."""
-    parts = factors(numerator)
-    if denominator not in parts:
+    """``(c a b) / (3 a)`` as ``c b / 3``: factors common to both sides removed (the shape kept)."""
+    above, below = factors(numerator), factors(denominator)
+    common = [f for f in below if f in above]
+    if not common:
         return None
-    rest = list(parts)
-    rest.remove(denominator)
-    result = ONE
-    for factor in rest:
-        result = node("mul", result, factor)
+    for factor in common:
+        above.remove(factor)
+        below.remove(factor)
+    result = _product(above)
+    if below:
+        result = node("div", result, _product(below))
     return result if result.shape == shape else None
+
+
+def _product(parts: Sequence[Tensor]) -> Tensor:
+    result = ONE
+    for factor in parts:
+        result = node("mul", result, factor)
+    return result
 
 
 def _pow(t: Tensor, args: Sequence[Tensor]) -> Tensor | None:
@@ -377,6 +394,10 @@ def _matmul(t: Tensor, args: Sequence[Tensor]) -> Tensor | None:
             return node("mul", factor.args[0], node("matmul", *_replace(args, position, factor.args[1])))
     if is_op(a, "diag") and len(b.shape) == 1:
         return node("mul", a.args[0], b)
+    if is_op(a, "diag") and is_op(b, "diag"):
+        return node("diag", node("mul", a.args[0], b.args[0]))
+    if is_op(b, "diag") and is_op(a, "matmul") and is_op(a.args[1], "diag"):  # (A diag(u)) diag(v) = A diag(u ⊙ v)
+        return node("matmul", a.args[0], node("diag", node("mul", a.args[1].args[0], b.args[0])))
     if is_op(b, "outer"):  # A (u vᵀ) = (A u) vᵀ
         return node("outer", node("matmul", a, b.args[0]), b.args[1])
     if is_op(a, "outer") and len(b.shape) == 1:  # (u vᵀ) x = (vᵀ x) u
@@ -425,6 +446,8 @@ def _sum(t: Tensor, args: Sequence[Tensor]) -> Tensor | None:
         return node("div", node("sum", divided[0], literals=t.literals), divided[1])
     if is_op(x, "onehot") and axis is None:
         return ONE
+    if is_op(x, "eye"):
+        return ones(t.shape) if axis is not None else constant(x.shape[0])
     if is_op(x, "ones"):
         count = 1
         for k, n in enumerate(x.shape):

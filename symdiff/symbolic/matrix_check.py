@@ -302,11 +302,14 @@ def _derivatives(outputs: np.ndarray, symbols: Sequence[np.ndarray]) -> np.ndarr
     return table
 
 
+_AGAINST = {"tape": "the tape", "sympy.diff": "sympy.diff of the element-wise expansion"}
+
+
 def require(checks: Sequence[Check]) -> None:
     """Raise when a check failed: a formula that disagrees with the numbers is never shown."""
     for check in checks:
         if not check.agrees:
             raise SymdiffError(
-                f"the symbolic formula for {check.formula} disagrees with {check.against} at sizes {check.sizes} "
+                f"the symbolic formula for {check.formula} disagrees with {_AGAINST[check.against]} at sizes {check.sizes} "
                 f"(a relative difference of {check.error:.2e}); this is a bug in symdiff: please report it"
             )

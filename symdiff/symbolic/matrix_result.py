@@ -43,23 +43,33 @@ class Notation:
 
 
 class _Evaluator:
-    """Formulas evaluated at points of the program's inputs; a batch gives the sum over its samples."""
+    """Formulas evaluated at points of the program's inputs, with the tape's rule for batches.
+
+    Given with a leading sample axis, a variable's own derivative is one per sample; any
+    other's is the sum over the samples (the derivative of the total), as ``Tape.gradient``.
+    """
 
     def __init__(self, program: ArrayProgram):
         self.program = program
         self.evaluate = Evaluator()
 
-    def __call__(self, formula: Tensor, point: Mapping[str, Any]) -> Any:
+    def __call__(self, formula: Tensor, point: Mapping[str, Any], variable: str) -> Any:
         shapes = self.program.shapes
         at = ArrayPoint(shapes, ordered_values(tuple(shapes), point))
         values = dict(zip(shapes, at.arrays, strict=True))
         tape = self.evaluate.tape(formula)
         with np.errstate(all="ignore"):
             value = np.asarray(tape.value({name: values[name] for name in tape.variables}))
-        if at.samples is not None:  # the gradient of the total over the samples
-            value = value.sum(axis=0) if value.ndim > len(formula.shape) else value * at.samples
-        value = np.broadcast_to(value, formula.shape)
-        return float(value) if not formula.shape else np.array(value)
+        shape = formula.shape
+        if at.samples is not None:
+            per_sample = value.ndim > len(shape)
+            if at.batched[tuple(shapes).index(variable)]:
+                value = value if per_sample else np.broadcast_to(value, (at.samples, *shape))
+                shape = (at.samples, *shape)
+            else:
+                value = value.sum(axis=0) if per_sample else value * at.samples
+        value = np.broadcast_to(value, shape)
+        return float(value) if not shape else np.array(value)
 
 
 class MatrixGradient(dict[str, Tensor]):
@@ -84,8 +94,8 @@ class MatrixGradient(dict[str, Tensor]):
             math, and the verification. to_json(): the same as data.
         formula_text(name) / formula_latex(name): one formula, in terms of the definitions.
         evaluate(point): every formula at a point of arrays, name → array (a float for a
-            scalar); a batch (a leading sample axis) gives the gradient of the total over its
-            samples, as ``Tape.gradient`` does.
+            scalar). Batches follow ``Tape.gradient``: a variable given with a leading sample
+            axis gets one gradient per sample, any other the gradient of the total.
 
     Example:
         >>> import symdiff as sd
@@ -135,7 +145,7 @@ class MatrixGradient(dict[str, Tensor]):
     def evaluate(self, point: Mapping[str, Any] | None = None, /, **values: Any) -> dict[str, Any]:
         """Every formula at a point of arrays (all the program's inputs): name → value."""
         at = merge(point, values)
-        return {name: self._evaluate(formula, at) for name, formula in self.items()}
+        return {name: self._evaluate(formula, at, name) for name, formula in self.items()}
 
     def formula_text(self, name: str, *, pretty: bool = True) -> str:
         from ..render import matrix as view
@@ -217,7 +227,7 @@ class MatrixDerivative:
         return derivative_text(self.function, self.wrt), derivative_latex(self.function, self.wrt)
 
     def evaluate(self, point: Mapping[str, Any] | None = None, /, **values: Any) -> Any:
-        return self._evaluate(self.formula, merge(point, values))
+        return self._evaluate(self.formula, merge(point, values), self.wrt[-1])
 
     def formula_text(self, *, pretty: bool = True) -> str:
         from ..render import matrix as view
