@@ -182,7 +182,7 @@ def main() -> None:
 
     p = data(64)
     forward, backprop = by_hand(p)
-    fast, dicts, build = symdiff_functions(64, p)
+    fast, dicts, _build = symdiff_functions(64, p)
     functions: dict[str, Callable[[], Any]] = {
         "forward (NumPy)": forward,
         "backprop by hand (NumPy)": backprop,

@@ -310,6 +310,6 @@ def require(checks: Sequence[Check]) -> None:
     for check in checks:
         if not check.agrees:
             raise SymdiffError(
-                f"the symbolic formula for {check.formula} disagrees with {_AGAINST[check.against]} at sizes {check.sizes} "
-                f"(a relative difference of {check.error:.2e}); this is a bug in symdiff: please report it"
+                f"the symbolic formula for {check.formula} disagrees with {_AGAINST[check.against]} at sizes "
+                f"{check.sizes} (a relative difference of {check.error:.2e}); a bug in symdiff: please report it"
             )

@@ -13,7 +13,7 @@ gradient of a layer of width 4096 is the same formula as at width 4.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,18 +142,28 @@ class Pullback:
         gradients: for each ``wrt`` node, ∂(seed · output)/∂node (zeros when it does not depend on it).
         adjoints: every node on a path from the output to a ``wrt`` node → its adjoint, in the
             order the sweep reached them (output first).
+        parents: every node on such a path → the nodes on it that use it.
     """
 
     gradients: tuple[Tensor, ...]
     adjoints: dict[Tensor, Tensor]
+    parents: dict[Tensor, list[Tensor]]
 
 
-def pullback(output: Tensor, wrt: Sequence[Tensor], seed: Tensor = ONE, keep: Collection[Tensor] = ()) -> Pullback:
+def pullback(
+    output: Tensor,
+    wrt: Sequence[Tensor],
+    seed: Tensor = ONE,
+    keep: Collection[Tensor] = (),
+    cuts: Mapping[Tensor, Tensor] | None = None,
+) -> Pullback:
     """The backward sweep from ``output`` (its adjoint ``seed``) to each of ``wrt``.
 
     The nodes in ``keep`` (a program's lines) appear in the formulas as they are, so that they
     can be written by their names; other values of the program that a formula uses are
-    simplified with it (``xᵀA`` is written ``Aᵀ x``).
+    simplified with it (``xᵀA`` is written ``Aᵀ x``). ``cuts`` maps some nodes to placeholders:
+    the sweep goes on from such a node with the placeholder as its adjoint, so that every
+    adjoint below it is written in terms of it (a derivation's δ, one step at a time).
     """
     order = list(postorder(output))
     wanted = set(wrt)
@@ -165,13 +175,17 @@ def pullback(output: Tensor, wrt: Sequence[Tensor], seed: Tensor = ONE, keep: Co
     m = Symbolic(memo)
     pending: dict[Tensor, list[Tensor]] = {output: [seed]} if output in active else {}
     adjoints: dict[Tensor, Tensor] = {}
+    parents: dict[Tensor, list[Tensor]] = {}
+    cuts = cuts or {}
     for each in reversed(order):
         if each not in pending or each.kind != "op":
             continue
         g = adjoints[each] = _total(pending.pop(each), memo)
+        g = cuts.get(each, g)
         for position, argument in enumerate(each.args):
             if argument not in active:
                 continue
+            parents.setdefault(argument, []).append(each)
             contribution = _contribution(m, each, position, g, memo)
             if contribution is not None:
                 pending.setdefault(argument, []).append(m.sum_to(contribution, argument))
@@ -181,7 +195,7 @@ def pullback(output: Tensor, wrt: Sequence[Tensor], seed: Tensor = ONE, keep: Co
         gradients.append(_total(terms, memo) if terms else zeros(w.shape))
         if terms:
             adjoints[w] = gradients[-1]
-    return Pullback(tuple(gradients), adjoints)
+    return Pullback(tuple(gradients), adjoints, parents)
 
 
 def _contribution(
