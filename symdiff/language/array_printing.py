@@ -109,8 +109,8 @@ class _Writer:
         pretty text, a parenthesis); a space between other factors in pretty text, as people write."""
         if a.shape and b.shape:
             return r"\odot" if self.latex else "⊙" if self.pretty else "*"
-        if self.latex:
-            return ""
+        if self.latex:  # 2\left(y - t\right), \delta_{2} w_{2}
+            return "" if a.kind == "const" else " "
         written = self.done[b][0]
         right = written[:1]
         if a.kind == "const" and a.value.is_Integer:

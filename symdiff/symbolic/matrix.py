@@ -209,8 +209,8 @@ def matrix_jacobian(program: ArrayProgram, wrt: str | Sequence[str]) -> MatrixDe
     variables(program, x)
     function = program.output.name
     output = program.expression
-    refuse_tensor(function, x, output.shape, program.shapes[x])
     label = derivative_text(function, (x,))
+    refuse_tensor(label, output.shape, program.shapes[x])
 
     def formula_of(p: ArrayProgram) -> Tensor:
         return jacobian_formula(p.expression, inputs(p)[x], keep=lines(p))
@@ -234,9 +234,9 @@ def matrix_hessian(program: ArrayProgram, wrt: str | Sequence[str]) -> MatrixDer
     first, second = names[0], names[-1]
     variables(program, [first, second])
     function = program.output.name
-    refuse_tensor(f"(∂{function}/∂{first})", second, program.shapes[first], program.shapes[second])
     wrt_pair = (first, second)
     label = derivative_text(function, wrt_pair)
+    refuse_tensor(label, program.shapes[first], program.shapes[second], "gradient")
 
     def formulas_of(p: ArrayProgram) -> tuple[Tensor, Tensor]:
         gradient = gradient_formulas(p, [first])[0][first]

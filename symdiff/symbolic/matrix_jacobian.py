@@ -23,15 +23,15 @@ from .matrix_reverse import check_ranks, placeholder, pullback
 COTANGENT = "_g"  # the cotangent's name: no variable of a program starts with _
 
 
-def refuse_tensor(function: str, wrt: str, f_shape: tuple[int, ...], x_shape: tuple[int, ...]) -> None:
-    """A derivative that is not a matrix (a matrix by anything, or by a matrix) is refused."""
+def refuse_tensor(label: str, f_shape: tuple[int, ...], x_shape: tuple[int, ...], value: str = "value") -> None:
+    """A derivative that is not a matrix (of a matrix, or by a matrix) is refused; ``label`` is ``∂p/∂z``."""
     if len(f_shape) <= 1 and len(x_shape) <= 1:
         return
     indices = len(f_shape) + len(x_shape)
     raise SymdiffError(
-        f"∂{function}/∂{wrt} of a {shape_text(f_shape)} value by a {shape_text(x_shape)} variable has "
-        f"{indices} indices, not a matrix; symdiff writes matrix formulas only: differentiate a scalar or a "
-        "vector by a scalar or a vector (for a matrix parameter, the gradient of a scalar loss)"
+        f"{label} has {indices} indices (a {shape_text(f_shape)} {value} by a {shape_text(x_shape)} variable), "
+        "not a matrix; symdiff writes matrix formulas only: differentiate a scalar or a vector by a scalar or "
+        "a vector (for a matrix parameter, the gradient of a scalar loss)"
     )
 
 
