@@ -100,3 +100,12 @@ def test_refusals(kwargs: dict[str, Any], message: str) -> None:
 def test_a_variable_the_output_does_not_use() -> None:
     with pytest.raises(SymdiffError, match="L does not depend on y"):
         sd.steps("x: 3; y: 3; L = sum(x) + 0 * sum(y)", "y")
+
+
+def test_the_docs_page_shows_the_current_output() -> None:
+    """docs/matrix-calculus.md embeds the seed's gradient in LaTeX and its derivation in Markdown, as rendered."""
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "matrix-calculus.md").read_text(encoding="utf-8")
+    assert f"$$\n{sd.gradient(seed_model()).to_latex()}\n$$" in page
+    assert sd.steps(seed_model(), "W1").to_markdown() in page
