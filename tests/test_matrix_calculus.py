@@ -341,8 +341,14 @@ def test_diff_by_a_name_and_to_second_order() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: sd.jacobian("A: 2x2; x: 2; F = A * x", wrt="x"), "∂F/∂x has 3 indices (a (2, 2) value by a (2,) variable), not a matrix"),
-        (lambda: sd.hessian("W: 2x3; x: 3; L = sum(W x)^2", "W"), "∂²L/∂W² has 4 indices (a (2, 3) gradient by a (2, 3) variable)"),
+        (
+            lambda: sd.jacobian("A: 2x2; x: 2; F = A * x", wrt="x"),
+            "∂F/∂x has 3 indices (a (2, 2) value by a (2,) variable), not a matrix",
+        ),
+        (
+            lambda: sd.hessian("W: 2x3; x: 3; L = sum(W x)^2", "W"),
+            "∂²L/∂W² has 4 indices (a (2, 3) gradient by a (2, 3) variable)",
+        ),
         (lambda: sd.gradient("x: 3; f = 2x"), "the gradient needs a scalar: f has shape (3,); use symdiff.jacobian"),
         (lambda: sd.gradient("X: 2x2x2; L = sum(X)"), "scalars, vectors and matrices; X in the program has shape"),
         (lambda: sd.diff("x: 3; L = sum(x^3)", "x", order=3), "higher derivatives are tensors"),

@@ -84,6 +84,16 @@ def test_formats() -> None:
     assert str(d) == d.to_text()
 
 
+def test_the_views_of_derivations_take_either_kind() -> None:
+    """render.steps (what the CLI prints with) writes a derivation in matrix form with its own views."""
+    from symdiff.render import steps as view
+
+    d = sd.steps(seed_model(4), "W1")
+    assert (view.text(d), view.latex(d), view.markdown(d)) == (d.to_text(), d.to_latex(), d.to_markdown())
+    both = json.loads(view.json_many([d, sd.steps(seed_model(4), "b1")]))
+    assert [x["wrt"] for x in both["derivations"]] == ["W1", "b1"] and both["verified"] is True
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -7,7 +7,7 @@ steps above, and the rule. The result follows, with how it was verified.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..language.array_printing import tensor_latex, tensor_text
@@ -115,7 +115,24 @@ def markdown(d: MatrixDerivation) -> str:
 
 
 def json_text(d: MatrixDerivation) -> str:
-    data: dict[str, Any] = {
+    return dumps(data(d))
+
+
+def json_many(derivations: Sequence[MatrixDerivation]) -> str:
+    """Derivations of one program by several variables as one JSON object."""
+    first = derivations[0]
+    return dumps(
+        {
+            "expression": str(first.program),
+            "variables": list(first.program.shapes),
+            "derivations": [data(d) for d in derivations],
+            "verified": all(d.verified for d in derivations),
+        }
+    )
+
+
+def data(d: MatrixDerivation) -> dict[str, Any]:
+    return {
         "expression": str(d.program),
         "function": d.function,
         "wrt": d.wrt,
@@ -139,4 +156,3 @@ def json_text(d: MatrixDerivation) -> str:
         "verified": d.verified,
         "verification": d.result.verification.summary(),
     }
-    return dumps(data)

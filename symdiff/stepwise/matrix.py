@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -97,6 +98,7 @@ class MatrixDerivation:
     result: MatrixGradient
     names: Mapping[Tensor, str]
     symbols: Mapping[str, Symbol]
+    form: ClassVar[str] = "matrix"  # ``Derivation.form`` is "scalar": the views tell them apart by it
 
     @property
     def verified(self) -> bool:
