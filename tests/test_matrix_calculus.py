@@ -441,3 +441,47 @@ def test_json_and_markdown() -> None:
     assert [d["name"] for d in data["definitions"]] == ["h", "y"]
     markdown = g.to_markdown()
     assert markdown.startswith("$$\n\\begin{aligned}") and "Verified against the tape" in markdown
+
+
+def test_each_check_can_fail_on_its_own() -> None:
+    """A formula that is wrong by a factor is caught by the tape and, independently, by SymPy."""
+    from symdiff.language.arrays import variable
+    from symdiff.symbolic import matrix_check as check
+    from symdiff.symbolic.matrix_algebra import node
+
+    program = parse_program("x: 3; L = sum(x^2)")
+    wrong = {"x": node("mul", 3, variable("x", (3,)))}  # the right one is 2x
+    labels = {"x": "∂L/∂x"}
+    points = [check.random_point(program.shapes, 0)]
+    for checks in (
+        check.gradient_checks(program, wrong, labels, points, check.Evaluator()),
+        check.expansion_checks(program, wrong, labels, points, check.Evaluator()),
+    ):
+        (only,) = checks
+        assert only.compared > 0 and not only.agrees
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sin(x*y) + exp(y)/x",
+        "relu(x - y)*tanh(x) + sigmoid(y)^2",
+        "log(1 + x^2) * sqrt(2 + y) - abs(x)*y",
+        "max(x, y)^3",
+    ],
+)
+def test_sympy_forward_mode_equals_sympy_diff(text: str) -> None:
+    """The check's directional derivatives (SymPy's rule for each operation, chained forward) against sympy.diff whole."""
+    import sympy
+
+    from symdiff.symbolic.sympy_forward import directional
+
+    expr = sd.parse(text)
+    x, y = sorted(expr.free_symbols, key=str)
+    at, u, v = {x: 0.7, y: -0.4}, {x: 0.3, y: -1.2}, {x: -0.8, y: 0.5}
+    (d,) = directional([expr], at, u, v)
+    gradient = [sympy.diff(expr, s).subs(at) for s in (x, y)]
+    hessian = [[sympy.diff(expr, a, b).subs(at) for b in (x, y)] for a in (x, y)]
+    assert float(d.u) == pytest.approx(float(gradient[0] * u[x] + gradient[1] * u[y]), rel=1e-13)
+    uhv = sum(hessian[i][j] * [u[x], u[y]][i] * [v[x], v[y]][j] for i in range(2) for j in range(2))
+    assert float(d.uv) == pytest.approx(float(uhv), rel=1e-12)

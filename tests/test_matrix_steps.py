@@ -119,3 +119,22 @@ def test_the_docs_page_shows_the_current_output() -> None:
     page = (Path(__file__).resolve().parent.parent / "docs" / "matrix-calculus.md").read_text(encoding="utf-8")
     assert f"$$\n{sd.gradient(seed_model()).to_latex()}\n$$" in page
     assert sd.steps(seed_model(), "W1").to_markdown() in page
+
+
+def test_three_layers_number_their_deltas_from_the_input_up() -> None:
+    text = (
+        "x: 4; W1: 6x4; b1: 6; W2: 5x6; b2: 5; W3: 2x5; b3: 2; y: 2\n"
+        "h1 = tanh(W1 x + b1)\nh2 = sigmoid(W2 h1 + b2)\nz = W3 h2 + b3\nL = mse(z, y)"
+    )
+    g = sd.gradient(text, wrt=["W1", "W2", "W3"])
+    assert g.to_text().splitlines()[3:9] == [
+        "δ₃ = z - y",
+        "δ₂ = W3ᵀ δ₃ ⊙ h2 ⊙ (1 - h2)",
+        "δ₁ = W2ᵀ δ₂ ⊙ (1 - h1^2)",
+        "∂L/∂W1 = δ₁ xᵀ",
+        "∂L/∂W2 = δ₂ h1ᵀ",
+        "∂L/∂W3 = δ₃ h2ᵀ",
+    ]
+    d = sd.steps(text, "W1")
+    assert [s.symbol.text for s in d.steps] == ["δ₃", "∂L/∂h2", "δ₂", "∂L/∂h1", "δ₁", "∂L/∂W1"]
+    assert d.verified

@@ -25,7 +25,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..errors import SymdiffError
-from ..language.array_printing import tensor_text
+from ..language.array_printing import tensor_latex, tensor_text
 from ..language.arrays import ArrayProgram, Tensor, postorder, variable
 from ..language.printing import derivative_latex, derivative_text
 from ..primitives.arrays import ArrayPrimitive
@@ -217,8 +217,6 @@ def _symbols(
 
 def _latex_name(each: Tensor, named: Mapping[Tensor, str]) -> str:
     """A value as the denominator of ∂L/∂(…) in LaTeX; derivative_latex writes a plain name as its LaTeX."""
-    from ..language.array_printing import tensor_latex
-
     if each in named:
         return named[each]
     return f"\\left({tensor_latex(each, named)}\\right)"

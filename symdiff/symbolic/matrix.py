@@ -17,9 +17,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..errors import SymdiffError
-from ..language.arrays import ArrayDefinition, ArrayProgram, Tensor, postorder
+from ..language.arrays import ArrayDefinition, ArrayProgram, Tensor, postorder, variable
 from ..language.printing import derivative_text
 from ..primitives.shapes import shape_text
+from ..tape.array_tape import ArrayTape
 from . import matrix_check as check
 from .matrix_algebra import node
 from .matrix_jacobian import jacobian_formula, refuse_tensor
@@ -171,15 +172,9 @@ def _probe(program: ArrayProgram, f: Tensor, shapes: Mapping[str, tuple[int, ...
     u = "u"
     while u in shapes or u in program.names:
         u += "_"
-    probe = node("matmul", _input(u, f.shape), f) if f.shape else node("mul", _input(u, ()), f)
+    probe = node("matmul", variable(u, f.shape), f) if f.shape else node("mul", variable(u, ()), f)
     used = {n.name: n.shape for n in postorder(probe) if n.kind == "input"}
     return ArrayProgram((ArrayDefinition("_probe", probe, ""),), dict(sorted(used.items()))), u
-
-
-def _input(name: str, shape: tuple[int, ...]) -> Tensor:
-    from ..language.arrays import variable
-
-    return variable(name, shape)
 
 
 def _jacobian_check(
@@ -187,7 +182,7 @@ def _jacobian_check(
 ) -> check.Check:
     """``uᵀ J`` from the formula against the tape's gradient of ``u · f`` by ``x``, at the declared sizes."""
     probe, u = _probe(program, f, program.shapes)
-    tape = check.ArrayTape(probe)
+    tape = ArrayTape(probe)
     worst, compared = 0.0, 0
     for seed in (0, 1):
         point = {

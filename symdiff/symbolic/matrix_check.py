@@ -7,20 +7,21 @@ Two independent checks, on random values:
   random ``u``, which is ``Jᵀ u``);
 * **sympy.diff of the element-wise expansion**, at small sizes: the program is written again
   with every size made small (64 → 3, 10 → 2; a size 1 stays 1, an index stays in range), its
-  formulas derived the same way, and each element compared with SymPy's derivative of the
-  program written out element by element (``tape.expansion``), which knows nothing of
-  matrices.
+  formulas derived the same way, and compared along random directions with SymPy's own
+  derivatives of the program written out element by element (``tape.expansion``), which
+  knows nothing of matrices: ``sympy.diff`` of each operation, chained forward
+  (``sympy_forward``), so that a deep program is checked in time linear in its size.
 
-A formula that disagrees with a check is never returned: ``require`` raises. Elements where
-a value is not finite (a logarithm of a negative number) are left out of a comparison; a
-second point has only positive values, so that programs with a domain are still compared
-somewhere. A formula with no finite element to compare is returned, marked as not verified.
+A formula that disagrees with a check is never returned: ``require`` raises. Values that are
+not finite (a logarithm of a negative number) are left out of a comparison; a second point
+has only positive values, so that programs with a domain are still compared somewhere. A
+formula with nothing finite to compare is returned, marked as not verified.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,7 @@ from ..primitives.arrays import ArrayPrimitive
 from ..primitives.shapes import Shape, elements, size_text
 from ..tape.array_tape import ArrayTape
 from ..tape.expansion import expand
+from .sympy_forward import directional
 
 TOLERANCE = 1e-9  # largest difference, relative to the largest value (or 1), that counts as equal
 SMALL = 40  # a program with at most this many input elements is expanded as it is
@@ -203,28 +205,6 @@ def small_program(program: ArrayProgram) -> ArrayProgram:
 # -- the checks -------------------------------------------------------------------------------
 
 
-def _number(expr: sp.Expr, at: Mapping[sp.Symbol, sp.Float]) -> float:
-    value = sp.sympify(expr).xreplace(at)  # 20-digit values: SymPy evaluates each function as it is rebuilt
-    try:
-        return float(value if value.is_Number else value.evalf(20))
-    except (TypeError, ValueError):  # zoo, nan, or a value SymPy cannot make a float of
-        return float("nan")
-
-
-def expansion_point(
-    expansion_symbols: Mapping[str, np.ndarray], point: Mapping[str, np.ndarray]
-) -> dict[sp.Symbol, sp.Float]:
-    at = {}
-    for name, symbols in expansion_symbols.items():
-        values = np.broadcast_to(point[name], symbols.shape)
-        for index in itertools.product(*map(range, symbols.shape)):
-            at[symbols[index]] = sp.Float(float(values[index]), 20)
-    return at
-
-
-Reference = Callable[[Mapping[str, np.ndarray]], np.ndarray]
-
-
 def compare(
     check: tuple[str, str, str],
     formula: Tensor,
@@ -267,32 +247,58 @@ def expansion_checks(
     points: Sequence[Mapping[str, np.ndarray]],
     evaluate: Evaluator,
 ) -> list[Check]:
-    """Each formula against sympy.diff of the program written out element by element.
+    """Each formula against SymPy's derivatives of the program written out element by element.
 
     ``formulas`` is keyed by the variables differentiated by: ``"W1"`` for a gradient (or, for
     a vector output, a Jacobian: the formula's rows are the output's elements), ``"x,y"`` for
-    the Hessian block ∂²L/∂x∂y.
+    the Hessian block ∂²L/∂x∂y. Derivatives are taken along random directions U (and V), the
+    other inputs at the point: ⟨∂L/∂W, U⟩ from the formula against d/dε L(W + ε U) at ε = 0
+    by ``sympy_forward`` (for a Jacobian, wᵀ J u against the derivative of wᵀf; for a Hessian
+    block, uᵀ H v against d²/dε dη). A random direction finds any wrong element, with
+    probability one.
     """
     expansion = expand(program)
     sizes = sizes_text(program.shapes)
+    outputs = list(expansion.elements.ravel())
     checks = []
     for key, formula in formulas.items():
-        symbols = [expansion.symbols[name] for name in key.split(",")]
-        derivatives = _derivatives(expansion.elements, symbols)
-        references = []
-        for point in points:
-            at = expansion_point(expansion.symbols, point)
-            references.append(np.array([_number(d, at) for d in derivatives.ravel()]).reshape(formula.shape))
-        checks.append(compare((labels[key], "sympy.diff", sizes), formula, references, points, evaluate))
+        names = key.split(",")
+        worst, compared = 0.0, 0
+        for k, point in enumerate(points):
+            rng = np.random.default_rng(100 + k)
+            directions = [rng.uniform(-1.0, 1.0, size=program.shapes[name]) for name in names]
+            weights = rng.uniform(-1.0, 1.0, size=expansion.elements.shape)
+            along = [
+                _along(expansion.symbols[name], direction) for name, direction in zip(names, directions, strict=True)
+            ]
+            duals = directional(outputs, _at(expansion.symbols, point), along[0], along[1] if len(along) > 1 else None)
+            derivatives = [_float(d.uv if len(names) > 1 else d.u) for d in duals]
+            expected = np.dot(weights.ravel(), derivatives)
+            got = np.tensordot(weights, evaluate(formula, point), axes=weights.ndim)
+            for direction in directions:
+                got = np.tensordot(direction, got, axes=direction.ndim)
+            error, count = difference(got, expected)
+            worst, compared = max(worst, error), compared + count
+        checks.append(Check(labels[key], "sympy.diff", sizes, worst, compared))
     return checks
 
 
-def _derivatives(outputs: np.ndarray, symbols: Sequence[np.ndarray]) -> np.ndarray:
-    """sympy.diff of each output element by each element of each variable in turn (an object array)."""
-    table = np.array([sp.sympify(e) for e in outputs.ravel()], dtype=object)
-    for elements_of in symbols:
-        table = np.array([sp.diff(e, s) for e in table.ravel() for s in elements_of.ravel()], dtype=object)
-    return table
+def _at(symbols: Mapping[str, np.ndarray], point: Mapping[str, np.ndarray]) -> dict[sp.Symbol, float]:
+    """Each element symbol's value at the point."""
+    at: dict[sp.Symbol, float] = {}
+    for name, elements_of in symbols.items():
+        at.update(_along(elements_of, point[name]))
+    return at
+
+
+def _along(elements_of: np.ndarray, values: np.ndarray) -> dict[sp.Symbol, float]:
+    values = np.broadcast_to(values, elements_of.shape)
+    return {elements_of[i]: float(values[i]) for i in itertools.product(*map(range, elements_of.shape))}
+
+
+def _float(value: sp.Expr) -> float:
+    """A real SymPy number as a float; nan for anything else (a logarithm of a negative number is complex)."""
+    return float(value) if value.is_real and value.is_finite else float("nan")
 
 
 _AGAINST = {"tape": "the tape", "sympy.diff": "sympy.diff of the element-wise expansion"}
