@@ -471,7 +471,7 @@ def test_each_check_can_fail_on_its_own() -> None:
     ],
 )
 def test_sympy_forward_mode_equals_sympy_diff(text: str) -> None:
-    """The check's directional derivatives (SymPy's rule for each operation, chained forward) against sympy.diff whole."""
+    """The check's directional derivatives (SymPy's rule per operation, chained forward) against sympy.diff."""
     import sympy
 
     from symdiff.symbolic.sympy_forward import directional

@@ -26,11 +26,11 @@ import numpy as np
 
 from ..errors import SymdiffError
 from ..language.array_printing import tensor_latex, tensor_text
-from ..language.arrays import ArrayProgram, Tensor, postorder, variable
+from ..language.arrays import ArrayProgram, Tensor, variable
 from ..language.printing import derivative_latex, derivative_text
 from ..primitives.arrays import ArrayPrimitive
 from ..symbolic import matrix_check as check
-from ..symbolic.matrix import inputs, lines, matrix_gradient, variables
+from ..symbolic.matrix import inputs, line_index, lines, matrix_gradient, variables
 from ..symbolic.matrix_result import MatrixGradient
 from ..symbolic.matrix_reverse import pullback
 from ..tape.array_tape import ArrayTape
@@ -143,16 +143,6 @@ class MatrixDerivation:
 
 
 # -- which values are steps -------------------------------------------------------------------
-
-
-def _line_of(program: ArrayProgram) -> dict[Tensor, int]:
-    """Each operation → the index of the first line that computes it."""
-    found: dict[Tensor, int] = {}
-    for k, d in enumerate(program.definitions):
-        for each in postorder(d.expression):
-            if each.kind == "op":
-                found.setdefault(each, k)
-    return found
 
 
 def _deltas(
@@ -287,7 +277,7 @@ def derive(program: ArrayProgram, wrt: str) -> MatrixDerivation:
     plain = pullback(output, [target], keep=keep)
     if target not in plain.adjoints:
         raise SymdiffError(f"{program.output.name} does not depend on {name}: its gradient is 0, with no steps")
-    line_of = _line_of(program)
+    line_of = line_index(program)
     deltas = _deltas(plain.adjoints, plain.parents, output, line_of)
     shown = [n for n in plain.adjoints if n is not output and (n in keep or n in deltas or n is target)]
     symbols = _symbols(program, program.output.name, shown, deltas, line_of)

@@ -78,12 +78,24 @@ def gradient_formulas(program: ArrayProgram, wrt: Sequence[str]) -> tuple[dict[s
     return dict(zip(wrt, sweep.gradients, strict=True)), sweep.adjoints
 
 
+def line_index(program: ArrayProgram) -> dict[Tensor, int]:
+    """Each operation → the index of the first line that computes it (its layer, from 0)."""
+    found: dict[Tensor, int] = {}
+    for k, d in enumerate(program.definitions):
+        for each in postorder(d.expression):
+            if each.kind == "op":
+                found.setdefault(each, k)
+    return found
+
+
 def notation(program: ArrayProgram, formulas: Sequence[Tensor], adjoints: Mapping[Tensor, Tensor]) -> Notation:
     """The definitions the formulas are written with: the program's lines they use, then δ's.
 
     An adjoint (a value of the backward sweep) that the formulas use twice or more is named
-    δ; the δ nearest the inputs is δ₁, as a tutorial numbers layers. Values cheaper to write
-    than to name (a variable, its transpose, a number times one) are written in place.
+    δ, numbered by its layer as a tutorial numbers them: δₖ is the adjoint of a value of the
+    program's k-th line (the earliest line whose value has it: the value entering that line's
+    activation). Values cheaper to write than to name (a variable, its transpose, a number
+    times one) are written in place.
     """
     named_lines = lines(program)
     uses: Counter[Tensor] = Counter(formulas)
@@ -94,17 +106,24 @@ def notation(program: ArrayProgram, formulas: Sequence[Tensor], adjoints: Mappin
     shared = [
         n for n in postorder(*formulas) if n in candidates and uses[n] > 1 and not _cheap(n) and n not in named_lines
     ]
+    layers = line_index(program)
+    layer_of: dict[Tensor, int] = {}
+    for value, adjoint in adjoints.items():
+        if value in layers:
+            layer_of[adjoint] = min(layer_of.get(adjoint, len(layers)), layers[value] + 1)
     taken = set(program.names) | set(program.shapes)
     names: dict[Tensor, str] = dict(named_lines)
     shown: dict[str, tuple[str, str]] = {}
     deltas = []
-    for k, each in enumerate(shared):
-        number = len(shared) - k
-        name = f"delta{number}"
+    for each in shared:
+        layer = layer_of.get(each, 0)
+        name, primes = f"delta{layer}", ""
         while name in taken:
-            name += "_"
+            name, primes = name + "_", primes + "′"
+        taken.add(name)
         names[each] = name
-        shown[name] = (f"δ{str(number).translate(_SUBSCRIPTS)}", f"\\delta_{{{number}}}")
+        latex_primes = "^{" + "\\prime" * len(primes) + "}" if primes else ""
+        shown[name] = (f"δ{str(layer).translate(_SUBSCRIPTS)}{primes}", f"\\delta_{{{layer}}}{latex_primes}")
         deltas.append((name, each))
     used_lines = _used_lines(program, formulas, named_lines)
     return Notation(tuple(used_lines + deltas), names, shown)
