@@ -2,7 +2,8 @@
 
 ``engine`` writes the steps (with ``rules`` and the registry), ``program`` writes the chain
 rule through the lines of a program, ``verify`` checks every step against SymPy and mpmath,
-and ``symdiff.render.steps`` formats the result as text, LaTeX, Markdown or JSON.
+and ``symdiff.render.steps`` formats the result as text, LaTeX, Markdown or JSON. For a program
+over arrays, ``matrix`` writes backpropagation in matrix form instead, layer by layer.
 """
 
 from __future__ import annotations
