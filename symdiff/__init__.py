@@ -30,9 +30,10 @@ from .language.printing import to_latex, to_text
 from .limits import DEFAULT_LIMITS, Limits
 from .primitives.functions import cbrt, relu, sigmoid, softplus
 from .render.sweep import plot_step_sweep
-from .stepwise import Derivation, steps
+from .stepwise import Derivation, MatrixDerivation, steps
 from .symbolic.derivatives import diff, gradient, hessian, jacobian
 from .symbolic.gradient import SymbolicGradient, SymbolicHessian
+from .symbolic.matrix_result import MatrixDerivative, MatrixGradient
 from .tape.tape import Tape
 from .tape.trace import Trace
 
@@ -50,6 +51,9 @@ __all__ = [
     "GradientCheck",
     "LimitError",
     "Limits",
+    "MatrixDerivation",
+    "MatrixDerivative",
+    "MatrixGradient",
     "MethodError",
     "ParseError",
     "Program",

@@ -38,6 +38,10 @@ EXAMPLES: dict[str, list[str]] = {
     "logsumexp": ["z: 4; L = logsumexp(z)^2", "Z: 2x3; L = sum(sin(logsumexp(Z)))"],
     "log_softmax": ["z: 3; y: 3; L = -sum(y * log_softmax(z))", "Z: 2x3; L = sum(log_softmax(Z)^2)"],
     "index": ["x: 4; L = sin(x[1]) * x[-1]", "A: 2x3; L = sum(tanh(A[1])) + A[0, 2]^2"],
+    "ones": ["x: 3; L = sum(sin(x * ones(3)))", "A: 2x3; L = sum(tanh(ones(2, 2) A))"],
+    "eye": ["A: 3x3; L = sum(sin(A + 2eye(3)) * A)"],
+    "onehot": ["x: 4; L = sin(dot(onehot(4, 1), x)) + cos(dot(onehot(4, -1), x))"],
+    "diag": ["v: 3; A: 3x3; L = sum(sin(diag(v) A))", "v: 2; L = sum(exp(diag(v^2)))"],
 }
 
 # Element-wise scalar functions and broadcasting, over arrays.

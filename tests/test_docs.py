@@ -18,7 +18,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 KATEX = ROOT / "tests" / "katex" / "node_modules" / "katex" / "dist"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-PAGES = ["gallery/", "derivations/tanh-network-at-a-point/", "derivations/polynomial/", "tutorials/backpropagation/"]
+PAGES = [
+    "gallery/",
+    "derivations/tanh-network-at-a-point/",
+    "derivations/polynomial/",
+    "tutorials/backpropagation/",
+    "matrix-calculus/",
+]
 
 
 def _writer() -> object:

@@ -96,3 +96,20 @@ def test_comparison_latex_and_markdown_math_render() -> None:
         strings.append(comparison.to_latex())
         strings += re.findall(r"\$([^$]+)\$", comparison.to_markdown())
     assert render(strings) == []
+
+
+def test_matrix_formulas_and_backpropagation_in_matrix_form_render() -> None:
+    """Every identity of the matrix-calculus suite, and derivations of layered programs, in LaTeX and Markdown."""
+    from tests.test_matrix_calculus import GRADIENTS, HESSIANS, JACOBIANS, seed_model
+    from tests.test_matrix_steps import CLASSIFIER
+
+    strings = [sd.gradient(text, wrt=[wrt]).to_latex() for text, wrt, _, _ in GRADIENTS.values()]
+    strings += [sd.jacobian(text, wrt=wrt).to_latex() for text, wrt, _, _ in JACOBIANS.values()]
+    strings += [sd.hessian(text, list(wrt)).to_latex() for text, wrt, _, _ in HESSIANS.values()]
+    strings.append(sd.gradient(seed_model()).to_latex())
+    for text, wrt in ((seed_model(), "W1"), (seed_model(), "b2"), (CLASSIFIER, "W1"), (CLASSIFIER, "x")):
+        d = sd.steps(text, wrt)
+        strings.append(d.to_latex())
+        strings += re.findall(r"\$\$\n(.*?)\n\$\$", d.to_markdown(), flags=re.S)
+        strings += re.findall(r"(?<!\$)\$([^$\n]+)\$(?!\$)", d.to_markdown())
+    assert render(strings) == []

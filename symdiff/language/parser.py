@@ -38,7 +38,8 @@ from .lexer import Token, shortened, tokenize
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
 ARRAY_PROGRAM_HERE = (
     "this is a program over arrays (it declares vectors or matrices); this function takes scalar expressions: "
-    "use symdiff.Tape, symdiff.compare or symdiff.check_gradient"
+    "for arrays use symdiff.gradient, symdiff.diff, symdiff.steps, symdiff.Tape, symdiff.compare or "
+    "symdiff.check_gradient"
 )
 _ARRAYS_ONLY = "{what} needs vectors or matrices: declare their shapes first, e.g. W: 3x2 or x: 2 on a line of its own"
 _FUNCTIONS = registry.text_functions()

@@ -6,7 +6,7 @@ written once against a backend ``m`` and independently of SymPy. A backend is a 
 vocabulary of array operations with *declared* shapes:
 
 * ``m.matmul(a, b)``, ``m.transpose(a)``, ``m.outer(a, b)``, ``m.scale(s, x)`` (a scalar times
-  an array), ``m.trace(a)``, ``m.eye(n)``;
+  an array), ``m.trace(a)``, ``m.eye(n)``, ``m.ones(shape)``;
 * ``m.total(x, axes)`` sums over declared axes (``None``: all of them), ``m.spread(g, x, axes)``
   broadcasts a reduced ``g`` back over them, ``m.shift(x)`` is the largest element along the
   last axis (numerically: to keep ``exp`` finite; symbolically 0, which changes nothing);
@@ -19,8 +19,11 @@ vocabulary of array operations with *declared* shapes:
 a backend that evaluates a batch of samples at once may sum over the samples as it multiplies
 (``Gᵀ X`` for ∂L/∂W of ``W x``) instead of forming one outer product per sample.
 
-The tape's code generator (``tape.arrays``) and symbolic matrix calculus both run these rules,
-so the numbers and the formulas come from the same table.
+The tape's code generator (``tape.array_code``) and symbolic matrix calculus
+(``symbolic.matrix_reverse``) both run these rules, so the numbers and the formulas come from
+the same table. The constants ``ones``, ``eye`` and ``onehot`` and the matrix ``diag(v)`` are
+what derivatives are written with (∂ sum(x)/∂x = 𝟏, ∂ tr(A)/∂A = I, ∂ y[i]/∂y = eᵢ); people may
+write them too.
 """
 
 from __future__ import annotations
@@ -55,6 +58,11 @@ class ArrayPrimitive:
         linear: the operation is linear in each argument (no kinks, no domain, no curvature
             of its own): finite differences along a line through it are exact up to rounding.
         symbol: how a drawing of the tape shows the operation (``@``, ``ᵀ``); empty: its name.
+            For a constant (no array arguments) it is how formulas written for people show it,
+            a template of the literals like ``latex`` (``e_{{{1}}}`` for ``onehot(n, i)``).
+        sizes: how many of the leading literals are sizes of the result (``ones(3, 2)``, ``eye(3)``,
+            the ``n`` of ``onehot(n, i)``), as opposed to axes or indices: the program written at
+            other sizes changes them.
     """
 
     name: str
@@ -69,6 +77,7 @@ class ArrayPrimitive:
     latex: str = ""
     linear: bool = False
     symbol: str = ""
+    sizes: int = 0
 
     def __post_init__(self) -> None:
         if len(self.vjps) != self.arity:
@@ -153,6 +162,32 @@ def _index_shape(x: Shape, *index: int) -> Shape:
         if not -n <= i < n:
             raise ShapeError(f"index {i} is out of range for {shape_text(x)} (0 to {n - 1}, or -{n} to -1)")
     return x[len(index) :]
+
+
+def _sizes_shape(*sizes: int) -> Shape:
+    if not sizes:
+        raise ShapeError("ones() needs its sizes: ones(3) is a vector of three ones, ones(2, 3) a matrix")
+    if any(n < 1 for n in sizes):
+        raise ShapeError(f"ones{tuple(sizes)}: every size must be at least 1")
+    return tuple(sizes)
+
+
+def _eye_shape(n: int) -> Shape:
+    if n < 1:
+        raise ShapeError(f"eye({n}): the size must be at least 1")
+    return (n, n)
+
+
+def _onehot_shape(n: int, i: int) -> Shape:
+    if n < 1 or not -n <= i < n:
+        raise ShapeError(f"onehot({n}, {i}): the index must be from 0 to {n - 1} (or -{n} to -1)")
+    return (n,)
+
+
+def _diag_shape(v: Shape) -> Shape:
+    if len(v) != 1:
+        raise ShapeError(f"diag of {shape_text(v)}: diag takes a vector and makes a diagonal matrix")
+    return (v[0], v[0])
 
 
 def _vectors_or_more(what: str) -> Callable[[Shape], Shape]:
@@ -342,5 +377,56 @@ ARRAY_PRIMITIVES: tuple[ArrayPrimitive, ...] = (
         latex="{0}_{{{i}}}",
         linear=True,
         symbol="[·]",
+    ),
+    # What derivatives are written with: 𝟏, I, eᵢ and diag(v).
+    ArrayPrimitive(
+        name="ones",
+        arity=0,
+        shape=_sizes_shape,
+        forward=lambda m, *shape: m.ones(shape),
+        vjps=(),
+        literals=2,
+        optional_literals=1,
+        noun="a vector (or matrix) of ones",
+        latex="\\mathbf{{1}}",
+        linear=True,
+        symbol="𝟏",
+        sizes=2,
+    ),
+    ArrayPrimitive(
+        name="eye",
+        arity=0,
+        shape=_eye_shape,
+        forward=lambda m, n: m.eye(n),
+        vjps=(),
+        literals=1,
+        noun="the identity matrix",
+        latex="I",
+        linear=True,
+        symbol="I",
+        sizes=1,
+    ),
+    ArrayPrimitive(
+        name="onehot",
+        arity=0,
+        shape=_onehot_shape,
+        forward=lambda m, n, i: m.index(m.eye(n), (i,)),
+        vjps=(),
+        literals=2,
+        noun="a standard basis vector",
+        latex="e_{{{1}}}",
+        linear=True,
+        symbol="e_{{{1}}}",
+        sizes=1,
+    ),
+    ArrayPrimitive(
+        name="diag",
+        arity=1,
+        shape=_diag_shape,
+        forward=lambda m, v: v * m.eye(v.shape[0]),  # the identity's columns scaled: diag(v)
+        vjps=(lambda m, g, v, out: m.total(g * m.eye(v.shape[0]), (-1,)),),  # the diagonal of g
+        noun="the diagonal matrix",
+        latex="\\operatorname{{diag}} {0}",
+        linear=True,
     ),
 )

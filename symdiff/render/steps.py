@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
 
 import mpmath
 import sympy as sp
@@ -18,10 +18,12 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 
 from ..language.forms import Factors, LocalDerivative, Terms, is_template, reading_order
 from ..language.printing import TexPrinter, TextPrinter, name_latex, to_latex, to_text
+from . import matrix_steps
 from .jsonutil import dumps
 
 if TYPE_CHECKING:
     from ..comparison.explain import Explanation
+    from ..stepwise.matrix import MatrixDerivation
     from ..stepwise.record import Derivation, Section, Step
 
 SHOWN_DIGITS = 6  # significant digits of the numbers in a derivation at a point
@@ -308,7 +310,19 @@ def _inputs(d: Derivation) -> list[tuple[str, mpmath.mpf]]:
     return [(name, value) for name, value in d.values.items() if name in d.variables]
 
 
-def text(d: Derivation) -> str:
+def _in_matrix_form(d: Derivation | MatrixDerivation) -> TypeGuard[MatrixDerivation]:
+    """A derivation of a program over arrays (backpropagation in matrix form), which has views of its own."""
+    return d.form == "matrix"
+
+
+def _scalar(d: Derivation | MatrixDerivation) -> TypeGuard[Derivation]:
+    return d.form == "scalar"
+
+
+def text(d: Derivation | MatrixDerivation) -> str:
+    if _in_matrix_form(d):
+        return matrix_steps.text(d)
+    assert _scalar(d)
     lines = [f"at {', '.join(f'{name} = {_number(value)}' for name, value in _inputs(d))}"] if d.at is not None else []
     for name, expr, value in _definitions(d):
         lines.append(f"{name} = {line_text(expr, d.ordinary)}" + (f" = {_number(value)}" if value is not None else ""))
@@ -342,7 +356,10 @@ def _verdict(d: Derivation) -> str:
 # -- LaTeX and Markdown ----------------------------------------------------------------------
 
 
-def latex(d: Derivation) -> str:
+def latex(d: Derivation | MatrixDerivation) -> str:
+    if _in_matrix_form(d):
+        return matrix_steps.latex(d)
+    assert _scalar(d)
     rows = []
     if d.at is not None:
         point = r",\; ".join(f"{name_latex(name)} = {_number(value)}" for name, value in _inputs(d))
@@ -369,7 +386,10 @@ def _kink_latex(e: Explanation, wrt: str) -> str:
     return row + rf"\text{{: one-sided slopes }}{left}\text{{ (left) and }}{right}\text{{ (right)}}"
 
 
-def markdown(d: Derivation) -> str:
+def markdown(d: Derivation | MatrixDerivation) -> str:
+    if _in_matrix_form(d):
+        return matrix_steps.markdown(d)
+    assert _scalar(d)
     names = list(dict.fromkeys(step.name for step in d.steps))
     parts = [f"$$\n{latex(d)}\n$$", "Rules used: " + ", ".join(names) + "."]
     parts.extend(f"Note: {e.message}." for e in d.not_differentiable)
@@ -443,14 +463,18 @@ def json_text(d: Derivation) -> str:
     return dumps(data(d))
 
 
-def json_many(derivations: Sequence[Derivation]) -> str:
+def json_many(derivations: Sequence[Derivation | MatrixDerivation]) -> str:
     """Several derivations of one expression as one JSON object."""
-    first = derivations[0]
+    matrix = [d for d in derivations if _in_matrix_form(d)]
+    if matrix:  # of one program: all of them in matrix form
+        return matrix_steps.json_many(matrix)
+    scalar = [d for d in derivations if _scalar(d)]
+    first = scalar[0]
     return dumps(
         {
             "expression": to_text(first.expression),
             "variables": list(first.variables),
-            "derivations": [data(d) for d in derivations],
+            "derivations": [data(d) for d in scalar],
             "verified": all(d.verified for d in derivations),
         }
     )

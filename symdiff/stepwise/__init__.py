@@ -2,7 +2,8 @@
 
 ``engine`` writes the steps (with ``rules`` and the registry), ``program`` writes the chain
 rule through the lines of a program, ``verify`` checks every step against SymPy and mpmath,
-and ``symdiff.render.steps`` formats the result as text, LaTeX, Markdown or JSON.
+and ``symdiff.render.steps`` formats the result as text, LaTeX, Markdown or JSON. For a program
+over arrays, ``matrix`` writes backpropagation in matrix form instead, layer by layer.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ import mpmath
 import sympy as sp
 
 from ..errors import EvaluationError, SymdiffError
+from ..language.arrays import ArrayProgram
 from ..language.parser import Program, as_expression, natural_key, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
 from . import verify
 from .engine import Builder, derive_expression
 from .kinks import not_differentiable
+from .matrix import MatrixDerivation
+from .matrix import derive as derive_matrix
 from .numeric import DIGITS
 from .program import Outcome, definitions, derive_program
 from .record import DETAILS, Derivation, Detail, Section, Step
@@ -38,7 +42,7 @@ def steps(
     detail: Detail = "full",
     at: Mapping[str, Any] | None = None,
     limits: Limits = DEFAULT_LIMITS,
-) -> Derivation:
+) -> Derivation | MatrixDerivation:
     """The derivative of ``expr`` step by step, each step named and verified.
 
     Args:
@@ -52,6 +56,10 @@ def steps(
         at: values of the variables; adds the value of the derivative (and, for a program,
             of every factor of the chain rule) to the derivation.
 
+    A program over arrays gives a ``MatrixDerivation``: backpropagation in matrix form, one
+    line at a time (the δ of each layer from the one above, the weight gradient as δ times
+    the input transposed), every step checked against the tape's adjoints.
+
     Example:
         >>> d = steps("a*b + c", "a")
         >>> d.rules
@@ -62,6 +70,8 @@ def steps(
     if detail not in DETAILS:
         raise SymdiffError(f"detail must be one of {', '.join(DETAILS)}; got {detail!r}")
     program = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
+    if isinstance(program, ArrayProgram):
+        return _matrix_steps(program, wrt, order, at)
     f = as_expression(program, limits=limits)
     variables = _variables(wrt, order, limits)
     lines = definitions(program) if isinstance(program, Program) else {}
@@ -100,6 +110,20 @@ def steps(
         program=outcome.program,
         not_differentiable=kinks,
     )
+
+
+def _matrix_steps(
+    program: ArrayProgram, wrt: VariableLike | Sequence[VariableLike], order: int, at: Mapping[str, Any] | None
+) -> MatrixDerivation:
+    names = [variable(wrt).name] if isinstance(wrt, (str, sp.Symbol)) else [variable(v).name for v in wrt]
+    if order != 1 or len(names) != 1:
+        raise SymdiffError("for a program over arrays, steps are written for a first derivative by one variable")
+    if at is not None:
+        raise SymdiffError(
+            "for a program over arrays, steps are written as matrix formulas, without a point: "
+            "evaluate them with symdiff.gradient(program).evaluate(point)"
+        )
+    return derive_matrix(program, names[0])
 
 
 def _variables(wrt: VariableLike | Sequence[VariableLike], order: int, limits: Limits) -> list[sp.Symbol]:
@@ -181,4 +205,4 @@ def _number(name: str, value: Any) -> mpmath.mpf:
         raise EvaluationError(f"the value of {name} must be a number, got {value!r}") from None
 
 
-__all__ = ["Derivation", "Section", "Step", "steps"]
+__all__ = ["Derivation", "MatrixDerivation", "Section", "Step", "steps"]

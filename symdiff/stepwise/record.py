@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 import mpmath
 import sympy as sp
@@ -109,6 +109,7 @@ class Derivation:
     substitutions: Mapping[str, sp.Expr] = field(default_factory=dict)
     program: Program | None = None
     not_differentiable: tuple[Explanation, ...] = ()
+    form: ClassVar[str] = "scalar"  # a program over arrays has a MatrixDerivation ("matrix")
 
     @property
     def steps(self) -> tuple[Step, ...]:

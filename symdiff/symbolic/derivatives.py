@@ -16,12 +16,15 @@ from typing import Literal, TypeAlias
 import sympy as sp
 
 from ..errors import LimitError, SymdiffError
+from ..language.arrays import ArrayProgram
 from ..language.dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
 from ..language.parser import Program, as_expression, natural_key, parse_program, symbol, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from . import matrix as matrix_calculus
 from .gradient import SymbolicGradient, SymbolicHessian, reverse_gradient, reverse_hessian
+from .matrix_result import MatrixDerivative, MatrixGradient
 
-ExprLike: TypeAlias = "str | sp.Basic | Program"
+ExprLike: TypeAlias = "str | sp.Basic | Program | ArrayProgram"
 VariableLike: TypeAlias = "str | sp.Symbol"
 Method = Literal["auto", "reverse", "diff"]
 
@@ -33,6 +36,14 @@ def variable(name: VariableLike) -> sp.Symbol:
     if isinstance(name, str) and name.isidentifier() and not name.startswith("_"):
         return symbol(name)
     raise SymdiffError(f"not a variable name: {name!r}")
+
+
+def _name(v: VariableLike) -> str:
+    return variable(v).name
+
+
+def _sequence(wrt: VariableLike | Sequence[VariableLike]) -> Sequence[VariableLike]:
+    return [wrt] if isinstance(wrt, (str, sp.Symbol)) else wrt
 
 
 def _variables(wrt: VariableLike | Sequence[VariableLike]) -> list[sp.Symbol]:
@@ -50,7 +61,7 @@ def diff(
     order: int = 1,
     *,
     limits: Limits = DEFAULT_LIMITS,
-) -> sp.Expr:
+) -> sp.Expr | MatrixGradient | MatrixDerivative:
     """The partial derivative of ``expr``.
 
     Args:
@@ -59,21 +70,46 @@ def diff(
             (``diff(f, ["a", "b"])`` is ∂²f/∂a∂b).
         order: how many times to differentiate with respect to a single ``wrt``.
 
+    For a program over arrays the result is a matrix formula: ``diff(program, "W1")`` is a
+    ``MatrixGradient`` with the one entry ∂L/∂W1; a second derivative (``order=2``, or two
+    variables) is the Hessian or its block, a ``MatrixDerivative``.
+
     Example:
         >>> diff("a*b + c", "a")
         b
         >>> diff("x^3", "x", order=2)
         6*x
+        >>> print(diff("x: 3; A: 3x3; L = x' A x", "x", order=2).formula_text())
+        Aᵀ + A
     """
+    source = _source(expr, limits)
+    if isinstance(source, ArrayProgram):
+        return _array_diff(source, wrt, order)
     variables = _variables(wrt)
     if len(variables) > 1 and order != 1:
         raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
     limits.check_order(order * len(variables))
-    result = as_expression(expr, limits=limits)
+    result = as_expression(source, limits=limits)
     with sympy_recursion_guard("differentiating"):
         for v in variables * order:
             result = _differentiate(result, v, limits)
         return tidy(result, limits)
+
+
+def _array_diff(
+    program: ArrayProgram, wrt: VariableLike | Sequence[VariableLike], order: int
+) -> MatrixGradient | MatrixDerivative:
+    names = [v.name for v in _variables(wrt)]
+    if len(names) > 1 and order != 1:
+        raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
+    if order < 1 or len(names) * order > 2:
+        raise SymdiffError(
+            "for a program over arrays symdiff writes first derivatives and Hessians: higher derivatives "
+            "are tensors of three or more indices"
+        )
+    if len(names) * order == 1:
+        return matrix_calculus.matrix_gradient(program, names)
+    return matrix_calculus.matrix_hessian(program, names if len(names) == 2 else names * 2)
 
 
 def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits) -> sp.Expr:
@@ -153,7 +189,7 @@ def _reverse(method: Method, f: sp.Expr, variables: Sequence[sp.Symbol], limits:
     return method == "reverse"
 
 
-def _source(expr: ExprLike, limits: Limits) -> str | sp.Basic | Program:
+def _source(expr: ExprLike, limits: Limits) -> sp.Basic | Program | ArrayProgram:
     """Text read as a program, so that reverse mode can use its names."""
     return parse_program(expr, limits=limits) if isinstance(expr, str) else expr
 
@@ -164,7 +200,7 @@ def gradient(
     *,
     method: Method = "auto",
     limits: Limits = DEFAULT_LIMITS,
-) -> SymbolicGradient:
+) -> SymbolicGradient | MatrixGradient:
     """Every first partial derivative, as name → derivative, variables in natural order.
 
     The result is a ``dict`` (a ``SymbolicGradient``) with ``definitions``, ``expand()``,
@@ -183,14 +219,23 @@ def gradient(
             ``"auto"`` uses reverse mode when variables × distinct sub-expressions is above
             ``limits.reverse_ops`` (200 by default), so small gradients read as before.
 
+    **A program over arrays** (one that declares vectors and matrices) gives a
+    ``MatrixGradient``: each ∂L/∂W as a matrix formula (``δ₁ xᵀ``), the shared parts named once,
+    every formula checked against the tape and against sympy.diff of the element-wise
+    expansion before it is returned (``method`` does not apply).
+
     Example:
         >>> gradient("a*b + c")
         {'a': b, 'b': a, 'c': 1}
         >>> g = gradient("exp(x*y)", method="reverse")
         >>> g.definitions, g
         (((f, exp(x*y)),), {'x': f*y, 'y': f*x})
+        >>> gradient("x: 3; A: 4x3; b: 4; L = norm(A x - b)^2", wrt=["x"])
+        {'x': 2Aᵀ (A x - b)}
     """
     source = _source(expr, limits)
+    if isinstance(source, ArrayProgram):
+        return matrix_calculus.matrix_gradient(source, None if wrt is None else [_name(w) for w in wrt])
     f = as_expression(source, limits=limits)
     variables = _wrt_list(f, wrt)
     if _reverse(method, f, variables, limits):
@@ -207,7 +252,7 @@ def hessian(
     *,
     method: Method = "auto",
     limits: Limits = DEFAULT_LIMITS,
-) -> sp.Matrix | SymbolicHessian:
+) -> sp.Matrix | SymbolicHessian | MatrixDerivative:
     """The matrix of second partials ∂²f/∂xᵢ∂xⱼ (variables in natural order unless given).
 
     Args:
@@ -226,6 +271,10 @@ def hessian(
         [0, 0, 0]])
     """
     source = _source(expr, limits)
+    if isinstance(source, ArrayProgram):
+        if wrt is None:
+            raise SymdiffError("the Hessian of a program over arrays is taken by one variable (or two): give wrt")
+        return matrix_calculus.matrix_hessian(source, [_name(w) for w in _sequence(wrt)])
     f = as_expression(source, limits=limits)
     variables = _wrt_list(f, wrt)
     if _reverse(method, f, variables, limits):
@@ -241,20 +290,30 @@ def hessian(
 
 
 def jacobian(
-    exprs: Sequence[ExprLike],
-    wrt: Sequence[VariableLike] | None = None,
+    exprs: Sequence[ExprLike] | str | ArrayProgram,
+    wrt: Sequence[VariableLike] | VariableLike | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
-) -> sp.Matrix:
+) -> sp.Matrix | MatrixDerivative:
     """The matrix ∂fᵢ/∂xⱼ of several expressions (all their variables, natural order, unless given).
+
+    A program over arrays whose output is a vector (or a scalar) gives its Jacobian by one
+    variable as a matrix formula, ``J[i, j] = ∂fᵢ/∂xⱼ`` (a ``MatrixDerivative``, verified).
 
     Example:
         >>> jacobian(["x*y", "x + y"])
         Matrix([
         [y, x],
         [1, 1]])
+        >>> print(jacobian("W: 2x3; x: 3; f = tanh(W x)", wrt="x").formula_text())
+        diag(1 - f^2) W
     """
-    if isinstance(exprs, (str, sp.Basic, Program)):
+    source = _source(exprs, limits) if isinstance(exprs, str) else exprs
+    if isinstance(source, ArrayProgram):
+        if wrt is None:
+            raise SymdiffError("the Jacobian of a program over arrays is taken by one variable: give wrt")
+        return matrix_calculus.matrix_jacobian(source, [_name(w) for w in _sequence(wrt)])
+    if isinstance(exprs, (str, sp.Basic, Program, ArrayProgram)):
         raise SymdiffError("jacobian takes a list of expressions; for one expression use gradient")
     fs = [as_expression(e, limits=limits) for e in exprs]
     variables = _all_variables(fs) if wrt is None else _variables(wrt)

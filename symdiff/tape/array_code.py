@@ -250,6 +250,9 @@ class Backend:
     def eye(self, n: int) -> Val:
         return Val(f"np.eye({n})", (n, n), False)
 
+    def ones(self, shape: Shape) -> Val:
+        return Val(f"np.ones({tuple(shape)})", tuple(shape), False)
+
     # -- reductions ------------------------------------------------------------------------
 
     def _axes(self, x: Val, axes: tuple[int, ...] | None) -> tuple[tuple[int, ...], Shape]:

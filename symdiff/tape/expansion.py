@@ -32,10 +32,12 @@ class Expansion:
     Attributes:
         expression: the output (a scalar program's value; for an array output, its elements' sum).
         symbols: each input's array of element symbols, shaped like the input.
+        elements: the output's elements, shaped like the output (a 0-d array for a scalar).
     """
 
     expression: sp.Expr
     symbols: dict[str, np.ndarray]
+    elements: np.ndarray
 
     def point(self, values: dict[str, object]) -> dict[str, float]:
         """A point for the expansion: each element symbol's value from the arrays at an array point."""
@@ -80,7 +82,10 @@ def expand(program: ArrayProgram, *, max_elements: int = MAX_ELEMENTS) -> Expans
     forward = compile_array(graph, [False] * len(graph.inputs), "sympy", gradient=False)
     with np.errstate(all="ignore"):
         out = forward(*(symbols[name] for name in graph.inputs))
-    total = sp.sympify(sp.Add(*np.asarray(out, dtype=object).ravel()) if np.ndim(out) else out)
     # The code writes numbers as floats (2.0, 0.5), always exact binary fractions: as the fractions they are.
-    exact = {f: sp.Rational(f) for f in total.atoms(sp.Float)}
-    return Expansion(total.xreplace(exact) if exact else total, symbols)
+    parts = np.empty(np.shape(out), dtype=object)
+    for index, value in np.ndenumerate(np.asarray(out, dtype=object)):
+        value = sp.sympify(value)
+        exact = {f: sp.Rational(f) for f in value.atoms(sp.Float)}
+        parts[index] = value.xreplace(exact) if exact else value
+    return Expansion(sp.Add(*parts.ravel()) if parts.ndim else parts[()], symbols, parts)
