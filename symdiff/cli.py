@@ -22,6 +22,7 @@ import sympy as sp
 from .comparison.compare import compare
 from .errors import ParseError, SymdiffError
 from .finite import METHODS, Method, finite_difference, step_sweep
+from .language.arrays import ArrayProgram
 from .language.parser import parse_program, variable_names
 from .language.printing import to_text
 from .limits import DEFAULT_LIMITS, Limits
@@ -34,6 +35,7 @@ from .render.sweep import plot_step_sweep
 from .render.tape import autodiff_text, tape_data
 from .render.tape import number as tape_number
 from .stepwise import steps
+from .symbolic.derivatives import gradient, hessian
 from .symbolic.report import derivatives
 from .tape.array_tape import ArrayTape
 from .tape.points import parse_point, random_point
@@ -332,9 +334,28 @@ def _write_graph(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Li
 
 def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     """No point given: print the symbolic partial derivatives."""
+    if isinstance(args.source, ArrayProgram):
+        return show_matrix_derivatives(args, limits)
     table = derivatives(args.source, _wrt(args.wrt), args.order, with_hessian=args.hessian, limits=limits)
     _note_absent(table.absent, table.variables)
     render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
+    print(render[args.format]())
+    return 0
+
+
+def show_matrix_derivatives(args: argparse.Namespace, limits: Limits) -> int:
+    """A program over arrays: the gradient as matrix formulas (or a Hessian, a block of one), each verified."""
+    program = args.source
+    wanted = _wrt(args.wrt)
+    if args.hessian or args.order == 2:
+        result: Any = hessian(program, wanted if wanted else None, limits=limits)
+    elif args.order != 1:
+        raise SymdiffError(
+            "an array program's derivatives are written as matrices up to order 2 (--order 2 or --hessian)"
+        )
+    else:
+        result = gradient(program, wanted, limits=limits)
+    render = {"text": result.to_text, "json": result.to_json, "latex": result.to_latex, "markdown": result.to_markdown}
     print(render[args.format]())
     return 0
 
@@ -344,7 +365,7 @@ def show_steps(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limi
     if args.hessian:
         raise SymdiffError("--steps writes one derivative at a time; leave out --hessian and give --wrt")
     program = args.source
-    variables = variable_names(program.expression)
+    variables = program.inputs if isinstance(program, ArrayProgram) else variable_names(program.expression)
     wanted = _wrt(args.wrt) or list(variables)
     if not wanted:
         raise SymdiffError("the expression has no variables; give the one to differentiate by with --wrt")
