@@ -210,6 +210,19 @@ def test_bad_points_and_paths(capsys: pytest.CaptureFixture[str], args: list[str
     assert status == 2 and message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("graphviz", [True, False], ids=["with Graphviz", "without Graphviz"])
+def test_a_missing_folder_is_named_whether_or_not_graphviz_is_installed(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, graphviz: bool
+) -> None:
+    if not graphviz:  # a fresh machine: the folder is still the first thing wrong, then the missing program
+        monkeypatch.setattr(shutil, "which", lambda program: None)
+    status, _, err = run(capsys, "a*b", "--graph", str(tmp_path / "missing" / "g.svg"))
+    assert status == 2 and "the folder" in err and "does not exist" in err
+    if not graphviz:
+        status, _, err = run(capsys, "a*b", "--graph", str(tmp_path / "g.svg"))
+        assert status == 2 and "needs Graphviz's dot program" in err and "g.dot" in err
+
+
 def test_graph_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     status, _, err = run(capsys, "a*b + c", "--at", "a=2,b=-3,c=10", "--graph", str(tmp_path / "g.dot"))
     assert status == 0 and "wrote" in err
