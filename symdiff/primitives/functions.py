@@ -31,7 +31,10 @@ class _RealFunction(sp.Function):
         raise NotImplementedError
 
     def _latex(self, printer: Any, exp: str | None = None) -> str:
-        name = self.latex_symbol if exp is None else f"{self.latex_symbol}^{{{exp}}}"
+        symbol = self.latex_symbol
+        if symbol in getattr(printer, "variables_shown", ()):  # sigma*sigmoid(sigma) is not σσ(σ)
+            symbol = rf"\operatorname{{{type(self).__name__}}}"
+        name = symbol if exp is None else f"{symbol}^{{{exp}}}"
         return rf"{name}\left({printer._print(self.args[0])}\right)"
 
     def _pretty(self, printer: Any) -> Any:

@@ -796,7 +796,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=JUMP_AT_0,
         aliases=("Heaviside", "step"),
         symbol="H",
-        latex=r"\theta",
+        latex=r"\operatorname{H}",
         noun="the Heaviside step function",
         interval=intervals.increasing(0, smooth=intervals.away_from_zero),
         numpy_source=NumpySource(helper=("return np.heaviside(x, 0.5)  # 1/2 at 0, as SymPy's Heaviside",)),
