@@ -18,21 +18,13 @@ from typing import Any, cast
 
 import sympy as sp
 
-from .comparison.compare import compare
 from .errors import ParseError, SymdiffError
-from .finite import METHODS, Method, finite_difference, step_sweep
+from .finite import METHODS, Method
 from .language.parser import parse_program, variable_names
-from .language.printing import to_text
 from .limits import DEFAULT_LIMITS, Limits
-from .render import steps as steps_view
-from .render.files import write_graph
-from .render.jsonutil import dumps, number
-from .render.sweep import plot_step_sweep
-from .render.tape import autodiff_text, tape_data
-from .stepwise import steps
-from .symbolic.report import derivatives
-from .tape.points import parse_point
-from .tape.tape import Tape
+
+# Everything else is imported by the function that needs it: printing a symbolic derivative
+# (the most common request) loads neither NumPy nor finite differences, the comparison or plots.
 
 EXAMPLES = """\
 examples:
@@ -186,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dps is not None:
         limits.check_dps(args.dps)  # --dps 0 is an error, not the default
     _check_options(args)
-    point = parse_point(args.at, limits=limits)
+    point = _point(args.at, limits)
     if args.graph:
         _write_graph(args, point, limits)
     if args.steps:
@@ -204,8 +196,19 @@ def run(args: argparse.Namespace) -> int:
     return show_derivatives(args, limits)
 
 
+def _point(at: list[str], limits: Limits) -> dict[str, sp.Expr]:
+    if not at:
+        return {}
+    from .tape.points import parse_point
+
+    return parse_point(at, limits=limits)
+
+
 def show_comparison(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """Every method side by side at the point; exit status 1 when they really disagree."""
+    from .comparison.compare import compare
+    from .tape.tape import Tape
+
     wrt: list[Any] | None = _wrt(args.wrt)
     if args.hessian:
         names = wrt or list(Tape(args.expression, limits=limits).variables)  # --wrt orders the matrix
@@ -232,6 +235,11 @@ def _floats(point: dict[str, sp.Expr]) -> dict[str, float]:
 
 def show_autodiff(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """The tape's value and gradient at the point."""
+    from .language.printing import to_text
+    from .render.jsonutil import dumps, number
+    from .render.tape import autodiff_text
+    from .tape.tape import Tape
+
     if not point and not args.at:
         raise SymdiffError("--autodiff needs a point: --at NAME=VALUE,...")
     tape = Tape(args.expression, limits=limits)
@@ -259,6 +267,10 @@ def show_autodiff(args: argparse.Namespace, point: dict[str, sp.Expr], limits: L
 
 def show_tape(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """The tape's listing; at a point, the trace of values and adjoints."""
+    from .render.jsonutil import dumps
+    from .render.tape import tape_data
+    from .tape.tape import Tape
+
     tape = Tape(args.expression, limits=limits)
     trace = tape.trace(_floats(point)) if point or args.at else None
     if args.format == "json":
@@ -273,6 +285,9 @@ def show_tape(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limit
 
 def show_finite(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """--explain: each finite difference taken apart; --plot: error against step, drawn to a file."""
+    from .finite import finite_difference, step_sweep
+    from .render.sweep import plot_step_sweep
+
     if not point:
         raise SymdiffError("--explain and --plot need a point: --at NAME=VALUE,...")
     at = _floats(point)
@@ -291,6 +306,9 @@ def show_finite(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Lim
 
 
 def _write_graph(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> None:
+    from .render.files import write_graph
+    from .tape.tape import Tape
+
     tape = Tape(args.expression, limits=limits)
     written = write_graph(args.graph, tape.to_dot(_floats(point)) if point else tape.to_dot())
     print(f"symdiff: wrote {written}", file=sys.stderr)
@@ -298,6 +316,8 @@ def _write_graph(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Li
 
 def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     """No point given: print the symbolic partial derivatives."""
+    from .symbolic.report import derivatives
+
     table = derivatives(args.expression, _wrt(args.wrt), args.order, with_hessian=args.hessian, limits=limits)
     _note_absent(table.absent, table.variables)
     render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
@@ -307,6 +327,9 @@ def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
 
 def show_steps(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """--steps: print the derivation of each derivative asked for; status 1 if one does not verify."""
+    from .render import steps as steps_view
+    from .stepwise import steps
+
     if args.hessian:
         raise SymdiffError("--steps writes one derivative at a time; leave out --hessian and give --wrt")
     program = parse_program(args.expression, limits=limits)

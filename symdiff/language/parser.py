@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import sympy as sp
+from sympy.core.cache import cacheit
 
 from ..errors import ParseError, SymdiffError
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
@@ -537,8 +538,22 @@ def parse_program(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Program:
         raise ParseError(
             f"the input is {len(text)} characters long; the limit is {limits.max_length} (max_length)", text[:200], 0
         )
+    if len(text) > _REMEMBERED_LENGTH:
+        return _read(text, limits)
+    return _read_remembered(text, limits)
+
+
+# Texts up to this long are remembered (in SymPy's cache, with its bound and ``clear_cache``):
+# a loop that calls diff or compare on the same text parses it once. A Program is immutable.
+_REMEMBERED_LENGTH = 10_000
+
+
+def _read(text: str, limits: Limits) -> Program:
     with sympy_recursion_guard("reading the expression"):
         return _Parser(text, limits).program()
+
+
+_read_remembered = cacheit(_read)
 
 
 def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:

@@ -41,6 +41,18 @@ class _RealFunction(sp.Function):
         return printer._print_Function(self, func_name=self.pretty_symbol)
 
 
+def _known(x: sp.Expr, sign: str) -> bool:
+    """Is the sign of ``x`` known to be ``sign`` (``"is_extended_nonnegative"``)? Cheaply: a sum by its terms.
+
+    SymPy's own answer for a sum tries every way to decide and costs milliseconds for a layer's
+    w1*x1 + … + w10*x10 + b, which is always undecided; a network of 64 such units took 0.4 s
+    to parse. A sum has the sign when all its terms do, which is what SymPy finds in practice.
+    """
+    if isinstance(x, sp.Add) and not x.is_number:
+        return all(getattr(term, sign) for term in x.args)
+    return bool(getattr(x, sign))
+
+
 class sigmoid(_RealFunction):
     """The logistic sigmoid σ(x) = 1/(1 + e^(−x))."""
 
@@ -76,9 +88,9 @@ class relu(_RealFunction):
 
     @classmethod
     def eval(cls, x: sp.Expr) -> sp.Expr | None:
-        if x.is_extended_nonnegative:
+        if _known(x, "is_extended_nonnegative"):
             return x
-        if x.is_extended_nonpositive:
+        if _known(x, "is_extended_nonpositive"):
             return sp.S.Zero
         return None
 

@@ -18,18 +18,24 @@ At a jump (sign, heaviside at 0) the rule returns 0, as every autodiff framework
 from __future__ import annotations
 
 import cmath
+import functools
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType, SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mpmath
-import numpy as np
 import sympy as sp
 
 from . import functions, intervals
+from .lazy import NumpyFunction, numpy_module
 from .primitive import BACKENDS, Backend, Macro, NonDifferentiable, NumpySource, Primitive, build_namespace
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = numpy_module()  # imported when a number is first computed: reading the table needs no NumPy
 
 # ---------------------------------------------------------------------------------------
 # Implementations that the math / numpy / mpmath modules do not provide directly.
@@ -97,9 +103,6 @@ def _np_cbrt(x: Any) -> Any:
     return np.cbrt(x)
 
 
-_math_erf = np.frompyfunc(math.erf, 1, 1)
-
-
 def _complex_erf(z: complex) -> complex:
     # Complex step puts a 1e-200 imaginary part on a real x: keep enough digits to resolve it.
     z = complex(z)
@@ -111,14 +114,17 @@ def _complex_erf(z: complex) -> complex:
         return complex(mpmath.erf(mpmath.mpc(z)))
 
 
-_elementwise_complex_erf = np.frompyfunc(_complex_erf, 1, 1)
+@functools.cache
+def _elementwise(f: Callable[[Any], Any]) -> Any:
+    """``f`` applied to each element of an array (a NumPy ufunc, made once, on first use)."""
+    return np.frompyfunc(f, 1, 1)
 
 
 def _np_erf(x: Any) -> Any:
     # NumPy has no erf; math.erf per element is exact to an ulp (SciPy is not a dependency).
     if np.iscomplexobj(x):
-        return np.asarray(_elementwise_complex_erf(x), dtype=complex)[()]
-    return np.asarray(_math_erf(x), dtype=float)[()]
+        return np.asarray(_elementwise(_complex_erf)(x), dtype=complex)[()]
+    return np.asarray(_elementwise(math.erf)(x), dtype=float)[()]
 
 
 def _mp_div(a: Any, b: Any) -> Any:
@@ -285,7 +291,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "+",
         sympy=operator.add,
         scalar=operator.add,
-        numpy=np.add,
+        numpy=NumpyFunction("add"),
         mpmath=operator.add,
         partials=(lambda m, a, b, out: 1, lambda m, a, b, out: 1),
         noun="the sum",
@@ -296,7 +302,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "-",
         sympy=operator.sub,
         scalar=operator.sub,
-        numpy=np.subtract,
+        numpy=NumpyFunction("subtract"),
         mpmath=operator.sub,
         partials=(lambda m, a, b, out: 1, lambda m, a, b, out: -1),
         noun="the difference",
@@ -307,7 +313,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "*",
         sympy=operator.mul,
         scalar=operator.mul,
-        numpy=np.multiply,
+        numpy=NumpyFunction("multiply"),
         mpmath=operator.mul,
         partials=(lambda m, a, b, out: b, lambda m, a, b, out: a),
         noun="the product",
@@ -318,7 +324,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "/",
         sympy=operator.truediv,
         scalar=operator.truediv,
-        numpy=np.divide,
+        numpy=NumpyFunction("divide"),
         mpmath=_mp_div,
         partials=(lambda m, a, b, out: 1 / b, lambda m, a, b, out: -out / b),
         domain=lambda a, b: _nonzero(b),
@@ -330,7 +336,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "-",
         sympy=operator.neg,
         scalar=operator.neg,
-        numpy=np.negative,
+        numpy=NumpyFunction("negative"),
         mpmath=operator.neg,
         partials=(lambda m, a, out: -1,),
         interval=intervals.neg,
@@ -341,7 +347,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         arity=2,
         sympy=sp.Pow,
         scalar=math.pow,
-        numpy=np.power,
+        numpy=NumpyFunction("power"),
         mpmath=_mp_pow,
         partials=(lambda m, a, b, out: b * a ** (b - 1), lambda m, a, b, out: m.log(a) * out),
         sympy_class=sp.Pow,
@@ -357,7 +363,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         arity=1,
         sympy=sp.sqrt,
         scalar=math.sqrt,
-        numpy=np.sqrt,
+        numpy=NumpyFunction("sqrt"),
         mpmath=mpmath.sqrt,
         partials=(lambda m, x, out: 0.5 / out,),
         symbol="√",
@@ -387,7 +393,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "exp",
         sympy_class=sp.exp,
         scalar=math.exp,
-        numpy=np.exp,
+        numpy=NumpyFunction("exp"),
         mpmath=mpmath.exp,
         derivative=lambda m, x, out: out,
         latex=r"\exp",
@@ -399,7 +405,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "log",
         sympy_class=sp.log,
         scalar=math.log,
-        numpy=np.log,
+        numpy=NumpyFunction("log"),
         mpmath=mpmath.log,
         derivative=lambda m, x, out: 1 / x,
         latex=r"\ln",
@@ -415,7 +421,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "sin",
         sympy_class=sp.sin,
         scalar=math.sin,
-        numpy=np.sin,
+        numpy=NumpyFunction("sin"),
         mpmath=mpmath.sin,
         derivative=lambda m, x, out: m.cos(x),
         latex=r"\sin",
@@ -427,7 +433,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "cos",
         sympy_class=sp.cos,
         scalar=math.cos,
-        numpy=np.cos,
+        numpy=NumpyFunction("cos"),
         mpmath=mpmath.cos,
         derivative=lambda m, x, out: -m.sin(x),
         latex=r"\cos",
@@ -439,7 +445,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "tan",
         sympy_class=sp.tan,
         scalar=math.tan,
-        numpy=np.tan,
+        numpy=NumpyFunction("tan"),
         mpmath=mpmath.tan,
         derivative=lambda m, x, out: 1 + out**2,
         latex=r"\tan",
@@ -492,7 +498,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "asin",
         sympy_class=sp.asin,
         scalar=math.asin,
-        numpy=np.arcsin,
+        numpy=NumpyFunction("arcsin"),
         mpmath=mpmath.asin,
         derivative=lambda m, x, out: 1 / m.sqrt(1 - x**2),
         latex=r"\arcsin",
@@ -508,7 +514,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "acos",
         sympy_class=sp.acos,
         scalar=math.acos,
-        numpy=np.arccos,
+        numpy=NumpyFunction("arccos"),
         mpmath=mpmath.acos,
         derivative=lambda m, x, out: -1 / m.sqrt(1 - x**2),
         latex=r"\arccos",
@@ -523,7 +529,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "atan",
         sympy_class=sp.atan,
         scalar=math.atan,
-        numpy=np.arctan,
+        numpy=NumpyFunction("arctan"),
         mpmath=mpmath.atan,
         derivative=lambda m, x, out: 1 / (1 + x**2),
         latex=r"\arctan",
@@ -589,7 +595,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "sinh",
         sympy_class=sp.sinh,
         scalar=math.sinh,
-        numpy=np.sinh,
+        numpy=NumpyFunction("sinh"),
         mpmath=mpmath.sinh,
         derivative=lambda m, x, out: m.cosh(x),
         latex=r"\sinh",
@@ -601,7 +607,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "cosh",
         sympy_class=sp.cosh,
         scalar=math.cosh,
-        numpy=np.cosh,
+        numpy=NumpyFunction("cosh"),
         mpmath=mpmath.cosh,
         derivative=lambda m, x, out: m.sinh(x),
         latex=r"\cosh",
@@ -613,7 +619,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "tanh",
         sympy_class=sp.tanh,
         scalar=math.tanh,
-        numpy=np.tanh,
+        numpy=NumpyFunction("tanh"),
         mpmath=mpmath.tanh,
         derivative=lambda m, x, out: 1 - out**2,
         latex=r"\tanh",
@@ -664,7 +670,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "asinh",
         sympy_class=sp.asinh,
         scalar=math.asinh,
-        numpy=np.arcsinh,
+        numpy=NumpyFunction("arcsinh"),
         mpmath=mpmath.asinh,
         derivative=lambda m, x, out: 1 / m.sqrt(x**2 + 1),
         latex=r"\operatorname{arsinh}",
@@ -677,7 +683,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "acosh",
         sympy_class=sp.acosh,
         scalar=math.acosh,
-        numpy=np.arccosh,
+        numpy=NumpyFunction("arccosh"),
         mpmath=mpmath.acosh,
         derivative=lambda m, x, out: 1 / m.sqrt(x**2 - 1),
         latex=r"\operatorname{arcosh}",
@@ -694,7 +700,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "atanh",
         sympy_class=sp.atanh,
         scalar=math.atanh,
-        numpy=np.arctanh,
+        numpy=NumpyFunction("arctanh"),
         mpmath=mpmath.atanh,
         derivative=lambda m, x, out: 1 / (1 - x**2),
         latex=r"\operatorname{artanh}",
@@ -758,7 +764,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "abs",
         sympy_class=sp.Abs,
         scalar=abs,
-        numpy=np.abs,
+        numpy=NumpyFunction("abs"),
         mpmath=abs,
         derivative=lambda m, x, out: m.sign(x),
         analytic=False,
@@ -774,7 +780,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "sign",
         sympy_class=sp.sign,
         scalar=_s_sign,
-        numpy=np.sign,
+        numpy=NumpyFunction("sign"),
         mpmath=mpmath.sign,
         derivative=lambda m, x, out: 0,
         analytic=False,
@@ -869,7 +875,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         arity=2,
         sympy=sp.Max,
         scalar=_s_max,
-        numpy=np.maximum,
+        numpy=NumpyFunction("maximum"),
         mpmath=_mp_max,
         partials=(lambda m, a, b, out: m.heaviside(a - b), lambda m, a, b, out: m.heaviside(b - a)),
         analytic=False,
@@ -887,7 +893,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         arity=2,
         sympy=sp.Min,
         scalar=_s_min,
-        numpy=np.minimum,
+        numpy=NumpyFunction("minimum"),
         mpmath=_mp_min,
         partials=(lambda m, a, b, out: m.heaviside(b - a), lambda m, a, b, out: m.heaviside(a - b)),
         analytic=False,
@@ -911,9 +917,29 @@ BY_NAME: MappingProxyType[str, Primitive] = MappingProxyType({p.name: p for p in
 BY_CLASS: MappingProxyType[type, Primitive] = MappingProxyType(
     {p.sympy_class: p for p in PRIMITIVES if p.sympy_class is not None}
 )
-NAMESPACES: MappingProxyType[Backend, SimpleNamespace] = MappingProxyType(
-    {backend: build_namespace(PRIMITIVES, backend) for backend in BACKENDS}
-)
+
+
+@functools.cache
+def _namespace(backend: Backend) -> SimpleNamespace:
+    return build_namespace(PRIMITIVES, backend)
+
+
+class _Namespaces(Mapping[Backend, SimpleNamespace]):
+    """Each backend's namespace ``m`` for the rules, built when first asked for (NumPy's imports NumPy)."""
+
+    def __getitem__(self, backend: Backend) -> SimpleNamespace:
+        if backend not in BACKENDS:
+            raise KeyError(backend)
+        return _namespace(backend)
+
+    def __iter__(self) -> Iterator[Backend]:
+        return iter(BACKENDS)
+
+    def __len__(self) -> int:
+        return len(BACKENDS)
+
+
+NAMESPACES: Mapping[Backend, SimpleNamespace] = _Namespaces()
 
 
 def primitive(name: str) -> Primitive:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal, TypeAlias
 
 import sympy as sp
+from sympy.core.cache import cacheit
 
 from ..errors import LimitError, SymdiffError
 from ..language.dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
@@ -69,9 +70,14 @@ def diff(
     if len(variables) > 1 and order != 1:
         raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
     limits.check_order(order * len(variables))
-    result = as_expression(expr, limits=limits)
+    return _derivative(as_expression(expr, limits=limits), tuple(variables * order), limits)
+
+
+@cacheit  # in SymPy's cache, as sympy.diff's own steps are: the same derivative asked twice is found
+def _derivative(expr: sp.Expr, variables: tuple[sp.Symbol, ...], limits: Limits) -> sp.Expr:
+    result = expr
     with sympy_recursion_guard("differentiating"):
-        for v in variables * order:
+        for v in variables:
             result = _differentiate(result, v, limits)
         return tidy(result, limits)
 
