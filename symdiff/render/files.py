@@ -45,3 +45,16 @@ def write_graph(path: str | Path, dot_source: str) -> Path:
         )
         raise SymdiffError(f"Graphviz could not write {target}: {message}")
     return target
+
+
+def draw_svg(dot_source: str) -> str | None:
+    """The graph drawn by Graphviz's ``dot``: the ``<svg>`` element (no XML prolog, so it can sit in HTML).
+
+    None when dot is not installed or fails.
+    """
+    program = shutil.which("dot")
+    if program is None:
+        return None
+    result = subprocess.run([program, "-Tsvg"], input=dot_source, capture_output=True, text=True, check=False)
+    start = result.stdout.find("<svg")
+    return result.stdout[start:] if result.returncode == 0 and start >= 0 else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -146,3 +147,19 @@ def source_header(graph: Graph) -> str:
     """A comment naming what the generated function's parameters and result stand for."""
     params = ", ".join(f"v{i} = {name}" for i, name in zip(graph.input_nodes, graph.inputs, strict=True))
     return f"# parameters: {params or 'none'}\n# returns the value and, in order, the adjoints of the parameters\n"
+
+
+# A notebook shows this much of a listing; longer tapes end with how many lines were left out.
+SHOWN_LINES = 60
+
+
+def html(graph: Graph, svg: str | None) -> str:
+    """For a notebook: the listing beside the drawn graph (when Graphviz drew it)."""
+    lines = listing(graph).splitlines()
+    if len(lines) > SHOWN_LINES:
+        lines = [*lines[:SHOWN_LINES], f"… and {len(lines) - SHOWN_LINES} more lines (print(tape) shows them all)"]
+    parts = [f'<pre style="margin: 0">{html_text.escape(chr(10).join(lines))}</pre>']
+    if svg is not None:
+        parts.append(f'<div style="max-width: 100%; overflow-x: auto">{svg}</div>')
+    style = "display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start"
+    return f'<div class="symdiff-tape" style="{style}">{"".join(parts)}</div>'

@@ -49,6 +49,7 @@ from .trace import Trace, build_trace
 
 Point = Mapping[str, Any]
 _REPR_NODES = 200  # a repr is one line: a larger expression is described, not written out
+_DRAWN_NODES = 400  # a notebook draws the graph of a tape up to this size
 
 
 class Tape:
@@ -89,6 +90,19 @@ class Tape:
         if tree_size(self.expression) > _REPR_NODES:  # written out, shared expressions can be exponentially long
             return f"Tape({operations} operations, inputs {', '.join(self.variables)})"
         return f"Tape({self.expression!s}, {operations} operations)"
+
+    # Jupyter: the listing beside the graph, drawn by Graphviz when it is installed.
+    def _repr_html_(self) -> str:
+        from ..render.tape import html
+
+        return html(self.graph, self._repr_svg_())
+
+    def _repr_svg_(self) -> str | None:
+        from ..render.files import draw_svg
+
+        if len(self.graph.nodes) > _DRAWN_NODES:
+            return None  # Graphviz takes seconds over thousands of nodes, and the picture says little
+        return draw_svg(self.to_dot())
 
     def _function(self, backend: CodeBackend, with_gradient: bool) -> Callable[..., Any]:
         key = (backend, with_gradient)
