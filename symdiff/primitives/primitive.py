@@ -74,6 +74,20 @@ class NumpySource:
             raise ValueError(f"NumPy source {self}: give either a NumPy function or a helper, not both")
 
 
+@dataclass(frozen=True)
+class FrameworkSource:
+    """How code exported for PyTorch and JAX (``Tape.to_source("torch")``) writes a primitive.
+
+    Each is one expression in the arguments, named ``x`` (one argument) or ``a, b`` (two), with
+    ``torch`` or ``jnp`` (``jax.numpy``), ``jax`` and ``jax.scipy.special`` imported; the exported
+    code defines ``def name(x): return <expression>`` for each primitive it calls. Arguments are
+    tensors (arrays), or a Python number for one argument of pow, max and min.
+    """
+
+    torch: str
+    jax: str
+
+
 @dataclass(frozen=True, eq=False)
 class Primitive:
     """Everything symdiff knows about one primitive operation.
@@ -106,6 +120,8 @@ class Primitive:
             box (see ``symdiff.primitives.intervals``). Finite differences bound their errors with it.
         numpy_source: how exported NumPy source writes the primitive (see ``NumpySource``);
             ``None`` for the operators, which Python writes itself.
+        frameworks: how code exported for PyTorch and JAX writes it (see ``FrameworkSource``);
+            ``None`` for the operators.
     """
 
     name: str
@@ -127,6 +143,7 @@ class Primitive:
     noun: str = ""
     interval: Callable[..., Any] | None = None
     numpy_source: NumpySource | None = None
+    frameworks: FrameworkSource | None = None
 
     def __post_init__(self) -> None:
         if len(self.partials) != self.arity:

@@ -30,7 +30,16 @@ import sympy as sp
 
 from . import functions, intervals
 from .lazy import NumpyFunction, numpy_module
-from .primitive import BACKENDS, Backend, Macro, NonDifferentiable, NumpySource, Primitive, build_namespace
+from .primitive import (
+    BACKENDS,
+    Backend,
+    FrameworkSource,
+    Macro,
+    NonDifferentiable,
+    NumpySource,
+    Primitive,
+    build_namespace,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -357,6 +366,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=_pow_domain,
         noun="the power",
         interval=intervals.power,
+        frameworks=FrameworkSource("torch.pow(a, b)", "jnp.power(a, b)"),
     ),
     Primitive(
         name="sqrt",
@@ -373,6 +383,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the square root",
         interval=intervals.increasing(intervals.EXACT, domain=intervals.nonnegative, smooth=intervals.positive),
         numpy_source=NumpySource("np.sqrt"),
+        frameworks=FrameworkSource("torch.sqrt(x)", "jnp.sqrt(x)"),
     ),
     _fn(
         "cbrt",
@@ -388,6 +399,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         interval=intervals.increasing(4, smooth=intervals.away_from_zero),
         # The registry's _np_cbrt differs from np.cbrt only on complex numbers (complex step).
         numpy_source=NumpySource("np.cbrt"),
+        frameworks=FrameworkSource("torch.sign(x) * torch.abs(x) ** (1 / 3)", "jnp.cbrt(x)"),
     ),
     _fn(
         "exp",
@@ -400,6 +412,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the exponential function",
         interval=intervals.increasing(1),
         numpy_source=NumpySource("np.exp"),
+        frameworks=FrameworkSource("torch.exp(x)", "jnp.exp(x)"),
     ),
     _fn(
         "log",
@@ -415,6 +428,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the natural logarithm",
         interval=intervals.increasing(1, domain=intervals.positive),
         numpy_source=NumpySource("np.log"),
+        frameworks=FrameworkSource("torch.log(x)", "jnp.log(x)"),
     ),
     # Trigonometric.
     _fn(
@@ -428,6 +442,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the sine",
         interval=intervals.periodic(1, extrema=((math.pi / 2, 1.0), (3 * math.pi / 2, -1.0))),
         numpy_source=NumpySource("np.sin"),
+        frameworks=FrameworkSource("torch.sin(x)", "jnp.sin(x)"),
     ),
     _fn(
         "cos",
@@ -440,6 +455,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the cosine",
         interval=intervals.periodic(1, extrema=((0.0, 1.0), (math.pi, -1.0))),
         numpy_source=NumpySource("np.cos"),
+        frameworks=FrameworkSource("torch.cos(x)", "jnp.cos(x)"),
     ),
     _fn(
         "tan",
@@ -453,6 +469,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the tangent",
         interval=intervals.periodic(1, pole=(math.pi / 2, math.pi)),
         numpy_source=NumpySource("np.tan"),
+        frameworks=FrameworkSource("torch.tan(x)", "jnp.tan(x)"),
     ),
     _fn(
         "sec",
@@ -466,6 +483,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the secant",
         interval=intervals.periodic(2, extrema=((0.0, 1.0), (math.pi, -1.0)), pole=(math.pi / 2, math.pi)),
         numpy_source=NumpySource(helper=("return 1 / np.cos(x)",)),
+        frameworks=FrameworkSource("1 / torch.cos(x)", "1 / jnp.cos(x)"),
     ),
     _fn(
         "csc",
@@ -479,6 +497,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the cosecant",
         interval=intervals.periodic(2, extrema=((math.pi / 2, 1.0), (3 * math.pi / 2, -1.0)), pole=(0.0, math.pi)),
         numpy_source=NumpySource(helper=("return 1 / np.sin(x)",)),
+        frameworks=FrameworkSource("1 / torch.sin(x)", "1 / jnp.sin(x)"),
     ),
     _fn(
         "cot",
@@ -492,6 +511,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the cotangent",
         interval=intervals.periodic(3, pole=(0.0, math.pi)),
         numpy_source=NumpySource(helper=("return np.cos(x) / np.sin(x)",)),
+        frameworks=FrameworkSource("torch.cos(x) / torch.sin(x)", "jnp.cos(x) / jnp.sin(x)"),
     ),
     # Inverse trigonometric.
     _fn(
@@ -509,6 +529,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         interval=intervals.increasing(1, domain=_IN_UNIT, smooth=_INSIDE_UNIT),
         # np.arcsin, not np.asin: the short names are new in NumPy 2.0 and exported code may run on 1.x.
         numpy_source=NumpySource("np.arcsin"),
+        frameworks=FrameworkSource("torch.asin(x)", "jnp.arcsin(x)"),
     ),
     _fn(
         "acos",
@@ -524,6 +545,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the arccosine",
         interval=intervals.decreasing(1, domain=_IN_UNIT, smooth=_INSIDE_UNIT),
         numpy_source=NumpySource("np.arccos"),
+        frameworks=FrameworkSource("torch.acos(x)", "jnp.arccos(x)"),
     ),
     _fn(
         "atan",
@@ -537,6 +559,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the arctangent",
         interval=intervals.increasing(1),
         numpy_source=NumpySource("np.arctan"),
+        frameworks=FrameworkSource("torch.atan(x)", "jnp.arctan(x)"),
     ),
     _fn(
         "asec",
@@ -553,6 +576,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         interval=intervals.after_reciprocal(lambda m: m.acos, -1, 1, domain=_OUT_UNIT, smooth=_OUTSIDE_UNIT),
         # np.divide, not /: 1 / 0.0 raises for a Python float, where NumPy gives inf as the registry does.
         numpy_source=NumpySource(helper=("return np.arccos(np.divide(1.0, x))",)),
+        frameworks=FrameworkSource("torch.acos(1 / x)", "jnp.arccos(1 / x)"),
     ),
     _fn(
         "acsc",
@@ -568,6 +592,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the arccosecant",
         interval=intervals.after_reciprocal(lambda m: m.asin, 1, 1, domain=_OUT_UNIT, smooth=_OUTSIDE_UNIT),
         numpy_source=NumpySource(helper=("return np.arcsin(np.divide(1.0, x))",)),
+        frameworks=FrameworkSource("torch.asin(1 / x)", "jnp.arcsin(1 / x)"),
     ),
     _fn(
         "acot",
@@ -589,6 +614,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
             across_zero=(-math.pi / 2, math.pi / 2),
         ),
         numpy_source=NumpySource(helper=("return np.arctan(np.divide(1.0, x))",)),
+        frameworks=FrameworkSource("torch.atan(1 / x)", "jnp.arctan(1 / x)"),
     ),
     # Hyperbolic.
     _fn(
@@ -602,6 +628,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the hyperbolic sine",
         interval=intervals.increasing(2),
         numpy_source=NumpySource("np.sinh"),
+        frameworks=FrameworkSource("torch.sinh(x)", "jnp.sinh(x)"),
     ),
     _fn(
         "cosh",
@@ -614,6 +641,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the hyperbolic cosine",
         interval=intervals.turning(0.0, 2, minimum=True),
         numpy_source=NumpySource("np.cosh"),
+        frameworks=FrameworkSource("torch.cosh(x)", "jnp.cosh(x)"),
     ),
     _fn(
         "tanh",
@@ -626,6 +654,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the hyperbolic tangent",
         interval=intervals.increasing(2),
         numpy_source=NumpySource("np.tanh"),
+        frameworks=FrameworkSource("torch.tanh(x)", "jnp.tanh(x)"),
     ),
     _fn(
         "sech",
@@ -638,6 +667,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the hyperbolic secant",
         interval=intervals.turning(0.0, 4, minimum=False),
         numpy_source=NumpySource(helper=("return 1 / np.cosh(x)",)),
+        frameworks=FrameworkSource("1 / torch.cosh(x)", "1 / jnp.cosh(x)"),
     ),
     _fn(
         "csch",
@@ -651,6 +681,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the hyperbolic cosecant",
         interval=intervals.decreasing(4, domain=intervals.away_from_zero),
         numpy_source=NumpySource(helper=("return 1 / np.sinh(x)",)),
+        frameworks=FrameworkSource("1 / torch.sinh(x)", "1 / jnp.sinh(x)"),
     ),
     _fn(
         "coth",
@@ -664,6 +695,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the hyperbolic cotangent",
         interval=intervals.decreasing(4, domain=intervals.away_from_zero),
         numpy_source=NumpySource(helper=("return 1 / np.tanh(x)",)),
+        frameworks=FrameworkSource("1 / torch.tanh(x)", "1 / jnp.tanh(x)"),
     ),
     # Inverse hyperbolic.
     _fn(
@@ -678,6 +710,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the inverse hyperbolic sine",
         interval=intervals.increasing(2),
         numpy_source=NumpySource("np.arcsinh"),
+        frameworks=FrameworkSource("torch.asinh(x)", "jnp.arcsinh(x)"),
     ),
     _fn(
         "acosh",
@@ -695,6 +728,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
             2, domain=intervals.within(1, math.inf, closed=True), smooth=intervals.within(1, math.inf, closed=False)
         ),
         numpy_source=NumpySource("np.arccosh"),
+        frameworks=FrameworkSource("torch.acosh(x)", "jnp.arccosh(x)"),
     ),
     _fn(
         "atanh",
@@ -709,6 +743,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the inverse hyperbolic tangent",
         interval=intervals.increasing(2, domain=intervals.within(-1, 1, closed=False)),
         numpy_source=NumpySource("np.arctanh"),
+        frameworks=FrameworkSource("torch.atanh(x)", "jnp.arctanh(x)"),
     ),
     _fn(
         "asech",
@@ -730,6 +765,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
             smooth=intervals.within(0, 1, closed=False),
         ),
         numpy_source=NumpySource(helper=("return np.arccosh(np.divide(1.0, x))",)),
+        frameworks=FrameworkSource("torch.acosh(1 / x)", "jnp.arccosh(1 / x)"),
     ),
     _fn(
         "acsch",
@@ -744,6 +780,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the inverse hyperbolic cosecant",
         interval=intervals.after_reciprocal(lambda m: m.asinh, 1, 2),
         numpy_source=NumpySource(helper=("return np.arcsinh(np.divide(1.0, x))",)),
+        frameworks=FrameworkSource("torch.asinh(1 / x)", "jnp.arcsinh(1 / x)"),
     ),
     _fn(
         "acoth",
@@ -758,6 +795,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the inverse hyperbolic cotangent",
         interval=intervals.after_reciprocal(lambda m: m.atanh, 1, 2, domain=_OUTSIDE_UNIT),
         numpy_source=NumpySource(helper=("return np.arctanh(np.divide(1.0, x))",)),
+        frameworks=FrameworkSource("torch.atanh(1 / x)", "jnp.arctanh(1 / x)"),
     ),
     # Piecewise and special.
     _fn(
@@ -775,6 +813,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the absolute value",
         interval=intervals.turning(0.0, 0, minimum=True, smooth=intervals.one_side_of_zero),
         numpy_source=NumpySource("np.abs"),
+        frameworks=FrameworkSource("torch.abs(x)", "jnp.abs(x)"),
     ),
     _fn(
         "sign",
@@ -790,6 +829,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the sign function",
         interval=intervals.increasing(0, smooth=intervals.away_from_zero),
         numpy_source=NumpySource("np.sign"),
+        frameworks=FrameworkSource("torch.sign(x)", "jnp.sign(x)"),
     ),
     _fn(
         "heaviside",
@@ -806,6 +846,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the Heaviside step function",
         interval=intervals.increasing(0, smooth=intervals.away_from_zero),
         numpy_source=NumpySource(helper=("return np.heaviside(x, 0.5)  # 1/2 at 0, as SymPy's Heaviside",)),
+        # detach: torch has no derivative of heaviside; it is 0 wherever it exists, and the export writes its own.
+        frameworks=FrameworkSource("torch.heaviside(x.detach(), torch.full_like(x, 0.5))", "jnp.heaviside(x, 0.5)"),
     ),
     _fn(
         "erf",
@@ -821,6 +863,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
             helper=("return np.vectorize(math.erf, otypes=[float])(x)[()]  # NumPy has no erf",),
             imports=("math",),
         ),
+        frameworks=FrameworkSource("torch.erf(x)", "jax.scipy.special.erf(x)"),
     ),
     # Neural-network activations.
     _fn(
@@ -841,6 +884,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
                 "return np.where(x >= 0, 1 / (1 + e), e / (1 + e))[()]",
             ),
         ),
+        frameworks=FrameworkSource("torch.sigmoid(x)", "jax.nn.sigmoid(x)"),
     ),
     _fn(
         "relu",
@@ -857,6 +901,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the ReLU",
         interval=intervals.increasing(0, smooth=intervals.one_side_of_zero),
         numpy_source=NumpySource(helper=("return np.maximum(x, 0.0)",)),
+        frameworks=FrameworkSource("torch.relu(x)", "jnp.maximum(x, 0.0)"),
     ),
     _fn(
         "softplus",
@@ -869,6 +914,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the softplus",
         interval=intervals.increasing(3),
         numpy_source=NumpySource(helper=("return np.logaddexp(0.0, x)  # log(1 + exp(x)) without overflow",)),
+        frameworks=FrameworkSource("torch.nn.functional.softplus(x)", "jnp.logaddexp(0.0, x)"),
     ),
     Primitive(
         name="max",
@@ -887,6 +933,11 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the maximum",
         interval=intervals.pairwise(larger=True),
         numpy_source=NumpySource("np.maximum"),
+        frameworks=FrameworkSource(
+            # float64 as the exported function makes its inputs: as_tensor(0.3) alone would round 0.3 to float32
+            "torch.maximum(torch.as_tensor(a, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64))",
+            "jnp.maximum(a, b)",
+        ),
     ),
     Primitive(
         name="min",
@@ -905,6 +956,11 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the minimum",
         interval=intervals.pairwise(larger=False),
         numpy_source=NumpySource("np.minimum"),
+        frameworks=FrameworkSource(
+            # float64 as the exported function makes its inputs: as_tensor(0.3) alone would round 0.3 to float32
+            "torch.minimum(torch.as_tensor(a, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64))",
+            "jnp.minimum(a, b)",
+        ),
     ),
 )
 
