@@ -232,7 +232,7 @@ class Tape:
 
         Example:
             >>> print(Tape("a*b + c").to_source("jax").splitlines()[-1])
-                return v3, (v1, v0, jnp.full_like(v2, 1.0))
+                return v4, (v1, v0, jnp.full_like(v2, 1.0))
         """
         from ..render.tape import framework_source, source_header
 
