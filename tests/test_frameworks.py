@@ -151,5 +151,5 @@ def test_every_function_says_how_pytorch_and_jax_write_it(p: Primitive) -> None:
     for framework, prefix in (("torch", "torch."), ("jax", "j")):
         body = getattr(p.frameworks, framework)
         compile(f"def f({', '.join(arguments)}):\n    return {body}\n", p.name, "exec")
-        assert body.startswith(prefix) or body.startswith("1 / "), body
+        assert body.startswith((prefix, "1 / ")), body
         assert all(a in body for a in arguments)
