@@ -272,7 +272,7 @@ def test_a_long_line_is_broken_between_terms_then_factors() -> None:
     product = (
         r"w_{2} x \left(1 - \tanh^{2}{\left(w_{1} x \right)}\right) \left(1 - \tanh^{2}{\left(w_{2} x \right)}\right)"
     )
-    first, second = fitted(product, 14, 14)
+    _, second = fitted(product, 14, 14)
     assert second.startswith(r"\cdot \left(1 - \tanh^{2}{\left(w_{2}")  # the product written side by side, then ·
     assert fitted(product, 100, 100) == [product]
 
