@@ -7,9 +7,11 @@ ipykernel missing) that test is skipped and says why.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,7 +95,26 @@ def test_a_step_sweep_shows_each_methods_best_step() -> None:
         assert "<svg" in html
 
 
-def test_the_notebook_runs() -> None:
+# What a notebook shows that must not change unnoticed; HTML and pictures (Graphviz's and
+# matplotlib's drawings, which differ by version) are only required to be there.
+_COMPARED = ("text/plain", "text/markdown", "text/latex")
+
+
+def _shown(cell: Any) -> list[dict[str, str]]:
+    return [
+        {"name": o.name, "text": o.text}
+        if o.output_type == "stream"
+        else {k: o.data[k] for k in _COMPARED if k in o.data}
+        for o in cell.get("outputs", [])
+    ]
+
+
+def test_the_notebook_runs_and_shows_what_it_says() -> None:
+    """docs/notebook.ipynb, run by a real kernel, prints what is stored in it.
+
+    After an intended change of output, store the new outputs, then read the diff:
+    SYMDIFF_UPDATE_DOCS=1 python -m pytest tests/test_notebook.py -k notebook_runs
+    """
     missing = [m for m in ("nbclient", "nbformat", "ipykernel") if importlib.util.find_spec(m) is None]
     if missing:
         pytest.skip(f"running the notebook needs {', '.join(missing)}: pip install -e '.[test]'")
@@ -101,13 +122,20 @@ def test_the_notebook_runs() -> None:
     from jupyter_client.kernelspec import NoSuchKernel
     from nbclient import NotebookClient
 
+    stored = nbformat.read(NOTEBOOK, as_version=4)
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
     try:
         client.execute()
     except NoSuchKernel:
         pytest.skip("no python3 Jupyter kernel is installed (pip install ipykernel)")
-    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    outputs = [output for cell in code for output in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     kinds = {kind for o in outputs if o.output_type in ("display_data", "execute_result") for kind in o.data}
     assert {"text/markdown", "text/latex", "text/html"} <= kinds
+    if os.environ.get("SYMDIFF_UPDATE_DOCS"):
+        nbformat.write(notebook, NOTEBOOK)
+        return
+    was = [_shown(cell) for cell in stored.cells if cell.cell_type == "code"]
+    assert [_shown(cell) for cell in code] == was, "the notebook's outputs are stale: see this test's docstring"
