@@ -10,6 +10,7 @@ import importlib.util
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -125,10 +126,13 @@ def test_the_notebook_runs_and_shows_what_it_says() -> None:
     stored = nbformat.read(NOTEBOOK, as_version=4)
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
+    limit = sys.getrecursionlimit()
     try:
         client.execute()
     except NoSuchKernel:
         pytest.skip("no python3 Jupyter kernel is installed (pip install ipykernel)")
+    finally:  # nbclient raises it to 3000 for the whole process, which later tests of deep input rely on
+        sys.setrecursionlimit(limit)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     outputs = [output for cell in code for output in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
