@@ -12,7 +12,6 @@ import argparse
 import math
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -359,6 +358,12 @@ def _note_absent(absent: Sequence[str], variables: Sequence[str]) -> None:
         )
 
 
+def _print_traceback() -> None:
+    import traceback  # only for --debug
+
+    traceback.print_exc()
+
+
 def _report(error: SymdiffError) -> None:
     print(f"symdiff: error: {error}", file=sys.stderr)
     if isinstance(error, ParseError) and error.text:
@@ -394,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except SymdiffError as error:
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         _report(error)
         return 2
     except KeyboardInterrupt:
@@ -405,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except Exception as error:  # a bug: say so in one line, keep the traceback for --debug
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         print(
             f"symdiff: internal error: {type(error).__name__}: {error} (run with --debug and report it)",
             file=sys.stderr,

@@ -17,7 +17,6 @@ registry. SymPy nodes are built directly from the registry's constructors.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -113,6 +112,13 @@ def _about_digits(binary_digits: int) -> str:
     if binary_digits < 10**6:
         return f"{binary_digits * math.log10(2):.0f}"
     return f"10^{(binary_digits.bit_length() - 1) * math.log10(2) + math.log10(math.log10(2)):.0f}"
+
+
+def _close(name: str, cutoff: float) -> list[str]:
+    """The function name closest to ``name``, if one is close (difflib: imported only for misspellings)."""
+    import difflib
+
+    return difflib.get_close_matches(name, list(_FUNCTIONS), n=1, cutoff=cutoff)
 
 
 class _Parser:
@@ -309,7 +315,7 @@ class _Parser:
             return entry
         if name.text in CONSTANTS:
             raise self.error(f"'{name.text}' is a constant, not a function; to multiply write {name.text}*(…)", name)
-        hint = difflib.get_close_matches(name.text, list(_FUNCTIONS), n=1, cutoff=0.6)
+        hint = _close(name.text, 0.6)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; to multiply write {name.text}*(…)"
         raise self.error(f"unknown function '{name.text}'{suggestion}", name)
 
@@ -317,7 +323,7 @@ class _Parser:
         """A name before '(' inside an implicit product is a factor unless it is (or nearly is) a function."""
         if name.text in _FUNCTIONS or name.text in CONSTANTS:
             return name.text in CONSTANTS  # 2pi(x+1) is 2π(x+1); e(x) after a factor too
-        return not difflib.get_close_matches(name.text, list(_FUNCTIONS), n=1, cutoff=0.75)
+        return not _close(name.text, 0.75)
 
     def name(self, token: Token) -> sp.Expr:
         text = token.text
