@@ -244,7 +244,7 @@ def _label_parts(step: Step) -> list[str]:
     if not step.verified:
         parts.append(r"\text{NOT VERIFIED}")
     if step.rule in _SAID_BY_DETAILS:  # its number goes before what it says
-        parts[0] = number + parts[0]
+        return [number + parts[0], *parts[1:]] if parts else [number]
     return parts
 
 
