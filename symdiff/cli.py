@@ -12,34 +12,19 @@ import argparse
 import math
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import Any, cast
 
-import numpy as np
 import sympy as sp
 
-from .comparison.compare import compare
 from .errors import ParseError, SymdiffError
-from .finite import METHODS, Method, finite_difference, step_sweep
+from .finite import METHODS, Method
 from .language.arrays import ArrayProgram
 from .language.parser import parse_program, variable_names
-from .language.printing import to_text
 from .limits import DEFAULT_LIMITS, Limits
-from .primitives.shapes import parse_shape_options
-from .render import steps as steps_view
-from .render.files import write_graph
-from .render.jsonutil import dumps
-from .render.jsonutil import value as json_value
-from .render.sweep import plot_step_sweep
-from .render.tape import autodiff_text, tape_data
-from .render.tape import number as tape_number
-from .stepwise import steps
-from .symbolic.derivatives import gradient, hessian
-from .symbolic.report import derivatives
-from .tape.array_tape import ArrayTape
-from .tape.points import parse_point, random_point
-from .tape.tape import Tape
+
+# Everything else is imported by the function that needs it: printing a symbolic derivative
+# (the most common request) loads neither NumPy nor finite differences, the comparison or plots.
 
 EXAMPLES = """\
 examples:
@@ -208,9 +193,13 @@ def run(args: argparse.Namespace) -> int:
     if args.dps is not None:
         limits.check_dps(args.dps)  # --dps 0 is an error, not the default
     _check_options(args)
+    from .primitives.shapes import parse_shape_options
+
     args.source = parse_program(args.expression, shapes=parse_shape_options(args.shape) or None, limits=limits)
-    point = parse_point(args.at, limits=limits)
+    point = _point(args.at, limits)
     if args.random is not None:
+        from .tape.points import random_point
+
         point = random_point(args.source, point, args.random)
     if args.graph:
         _write_graph(args, point, limits)
@@ -229,8 +218,19 @@ def run(args: argparse.Namespace) -> int:
     return show_derivatives(args, limits)
 
 
+def _point(at: list[str], limits: Limits) -> dict[str, sp.Expr]:
+    if not at:
+        return {}
+    from .tape.points import parse_point
+
+    return parse_point(at, limits=limits)
+
+
 def show_comparison(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """Every method side by side at the point; exit status 1 when they really disagree."""
+    from .comparison.compare import compare
+    from .tape.tape import Tape
+
     wrt: list[Any] | None = _wrt(args.wrt)
     if args.hessian:
         names = wrt or list(Tape(args.source).variables)  # --wrt orders the matrix
@@ -252,25 +252,35 @@ def show_comparison(args: argparse.Namespace, point: dict[str, sp.Expr], limits:
 
 
 def _floats(point: dict[str, Any]) -> dict[str, Any]:
-    """The point in float64: numbers as floats, arrays as they are."""
-    return {name: value if isinstance(value, np.ndarray) else float(sp.N(value, 20)) for name, value in point.items()}
+    """The point in float64: exact numbers as floats, arrays (from lists or --random) as they are."""
+    return {name: float(sp.N(value, 20)) if isinstance(value, sp.Basic) else value for name, value in point.items()}
 
 
-def _expression_text(tape: Tape) -> str:
-    """The tape's function in the input language (an array program: its lines)."""
-    if isinstance(tape, ArrayTape):
-        *lines, output = tape.program.definitions
-        where = "; ".join(f"{d.name} = {d.source}" for d in lines)
-        return output.source + (f" where {where}" if where else "")
-    return to_text(tape.expression)
+def _expression_text(tape: Any) -> str:
+    """The tape's function in the input language (an array program: its output, where its lines)."""
+    from .language.printing import to_text
+
+    if isinstance(tape.expression, sp.Basic):
+        return to_text(tape.expression)
+    *lines, output = tape.program.definitions
+    where = "; ".join(f"{d.name} = {d.source}" for d in lines)
+    return output.source + (f" where {where}" if where else "")
 
 
 def _value_text(value: Any) -> str:
-    return tape_number(value) if isinstance(value, np.ndarray) else to_text(value)
+    from .language.printing import to_text
+    from .render.tape import number
+
+    return to_text(value) if isinstance(value, sp.Basic) else number(value)
 
 
 def show_autodiff(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """The tape's value and gradient at the point."""
+    from .render.jsonutil import dumps
+    from .render.jsonutil import value as json_value
+    from .render.tape import autodiff_text
+    from .tape.tape import Tape
+
     if not point and not args.at:
         raise SymdiffError("--autodiff needs a point: --at NAME=VALUE,...")
     tape = Tape(args.source)
@@ -295,6 +305,10 @@ def show_autodiff(args: argparse.Namespace, point: dict[str, sp.Expr], limits: L
 
 def show_tape(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """The tape's listing; at a point, the trace of values and adjoints."""
+    from .render.jsonutil import dumps
+    from .render.tape import tape_data
+    from .tape.tape import Tape
+
     tape = Tape(args.source)
     trace = tape.trace(_floats(point)) if point or args.at else None
     if args.format == "json":
@@ -309,6 +323,9 @@ def show_tape(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limit
 
 def show_finite(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """--explain: each finite difference taken apart; --plot: error against step, drawn to a file."""
+    from .finite import finite_difference, step_sweep
+    from .render.sweep import plot_step_sweep
+
     if not point:
         raise SymdiffError("--explain and --plot need a point: --at NAME=VALUE,...")
     at = _floats(point)
@@ -327,6 +344,9 @@ def show_finite(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Lim
 
 
 def _write_graph(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> None:
+    from .render.files import write_graph
+    from .tape.tape import Tape
+
     tape = Tape(args.source)
     written = write_graph(args.graph, tape.to_dot(_floats(point)) if point else tape.to_dot())
     print(f"symdiff: wrote {written}", file=sys.stderr)
@@ -336,6 +356,8 @@ def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     """No point given: print the symbolic partial derivatives."""
     if isinstance(args.source, ArrayProgram):
         return show_matrix_derivatives(args, limits)
+    from .symbolic.report import derivatives
+
     table = derivatives(args.source, _wrt(args.wrt), args.order, with_hessian=args.hessian, limits=limits)
     _note_absent(table.absent, table.variables)
     render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
@@ -345,6 +367,8 @@ def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
 
 def show_matrix_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     """A program over arrays: the gradient as matrix formulas (or a Hessian, a block of one), each verified."""
+    from .symbolic.derivatives import gradient, hessian
+
     program = args.source
     wanted = _wrt(args.wrt)
     if args.hessian or args.order == 2:
@@ -362,6 +386,9 @@ def show_matrix_derivatives(args: argparse.Namespace, limits: Limits) -> int:
 
 def show_steps(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
     """--steps: print the derivation of each derivative asked for; status 1 if one does not verify."""
+    from .render import steps as steps_view
+    from .stepwise import steps
+
     if args.hessian:
         raise SymdiffError("--steps writes one derivative at a time; leave out --hessian and give --wrt")
     program = args.source
@@ -389,6 +416,12 @@ def _note_absent(absent: Sequence[str], variables: Sequence[str]) -> None:
             "the derivative is 0",
             file=sys.stderr,
         )
+
+
+def _print_traceback() -> None:
+    import traceback  # only for --debug
+
+    traceback.print_exc()
 
 
 def _report(error: SymdiffError) -> None:
@@ -426,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except SymdiffError as error:
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         _report(error)
         return 2
     except KeyboardInterrupt:
@@ -437,7 +470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except Exception as error:  # a bug: say so in one line, keep the traceback for --debug
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         print(
             f"symdiff: internal error: {type(error).__name__}: {error} (run with --debug and report it)",
             file=sys.stderr,

@@ -13,6 +13,7 @@ import sympy as sp
 
 import symdiff as sd
 from symdiff import cli
+from symdiff.symbolic import report
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -137,7 +138,7 @@ def test_internal_errors_are_one_line_unless_debug(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "derivatives", broken)
+    monkeypatch.setattr(report, "derivatives", broken)  # the command line imports it when it is needed
     status, _, err = run(capsys, "x")
     assert status == 3
     assert err.strip() == "symdiff: internal error: RuntimeError: boom (run with --debug and report it)"
@@ -208,6 +209,19 @@ def test_tape_listing_and_trace(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bad_points_and_paths(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
     status, _, err = run(capsys, *args)
     assert status == 2 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("graphviz", [True, False], ids=["with Graphviz", "without Graphviz"])
+def test_a_missing_folder_is_named_whether_or_not_graphviz_is_installed(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, graphviz: bool
+) -> None:
+    if not graphviz:  # a fresh machine: the folder is still the first thing wrong, then the missing program
+        monkeypatch.setattr(shutil, "which", lambda program: None)
+    status, _, err = run(capsys, "a*b", "--graph", str(tmp_path / "missing" / "g.svg"))
+    assert status == 2 and "the folder" in err and "does not exist" in err
+    if not graphviz:
+        status, _, err = run(capsys, "a*b", "--graph", str(tmp_path / "g.svg"))
+        assert status == 2 and "needs Graphviz's dot program" in err and "g.dot" in err
 
 
 def test_graph_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 import sympy as sp
 from hypothesis import example, given
 from hypothesis import strategies as st
+from sympy.printing.latex import greek_letters_set
 
 import symdiff as sd
 from symdiff.language.parser import symbol
 from symdiff.language.printing import derivative_latex, derivative_text
 from symdiff.primitives import registry
+from symdiff.primitives.primitive import Primitive
 
 x, y = symbol("x"), symbol("y")
 LEAVES = st.sampled_from(
@@ -79,3 +82,39 @@ def test_derivative_notation() -> None:
     assert derivative_latex("f", ["a"]) == r"\frac{\partial f}{\partial a}"
     assert derivative_latex("f", ["x", "x"], ordinary=True) == r"\frac{d^{2} f}{d x^{2}}"
     assert derivative_latex("L", ["w1", "b"]) == r"\frac{\partial^{2} L}{\partial w_{1} \partial b}"
+
+
+# Names that print as one letter (x, H) or a Greek letter (\theta): a function must never print like one.
+_LETTER_NAMES = [*"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", *greek_letters_set]
+
+
+@pytest.mark.parametrize("p", [p for p in registry.PRIMITIVES if p.arity == 1 and p.infix is None], ids=repr)
+def test_no_function_prints_like_a_variable_times_its_argument(p: Primitive) -> None:
+    """heaviside was written θ(x): theta*relu(theta) read θθ(θ), a variable theta times (theta).
+
+    A function may be a letter (σ for sigmoid) only where no variable prints as that letter.
+    """
+    for name in _LETTER_NAMES:
+        variable = sp.Symbol(name)
+        head = sd.to_latex(p.sympy(variable)).split(r"\left(")[0].removesuffix("{")
+        assert head != sd.to_latex(variable), f"{p.name}({name}) prints as {head}, the variable {name}"
+
+
+@pytest.mark.parametrize(
+    ("text", "latex", "written"),
+    [
+        ("log2(x)", r"\log_{2}{\left(x \right)}", "log2(x)"),
+        ("log10(x^2 + 1)", r"\log_{10}{\left(x^{2} + 1 \right)}", "log10(x^2 + 1)"),
+        ("log(x, 3)", r"\log_{3}{\left(x \right)}", "log(x, 3)"),
+        ("2*y*log2(x)", r"2 y \log_{2}{\left(x \right)}", "2*y*log2(x)"),
+        ("log(x)*log(y)/log(2)", r"\frac{\ln{\left(x \right)} \ln{\left(y \right)}}{\ln{\left(2 \right)}}", None),
+        ("log(x)/log(2)^2", r"\frac{\ln{\left(x \right)}}{\ln{\left(2 \right)}^{2}}", None),
+    ],
+)
+def test_a_logarithm_to_a_base_prints_as_one(text: str, latex: str, written: str | None) -> None:
+    """log2(x) is ln(x)/ln(2) in SymPy; it prints as log₂ x, and its text reads back as the same expression."""
+    expr = sd.parse(text)
+    assert sd.to_latex(expr) == latex
+    assert sd.parse(sd.to_text(expr)) == expr
+    if written is not None:
+        assert sd.to_text(expr) == written

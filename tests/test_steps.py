@@ -210,10 +210,10 @@ def test_cot_cot_compact_has_at_most_half_the_lines_of_full() -> None:
     full = sd.steps("cot(cot(x))", "x", detail="full")
     compact = sd.steps("cot(cot(x))", "x", detail="compact")
     assert 2 * len(compact.steps) <= len(full.steps)
-    for d in (full, compact):  # one line per step in every format
+    for d in (full, compact):  # one line per step (LaTeX may put a label under its line)
         assert len(d.to_text().splitlines()) == len(d.steps) + 1  # and the verdict
-        assert len(d.to_latex().splitlines()) == len(d.steps) + 2  # and \begin, \end
         assert d.to_latex().count("&=") == len(d.steps)
+        assert all(d.to_latex().count(rf"\text{{({step.number}) ") == 1 for step in d.steps)
     assert compact.result == full.result and compact.verified and full.verified
 
 

@@ -51,7 +51,7 @@ def test_notation_follows_the_number_of_variables(case: Case) -> None:
     else:  # partial mode: ∂ throughout, never d/dx
         assert not re.search(r"\\frac\{d[ ^}]", latex), latex
         assert not re.search(r"(?<![a-z∂])d[²³]?[a-z]*/d", text), text
-    assert r"\log" not in latex  # natural logarithms are \ln
+    assert not re.search(r"\\log(?!_)", latex)  # natural logarithms are \ln (\log_{2} is to a base)
     assert r"\cdot -" not in latex and "*-" not in text  # a negative factor is parenthesised
 
 

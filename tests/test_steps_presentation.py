@@ -237,3 +237,60 @@ def test_checks_skip_values_too_large_to_compare() -> None:
     derivation = sd.steps("h0 = 171; h1 = x + 6246^((2.22507e-313)^x) + h0", "x", order=2)
     assert derivation.verified
     assert time.perf_counter() - start < 8.0
+
+
+# -- fitting the page ----------------------------------------------------------------------------
+
+
+def _rows(latex: str) -> list[str]:
+    return latex.split("\n", 1)[1].rsplit("\n", 1)[0].split(" \\\\\n")
+
+
+def test_every_corpus_derivation_fits_the_page() -> None:
+    """Every row of every derivation's LaTeX within PAGE_WIDTH: labels in their column only when
+    everything fits so, else under their lines; long lines broken. (The docs test measures the real thing.)"""
+    from symdiff.render.width import PAGE_WIDTH, latex_width
+    from tests.steps_corpus import cases, derived
+
+    wide = []
+    for case in cases():
+        for detail in ("full", "compact"):
+            for row in _rows(derived(case, detail).to_latex()):
+                width = latex_width(row.replace("&&", "&")) + (2.0 if "&&" in row else 0.0)  # the labels' gap
+                if width > PAGE_WIDTH:
+                    wide.append(f"{width:.1f}: {row}")
+    assert not wide, "\n".join(wide[:5])
+
+
+def test_a_long_line_is_broken_between_terms_then_factors() -> None:
+    from symdiff.render.width import fitted, latex_width
+
+    terms = " + ".join(rf"\frac{{d}}{{d x}}\left(\sin{{\left(x^{{{k}}} \right)}}\right)" for k in range(8))
+    rows = fitted(terms, 20, 18)
+    assert len(rows) > 1 and all(latex_width(row) <= 20 for row in rows)
+    assert " ".join(rows) == terms  # broken only between the terms, nothing changed
+    product = (
+        r"w_{2} x \left(1 - \tanh^{2}{\left(w_{1} x \right)}\right) \left(1 - \tanh^{2}{\left(w_{2} x \right)}\right)"
+    )
+    _, second = fitted(product, 14, 14)
+    assert second.startswith(r"\cdot \left(1 - \tanh^{2}{\left(w_{2}")  # the product written side by side, then ·
+    assert fitted(product, 100, 100) == [product]
+
+
+def test_a_wide_parenthesis_is_broken_inside_with_big_delimiters() -> None:
+    from symdiff.render.width import fitted
+
+    inner = " + ".join(rf"\sin{{\left(x^{{{k}}} \right)}} \cos{{\left(x \right)}}" for k in range(6))
+    rows = fitted(rf"\cdot \left({inner}\right)", 16, 16)
+    assert rows[0].startswith(r"\cdot \Bigl(") and rows[-1].endswith(r"\Bigr)") and len(rows) > 2
+    assert r"\left(" + inner not in "".join(rows)
+
+
+def test_a_wide_derivation_puts_each_label_under_its_line() -> None:
+    d = sd.steps("h = tanh(w1*x); y = tanh(w2*h); L = (y - t)^2", "w1")
+    rows = _rows(d.to_latex())
+    assert not any("&&" in row for row in rows)  # no label column, which would sit past the widest line
+    labels = [row for row in rows if row.startswith(r"&\qquad \text{(")]
+    assert len(labels) == len(d.steps)
+    narrow = sd.steps("a*b + c", "a").to_latex()
+    assert narrow.count("&&") == len(sd.steps("a*b + c", "a").steps)  # a narrow one keeps the column

@@ -47,6 +47,15 @@ class GradientCheck:
 
         return text(self)
 
+    def to_markdown(self) -> str:
+        """The table with the derivatives as inline math, for notebooks and documents."""
+        from ..render.check import markdown
+
+        return markdown(self)
+
+    def _repr_markdown_(self) -> str:  # Jupyter
+        return self.to_markdown()
+
 
 def _values(result: Any, variables: Sequence[str]) -> dict[str, float]:
     if isinstance(result, Mapping):

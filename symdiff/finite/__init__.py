@@ -7,10 +7,45 @@ enclosures of every value the stencil uses. ``step_sweep`` (drawn by ``symdiff.p
 the error depends on the step.
 """
 
-from .api import METHODS, FiniteDifferenceMatrix, FiniteDifferences, Method, fd_gradient, fd_hessian, finite_difference
-from .result import FiniteDifference
-from .stencils import Stencil, stencil
-from .sweep import StepSweep, step_sweep
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any, Literal
+
+# The method names, here and not in ``api``: the command line builds its options from them
+# without importing finite differences (and NumPy) for a command that never uses them.
+Method = Literal["auto", "forward", "backward", "central", "richardson", "complex", "mpmath"]
+METHODS: tuple[str, ...] = ("auto", "forward", "backward", "central", "richardson", "complex", "mpmath")
+
+if TYPE_CHECKING:
+    from .api import FiniteDifferenceMatrix, FiniteDifferences, fd_gradient, fd_hessian, finite_difference
+    from .result import FiniteDifference
+    from .stencils import Stencil, stencil
+    from .sweep import StepSweep, step_sweep
+
+_HOMES = {
+    "FiniteDifferenceMatrix": ".api",
+    "FiniteDifferences": ".api",
+    "fd_gradient": ".api",
+    "fd_hessian": ".api",
+    "finite_difference": ".api",
+    "FiniteDifference": ".result",
+    "Stencil": ".stencils",
+    "stencil": ".stencils",
+    "StepSweep": ".sweep",
+    "step_sweep": ".sweep",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A name of the package, imported on first use (as for ``symdiff`` itself)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'symdiff.finite' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "METHODS",

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -18,14 +18,12 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..primitives import intervals
 from ..symbolic.derivatives import variable
 from ..tape.points import ordered_values
-from . import fast, methods
+from . import METHODS, Method, fast, methods
 from .function import Function
 from .lines import COMPLEX_STEP, NOT_A_POINT, OVERFLOW, ComplexLine, DifferenceLine, Estimate, Line, ValueLine
 from .result import FiniteDifference, status_and_reason
 from .stencils import Stencil, stencil
 
-Method = Literal["auto", "forward", "backward", "central", "richardson", "complex", "mpmath"]
-METHODS: tuple[str, ...] = ("auto", "forward", "backward", "central", "richardson", "complex", "mpmath")
 STENCIL_METHODS = ("forward", "backward", "central")
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 
 from ..primitives import intervals, registry
+from ..primitives.lazy import resolved
 from ..primitives.primitive import Primitive
 from ..tape.graph import Graph
 
@@ -28,7 +29,9 @@ Box = tuple[Any, Any]
 # What interval extensions see as ``m``: every primitive's implementation and the interval helpers.
 NAMESPACES: MappingProxyType[str, SimpleNamespace] = MappingProxyType(
     {
-        backend: SimpleNamespace(**{**vars(registry.NAMESPACES[backend]), **intervals.HELPERS[backend]})
+        backend: SimpleNamespace(
+            **{**vars(registry.NAMESPACES[backend]), **{k: resolved(v) for k, v in intervals.HELPERS[backend].items()}}
+        )
         for backend in ("scalar", "numpy")
     }
 )

@@ -85,6 +85,11 @@ class FiniteDifference:
 
         return summary(self)
 
+    def _repr_markdown_(self) -> str:  # Jupyter: the estimate and its bound as math, and any warning
+        from ..render.finite import markdown
+
+        return markdown(self)
+
 
 def within_tolerance(value: Any, bound: Any) -> Any:
     """The bound is at most 1e-6 of |value|, or at most 1e-12."""

@@ -58,6 +58,11 @@ class StepSweep:
         """The step with the smallest error for ``method``."""
         return float(self.steps[int(np.argmin(self.errors[method]))])
 
+    def _repr_html_(self) -> str:  # Jupyter: each method's best step, and the V plot when matplotlib is installed
+        from ..render import sweep
+
+        return sweep.html(self, sweep.svg(self))
+
 
 def step_sweep(
     expr: str | sp.Basic | Program,

@@ -17,7 +17,6 @@ registry. SymPy nodes are built directly from the registry's constructors.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import itertools
 import math
 from collections.abc import Callable, Iterator, Mapping
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sympy as sp
+from sympy.core.cache import cacheit
 
 from ..errors import ParseError, SymdiffError
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
@@ -123,6 +123,13 @@ def _about_digits(binary_digits: int) -> str:
     if binary_digits < 10**6:
         return f"{binary_digits * math.log10(2):.0f}"
     return f"10^{(binary_digits.bit_length() - 1) * math.log10(2) + math.log10(math.log10(2)):.0f}"
+
+
+def _close(name: str, names: frozenset[str], cutoff: float) -> list[str]:
+    """The function name closest to ``name``, if one is close (difflib: imported only for misspellings)."""
+    import difflib
+
+    return difflib.get_close_matches(name, sorted(names), n=1, cutoff=cutoff)
 
 
 class _Parser:
@@ -401,7 +408,7 @@ class _Parser:
             raise self.error(_ARRAYS_ONLY.format(what=f"{name.text}(…)"), name)
         if name.text in CONSTANTS:
             raise self.error(f"'{name.text}' is a constant, not a function; to multiply write {name.text}*(…)", name)
-        hint = difflib.get_close_matches(name.text, sorted(self.function_names), n=1, cutoff=0.6)
+        hint = _close(name.text, self.function_names, 0.6)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; to multiply write {name.text}*(…)"
         raise self.error(f"unknown function '{name.text}'{suggestion}", name)
 
@@ -409,7 +416,7 @@ class _Parser:
         """A name before '(' inside an implicit product is a factor unless it is (or nearly is) a function."""
         if name.text in self.function_names or name.text in CONSTANTS:
             return name.text in CONSTANTS  # 2pi(x+1) is 2π(x+1); e(x) after a factor too
-        return not difflib.get_close_matches(name.text, sorted(self.function_names), n=1, cutoff=0.75)
+        return not _close(name.text, self.function_names, 0.75)
 
     def name(self, token: Token) -> sp.Expr:
         text = token.text
@@ -641,9 +648,21 @@ def parse_program(
         raise ParseError(
             f"the input is {len(text)} characters long; the limit is {limits.max_length} (max_length)", text[:200], 0
         )
+    declared = tuple(checked_shapes(shapes).items())  # hashable: the remembered reading depends on it
+    if len(text) > _REMEMBERED_LENGTH:
+        return _read(text, declared, limits)
+    return _read_remembered(text, declared, limits)
+
+
+# Texts up to this long are remembered (in SymPy's cache, with its bound and ``clear_cache``):
+# a loop that calls diff or compare on the same text parses it once. A Program is immutable.
+_REMEMBERED_LENGTH = 10_000
+
+
+def _read(text: str, shapes: tuple[tuple[str, Shape], ...], limits: Limits) -> Program | ArrayProgram:
     with sympy_recursion_guard("reading the expression"):
         parser = _Parser(text, limits)
-        declared = _declarations(parser, checked_shapes(shapes))
+        declared = _declarations(parser, dict(shapes))
         if any(declared.values()):
             from .array_parser import ArrayParser
 
@@ -689,6 +708,9 @@ def _declarations(parser: _Parser, given: dict[str, Shape]) -> dict[str, Shape]:
                 )
             declared[name.text] = shape
     return declared
+
+
+_read_remembered = cacheit(_read)
 
 
 def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:

@@ -26,6 +26,38 @@ from ..primitives import registry
 _EXPONENT_LIKE = re.compile(r"[eE]([+-]?\d|(?![A-Za-z0-9_]))")
 
 
+class _LogToBase(sp.Function):
+    """ln(u)/ln(b) while it is printed, as log_b(u): a stand-in that never leaves this module."""
+
+    nargs = 2
+
+    def _sympystr(self, printer: Any) -> str:
+        u, base = (printer._print(a) for a in self.args)
+        return f"log{base}({u})" if self.args[1] in (2, 10) else f"log({u}, {base})"
+
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        name = rf"\log_{{{printer._print(self.args[1])}}}" + (f"^{{{exp}}}" if exp else "")
+        return rf"{name}{{\left({printer._print(self.args[0])} \right)}}"
+
+
+def _with_log_bases(expr: sp.Mul) -> sp.Expr | None:
+    """``expr`` with ln(u)/ln(b) as log_b(u) for an integer base b ≥ 2; None when there is none.
+
+    SymPy keeps log2(x) and log(x, b) as ln(x)/ln(b), which, printed as it is, reads as a
+    quotient of two logarithms. Only one ln(u) factor and one 1/ln(b): anything else prints as it is.
+    """
+    logs = [f for f in expr.args if isinstance(f, sp.log)]
+    bases = [
+        f
+        for f in expr.args
+        if isinstance(f, sp.Pow) and f.exp == -1 and isinstance(f.base, sp.log) and f.base.args[0].is_Integer
+    ]
+    if len(logs) != 1 or len(bases) != 1 or bases[0].base.args[0] < 2:
+        return None
+    rest = [f for f in expr.args if f is not logs[0] and f is not bases[0]]
+    return sp.Mul(*rest, _LogToBase(logs[0].args[0], bases[0].base.args[0]))
+
+
 class TextPrinter(StrPrinter):
     """SymPy's str printer, changed to write symdiff's input language."""
 
@@ -42,6 +74,9 @@ class TextPrinter(StrPrinter):
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         # An integer times one factor is written the way people write it: 6x, 3x^2, 2sin(x).
+        based = _with_log_bases(expr)
+        if based is not None:
+            return str(self._print(based))
         coeff, rest = expr.as_coeff_Mul()
         if coeff.is_Integer and abs(coeff) != 1 and not rest.is_Mul and not rest.is_Number:
             factor = self.parenthesize(rest, PRECEDENCE["Mul"], strict=False)
@@ -68,6 +103,23 @@ class TexPrinter(LatexPrinter):
 
     def __init__(self, settings: dict[str, Any] | None = None):
         super().__init__({"ln_notation": True, "inv_trig_style": "full", **(settings or {})})
+        self.variables_shown: frozenset[str] = frozenset()
+
+    def doprint(self, expr: Any) -> str:
+        # A function written as a letter (σ for sigmoid) is spelt out where a variable prints as that letter.
+        symbols = expr.free_symbols if isinstance(expr, sp.Basic) else ()
+        self.variables_shown = frozenset(self._print(s) for s in symbols)
+        return str(super().doprint(expr))
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        based = _with_log_bases(expr)
+        return str(super()._print_Mul(expr) if based is None else self._print(based))
+
+    def _print_Heaviside(self, expr: Any, exp: str | None = None) -> str:
+        # SymPy writes θ(x), which reads as a variable theta times (x): theta*relu(theta) as θθ(θ).
+        name = registry.for_sympy_node(expr).latex  # type: ignore[union-attr]
+        tex = rf"{name}\left({self._print(expr.pargs[0])}\right)"
+        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
 
 def to_text(expr: sp.Basic) -> str:

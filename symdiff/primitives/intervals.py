@@ -25,9 +25,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from .lazy import NumpyFunction, numpy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = numpy_module()  # imported on first use: the registry builds its table from this module without NumPy
 
 U = 2.0**-53  # unit roundoff of float64
 EXACT = 0.5  # + - * / and sqrt are correctly rounded: within half an ulp
@@ -254,9 +259,9 @@ HELPERS: MappingProxyType[str, MappingProxyType[str, Any]] = MappingProxyType(
             {
                 "down": _np_down,
                 "up": _np_up,
-                "min": np.minimum,
-                "max": np.maximum,
-                "where": np.where,
+                "min": NumpyFunction("minimum"),
+                "max": NumpyFunction("maximum"),
+                "where": NumpyFunction("where"),
                 "either": _np_either,
                 "ends": _np_ends,
                 "sum_down": _np_sum_down,
@@ -265,8 +270,8 @@ HELPERS: MappingProxyType[str, MappingProxyType[str, Any]] = MappingProxyType(
                 "multiples": _np_multiples,
                 "include": _np_include,
                 "hull": _np_hull,
-                "floor": np.floor,
-                "ceil": np.ceil,
+                "floor": NumpyFunction("floor"),
+                "ceil": NumpyFunction("ceil"),
                 "nan": math.nan,
                 "inf": math.inf,
             }

@@ -17,8 +17,9 @@ from types import SimpleNamespace
 from typing import Any, Literal
 
 import mpmath
-import numpy as np
 import sympy as sp
+
+from .lazy import resolved
 
 Rule = Callable[..., Any]
 Backend = Literal["scalar", "numpy", "mpmath", "sympy"]
@@ -26,7 +27,7 @@ BACKENDS: tuple[Backend, ...] = ("scalar", "numpy", "mpmath", "sympy")
 
 _CONSTANTS: dict[Backend, dict[str, Any]] = {
     "scalar": {"pi": math.pi, "e": math.e},
-    "numpy": {"pi": np.pi, "e": np.e},
+    "numpy": {"pi": math.pi, "e": math.e},  # numpy.pi and numpy.e are these floats
     "mpmath": {"pi": mpmath.mp.pi, "e": mpmath.mp.e},
     "sympy": {"pi": sp.pi, "e": sp.E},
 }
@@ -73,6 +74,20 @@ class NumpySource:
             raise ValueError(f"NumPy source {self}: give either a NumPy function or a helper, not both")
 
 
+@dataclass(frozen=True)
+class FrameworkSource:
+    """How code exported for PyTorch and JAX (``Tape.to_source("torch")``) writes a primitive.
+
+    Each is one expression in the arguments, named ``x`` (one argument) or ``a, b`` (two), with
+    ``torch`` or ``jnp`` (``jax.numpy``), ``jax`` and ``jax.scipy.special`` imported; the exported
+    code defines ``def name(x): return <expression>`` for each primitive it calls. Arguments are
+    tensors (arrays), or a Python number for one argument of pow, max and min.
+    """
+
+    torch: str
+    jax: str
+
+
 @dataclass(frozen=True, eq=False)
 class Primitive:
     """Everything symdiff knows about one primitive operation.
@@ -83,7 +98,8 @@ class Primitive:
         sympy: builds the SymPy node from SymPy arguments.
         scalar: implementation on Python floats (``math``); may raise on a domain error,
             in which case the caller falls back to ``numpy``.
-        numpy: implementation on NumPy arrays (float or complex); gives inf/nan, never raises.
+        numpy: implementation on NumPy arrays (float or complex); gives inf/nan, never raises. A
+            ``NumpyFunction`` names a NumPy function without importing NumPy (see ``lazy``).
         mpmath: implementation on mpmath numbers at the current working precision.
         partials: one rule per argument, ``rule(m, *args, out)``, written independently of
             SymPy's own derivative so that comparing the two means something. A rule that
@@ -104,6 +120,8 @@ class Primitive:
             box (see ``symdiff.primitives.intervals``). Finite differences bound their errors with it.
         numpy_source: how exported NumPy source writes the primitive (see ``NumpySource``);
             ``None`` for the operators, which Python writes itself.
+        frameworks: how code exported for PyTorch and JAX writes it (see ``FrameworkSource``);
+            ``None`` for the operators.
     """
 
     name: str
@@ -125,6 +143,7 @@ class Primitive:
     noun: str = ""
     interval: Callable[..., Any] | None = None
     numpy_source: NumpySource | None = None
+    frameworks: FrameworkSource | None = None
 
     def __post_init__(self) -> None:
         if len(self.partials) != self.arity:
@@ -139,7 +158,8 @@ class Primitive:
         return self.parse_arity or (self.arity, self.arity)
 
     def implementation(self, backend: Backend) -> Callable[..., Any]:
-        return {"scalar": self.scalar, "numpy": self.numpy, "mpmath": self.mpmath, "sympy": self.sympy}[backend]
+        implementations = {"scalar": self.scalar, "numpy": self.numpy, "mpmath": self.mpmath, "sympy": self.sympy}
+        return resolved(implementations[backend])  # the NumPy function itself, not its name
 
     def __repr__(self) -> str:
         return f"Primitive({self.name!r})"

@@ -18,19 +18,34 @@ At a jump (sign, heaviside at 0) the rule returns 0, as every autodiff framework
 from __future__ import annotations
 
 import cmath
+import functools
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType, SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mpmath
-import numpy as np
 import sympy as sp
 
 from . import functions, intervals
 from .arrays import ARRAY_PRIMITIVES, ArrayPrimitive
-from .primitive import BACKENDS, Backend, Macro, NonDifferentiable, NumpySource, Primitive, build_namespace
+from .lazy import NumpyFunction, numpy_module
+from .primitive import (
+    BACKENDS,
+    Backend,
+    FrameworkSource,
+    Macro,
+    NonDifferentiable,
+    NumpySource,
+    Primitive,
+    build_namespace,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = numpy_module()  # imported when a number is first computed: reading the table needs no NumPy
 
 # ---------------------------------------------------------------------------------------
 # Implementations that the math / numpy / mpmath modules do not provide directly.
@@ -106,9 +121,6 @@ def _np_cbrt(x: Any) -> Any:
     return np.cbrt(x)
 
 
-_math_erf = np.frompyfunc(math.erf, 1, 1)
-
-
 def _complex_erf(z: complex) -> complex:
     # Complex step puts a 1e-200 imaginary part on a real x: keep enough digits to resolve it.
     z = complex(z)
@@ -120,14 +132,17 @@ def _complex_erf(z: complex) -> complex:
         return complex(mpmath.erf(mpmath.mpc(z)))
 
 
-_elementwise_complex_erf = np.frompyfunc(_complex_erf, 1, 1)
+@functools.cache
+def _elementwise(f: Callable[[Any], Any]) -> Any:
+    """``f`` applied to each element of an array (a NumPy ufunc, made once, on first use)."""
+    return np.frompyfunc(f, 1, 1)
 
 
 def _np_erf(x: Any) -> Any:
     # NumPy has no erf; math.erf per element is exact to an ulp (SciPy is not a dependency).
     if np.iscomplexobj(x):
-        return np.asarray(_elementwise_complex_erf(x), dtype=complex)[()]
-    return np.asarray(_math_erf(x), dtype=float)[()]
+        return np.asarray(_elementwise(_complex_erf)(x), dtype=complex)[()]
+    return np.asarray(_elementwise(math.erf)(x), dtype=float)[()]
 
 
 def _mp_div(a: Any, b: Any) -> Any:
@@ -294,7 +309,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "+",
         sympy=operator.add,
         scalar=operator.add,
-        numpy=np.add,
+        numpy=NumpyFunction("add"),
         mpmath=operator.add,
         partials=(lambda m, a, b, out: 1, lambda m, a, b, out: 1),
         noun="the sum",
@@ -305,7 +320,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "-",
         sympy=operator.sub,
         scalar=operator.sub,
-        numpy=np.subtract,
+        numpy=NumpyFunction("subtract"),
         mpmath=operator.sub,
         partials=(lambda m, a, b, out: 1, lambda m, a, b, out: -1),
         noun="the difference",
@@ -316,7 +331,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "*",
         sympy=operator.mul,
         scalar=operator.mul,
-        numpy=np.multiply,
+        numpy=NumpyFunction("multiply"),
         mpmath=operator.mul,
         partials=(lambda m, a, b, out: b, lambda m, a, b, out: a),
         noun="the product",
@@ -327,7 +342,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "/",
         sympy=operator.truediv,
         scalar=operator.truediv,
-        numpy=np.divide,
+        numpy=NumpyFunction("divide"),
         mpmath=_mp_div,
         partials=(lambda m, a, b, out: 1 / b, lambda m, a, b, out: -out / b),
         domain=lambda a, b: _nonzero(b),
@@ -339,7 +354,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "-",
         sympy=operator.neg,
         scalar=operator.neg,
-        numpy=np.negative,
+        numpy=NumpyFunction("negative"),
         mpmath=operator.neg,
         partials=(lambda m, a, out: -1,),
         interval=intervals.neg,
@@ -350,7 +365,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         arity=2,
         sympy=sp.Pow,
         scalar=math.pow,
-        numpy=np.power,
+        numpy=NumpyFunction("power"),
         mpmath=_mp_pow,
         partials=(lambda m, a, b, out: b * a ** (b - 1), lambda m, a, b, out: m.log(a) * out),
         sympy_class=sp.Pow,
@@ -360,13 +375,14 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain=_pow_domain,
         noun="the power",
         interval=intervals.power,
+        frameworks=FrameworkSource("torch.pow(a, b)", "jnp.power(a, b)"),
     ),
     Primitive(
         name="sqrt",
         arity=1,
         sympy=sp.sqrt,
         scalar=math.sqrt,
-        numpy=np.sqrt,
+        numpy=NumpyFunction("sqrt"),
         mpmath=mpmath.sqrt,
         partials=(lambda m, x, out: 0.5 / out,),
         symbol="√",
@@ -376,6 +392,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the square root",
         interval=intervals.increasing(intervals.EXACT, domain=intervals.nonnegative, smooth=intervals.positive),
         numpy_source=NumpySource("np.sqrt"),
+        frameworks=FrameworkSource("torch.sqrt(x)", "jnp.sqrt(x)"),
     ),
     _fn(
         "cbrt",
@@ -391,24 +408,26 @@ PRIMITIVES: tuple[Primitive, ...] = (
         interval=intervals.increasing(4, smooth=intervals.away_from_zero),
         # The registry's _np_cbrt differs from np.cbrt only on complex numbers (complex step).
         numpy_source=NumpySource("np.cbrt"),
+        frameworks=FrameworkSource("torch.sign(x) * torch.abs(x) ** (1 / 3)", "jnp.cbrt(x)"),
     ),
     _fn(
         "exp",
         sympy_class=sp.exp,
         scalar=math.exp,
-        numpy=np.exp,
+        numpy=NumpyFunction("exp"),
         mpmath=mpmath.exp,
         derivative=lambda m, x, out: out,
         latex=r"\exp",
         noun="the exponential function",
         interval=intervals.increasing(1),
         numpy_source=NumpySource("np.exp"),
+        frameworks=FrameworkSource("torch.exp(x)", "jnp.exp(x)"),
     ),
     _fn(
         "log",
         sympy_class=sp.log,
         scalar=math.log,
-        numpy=np.log,
+        numpy=NumpyFunction("log"),
         mpmath=mpmath.log,
         derivative=lambda m, x, out: 1 / x,
         latex=r"\ln",
@@ -418,37 +437,40 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the natural logarithm",
         interval=intervals.increasing(1, domain=intervals.positive),
         numpy_source=NumpySource("np.log"),
+        frameworks=FrameworkSource("torch.log(x)", "jnp.log(x)"),
     ),
     # Trigonometric.
     _fn(
         "sin",
         sympy_class=sp.sin,
         scalar=math.sin,
-        numpy=np.sin,
+        numpy=NumpyFunction("sin"),
         mpmath=mpmath.sin,
         derivative=lambda m, x, out: m.cos(x),
         latex=r"\sin",
         noun="the sine",
         interval=intervals.periodic(1, extrema=((math.pi / 2, 1.0), (3 * math.pi / 2, -1.0))),
         numpy_source=NumpySource("np.sin"),
+        frameworks=FrameworkSource("torch.sin(x)", "jnp.sin(x)"),
     ),
     _fn(
         "cos",
         sympy_class=sp.cos,
         scalar=math.cos,
-        numpy=np.cos,
+        numpy=NumpyFunction("cos"),
         mpmath=mpmath.cos,
         derivative=lambda m, x, out: -m.sin(x),
         latex=r"\cos",
         noun="the cosine",
         interval=intervals.periodic(1, extrema=((0.0, 1.0), (math.pi, -1.0))),
         numpy_source=NumpySource("np.cos"),
+        frameworks=FrameworkSource("torch.cos(x)", "jnp.cos(x)"),
     ),
     _fn(
         "tan",
         sympy_class=sp.tan,
         scalar=math.tan,
-        numpy=np.tan,
+        numpy=NumpyFunction("tan"),
         mpmath=mpmath.tan,
         derivative=lambda m, x, out: 1 + out**2,
         latex=r"\tan",
@@ -456,6 +478,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the tangent",
         interval=intervals.periodic(1, pole=(math.pi / 2, math.pi)),
         numpy_source=NumpySource("np.tan"),
+        frameworks=FrameworkSource("torch.tan(x)", "jnp.tan(x)"),
     ),
     _fn(
         "sec",
@@ -469,6 +492,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the secant",
         interval=intervals.periodic(2, extrema=((0.0, 1.0), (math.pi, -1.0)), pole=(math.pi / 2, math.pi)),
         numpy_source=NumpySource(helper=("return 1 / np.cos(x)",)),
+        frameworks=FrameworkSource("1 / torch.cos(x)", "1 / jnp.cos(x)"),
     ),
     _fn(
         "csc",
@@ -482,6 +506,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the cosecant",
         interval=intervals.periodic(2, extrema=((math.pi / 2, 1.0), (3 * math.pi / 2, -1.0)), pole=(0.0, math.pi)),
         numpy_source=NumpySource(helper=("return 1 / np.sin(x)",)),
+        frameworks=FrameworkSource("1 / torch.sin(x)", "1 / jnp.sin(x)"),
     ),
     _fn(
         "cot",
@@ -495,13 +520,14 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the cotangent",
         interval=intervals.periodic(3, pole=(0.0, math.pi)),
         numpy_source=NumpySource(helper=("return np.cos(x) / np.sin(x)",)),
+        frameworks=FrameworkSource("torch.cos(x) / torch.sin(x)", "jnp.cos(x) / jnp.sin(x)"),
     ),
     # Inverse trigonometric.
     _fn(
         "asin",
         sympy_class=sp.asin,
         scalar=math.asin,
-        numpy=np.arcsin,
+        numpy=NumpyFunction("arcsin"),
         mpmath=mpmath.asin,
         derivative=lambda m, x, out: 1 / m.sqrt(1 - x**2),
         latex=r"\arcsin",
@@ -512,12 +538,13 @@ PRIMITIVES: tuple[Primitive, ...] = (
         interval=intervals.increasing(1, domain=_IN_UNIT, smooth=_INSIDE_UNIT),
         # np.arcsin, not np.asin: the short names are new in NumPy 2.0 and exported code may run on 1.x.
         numpy_source=NumpySource("np.arcsin"),
+        frameworks=FrameworkSource("torch.asin(x)", "jnp.arcsin(x)"),
     ),
     _fn(
         "acos",
         sympy_class=sp.acos,
         scalar=math.acos,
-        numpy=np.arccos,
+        numpy=NumpyFunction("arccos"),
         mpmath=mpmath.acos,
         derivative=lambda m, x, out: -1 / m.sqrt(1 - x**2),
         latex=r"\arccos",
@@ -527,12 +554,13 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the arccosine",
         interval=intervals.decreasing(1, domain=_IN_UNIT, smooth=_INSIDE_UNIT),
         numpy_source=NumpySource("np.arccos"),
+        frameworks=FrameworkSource("torch.acos(x)", "jnp.arccos(x)"),
     ),
     _fn(
         "atan",
         sympy_class=sp.atan,
         scalar=math.atan,
-        numpy=np.arctan,
+        numpy=NumpyFunction("arctan"),
         mpmath=mpmath.atan,
         derivative=lambda m, x, out: 1 / (1 + x**2),
         latex=r"\arctan",
@@ -540,6 +568,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the arctangent",
         interval=intervals.increasing(1),
         numpy_source=NumpySource("np.arctan"),
+        frameworks=FrameworkSource("torch.atan(x)", "jnp.arctan(x)"),
     ),
     _fn(
         "asec",
@@ -556,6 +585,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         interval=intervals.after_reciprocal(lambda m: m.acos, -1, 1, domain=_OUT_UNIT, smooth=_OUTSIDE_UNIT),
         # np.divide, not /: 1 / 0.0 raises for a Python float, where NumPy gives inf as the registry does.
         numpy_source=NumpySource(helper=("return np.arccos(np.divide(1.0, x))",)),
+        frameworks=FrameworkSource("torch.acos(1 / x)", "jnp.arccos(1 / x)"),
     ),
     _fn(
         "acsc",
@@ -571,6 +601,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the arccosecant",
         interval=intervals.after_reciprocal(lambda m: m.asin, 1, 1, domain=_OUT_UNIT, smooth=_OUTSIDE_UNIT),
         numpy_source=NumpySource(helper=("return np.arcsin(np.divide(1.0, x))",)),
+        frameworks=FrameworkSource("torch.asin(1 / x)", "jnp.arcsin(1 / x)"),
     ),
     _fn(
         "acot",
@@ -592,43 +623,47 @@ PRIMITIVES: tuple[Primitive, ...] = (
             across_zero=(-math.pi / 2, math.pi / 2),
         ),
         numpy_source=NumpySource(helper=("return np.arctan(np.divide(1.0, x))",)),
+        frameworks=FrameworkSource("torch.atan(1 / x)", "jnp.arctan(1 / x)"),
     ),
     # Hyperbolic.
     _fn(
         "sinh",
         sympy_class=sp.sinh,
         scalar=math.sinh,
-        numpy=np.sinh,
+        numpy=NumpyFunction("sinh"),
         mpmath=mpmath.sinh,
         derivative=lambda m, x, out: m.cosh(x),
         latex=r"\sinh",
         noun="the hyperbolic sine",
         interval=intervals.increasing(2),
         numpy_source=NumpySource("np.sinh"),
+        frameworks=FrameworkSource("torch.sinh(x)", "jnp.sinh(x)"),
     ),
     _fn(
         "cosh",
         sympy_class=sp.cosh,
         scalar=math.cosh,
-        numpy=np.cosh,
+        numpy=NumpyFunction("cosh"),
         mpmath=mpmath.cosh,
         derivative=lambda m, x, out: m.sinh(x),
         latex=r"\cosh",
         noun="the hyperbolic cosine",
         interval=intervals.turning(0.0, 2, minimum=True),
         numpy_source=NumpySource("np.cosh"),
+        frameworks=FrameworkSource("torch.cosh(x)", "jnp.cosh(x)"),
     ),
     _fn(
         "tanh",
         sympy_class=sp.tanh,
         scalar=math.tanh,
-        numpy=np.tanh,
+        numpy=NumpyFunction("tanh"),
         mpmath=mpmath.tanh,
         derivative=lambda m, x, out: 1 - out**2,
         latex=r"\tanh",
         noun="the hyperbolic tangent",
         interval=intervals.increasing(2),
         numpy_source=NumpySource("np.tanh"),
+        frameworks=FrameworkSource("torch.tanh(x)", "jnp.tanh(x)"),
     ),
     _fn(
         "sech",
@@ -641,6 +676,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the hyperbolic secant",
         interval=intervals.turning(0.0, 4, minimum=False),
         numpy_source=NumpySource(helper=("return 1 / np.cosh(x)",)),
+        frameworks=FrameworkSource("1 / torch.cosh(x)", "1 / jnp.cosh(x)"),
     ),
     _fn(
         "csch",
@@ -654,6 +690,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the hyperbolic cosecant",
         interval=intervals.decreasing(4, domain=intervals.away_from_zero),
         numpy_source=NumpySource(helper=("return 1 / np.sinh(x)",)),
+        frameworks=FrameworkSource("1 / torch.sinh(x)", "1 / jnp.sinh(x)"),
     ),
     _fn(
         "coth",
@@ -667,13 +704,14 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the hyperbolic cotangent",
         interval=intervals.decreasing(4, domain=intervals.away_from_zero),
         numpy_source=NumpySource(helper=("return 1 / np.tanh(x)",)),
+        frameworks=FrameworkSource("1 / torch.tanh(x)", "1 / jnp.tanh(x)"),
     ),
     # Inverse hyperbolic.
     _fn(
         "asinh",
         sympy_class=sp.asinh,
         scalar=math.asinh,
-        numpy=np.arcsinh,
+        numpy=NumpyFunction("arcsinh"),
         mpmath=mpmath.asinh,
         derivative=lambda m, x, out: 1 / m.sqrt(x**2 + 1),
         latex=r"\operatorname{arsinh}",
@@ -681,12 +719,13 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the inverse hyperbolic sine",
         interval=intervals.increasing(2),
         numpy_source=NumpySource("np.arcsinh"),
+        frameworks=FrameworkSource("torch.asinh(x)", "jnp.arcsinh(x)"),
     ),
     _fn(
         "acosh",
         sympy_class=sp.acosh,
         scalar=math.acosh,
-        numpy=np.arccosh,
+        numpy=NumpyFunction("arccosh"),
         mpmath=mpmath.acosh,
         derivative=lambda m, x, out: 1 / m.sqrt(x**2 - 1),
         latex=r"\operatorname{arcosh}",
@@ -698,12 +737,13 @@ PRIMITIVES: tuple[Primitive, ...] = (
             2, domain=intervals.within(1, math.inf, closed=True), smooth=intervals.within(1, math.inf, closed=False)
         ),
         numpy_source=NumpySource("np.arccosh"),
+        frameworks=FrameworkSource("torch.acosh(x)", "jnp.arccosh(x)"),
     ),
     _fn(
         "atanh",
         sympy_class=sp.atanh,
         scalar=math.atanh,
-        numpy=np.arctanh,
+        numpy=NumpyFunction("arctanh"),
         mpmath=mpmath.atanh,
         derivative=lambda m, x, out: 1 / (1 - x**2),
         latex=r"\operatorname{artanh}",
@@ -712,6 +752,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the inverse hyperbolic tangent",
         interval=intervals.increasing(2, domain=intervals.within(-1, 1, closed=False)),
         numpy_source=NumpySource("np.arctanh"),
+        frameworks=FrameworkSource("torch.atanh(x)", "jnp.arctanh(x)"),
     ),
     _fn(
         "asech",
@@ -733,6 +774,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
             smooth=intervals.within(0, 1, closed=False),
         ),
         numpy_source=NumpySource(helper=("return np.arccosh(np.divide(1.0, x))",)),
+        frameworks=FrameworkSource("torch.acosh(1 / x)", "jnp.arccosh(1 / x)"),
     ),
     _fn(
         "acsch",
@@ -747,6 +789,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the inverse hyperbolic cosecant",
         interval=intervals.after_reciprocal(lambda m: m.asinh, 1, 2),
         numpy_source=NumpySource(helper=("return np.arcsinh(np.divide(1.0, x))",)),
+        frameworks=FrameworkSource("torch.asinh(1 / x)", "jnp.arcsinh(1 / x)"),
     ),
     _fn(
         "acoth",
@@ -761,13 +804,14 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the inverse hyperbolic cotangent",
         interval=intervals.after_reciprocal(lambda m: m.atanh, 1, 2, domain=_OUTSIDE_UNIT),
         numpy_source=NumpySource(helper=("return np.arctanh(np.divide(1.0, x))",)),
+        frameworks=FrameworkSource("torch.atanh(1 / x)", "jnp.arctanh(1 / x)"),
     ),
     # Piecewise and special.
     _fn(
         "abs",
         sympy_class=sp.Abs,
         scalar=abs,
-        numpy=np.abs,
+        numpy=NumpyFunction("abs"),
         mpmath=abs,
         derivative=lambda m, x, out: m.sign(x),
         analytic=False,
@@ -778,12 +822,13 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the absolute value",
         interval=intervals.turning(0.0, 0, minimum=True, smooth=intervals.one_side_of_zero),
         numpy_source=NumpySource("np.abs"),
+        frameworks=FrameworkSource("torch.abs(x)", "jnp.abs(x)"),
     ),
     _fn(
         "sign",
         sympy_class=sp.sign,
         scalar=_s_sign,
-        numpy=np.sign,
+        numpy=NumpyFunction("sign"),
         mpmath=mpmath.sign,
         derivative=lambda m, x, out: 0,
         analytic=False,
@@ -793,6 +838,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the sign function",
         interval=intervals.increasing(0, smooth=intervals.away_from_zero),
         numpy_source=NumpySource("np.sign"),
+        frameworks=FrameworkSource("torch.sign(x)", "jnp.sign(x)"),
     ),
     _fn(
         "heaviside",
@@ -805,10 +851,12 @@ PRIMITIVES: tuple[Primitive, ...] = (
         nondiff=JUMP_AT_0,
         aliases=("Heaviside", "step"),
         symbol="H",
-        latex=r"\theta",
+        latex=r"\operatorname{H}",
         noun="the Heaviside step function",
         interval=intervals.increasing(0, smooth=intervals.away_from_zero),
         numpy_source=NumpySource(helper=("return np.heaviside(x, 0.5)  # 1/2 at 0, as SymPy's Heaviside",)),
+        # detach: torch has no derivative of heaviside; it is 0 wherever it exists, and the export writes its own.
+        frameworks=FrameworkSource("torch.heaviside(x.detach(), torch.full_like(x, 0.5))", "jnp.heaviside(x, 0.5)"),
     ),
     _fn(
         "erf",
@@ -824,6 +872,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
             helper=("return np.vectorize(math.erf, otypes=[float])(x)[()]  # NumPy has no erf",),
             imports=("math",),
         ),
+        frameworks=FrameworkSource("torch.erf(x)", "jax.scipy.special.erf(x)"),
     ),
     # Neural-network activations.
     _fn(
@@ -844,6 +893,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
                 "return np.where(x >= 0, 1 / (1 + e), e / (1 + e))[()]",
             ),
         ),
+        frameworks=FrameworkSource("torch.sigmoid(x)", "jax.nn.sigmoid(x)"),
     ),
     _fn(
         "relu",
@@ -860,6 +910,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the ReLU",
         interval=intervals.increasing(0, smooth=intervals.one_side_of_zero),
         numpy_source=NumpySource(helper=("return np.maximum(x, 0.0)",)),
+        frameworks=FrameworkSource("torch.relu(x)", "jnp.maximum(x, 0.0)"),
     ),
     _fn(
         "softplus",
@@ -872,13 +923,14 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the softplus",
         interval=intervals.increasing(3),
         numpy_source=NumpySource(helper=("return np.logaddexp(0.0, x)  # log(1 + exp(x)) without overflow",)),
+        frameworks=FrameworkSource("torch.nn.functional.softplus(x)", "jnp.logaddexp(0.0, x)"),
     ),
     Primitive(
         name="max",
         arity=2,
         sympy=sp.Max,
         scalar=_s_max,
-        numpy=np.maximum,
+        numpy=NumpyFunction("maximum"),
         mpmath=_mp_max,
         partials=(lambda m, a, b, out: m.heaviside(a - b), lambda m, a, b, out: m.heaviside(b - a)),
         analytic=False,
@@ -890,13 +942,18 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the maximum",
         interval=intervals.pairwise(larger=True),
         numpy_source=NumpySource("np.maximum"),
+        frameworks=FrameworkSource(
+            # float64 as the exported function makes its inputs: as_tensor(0.3) alone would round 0.3 to float32
+            "torch.maximum(torch.as_tensor(a, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64))",
+            "jnp.maximum(a, b)",
+        ),
     ),
     Primitive(
         name="min",
         arity=2,
         sympy=sp.Min,
         scalar=_s_min,
-        numpy=np.minimum,
+        numpy=NumpyFunction("minimum"),
         mpmath=_mp_min,
         partials=(lambda m, a, b, out: m.heaviside(b - a), lambda m, a, b, out: m.heaviside(a - b)),
         analytic=False,
@@ -908,6 +965,11 @@ PRIMITIVES: tuple[Primitive, ...] = (
         noun="the minimum",
         interval=intervals.pairwise(larger=False),
         numpy_source=NumpySource("np.minimum"),
+        frameworks=FrameworkSource(
+            # float64 as the exported function makes its inputs: as_tensor(0.3) alone would round 0.3 to float32
+            "torch.minimum(torch.as_tensor(a, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64))",
+            "jnp.minimum(a, b)",
+        ),
     ),
 )
 
@@ -937,9 +999,29 @@ BY_NAME: MappingProxyType[str, Primitive] = MappingProxyType({p.name: p for p in
 BY_CLASS: MappingProxyType[type, Primitive] = MappingProxyType(
     {p.sympy_class: p for p in PRIMITIVES if p.sympy_class is not None}
 )
-NAMESPACES: MappingProxyType[Backend, SimpleNamespace] = MappingProxyType(
-    {backend: build_namespace(PRIMITIVES, backend) for backend in BACKENDS}
-)
+
+
+@functools.cache
+def _namespace(backend: Backend) -> SimpleNamespace:
+    return build_namespace(PRIMITIVES, backend)
+
+
+class _Namespaces(Mapping[Backend, SimpleNamespace]):
+    """Each backend's namespace ``m`` for the rules, built when first asked for (NumPy's imports NumPy)."""
+
+    def __getitem__(self, backend: Backend) -> SimpleNamespace:
+        if backend not in BACKENDS:
+            raise KeyError(backend)
+        return _namespace(backend)
+
+    def __iter__(self) -> Iterator[Backend]:
+        return iter(BACKENDS)
+
+    def __len__(self) -> int:
+        return len(BACKENDS)
+
+
+NAMESPACES: Mapping[Backend, SimpleNamespace] = _Namespaces()
 
 
 def primitive(name: str) -> Primitive:

@@ -29,13 +29,13 @@ def write_graph(path: str | Path, dot_source: str) -> Path:
         raise SymdiffError(f"--graph {target}: use one of {', '.join(GRAPH_FORMATS)}")
     if suffix in (".dot", ".gv"):
         return write_text(target, dot_source)
+    if not target.parent.is_dir():  # the user's mistake first: it holds whether Graphviz is installed or not
+        raise SymdiffError(f"cannot write {target}: the folder {target.parent} does not exist")
     program = shutil.which("dot")
     if program is None:
         raise SymdiffError(
             f"drawing {target} needs Graphviz's dot program; install graphviz, or write {target.with_suffix('.dot')}"
         )
-    if not target.parent.is_dir():
-        raise SymdiffError(f"cannot write {target}: the folder {target.parent} does not exist")
     result = subprocess.run(
         [program, f"-T{suffix[1:]}", "-o", str(target)], input=dot_source, capture_output=True, text=True, check=False
     )
@@ -45,3 +45,16 @@ def write_graph(path: str | Path, dot_source: str) -> Path:
         )
         raise SymdiffError(f"Graphviz could not write {target}: {message}")
     return target
+
+
+def draw_svg(dot_source: str) -> str | None:
+    """The graph drawn by Graphviz's ``dot``: the ``<svg>`` element (no XML prolog, so it can sit in HTML).
+
+    None when dot is not installed or fails.
+    """
+    program = shutil.which("dot")
+    if program is None:
+        return None
+    result = subprocess.run([program, "-Tsvg"], input=dot_source, capture_output=True, text=True, check=False)
+    start = result.stdout.find("<svg")
+    return result.stdout[start:] if result.returncode == 0 and start >= 0 else None

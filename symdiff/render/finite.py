@@ -1,4 +1,4 @@
-"""Text views of finite differences: the one-line summary and the teaching explanation."""
+"""Views of finite differences: the one-line summary, Markdown for notebooks, and the teaching explanation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import mpmath
 import numpy as np
 
-from ..language.printing import _superscript, derivative_text, to_text
+from ..language.printing import _superscript, derivative_latex, derivative_text, name_latex, to_latex, to_text
+from .comparison import latex_number
 
 if TYPE_CHECKING:
     from ..finite.explain import Explanation, Sample
@@ -58,6 +59,23 @@ def summary(r: FiniteDifference) -> str:
         return text if r.status == "ok" else f"{text}; {r.reason}"
     text = f"{number(r.value)} ± {small(r.error_bound)} ({r.detail}, h = {step_text(r.step)})"
     return text if r.status == "ok" else f"{text}; warning: {r.reason}"
+
+
+def markdown(r: FiniteDifference) -> str:
+    """For a notebook: the estimate with its bound as math, how it was found, and any warning."""
+    if np.ndim(r.value):
+        return summary(r)
+    derivative = derivative_latex("f", r.wrt, ordinary=len(r.point) <= 1)
+    estimate = rf"{latex_number(number(r.value))} \pm {latex_number(small(r.error_bound))}"
+    at = ", ".join(f"{name_latex(name)} = {latex_number(number(value))}" for name, value in r.point.items())
+    lines = [
+        f"${derivative} \\approx {estimate}$ at ${at}$, for $f = {to_latex(r.expression)}$",
+        "",
+        f"{r.detail}, h = {step_text(r.step)}, {r.evaluations} evaluations of f",
+    ]
+    if r.status != "ok":
+        lines += ["", f"**warning:** {r.reason}"]
+    return "\n".join(lines)
 
 
 def _signature(r: FiniteDifference) -> str:

@@ -6,8 +6,6 @@ import json
 import math
 from typing import Any
 
-import numpy as np
-
 
 def number(value: float) -> float | str:
     """A float for JSON: non-finite values become the strings "nan", "inf", "-inf"."""
@@ -30,6 +28,8 @@ ARRAY_ELEMENTS = 10_000
 
 def value(x: Any) -> Any:
     """A number or an array for JSON: arrays as nested lists (non-finite elements as strings)."""
+    import numpy as np  # only arrays need it: printing a symbolic derivative loads no NumPy
+
     array = np.asarray(x)
     if array.ndim == 0:
         return number(float(array[()]))

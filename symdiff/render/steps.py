@@ -20,6 +20,7 @@ from ..language.forms import Factors, LocalDerivative, Terms, is_template, readi
 from ..language.printing import TexPrinter, TextPrinter, name_latex, to_latex, to_text
 from . import matrix_steps
 from .jsonutil import dumps
+from .width import PAGE_WIDTH, fitted, latex_width
 
 if TYPE_CHECKING:
     from ..comparison.explain import Explanation
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 SHOWN_DIGITS = 6  # significant digits of the numbers in a derivation at a point
 TEXT_COLUMN = 64  # text output aligns the rule labels after lines up to this long
+_LABEL_GAP = 2.0  # between a line and its label, in the units of latex_width
 
 # -- printers ------------------------------------------------------------------------------
 
@@ -230,9 +232,10 @@ def label_text(step: Step) -> str:
     return "; ".join(parts)
 
 
-def _label_latex(step: Step) -> str:
-    number = f"({step.number}) "
-    parts = [] if step.rule in _SAID_BY_DETAILS else [rf"\text{{{number}{step.name}}}"]
+def _label_parts(step: Step) -> list[str]:
+    """The step's label in LaTeX, in parts: the rule, constants, substitutions, …"""
+    number = rf"\text{{({step.number}) }}"
+    parts = [] if step.rule in _SAID_BY_DETAILS else [rf"\text{{({step.number}) {step.name}}}"]
     if step.constants:
         names = [name_latex(name) for name in step.constants]
         listed = _listed(names, r"\text{, }", r"\text{ and }")
@@ -242,8 +245,22 @@ def _label_latex(step: Step) -> str:
         parts.append(rf"\text{{as derived in step {step.cites}}}")
     if not step.verified:
         parts.append(r"\text{NOT VERIFIED}")
-    label = r"\text{; }".join(parts)
-    return rf"\text{{{number}}}{label}" if step.rule in _SAID_BY_DETAILS else label
+    if step.rule in _SAID_BY_DETAILS:  # its number goes before what it says
+        return [number + parts[0], *parts[1:]] if parts else [number]
+    return parts
+
+
+_SEPARATOR = r"\text{; }"
+
+
+def _label_rows(parts: Sequence[str], room: float) -> list[str]:
+    """The label's parts on as few rows as fit in ``room`` (a part is never split)."""
+    rows: list[list[str]] = [[]]
+    for part in parts:
+        if rows[-1] and latex_width(_SEPARATOR.join([*rows[-1], part])) > room:
+            rows.append([])
+        rows[-1].append(part)
+    return [_SEPARATOR.join(row) for row in rows]
 
 
 # The rule each structural step applies, as a formula ({d} is d or ∂, {x} the variable).
@@ -367,23 +384,48 @@ def latex(d: Derivation | MatrixDerivation) -> str:
     for name, expr, value in _definitions(d):
         shown = "" if value is None else f" = {_number(value)}"
         rows.append(f"{name_latex(name)} &= {line_latex(expr, d.ordinary)}{shown}")
-    for section in d.sections:
-        lhs = line_latex(section.lhs, d.ordinary)
-        for i, step in enumerate(section.steps):
-            left = lhs if i == 0 else ""
-            rows.append(f"{left} &= {line_latex(step.after, d.ordinary)} && {_label_latex(step)}")
-    rows.extend(_kink_latex(e, d.wrt[-1]) for e in d.not_differentiable)
+    rows += _step_rows(d)
+    for e in d.not_differentiable:
+        rows += _kink_rows(e, d.wrt[-1])
     return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
 
-def _kink_latex(e: Explanation, wrt: str) -> str:
-    """A row saying the derivative does not exist here (the message's expressions are text,
-    which LaTeX's \\text cannot take: ^ and _ are math)."""
+def _step_rows(d: Derivation) -> list[str]:
+    """Each step's line and its label: the labels in a column of their own when the derivation
+    fits the page that way (``PAGE_WIDTH``), else each label on the rows under its line."""
+    lines = []  # (lhs shown, rhs, label parts) per step
+    lhs_width = 0.0
+    for section in d.sections:
+        lhs = line_latex(section.lhs, d.ordinary)
+        lhs_width = max(lhs_width, latex_width(lhs))
+        lines += [
+            (lhs if i == 0 else "", line_latex(step.after, d.ordinary), _label_parts(step))
+            for i, step in enumerate(section.steps)
+        ]
+    if not lines:
+        return []
+    equals = latex_width("=")
+    widest_line = lhs_width + equals + max(latex_width(rhs) for _, rhs, _ in lines)
+    widest_label = max(latex_width(_SEPARATOR.join(parts)) for _, _, parts in lines)
+    if widest_line + _LABEL_GAP + widest_label <= PAGE_WIDTH:
+        return [f"{left} &= {right} && {_SEPARATOR.join(parts)}" for left, right, parts in lines]
+    room = PAGE_WIDTH - lhs_width - latex_width(r"\qquad")  # what a row under a line has
+    rows = []
+    for left, right, parts in lines:
+        first, *more = fitted(right, PAGE_WIDTH - lhs_width - equals, room)  # a long line on several rows
+        rows += [f"{left} &= {first}", *(rf"&\qquad {piece}" for piece in more)]
+        rows += [rf"&\qquad {label}" for label in _label_rows(parts, room)]
+    return rows
+
+
+def _kink_rows(e: Explanation, wrt: str) -> list[str]:
+    """Rows saying the derivative does not exist here (the message's expressions are text,
+    which LaTeX's \\text cannot take: ^ and _ are math), the slopes on a row of their own."""
     row = rf"&\text{{not differentiable in }}{name_latex(wrt)}\text{{ here}}"
     if e.slopes is None:
-        return row
+        return [row]
     left, right = (f"{s:.6g}" for s in e.slopes)
-    return row + rf"\text{{: one-sided slopes }}{left}\text{{ (left) and }}{right}\text{{ (right)}}"
+    return [row + r"\text{:}", rf"&\qquad\text{{one-sided slopes }}{left}\text{{ (left) and }}{right}\text{{ (right)}}"]
 
 
 def markdown(d: Derivation | MatrixDerivation) -> str:

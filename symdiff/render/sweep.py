@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as html_text
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +13,8 @@ from ..errors import SymdiffError
 from ..language.printing import to_text
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from ..finite.sweep import StepSweep
 
 STYLE = {"forward": ("tab:blue", "o"), "central": ("tab:orange", "s"), "complex": ("tab:green", "^")}
@@ -28,6 +32,43 @@ def plot_step_sweep(sweep: StepSweep, path: str | Path) -> Path:
         raise SymdiffError(f"--plot {target}: use one of {', '.join(PLOT_FORMATS)}")
     if not target.parent.is_dir():
         raise SymdiffError(f"cannot write {target}: the folder {target.parent} does not exist")
+    figure = _figure(sweep)
+    try:
+        figure.savefig(target)
+    except OSError as error:
+        raise SymdiffError(f"cannot write {target}: {error.strerror or error}") from None
+    return target
+
+
+def svg(sweep: StepSweep) -> str | None:
+    """The plot as SVG text, or None without matplotlib (a notebook then shows the table alone)."""
+    try:
+        figure = _figure(sweep)
+    except SymdiffError:
+        return None
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    text = buffer.getvalue()
+    return text[text.find("<svg") :]
+
+
+def html(sweep: StepSweep, drawing: str | None) -> str:
+    """For a notebook: each method's best step and smallest error, then the plot."""
+    rows = "".join(
+        f"<tr><td>{method}</td><td>h<sup>{sweep.slopes[method]}</sup></td>"
+        f"<td>{sweep.best_step(method):.3g}</td><td>{float(np.min(errors)):.3g}</td></tr>"
+        for method, errors in sweep.errors.items()
+    )
+    at = ", ".join(f"{name} = {value:g}" for name, value in sweep.point.items())
+    caption = html_text.escape(f"d/d{sweep.wrt} of {to_text(sweep.expression)} at {at} (exact {sweep.exact:.17g})")
+    table = (
+        f"<table><caption>{caption}</caption><tr><th>method</th><th>truncation ∝</th>"
+        f"<th>best step h</th><th>smallest error</th></tr>{rows}</table>"
+    )
+    return table + (f'<div style="max-width: 100%; overflow-x: auto">{drawing}</div>' if drawing else "")
+
+
+def _figure(sweep: StepSweep) -> Figure:
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -64,8 +105,4 @@ def plot_step_sweep(sweep: StepSweep, path: str | Path) -> Path:
     )
     axes.grid(True, which="major", alpha=0.3)
     axes.legend(fontsize=8)
-    try:
-        figure.savefig(target)
-    except OSError as error:
-        raise SymdiffError(f"cannot write {target}: {error.strerror or error}") from None
-    return target
+    return figure

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html as html_text
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..errors import SymdiffError
+from ..primitives import registry
 from ..primitives.shapes import shape_text
 from . import jsonutil
 
@@ -170,7 +174,56 @@ def tape_data(graph: Graph | ArrayGraph, trace: Trace | None) -> dict[str, Any]:
     return data
 
 
+# What exported PyTorch and JAX code imports: always the first; the others when a definition uses them.
+_IMPORTS = {
+    "torch": {"import torch": "torch."},
+    "jax": {"import jax.numpy as jnp": "jnp.", "import jax": "jax.nn.", "import jax.scipy.special": "jax.scipy."},
+}
+_ARGUMENTS = {1: "x", 2: "a, b"}
+_CALL = re.compile(r"(?<![.\w])([a-z][a-z0-9_]*)\(")
+
+
+def framework_source(graph: Graph | ArrayGraph, framework: str, code: str, expression: str) -> str:
+    """Generated code as a module to paste: imports, the primitives it calls defined for PyTorch or JAX, the code.
+
+    The definitions are named ``_tanh``, ``_max``, …: pasted, they shadow no built-in (max, pow).
+    """
+    called = sorted({name for name in _CALL.findall(code) if name in registry.BY_NAME})
+    definitions = []
+    for name in called:
+        p = registry.primitive(name)
+        if p.frameworks is None:
+            raise SymdiffError(f"{name} has no {framework} spelling: the tape cannot be exported for {framework}")
+        definitions.append(f"def _{name}({_ARGUMENTS[p.arity]}):\n    return {getattr(p.frameworks, framework)}\n")
+    code = _CALL.sub(lambda m: f"_{m[1]}(" if m[1] in called else m[0], code)
+    used = "".join(definitions) + code
+    first, *others = _IMPORTS[framework].items()
+    imports = [first[0], *(line for line, prefix in others if prefix in used)]
+    header = [
+        f"# {expression}: its value and gradient, by symdiff's reverse-mode tape, for {framework}",
+        *source_header(graph).splitlines(),
+        *(["# numbers and tensors become float64 tensors"] if framework == "torch" else []),
+    ]
+    return "\n".join([*header, *sorted(imports), "", "", *(d + "\n" for d in definitions), code])
+
+
 def source_header(graph: Graph | ArrayGraph) -> str:
     """A comment naming what the generated function's parameters and result stand for."""
     params = ", ".join(f"v{i} = {name}" for i, name in zip(graph.input_nodes, graph.inputs, strict=True))
     return f"# parameters: {params or 'none'}\n# returns the value and, in order, the adjoints of the parameters\n"
+
+
+# A notebook shows this much of a listing; longer tapes end with how many lines were left out.
+SHOWN_LINES = 60
+
+
+def html(graph: Graph, svg: str | None) -> str:
+    """For a notebook: the listing beside the drawn graph (when Graphviz drew it)."""
+    lines = listing(graph).splitlines()
+    if len(lines) > SHOWN_LINES:
+        lines = [*lines[:SHOWN_LINES], f"… and {len(lines) - SHOWN_LINES} more lines (print(tape) shows them all)"]
+    parts = [f'<pre style="margin: 0">{html_text.escape(chr(10).join(lines))}</pre>']
+    if svg is not None:
+        parts.append(f'<div style="max-width: 100%; overflow-x: auto">{svg}</div>')
+    style = "display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start"
+    return f'<div class="symdiff-tape" style="{style}">{"".join(parts)}</div>'

@@ -157,3 +157,10 @@ class Derivation:
 
     def __str__(self) -> str:
         return self.to_text()
+
+    # Jupyter: the derivation with its verdict as Markdown (math in $$), or the LaTeX alone.
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def _repr_latex_(self) -> str:
+        return f"$$\n{self.to_latex()}\n$$"

@@ -11,18 +11,20 @@ reverse mode over the expression's graph, with shared definitions (``symdiff.sym
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import sympy as sp
+from sympy.core.cache import cacheit
 
 from ..errors import LimitError, SymdiffError
 from ..language.arrays import ArrayProgram
 from ..language.dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
 from ..language.parser import Program, as_expression, natural_key, parse_program, symbol, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
-from . import matrix as matrix_calculus
 from .gradient import SymbolicGradient, SymbolicHessian, reverse_gradient, reverse_hessian
-from .matrix_result import MatrixDerivative, MatrixGradient
+
+if TYPE_CHECKING:
+    from .matrix_result import MatrixDerivative, MatrixGradient
 
 ExprLike: TypeAlias = "str | sp.Basic | Program | ArrayProgram"
 VariableLike: TypeAlias = "str | sp.Symbol"
@@ -89,9 +91,14 @@ def diff(
     if len(variables) > 1 and order != 1:
         raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
     limits.check_order(order * len(variables))
-    result = as_expression(source, limits=limits)
+    return _derivative(as_expression(source, limits=limits), tuple(variables * order), limits)
+
+
+@cacheit  # in SymPy's cache, as sympy.diff's own steps are: the same derivative asked twice is found
+def _derivative(expr: sp.Expr, variables: tuple[sp.Symbol, ...], limits: Limits) -> sp.Expr:
+    result = expr
     with sympy_recursion_guard("differentiating"):
-        for v in variables * order:
+        for v in variables:
             result = _differentiate(result, v, limits)
         return tidy(result, limits)
 
@@ -99,6 +106,8 @@ def diff(
 def _array_diff(
     program: ArrayProgram, wrt: VariableLike | Sequence[VariableLike], order: int
 ) -> MatrixGradient | MatrixDerivative:
+    from . import matrix as matrix_calculus  # the matrix machinery, loaded when an array program needs it
+
     names = [v.name for v in _variables(wrt)]
     if len(names) > 1 and order != 1:
         raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
@@ -235,6 +244,8 @@ def gradient(
     """
     source = _source(expr, limits)
     if isinstance(source, ArrayProgram):
+        from . import matrix as matrix_calculus  # arrays: the matrix machinery, loaded when used
+
         return matrix_calculus.matrix_gradient(source, None if wrt is None else [_name(w) for w in wrt])
     f = as_expression(source, limits=limits)
     variables = _wrt_list(f, wrt)
@@ -274,6 +285,8 @@ def hessian(
     if isinstance(source, ArrayProgram):
         if wrt is None:
             raise SymdiffError("the Hessian of a program over arrays is taken by one variable (or two): give wrt")
+        from . import matrix as matrix_calculus  # arrays: the matrix machinery, loaded when used
+
         return matrix_calculus.matrix_hessian(source, [_name(w) for w in _sequence(wrt)])
     f = as_expression(source, limits=limits)
     variables = _wrt_list(f, wrt)
@@ -312,6 +325,8 @@ def jacobian(
     if isinstance(source, ArrayProgram):
         if wrt is None:
             raise SymdiffError("the Jacobian of a program over arrays is taken by one variable: give wrt")
+        from . import matrix as matrix_calculus  # arrays: the matrix machinery, loaded when used
+
         return matrix_calculus.matrix_jacobian(source, [_name(w) for w in _sequence(wrt)])
     if isinstance(exprs, (str, sp.Basic, Program, ArrayProgram)):
         raise SymdiffError("jacobian takes a list of expressions; for one expression use gradient")

@@ -105,6 +105,9 @@ class SymbolicGradient(dict[str, sp.Expr]):
 
         return view.gradient_source(self, name)
 
+    def _repr_latex_(self) -> str:  # Jupyter shows the aligned block
+        return f"$$\n{self.to_latex()}\n$$"
+
 
 @dataclass(frozen=True, eq=False)
 class SymbolicHessian:
@@ -188,6 +191,9 @@ class SymbolicHessian:
         from ..render import gradient as view
 
         return view.hessian_source(self, name)
+
+    def _repr_latex_(self) -> str:
+        return f"$$\n{self.to_latex()}\n$$"
 
 
 @dataclass(frozen=True)

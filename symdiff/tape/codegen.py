@@ -27,7 +27,10 @@ import numpy as np
 from ..primitives import registry
 from .graph import Graph
 
-CodeBackend = Literal["scalar", "numpy"]
+CodeBackend = Literal["scalar", "numpy"]  # what the tape compiles and runs
+SourceBackend = Literal["scalar", "numpy", "torch", "jax"]  # what it writes as source (Tape.to_source)
+SOURCE_BACKENDS: tuple[SourceBackend, ...] = ("scalar", "numpy", "torch", "jax")
+_FRAMEWORK_ARRAYS = {"torch": "torch", "jax": "jnp"}  # the module exported PyTorch and JAX code makes arrays with
 
 
 # Python operator precedence, loosest first. Unary minus binds tighter than * but looser than **.
@@ -161,9 +164,9 @@ def _fold(left: float, op: str, right: float) -> float:
         return float(operations[op](np.float64(left), np.float64(right)))
 
 
-def _code_namespace(backend: CodeBackend) -> SimpleNamespace:
+def _code_namespace(backend: SourceBackend) -> SimpleNamespace:
     """The ``m`` that rules see while generating code: calls become source text."""
-    numbers = registry.NAMESPACES[backend]
+    numbers = registry.NAMESPACES["scalar" if backend == "scalar" else "numpy"]  # frameworks fold as NumPy does
 
     def emitter(name: str) -> Callable[..., Operand]:
         def emit(*args: Operand) -> Operand:
@@ -256,7 +259,7 @@ def _forward(graph: Graph, needed: list[bool], keep: set[int], out: _Lines) -> O
     return values[graph.output]
 
 
-def _backward(graph: Graph, backend: CodeBackend, needed: list[bool], out: _Lines) -> list[Operand | None]:
+def _backward(graph: Graph, backend: SourceBackend, needed: list[bool], out: _Lines) -> list[Operand | None]:
     """Backward lines; returns each input's adjoint (None when the output does not depend on it).
 
     Adjoints are values, not variables, until they must be named: the seed is the literal 1,
@@ -285,7 +288,23 @@ def _backward(graph: Graph, backend: CodeBackend, needed: list[bool], out: _Line
     return [out.total(f"g{i}", pending[i]) if i in pending else None for i in graph.input_nodes]
 
 
-def generate(graph: Graph, backend: CodeBackend, with_gradient: bool) -> str:
+def _input_adjoint(adjoint: Operand | None, parameter: str, backend: SourceBackend) -> str:
+    """How the result writes one input's adjoint.
+
+    An input the output does not depend on has none: 0.0 for floats, None to tell the NumPy
+    caller to make zeros. PyTorch and JAX get arrays shaped like the input, also for a number
+    (c in a*b + c has the adjoint 1), so that vmap and their own code can use every entry.
+    """
+    if isinstance(adjoint, Code):
+        return adjoint.text
+    if backend in _FRAMEWORK_ARRAYS:
+        return f"{_FRAMEWORK_ARRAYS[backend]}.full_like({parameter}, {_as_code(adjoint or 0.0).text})"
+    if adjoint is None:
+        return "0.0" if backend == "scalar" else "None"
+    return _as_code(adjoint).text
+
+
+def generate(graph: Graph, backend: SourceBackend, with_gradient: bool) -> str:
     """Source of ``def f(v<input>…)`` returning the value, or (value, adjoints of the inputs)."""
     needed = _needed(graph)
     backward = _Lines()
@@ -294,15 +313,16 @@ def generate(graph: Graph, backend: CodeBackend, with_gradient: bool) -> str:
     keep |= {int(k) for a in adjoints if isinstance(a, Code) for k in _NAME.findall(a.text)}
     forward = _Lines()
     result = _as_code(_forward(graph, needed, keep, forward)).text
+    parameters = [f"v{i}" for i in graph.input_nodes]
     if with_gradient:
-        # An input the output does not depend on: 0.0 for floats; None tells the NumPy caller to make zeros.
-        absent = "0.0" if backend == "scalar" else "None"
-        items = [_as_code(a).text if a is not None else absent for a in adjoints]
+        items = [_input_adjoint(a, v, backend) for a, v in zip(adjoints, parameters, strict=True)]
         result = f"{result}, ({', '.join(items)}{',' if len(items) == 1 else ''})"
-    params = ", ".join(f"v{i}" for i in graph.input_nodes)
     body = [*forward.lines, *backward.lines, f"return {result}"]
+    if backend == "torch" and parameters:  # numbers become tensors, at the tape's precision
+        names = ", ".join(parameters) + ("," if len(parameters) == 1 else "")
+        body.insert(0, f"{names} = (torch.as_tensor(v, dtype=torch.float64) for v in ({names}))")
     name = "value_and_gradient" if with_gradient else "value"
-    return f"def {name}({params}):\n" + "".join(f"    {line}\n" for line in body)
+    return f"def {name}({', '.join(parameters)}):\n" + "".join(f"    {line}\n" for line in body)
 
 
 def compile_graph(graph: Graph, backend: CodeBackend, with_gradient: bool) -> Callable[..., Any]:

@@ -42,15 +42,17 @@ from ..errors import SymdiffError
 from ..language.arrays import ArrayProgram
 from ..language.dag import tree_size
 from ..language.parser import ARRAY_PROGRAM_HERE, Program, parse_program
+from ..language.printing import to_text
 from ..limits import DEFAULT_LIMITS, Limits
 from . import interpret
-from .codegen import CodeBackend, compile_graph, generate
+from .codegen import SOURCE_BACKENDS, CodeBackend, SourceBackend, compile_graph, generate
 from .graph import Graph, lower
 from .points import as_arrays, as_floats, merge, ordered_values
 from .trace import Trace, build_trace
 
 Point = Mapping[str, Any]
 _REPR_NODES = 200  # a repr is one line: a larger expression is described, not written out
+_DRAWN_NODES = 400  # a notebook draws the graph of a tape up to this size
 
 
 class Tape:
@@ -122,6 +124,19 @@ class Tape:
         if tree_size(self.expression) > _REPR_NODES:  # written out, shared expressions can be exponentially long
             return f"Tape({operations} operations, inputs {', '.join(self.variables)})"
         return f"Tape({self.expression!s}, {operations} operations)"
+
+    # Jupyter: the listing beside the graph, drawn by Graphviz when it is installed.
+    def _repr_html_(self) -> str:
+        from ..render.tape import html
+
+        return html(self.graph, self._repr_svg_())
+
+    def _repr_svg_(self) -> str | None:
+        from ..render.files import draw_svg
+
+        if len(self.graph.nodes) > _DRAWN_NODES:
+            return None  # Graphviz takes seconds over thousands of nodes, and the picture says little
+        return draw_svg(self.to_dot())
 
     def _function(self, backend: CodeBackend, with_gradient: bool) -> Callable[..., Any]:
         key = (backend, with_gradient)
@@ -238,11 +253,27 @@ class Tape:
         merged = merge(point, values)
         return dot(self.graph, self.trace(merged) if merged else None)
 
-    def to_source(self, backend: CodeBackend = "numpy", gradient: bool = True) -> str:
-        """The generated forward (and backward) code, as readable Python."""
-        from ..render.tape import source_header
+    def to_source(self, backend: SourceBackend = "numpy", gradient: bool = True) -> str:
+        """The generated forward (and backward) code, as readable Python.
 
-        return source_header(self.graph) + generate(self.graph, backend, gradient)
+        ``"scalar"`` and ``"numpy"`` are the code the tape itself runs (on ``math`` or NumPy
+        functions named as the registry's primitives). ``"torch"`` and ``"jax"`` are modules to
+        paste: the imports, each primitive defined with PyTorch or JAX functions, and
+        ``value_and_gradient(v0, v1, …)`` computing the same value and gradient for one point
+        (``torch.func.vmap`` or ``jax.vmap`` map it over a batch; ``jax.jit`` compiles it).
+
+        Example:
+            >>> print(Tape("a*b + c").to_source("jax").splitlines()[-1])
+                return v4, (v1, v0, jnp.full_like(v2, 1.0))
+        """
+        from ..render.tape import framework_source, source_header
+
+        if backend not in SOURCE_BACKENDS:
+            raise SymdiffError(f"to_source writes {', '.join(SOURCE_BACKENDS)}, not {backend!r}")
+        code = generate(self.graph, backend, gradient)
+        if backend in ("torch", "jax"):
+            return framework_source(self.graph, backend, code, to_text(self.expression))
+        return source_header(self.graph) + code
 
 
 def _output(result: Any, arrays: Sequence[np.ndarray]) -> Any:
