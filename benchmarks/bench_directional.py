@@ -14,22 +14,22 @@ from __future__ import annotations
 
 import os
 
-for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # one thread, as every benchmark here
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # one thread, before NumPy loads
     os.environ.setdefault(_name, "1")
 
-import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
-import mpmath
-import numpy as np
+import mpmath  # noqa: E402
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's symdiff
 
-import symdiff as sd
-from symdiff.finite.arrays import DirectionalDerivatives, directional_reference
+import symdiff as sd  # noqa: E402
+from symdiff.finite.arrays import DirectionalDerivatives, directional_reference  # noqa: E402
 
 SEED = "x: 10; W1: {w}x10; b1: {w}; w2: {w}; b2, t: scalar\nh = relu(W1 x + b1)\ny = w2 h + b2\nL = (y - t)^2"
 TANH = "x: 10; W1: {w}x10; b1: {w}; w2: {w}; b2, t: scalar\nh = tanh(W1 x + b1)\ny = w2 h + b2\nL = (y - t)^2"
