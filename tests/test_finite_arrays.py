@@ -208,11 +208,42 @@ def test_the_step_keeps_the_stencil_clear_of_a_nearby_relu_kink() -> None:
 
 def test_a_kink_exactly_at_the_point_is_named_by_node_and_element() -> None:
     tape = sd.Tape("A: 2x2; x: 2; L = sum(relu(A x))")
-    at = {"A": np.array([[1.0, -1.0], [2.0, 0.5]]), "x": np.array([1.0, 1.0])}
+    at = {"A": np.array([[1.0, -1.0], [2.0, 0.5]]), "x": np.array([1.0, 1.0])}  # (A x)[0] = 0 exactly
     for method in ("auto", "central", "forward"):
         result = directional_derivative(tape, at, {"x": np.array([1.0, 0.0])}, method=method)  # type: ignore[arg-type]
         assert result.status == "warning" and result.error_bound == np.inf
         assert "relu(v1) has a corner at element (0,)" in result.reason, result.reason
+    result = directional_derivative(tape, at, {"x": np.array([1.0, 0.0])})
+    assert "the one-sided slopes are 2 and 3" in result.reason  # 1 + 2 on the right, 0 + 2 on the left
+
+
+def test_one_sided_slopes_at_a_kink_among_others() -> None:
+    """A kink at t = 0 and others nearby on both sides: each side's slope is right, and named."""
+    tape = sd.Tape("x: 2; W: 3x2; b: 3; w: 3; L = w' relu(W x + b)")
+    point = {
+        "x": np.array([[1.0, 2.0], [0.5, -1.0], [2.0, 0.0]]),
+        "W": np.array([[1.0, -1.0], [0.5, 0.5], [-1.0, 2.0]]),
+        "b": np.array([1.0, -0.5, 0.25]),  # sample 0, unit 0: 1 - 2 + 1 = 0
+        "w": np.array([1.0, -2.0, 3.0]),
+    }
+    direction = {"W": np.ones((3, 2)), "b": np.array([1.0, 0.0, -1.0])}
+    # Along the line, g is piecewise linear: slope 3.5 just right of 0 and -0.5 just left (by hand).
+    result = directional_derivative(tape, point, direction)
+    assert result.reason.startswith("f is not differentiable here: the one-sided slopes are -0.5 and 3.5")
+    assert result.reason.endswith("relu(v3) has a corner at element (0,) of sample 0")
+    assert result.value == 1.5 == float(tape.gradient(point)["b"] @ direction["b"] + np.sum(tape.gradient(point)["W"]))
+
+
+def test_enclosures_come_back_in_the_order_asked() -> None:
+    """Intervals are evaluated in batches (sorted, each once): the answers must not be reordered."""
+    line = ArrayLine(sd.Tape("x: 2; L = sum(relu(x))"))
+    line.aim({"x": np.array([1.0, -1.0])}, {"x": np.array([1.0, 1.0])})
+    lo = np.array([0.0, 0.0, -2.0, 0.0, -0.5, -0.25])  # all different: no two share an evaluation
+    hi = np.array([4.0, 0.5, 0.0, 2.0, 0.5, 0.25])
+    together = line.f.enclose([(lo, hi)])
+    for k in range(lo.size):
+        alone = line.f.enclose([(lo[k], hi[k])])
+        assert (together[0][k], together[1][k], together[2][k]) == alone, k
 
 
 def test_a_kink_in_a_batch_is_named_with_its_sample() -> None:

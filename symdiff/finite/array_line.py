@@ -24,6 +24,7 @@ step until that no longer happens, or reports it.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,16 +37,19 @@ import sympy as sp
 from ..errors import EvaluationError, SymdiffError
 from ..language.parser import symbol
 from ..limits import DEFAULT_LIMITS, Limits
-from ..primitives import registry
+from ..primitives import intervals, registry
 from ..primitives.arrays import ArrayPrimitive
 from ..primitives.primitive import Primitive
 from ..primitives.shapes import shape_text
 from ..tape.array_tape import ArrayTape
 from . import products
 from .function import Function, MultiIndex
+from .lines import two_sum_error
 from .products import ETA, U
 from .taylor import LEAD, PrimitiveDerivatives, Rough, Series, Taylor, from_bounds, inflate, to_bounds
 
+_TIMES = intervals.HELPERS["numpy"]["times"]
+_SUM_DOWN, _SUM_UP = intervals.HELPERS["numpy"]["sum_down"], intervals.HELPERS["numpy"]["sum_up"]
 BUDGET = 2**20  # floats per coefficient array: intervals are enclosed in batches of at most this size
 CACHED = 16  # how many batches of intervals a line remembers
 SHRINK = 64  # how many halvings a culprit's interval may take towards the point
@@ -269,8 +273,8 @@ class LineModel:
         lo, hi = pairs[0], pairs[1]
         nested = _nested(lo, hi) if q == 0 and lo.size > NESTED else None
         found = self._values_over(lo, hi, nested, order) if nested is not None else self._batches(lo, hi, order)
-        if lo.size != where.size:
-            found = Enclosure(found.mid[:, where], found.rad[:, where], found.smooth[where], found.order, found.degree)
+        where = np.ravel(where)  # np.unique sorts: back to the order asked for, always
+        found = Enclosure(found.mid[:, where], found.rad[:, where], found.smooth[where], found.order, found.degree)
         if len(self._cache) >= CACHED:
             self._cache.pop(next(iter(self._cache)))
         self._cache[key] = found
@@ -336,7 +340,7 @@ class LineModel:
         """The point c of each interval the mean-value form is taken at, and every node's value there.
 
         c is t = 0 where the interval holds it (every stencil's interval holds the point it
-        differentiates at): then one evaluation, kept, serves all of them.
+        differentiates at): then one evaluation, kept, serves all of them, and T - c = T exactly.
         """
         if order == 0 or np.all(lo == hi):
             return None
@@ -345,13 +349,12 @@ class LineModel:
             if self._at_zero is None:
                 zero = np.zeros(1)
                 self._at_zero = self._propagate(Taylor(0, self.line.derivatives, 1, careful=True), zero, zero, None)[0]
-            return Anchors(np.zeros(lo.size), self._at_zero)
-        centre, _ = _centre(lo, hi)
+            return Anchors(np.zeros(lo.size), self._at_zero, lo, hi)
+        centre, radius = _centre(lo, hi)
         anchor = np.where(at_zero, 0.0, centre)
-        values = self._propagate(
-            Taylor(0, self.line.derivatives, lo.size, careful=True), anchor, np.zeros(lo.size), None
-        )[0]
-        return Anchors(anchor, values)
+        taylor = Taylor(0, self.line.derivatives, lo.size, careful=True)
+        values = self._propagate(taylor, anchor, np.zeros(lo.size), None)[0]
+        return Anchors(anchor, values, np.where(at_zero, lo, -radius), np.where(at_zero, hi, radius))
 
     def culprit(self, lo: float, hi: float) -> str | None:
         """The first node (and element) where a function is not smooth on its argument over [lo, hi].
@@ -414,7 +417,7 @@ class LineModel:
                 if anchors is not None and _judged(op):
                     for k in set(graph.arguments(i)) - tightened:
                         if values[k].degree >= 1:
-                            values[k] = _mean_value(values[k], anchors, k, centre, radius)
+                            values[k] = _mean_value(values[k], anchors, k)
                         tightened.add(k)
                 args = [values[graph.index(a)] for a in node.args]
                 if isinstance(op, Primitive):
@@ -442,10 +445,9 @@ class LineModel:
         c = np.reshape(centre, (-1,) + (1,) * (v.ndim - 1))
         r = np.reshape(radius, c.shape)
         moved = c * v
-        mid = theta + moved
         # The point's own rounding: θ + c·v, each rounding known exactly (TwoSum) or bounded.
-        bb = mid - theta
-        added = np.abs((theta - (mid - bb)) + (moved - bb))
+        mid, added = two_sum_error(theta, moved)
+        added = np.abs(added)
         exact_product = (c == 0) | ((np.frexp(c)[0] == 0.5) & (np.abs(moved) >= 2.0**-1021))
         multiplied = np.where(exact_product, 0.0, U * np.abs(moved) + ETA)
         rad = np.where((r == 0) & exact_product, added, inflate(r * np.abs(v) + added + multiplied, 3))
@@ -509,36 +511,42 @@ def _judged(op: Primitive | ArrayPrimitive) -> bool:
 
 @dataclass(frozen=True)
 class Anchors:
-    """Points c of intervals of t (one per interval), and every node's value at them (order 0)."""
+    """A point c of each interval T of t, every node's value there (order 0), and T - c as [lo, hi]."""
 
     at: np.ndarray
     values: list[Series]
+    lo: np.ndarray
+    hi: np.ndarray
 
 
-def _mean_value(result: Series, anchors: Anchors, index: int, centre: np.ndarray, radius: np.ndarray) -> Series:
-    """Coefficient 0 intersected with the mean-value form u(c) + u'(T)·(T - c).
+def _mean_value(result: Series, anchors: Anchors, index: int) -> Series:
+    """Coefficient 0 intersected with the mean-value form u(c) + u'(T)·(T - c), in interval arithmetic.
 
-    T ⊆ centre ± radius, so T - c ⊆ (centre - c) ± radius: exact, as c is 0 or the centre.
+    With c = 0 an edge of a one-sided interval [0, h], the form is exact there: a relu
+    pre-activation exactly 0 at t = 0 is enclosed as [0, …], on one side of the kink, not
+    [-ε, …] across it.
     """
     shape = (-1,) + (1,) * (result.mid.ndim - 2)
-    t_mid = np.reshape(centre - anchors.at, shape)
-    t_rad = np.reshape(radius, shape)
-    at = anchors.values[index]
-    slope_mid, slope_rad = result.mid[1], result.rad[1]
-    reach_mid = slope_mid * t_mid
-    reach = inflate(np.abs(slope_mid) * t_rad + slope_rad * (np.abs(t_mid) + t_rad) + U * np.abs(reach_mid) + ETA, 5)
-    form_mid = at.mid[0] + reach_mid
-    form_rad = inflate(at.rad[0] + reach + U * np.abs(form_mid), 3)
-    c_lo, c_hi = to_bounds(form_mid, form_rad)
-    lo, hi = result.bounds(0)
-    mid0, rad0 = from_bounds(np.maximum(lo, c_lo), np.minimum(hi, c_hi))
+    t_lo, t_hi = np.reshape(anchors.lo, shape), np.reshape(anchors.hi, shape)
+    s_lo, s_hi = result.bounds(1)
+    corners = [_TIMES(s, t) for s in (s_lo, s_hi) for t in (t_lo, t_hi)]
+    # inf·0 is nan: ignored, because another corner holds the infinite end and 0·finite is 0.
+    reach_lo = functools.reduce(np.fmin, [low for low, _ in corners])
+    reach_hi = functools.reduce(np.fmax, [high for _, high in corners])
+    at_lo, at_hi = anchors.values[index].bounds(0)
+    naive_lo, naive_hi = result.bounds(0)
+    with np.errstate(invalid="ignore"):
+        lo = np.fmax(naive_lo, _SUM_DOWN(at_lo, reach_lo))
+        hi = np.fmin(naive_hi, _SUM_UP(at_hi, reach_hi))
+    mid0, rad0 = from_bounds(lo, hi)
     mid, rad = result.mid.copy(), np.array(result.rad)
-    shape = np.broadcast_shapes(mid0.shape, mid.shape[1:])
-    if shape != mid.shape[1:]:
-        mid = np.array(np.broadcast_to(mid, (mid.shape[0], *shape)))
-        rad = np.array(np.broadcast_to(rad, (rad.shape[0], *shape)))
+    lead = np.broadcast_shapes(mid0.shape, mid.shape[1:])
+    if lead != mid.shape[1:]:
+        mid = np.array(np.broadcast_to(mid, (mid.shape[0], *lead)))
+        rad = np.array(np.broadcast_to(rad, (rad.shape[0], *lead)))
     mid[0], rad[0] = mid0, rad0
-    return result.taylor.series(mid, rad, result.shape)
+    tight = result.taylor.series(mid, rad, result.shape)
+    return Series(tight.mid, tight.rad, tight.shape, tight.taylor, (lo, hi))
 
 
 def _padded(array: np.ndarray, degree: int) -> np.ndarray:

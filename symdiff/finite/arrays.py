@@ -18,6 +18,8 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -76,7 +78,13 @@ class DirectionalDerivatives:
 
     def __call__(self, point: Mapping[str, Any], direction: Mapping[str, Any]) -> FiniteDifference:
         self.line.aim(point, direction)
-        return self.finite({"t": 0.0})
+        result = self.finite({"t": 0.0})
+        if result.error_bound == math.inf and math.isfinite(result.step):
+            # One-sided slopes that disagree: say which element of which node has the kink.
+            culprit = self.line.model.culprit(-result.step, result.step)
+            if culprit is not None and culprit not in result.reason:
+                result = dataclasses.replace(result, reason=f"{result.reason}: {culprit}")
+        return result
 
 
 def _order(method: str, accuracy: int | None, tape: ArrayTape, limits: Limits) -> int:
@@ -113,8 +121,10 @@ def directional_derivative(
         >>> r = directional_derivative(tape, at, {"x": np.array([1.0, 0.0])})
         >>> r.status
         'warning'
-        >>> print(r.reason)
-        f is not smooth where the formula needs it (relu(v1) has a corner at element (0,), within 4 of t = 0)
+        >>> print(r.reason.replace(": ", ":\n"))
+        f is not differentiable here:
+        the one-sided slopes are 2 and 3 (the value given is their average):
+        relu(v1) has a corner at element (0,)
     """
     return DirectionalDerivatives(tape, method, h=h, accuracy=accuracy, dps=dps, limits=limits)(point, direction)
 

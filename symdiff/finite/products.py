@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 
 from ..primitives import intervals
+from ..primitives.intervals import SAFE_HIGH, SAFE_LOW, _product_error
+from .lines import two_sum_error
 
 U = intervals.U
 ETA = 2.0**-1074  # the smallest subnormal: a product may underflow by half of it
@@ -46,16 +48,33 @@ def accurate_sum(x: Any, axis: int = -1) -> tuple[Any, Any]:
         while x.shape[-1] > 1:
             if x.shape[-1] % 2:
                 x = np.concatenate([x, np.zeros((*x.shape[:-1], 1))], axis=-1)
-            a, b = x[..., 0::2], x[..., 1::2]
-            s = a + b
-            bb = s - a
-            e = (a - (s - bb)) + (b - bb)
+            s, e = two_sum_error(x[..., 0::2], x[..., 1::2])
             errors = errors + np.sum(e, axis=-1)
             sizes = sizes + np.sum(np.abs(e), axis=-1)
             x = s
         total = x[..., 0] + errors
-        bound = U * np.abs(total) + 2 * gamma(n) * sizes
+        # Every addition exact (all errors 0): so is the sum, and its bound is 0.
+        bound = np.where(sizes == 0, 0.0, U * np.abs(total) + 2 * gamma(n) * sizes)
     return total, bound
+
+
+def two_product(x: Any, y: Any) -> tuple[Any, Any, Any]:
+    """x·y rounded, its exact error (Dekker's TwoProduct, no FMA), and where that error is exact.
+
+    Exact where the factors and the product are well inside the floats (no overflow in the
+    split, no underflow in the product); elsewhere the error is not known.
+    """
+    product = x * y
+    with np.errstate(all="ignore"):
+        error = _product_error(x, y, product)
+        safe = (
+            (np.abs(product) > SAFE_LOW)
+            & (np.abs(product) < SAFE_HIGH)
+            & (np.abs(x) < SAFE_HIGH)
+            & (np.abs(y) < SAFE_HIGH)
+        )
+        zero = (product == 0) & ((x == 0) | (y == 0))
+    return product, np.where(safe, error, 0.0), safe | zero
 
 
 @dataclass(frozen=True)
@@ -63,14 +82,14 @@ class Bilinear:
     """A bilinear map of two coefficient arrays (boxes, samples, *shape) that sums ``inner`` products.
 
     Attributes:
-        expand: ``expand(x, y)``: views of x and y whose product holds every term (None: element-wise).
-        axis: the axis of that product that is summed.
+        expand: ``expand(x, y)``: views of x and y whose product holds every term.
+        axis: the axis of that product that is summed (None: one product per element).
         blas: ``blas(x, y)``, the same map computed by NumPy/BLAS.
         inner: how many products each result element sums.
     """
 
-    expand: Callable[[Any, Any], tuple[Any, Any]] | None
-    axis: int
+    expand: Callable[[Any, Any], tuple[Any, Any]]
+    axis: int | None
     blas: Callable[[Any, Any], Any]
     inner: int
 
@@ -79,27 +98,46 @@ class Bilinear:
         return self.blas(x, y)
 
     def accurate(self, x: Any, y: Any, careful: bool = False) -> tuple[Any, Any]:
-        """The map and a bound on its rounding error; ``careful``: term by term even for short sums."""
-        if self.expand is None:  # one product per element
-            product = self.blas(x, y)
-            return product, U * np.abs(product) + ETA
+        """The map and a bound on its rounding error: 0 where it is exact, when ``careful``.
+
+        ``careful`` (at points, where rounding is all the width there is): every product's
+        error is computed exactly and every sum is error-free, so an exact result (a relu
+        pre-activation that is exactly 0) is known to be exact.
+        """
         xe, ye = self.expand(x, y)
-        if (careful or self.inner > SHORT) and np.prod(np.broadcast_shapes(xe.shape, ye.shape)) <= TERMS:
-            products = xe * ye
-            total, bound = accurate_sum(products, self.axis)
-            # Each product rounds too: u·|p| + η, summed (a sum of non-negative terms: see inflate).
-            return total, bound + U * np.sum(np.abs(products), axis=self.axis) + self.inner * ETA
-        result = self.blas(x, y)
-        return result, gamma(self.inner) * self.blas(np.abs(x), np.abs(y)) + self.inner * ETA
+        if self.axis is None:
+            if not careful:
+                product = xe * ye
+                return product, U * np.abs(product) + ETA
+            product, error, known = two_product(xe, ye)
+            return product, np.where(known, np.abs(error), U * np.abs(product) + ETA)
+        if not (careful or self.inner > SHORT) or np.prod(np.broadcast_shapes(xe.shape, ye.shape)) > TERMS:
+            result = self.blas(x, y)
+            return result, gamma(self.inner) * self.blas(np.abs(x), np.abs(y)) + self.inner * ETA
+        products, errors, known = two_product(*np.broadcast_arrays(xe, ye))
+        total, bound = accurate_sum(products, self.axis)
+        # The products' exact errors are added in (their own sum's rounding bounded plainly);
+        # where a product's error is not known, u·|p| + η bounds it.
+        correction = np.sum(errors, axis=self.axis)
+        unknown = np.sum(np.where(known, 0.0, U * np.abs(products) + ETA), axis=self.axis)
+        corrected = total + correction
+        rounding = np.where(
+            correction == 0, 0.0, U * np.abs(corrected) + gamma(self.inner) * np.sum(np.abs(errors), axis=self.axis)
+        )
+        return corrected, bound + rounding + unknown
 
 
 def elementwise(x_rank: int, y_rank: int, rank: int, lead: int) -> Bilinear:
     """x·y element by element, declared ranks aligned to ``rank`` after ``lead`` axes."""
 
-    def product(x: Any, y: Any) -> Any:
-        return aligned(x, x_rank, rank, lead) * aligned(y, y_rank, rank, lead)
+    def expand(x: Any, y: Any) -> tuple[Any, Any]:
+        return aligned(x, x_rank, rank, lead), aligned(y, y_rank, rank, lead)
 
-    return Bilinear(None, 0, product, 1)
+    def product(x: Any, y: Any) -> Any:
+        xe, ye = expand(x, y)
+        return xe * ye
+
+    return Bilinear(expand, None, product, 1)
 
 
 def aligned(array: Any, rank: int, to: int, lead: int) -> Any:
@@ -115,7 +153,10 @@ def aligned(array: Any, rank: int, to: int, lead: int) -> Any:
 
 
 def outer() -> Bilinear:
-    return Bilinear(None, 0, lambda x, y: x[..., :, None] * y[..., None, :], 1)
+    def expand(x: Any, y: Any) -> tuple[Any, Any]:
+        return x[..., :, None], y[..., None, :]
+
+    return Bilinear(expand, None, lambda x, y: x[..., :, None] * y[..., None, :], 1)
 
 
 def matrix(left: int, right: int, inner: int) -> Bilinear:

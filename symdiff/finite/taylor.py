@@ -48,6 +48,7 @@ from ..primitives.primitive import Primitive
 from ..primitives.shapes import Shape, broadcast
 from . import products
 from .function import Evaluator, Function
+from .lines import two_sum_error
 from .products import ETA, Bilinear, U, aligned, gamma
 
 LEAD = 2  # a coefficient's leading axes: boxes, samples
@@ -99,14 +100,25 @@ def from_bounds(lo: Any, hi: Any) -> Pair:
     every new series goes through) turns that into "no enclosure".
     """
     with np.errstate(all="ignore"):
-        mid = 0.5 * lo + 0.5 * hi
-        return mid, up_positive(np.maximum(hi - mid, mid - lo))
+        point = lo == hi  # a point enclosure: exact, and kept exact
+        mid = np.where(point, lo, 0.5 * lo + 0.5 * hi)
+        return mid, np.where(point, 0.0, up_positive(np.maximum(hi - mid, mid - lo)))
 
 
 def to_bounds(mid: Any, rad: Any) -> Pair:
-    """(mid, rad) as [lo, hi], rounded outward."""
+    """(mid, rad) as [lo, hi], rounded outward (a radius of 0 is an exact value: [mid, mid])."""
     with np.errstate(invalid="ignore", over="ignore"):
-        return down(mid - rad), up(mid + rad)
+        exact = rad == 0
+        return np.where(exact, mid, down(mid - rad)), np.where(exact, mid, up(mid + rad))
+
+
+def sum_radius(spread: Any, error: Any) -> Any:
+    """The radius of a sum: the operands' radii ``spread`` plus the exact rounding ``error`` of the midpoints.
+
+    A radius of 0 always means an exact value (every rule keeps it so): then the radius is
+    the exact |error|, itself 0 when the sum is exact.
+    """
+    return np.where(spread == 0, np.abs(error), inflate(spread + np.abs(error), 3))
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,7 @@ class Series:
     rad: np.ndarray
     shape: Shape
     taylor: Taylor
+    edges: Pair | None = None  # coefficient 0 as [lo, hi], when that is tighter than mid ± rad (it may be exact)
 
     @property
     def degree(self) -> int:
@@ -140,6 +153,8 @@ class Series:
 
     def bounds(self, k: int = 0) -> Pair:
         """Coefficient k as [lo, hi]."""
+        if k == 0 and self.edges is not None:
+            return self.edges
         return to_bounds(self.mid[k], self.rad[k])
 
     def __add__(self, other: Any) -> Series:
@@ -254,19 +269,19 @@ class Taylor:
         am, ar = aligned(a.mid, a.rank, rank, LEAD + 1), aligned(a.rad, a.rank, rank, LEAD + 1)
         bm, br = aligned(b.mid, b.rank, rank, LEAD + 1), aligned(b.rad, b.rank, rank, LEAD + 1)
         if a.degree == b.degree:
-            mid = am + bm
-            rad = inflate(ar + br + U * np.abs(mid), 4)
-            return self.series(mid, rad, shape)
+            mid, error = two_sum_error(am, bm)
+            return self.series(mid, sum_radius(ar + br, error), shape)
         lead = np.broadcast_shapes(am.shape[1:], bm.shape[1:])
         count = max(a.degree, b.degree) + 1
         mid = np.zeros((count, *lead))
         rad = np.zeros((count, *lead))
         mid[: a.degree + 1] += am
-        mid[: b.degree + 1] += bm
         rad[: a.degree + 1] += ar
         rad[: b.degree + 1] += br
-        low = min(a.degree, b.degree) + 1  # only there were two midpoints added
-        rad[:low] = inflate(rad[:low] + U * np.abs(mid[:low]), 4)
+        low = min(a.degree, b.degree) + 1  # only there are two midpoints added
+        mid[:low], error = two_sum_error(mid[:low], bm[:low])
+        mid[low : b.degree + 1] += bm[low:]
+        rad[:low] = sum_radius(rad[:low], error)
         return self.series(mid, rad, shape)
 
     def total(self, x: Series, axes: tuple[int, ...] | None, *, samples: bool = False) -> Series:
@@ -287,7 +302,7 @@ class Taylor:
         spread = np.sum(flat(x.rad), axis=-1)
         if samples:
             mid, error, spread = (np.expand_dims(a, 2) for a in (mid, error, spread))
-        rad = inflate(spread + error, count + 4)
+        rad = np.where((spread == 0) & (error == 0), 0.0, inflate(spread + error, count + 4))  # exact stays exact
         kept = tuple(n for k, n in enumerate(x.shape) if k not in declared)
         return self.series(mid, rad, kept)
 
@@ -318,6 +333,8 @@ class Taylor:
                     spread = spread + product.plain(a.rad[j], b_abs[i] + b.rad[i])
             terms = len(pairs)
             rad = inflate(spread + error + gamma(terms - 1) * size, product.inner + terms + 4)
+            if terms == 1 and isinstance(spread, float):  # exact factors: an exact product stays exact
+                rad = np.where(error == 0, 0.0, rad)
             pairs_list.append((mid, rad))
         return self.from_pairs(pairs_list, shape)
 
