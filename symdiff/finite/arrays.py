@@ -121,9 +121,10 @@ def directional_derivative(
         >>> r = directional_derivative(tape, at, {"x": np.array([1.0, 0.0])})
         >>> r.status
         'warning'
-        >>> print(r.reason.replace(": ", ":\n"))
-        f is not differentiable here:
-        the one-sided slopes are 2 and 3 (the value given is their average):
+        >>> for part in r.reason.split(": "):
+        ...     print(part)
+        f is not differentiable here
+        the one-sided slopes are 2 and 3 (the value given is their average)
         relu(v1) has a corner at element (0,)
     """
     return DirectionalDerivatives(tape, method, h=h, accuracy=accuracy, dps=dps, limits=limits)(point, direction)
