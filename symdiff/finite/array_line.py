@@ -37,7 +37,7 @@ import sympy as sp
 from ..errors import EvaluationError, SymdiffError
 from ..language.parser import symbol
 from ..limits import DEFAULT_LIMITS, Limits
-from ..primitives import intervals, registry
+from ..primitives import registry
 from ..primitives.arrays import ArrayPrimitive
 from ..primitives.primitive import Primitive
 from ..primitives.shapes import shape_text
@@ -46,10 +46,8 @@ from . import products
 from .function import Function, MultiIndex
 from .lines import two_sum_error
 from .products import ETA, U
-from .taylor import LEAD, PrimitiveDerivatives, Rough, Series, Taylor, from_bounds, inflate, to_bounds
+from .taylor import LEAD, PrimitiveDerivatives, Rough, Series, Taylor, down, from_bounds, inflate, to_bounds, up
 
-_TIMES = intervals.HELPERS["numpy"]["times"]
-_SUM_DOWN, _SUM_UP = intervals.HELPERS["numpy"]["sum_down"], intervals.HELPERS["numpy"]["sum_up"]
 BUDGET = 2**20  # floats per coefficient array: intervals are enclosed in batches of at most this size
 CACHED = 16  # how many batches of intervals a line remembers
 SHRINK = 64  # how many halvings a culprit's interval may take towards the point
@@ -328,7 +326,7 @@ class LineModel:
 
     def _enclose(self, lo: Any, hi: Any, order: int) -> Enclosure:
         centre, radius = _centre(lo, hi)
-        taylor = Taylor(order, self.line.derivatives, lo.size, careful=not np.any(radius))
+        taylor = Taylor(order, self.line.derivatives, lo.size, care=0 if np.any(radius) else products.CAREFUL)
         values, smooth = self._propagate(taylor, centre, radius, self._anchors(lo, hi, order))
         out = values[self.graph.output]
         total = taylor.total(out, None, samples=True)
@@ -348,11 +346,12 @@ class LineModel:
         if np.all(at_zero):
             if self._at_zero is None:
                 zero = np.zeros(1)
-                self._at_zero = self._propagate(Taylor(0, self.line.derivatives, 1, careful=True), zero, zero, None)[0]
+                exact = Taylor(0, self.line.derivatives, 1, care=products.EXACT)
+                self._at_zero = self._propagate(exact, zero, zero, None)[0]
             return Anchors(np.zeros(lo.size), self._at_zero, lo, hi)
         centre, radius = _centre(lo, hi)
         anchor = np.where(at_zero, 0.0, centre)
-        taylor = Taylor(0, self.line.derivatives, lo.size, careful=True)
+        taylor = Taylor(0, self.line.derivatives, lo.size, care=products.EXACT)
         values = self._propagate(taylor, anchor, np.zeros(lo.size), None)[0]
         return Anchors(anchor, values, np.where(at_zero, lo, -radius), np.where(at_zero, hi, radius))
 
@@ -529,15 +528,17 @@ def _mean_value(result: Series, anchors: Anchors, index: int) -> Series:
     shape = (-1,) + (1,) * (result.mid.ndim - 2)
     t_lo, t_hi = np.reshape(anchors.lo, shape), np.reshape(anchors.hi, shape)
     s_lo, s_hi = result.bounds(1)
-    corners = [_TIMES(s, t) for s in (s_lo, s_hi) for t in (t_lo, t_hi)]
+    corners = [_times(s, t) for s in (s_lo, s_hi) for t in (t_lo, t_hi)]
     # inf·0 is nan: ignored, because another corner holds the infinite end and 0·finite is 0.
     reach_lo = functools.reduce(np.fmin, [low for low, _ in corners])
     reach_hi = functools.reduce(np.fmax, [high for _, high in corners])
     at_lo, at_hi = anchors.values[index].bounds(0)
     naive_lo, naive_hi = result.bounds(0)
     with np.errstate(invalid="ignore"):
-        lo = np.fmax(naive_lo, _SUM_DOWN(at_lo, reach_lo))
-        hi = np.fmin(naive_hi, _SUM_UP(at_hi, reach_hi))
+        total, error = two_sum_error(at_lo, reach_lo)
+        lo = np.fmax(naive_lo, np.where(error >= 0, total, down(total)))  # an exact sum stays exact
+        total, error = two_sum_error(at_hi, reach_hi)
+        hi = np.fmin(naive_hi, np.where(error <= 0, total, up(total)))
     mid0, rad0 = from_bounds(lo, hi)
     mid, rad = result.mid.copy(), np.array(result.rad)
     lead = np.broadcast_shapes(mid0.shape, mid.shape[1:])
@@ -547,6 +548,14 @@ def _mean_value(result: Series, anchors: Anchors, index: int) -> Series:
     mid[0], rad[0] = mid0, rad0
     tight = result.taylor.series(mid, rad, result.shape)
     return Series(tight.mid, tight.rad, tight.shape, tight.taylor, (lo, hi))
+
+
+def _times(a: Any, b: Any) -> tuple[Any, Any]:
+    """An enclosure of a·b, exactly 0 where a factor is 0."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        product = a * b
+        zero = (a == 0) | (b == 0)
+        return np.where(zero, 0.0, down(product)), np.where(zero, 0.0, up(product))
 
 
 def _padded(array: np.ndarray, degree: int) -> np.ndarray:

@@ -73,7 +73,8 @@ class DirectionalDerivatives:
                 "for a scalar expression use finite_difference"
             )
         self.tape = tape
-        self.line = ArrayLine(tape, limits, order=_order(method, accuracy, tape, limits))
+        self.line = ArrayLine(tape, limits)
+        self.line.order = _order(method, accuracy, self.line)
         self.finite = FiniteDifferences(self.line, "t", 1, method, h=h, accuracy=accuracy, dps=dps, limits=limits)
 
     def __call__(self, point: Mapping[str, Any], direction: Mapping[str, Any]) -> FiniteDifference:
@@ -87,14 +88,15 @@ class DirectionalDerivatives:
         return result
 
 
-def _order(method: str, accuracy: int | None, tape: ArrayTape, limits: Limits) -> int:
+def _order(method: str, accuracy: int | None, line: ArrayLine) -> int:
     """The Taylor order a method's bounds need (see ``LineModel.enclosure``): enclosed at once."""
+    limits = line.limits
     if method in STENCIL_METHODS:
         p = accuracy if accuracy is not None else (2 if method == "central" else 1)
         return min(p + 2, limits.max_order)  # g⁽ᵖ⁺¹⁾ bounds the truncation, g⁽ᵖ⁺²⁾ helps choose the step
     if method == "mpmath":
         return min((accuracy or 4) + 1, limits.max_order)
-    if method == "complex" or (method == "auto" and not ArrayLine(tape, limits).not_analytic):
+    if method == "complex" or (method == "auto" and not line.not_analytic):
         return 1
     return min(_RICHARDSON_ORDER, limits.max_order)
 

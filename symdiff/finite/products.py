@@ -25,6 +25,7 @@ from .lines import two_sum_error
 U = intervals.U
 ETA = 2.0**-1074  # the smallest subnormal: a product may underflow by half of it
 TERMS = 2**22  # products formed term by term up to this many terms; BLAS beyond
+CAREFUL, EXACT = 1, 2  # how much care Bilinear.accurate takes (see there)
 SHORT = 16  # inner products this short go to BLAS: γₙ ≤ 16u is tight enough, and BLAS is far faster
 
 
@@ -97,23 +98,29 @@ class Bilinear:
         """The map in floats (for radii: non-negative terms, whose rounding ``inflate`` covers)."""
         return self.blas(x, y)
 
-    def accurate(self, x: Any, y: Any, careful: bool = False) -> tuple[Any, Any]:
-        """The map and a bound on its rounding error: 0 where it is exact, when ``careful``.
+    def accurate(self, x: Any, y: Any, care: int = 0) -> tuple[Any, Any]:
+        """The map and a bound on its rounding error.
 
-        ``careful`` (at points, where rounding is all the width there is): every product's
-        error is computed exactly and every sum is error-free, so an exact result (a relu
-        pre-activation that is exactly 0) is known to be exact.
+        ``care``: 0 (BLAS for short sums, γₙ·|x||y|), ``CAREFUL`` (every sum error-free: at
+        points, where rounding is all the width there is) or ``EXACT`` (every product's error
+        computed exactly too, so that an exact result, a relu pre-activation that is exactly 0,
+        is known to be exact: its bound is 0).
         """
         xe, ye = self.expand(x, y)
         if self.axis is None:
-            if not careful:
+            if care < EXACT:
                 product = xe * ye
                 return product, U * np.abs(product) + ETA
             product, error, known = two_product(xe, ye)
             return product, np.where(known, np.abs(error), U * np.abs(product) + ETA)
-        if not (careful or self.inner > SHORT) or np.prod(np.broadcast_shapes(xe.shape, ye.shape)) > TERMS:
+        if not (care or self.inner > SHORT) or np.prod(np.broadcast_shapes(xe.shape, ye.shape)) > TERMS:
             result = self.blas(x, y)
             return result, gamma(self.inner) * self.blas(np.abs(x), np.abs(y)) + self.inner * ETA
+        if care < EXACT:
+            products = xe * ye
+            total, bound = accurate_sum(products, self.axis)
+            # Each product rounds too: u·|p| + η, summed (non-negative terms, whose rounding inflate covers).
+            return total, bound + U * np.sum(np.abs(products), axis=self.axis) + self.inner * ETA
         products, errors, known = two_product(*np.broadcast_arrays(xe, ye))
         total, bound = accurate_sum(products, self.axis)
         # The products' exact errors are added in (their own sum's rounding bounded plainly);

@@ -229,11 +229,11 @@ class Taylor:
     when exact, else one ulp either side.
     """
 
-    def __init__(self, order: int, derivatives: PrimitiveDerivatives, boxes: int, *, careful: bool = False):
+    def __init__(self, order: int, derivatives: PrimitiveDerivatives, boxes: int, *, care: int = 0):
         self.order = order
         self.derivatives = derivatives
         self.boxes = boxes
-        self.careful = careful  # at points, where rounding is all the width there is: sums term by term
+        self.care = care  # at points, where rounding is all the width there is: see Bilinear.accurate
         self.rough: list[Rough] = []
 
     # -- values ----------------------------------------------------------------------------
@@ -322,7 +322,7 @@ class Taylor:
             pairs = [(j, k - j) for j in range(max(0, k - b.degree), min(k, a.degree) + 1)]
             mid = error = size = spread = 0.0
             for j, i in pairs:
-                term, rounding = product.accurate(a.mid[j], b.mid[i], self.careful)
+                term, rounding = product.accurate(a.mid[j], b.mid[i], self.care)
                 mid = mid + term
                 error = error + rounding
                 if len(pairs) > 1:  # the sum over j rounds too
@@ -437,7 +437,7 @@ class Taylor:
         δᵢ = t·wᵢ with wᵢ = uᵢ₁ + uᵢ₂ t + …, so [Π δᵢ^αᵢ]ₖ = [Π wᵢ^αᵢ]ₖ₋|α|: the products are
         of the w, views of the arguments' own coefficients, truncated one order lower.
         """
-        reduced = Taylor(self.order - 1, self.derivatives, self.boxes, careful=self.careful)
+        reduced = Taylor(self.order - 1, self.derivatives, self.boxes, care=self.care)
         shifted = [
             Series(
                 aligned(arg.mid, arg.rank, rank, 1 + LEAD)[1:],
