@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import mpmath
 import numpy as np
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from ..errors import SymdiffError
 from ..symbolic.derivatives import diff
@@ -87,12 +88,21 @@ def _scalar(result: FiniteDifference) -> None:
         raise SymdiffError("explain() describes one point; call the method at a single point, or index the arrays")
 
 
+def _symbolic(result: FiniteDifference) -> None:
+    if isinstance(result.expression, AppliedUndef):  # g(t) = Σ f(θ + t·v), a line through an array program
+        raise SymdiffError(
+            "explain() and with_exact() take apart derivatives of expressions; for a directional derivative "
+            "of an array program, compare it with symdiff.finite.arrays.directional_reference"
+        )
+
+
 def _point(result: FiniteDifference) -> dict[str, mpmath.mpf]:
     return {name: mpmath.mpf(float(value)) for name, value in result.point.items()}
 
 
 def exact_derivative(result: FiniteDifference, dps: int = DPS) -> Any:
     """The symbolic derivative evaluated with mpmath at ``dps`` digits, as a float (or array of them)."""
+    _symbolic(result)
     derivative = lower(diff(result.expression, list(result.wrt)))
     names = list(result.point)
     arrays = np.broadcast_arrays(*(np.asarray(result.point[n], dtype=float) for n in names))
@@ -107,6 +117,7 @@ def exact_derivative(result: FiniteDifference, dps: int = DPS) -> Any:
 def explanation(result: FiniteDifference) -> Explanation:
     """Take a (single-point) finite difference apart: exact value, true error and its parts."""
     _scalar(result)
+    _symbolic(result)
     derivative_expr = diff(result.expression, list(result.wrt))
     point = _point(result)
     graph = lower(result.expression)

@@ -9,7 +9,7 @@ and let the complex step be checked.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ from ..primitives.primitive import Primitive
 from ..symbolic.derivatives import diff
 from ..tape.codegen import compile_graph
 from ..tape.graph import Graph, lower
+from ..tape.reference import evaluate
 from .enclosure import Box, IntervalProgram
 
 MultiIndex = tuple[str, ...]
@@ -60,6 +61,10 @@ class Evaluator:
         with np.errstate(all="ignore"):
             result = self._numpy(*(np.asarray(values[i]) for i in self._pick))
         return np.broadcast_to(result, shape)
+
+    def mpmath_at(self, point: Mapping[str, Any], dps: int) -> Any:
+        """The value at a point of mpmath numbers (one per variable), computed with ``dps`` digits."""
+        return evaluate(self.graph, point, dps)[self.graph.output]
 
     def enclose(self, boxes: Sequence[Box]) -> tuple[Any, Any, Any]:
         """(lo, hi, smooth) over a box given as (lo, hi) per variable of the parent function."""

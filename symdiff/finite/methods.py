@@ -23,7 +23,6 @@ import numpy as np
 
 from ..errors import SymdiffError
 from ..primitives import intervals
-from ..tape.reference import evaluate
 from .enclosure import magnitude
 from .function import Function
 from .lines import (
@@ -322,17 +321,53 @@ def reason_code(smooth: Any, value: Any, bound: Any) -> Any:
 # -- mpmath ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class HighPrecision:
+    """A high-precision stencil's result at full working precision, with its bound's parts (mpmath numbers)."""
+
+    value: Any
+    truncation: Any
+    rounding: Any
+    step: float
+    smooth: bool
+    evaluations: int
+    digits: str  # the value to as many digits as the bound certifies (at most the dps asked for)
+
+
 def high_precision(
     fn: Function, values: Sequence[float], index: tuple[int, ...], dps: int, accuracy: int
 ) -> tuple[Estimate, str]:
     """A central stencil evaluated with mpmath, at one point, accurate to about ``dps`` digits.
 
+    See ``high_precision_parts``; rounding the result to a float adds half an ulp. Returns the
+    estimate and the value's decimal digits, as many as the bound certifies (at most ``dps``).
+    """
+    parts = high_precision_parts(fn, values, index, dps, accuracy)
+    value = float(parts.value)
+    up = intervals.HELPERS["scalar"]["up"]
+    rounding_bound = up(float(parts.rounding) + math.ulp(value) / 2, 1.0)  # and the float conversion
+    rounding_bound = rounding_bound if math.isfinite(rounding_bound) else math.inf  # never nan
+    truncation_bound = up(float(parts.truncation), 1.0) if mpmath.isfinite(parts.truncation) else math.inf
+    if not parts.smooth:
+        code = NOT_SMOOTH
+    elif not math.isfinite(value):
+        code = NOT_FINITE
+    else:
+        code = OK if math.isfinite(truncation_bound) else UNBOUNDED
+    estimate = Estimate(value, truncation_bound, rounding_bound, parts.step, code, 0, parts.evaluations)
+    return estimate, parts.digits
+
+
+def high_precision_parts(
+    fn: Function, values: Sequence[float], index: tuple[int, ...], dps: int, accuracy: int
+) -> HighPrecision:
+    """A central stencil evaluated with mpmath, its value and bound kept at the working precision.
+
     The stencil works at ``w = dps + dps·d/p + 5`` digits with h ≈ 10^(-w/(p+d)), so that both
     truncation and rounding stay below 10^-dps. Mixed partials nest the stencil in both
     directions. The rounding of values at w digits is bounded by the float enclosure's width
     over the stencil scaled by 10^-w/u (a first-order rounding analysis is linear in the unit
-    roundoff); rounding the result to a float adds half an ulp. Returns the estimate and the
-    value's decimal digits, as many as the bound certifies (at most ``dps``).
+    roundoff).
     """
     names = fn.variables
     k = index[0]
@@ -342,7 +377,6 @@ def high_precision(
     axes = [index[0], index[1]] if mixed else [k]
     work = dps + math.ceil(dps * d / p) + 5
     step, smooth, boxes = _mpmath_step(fn, values, axes, stencil, work)
-    graph = fn.f.graph
     terms = list(itertools.product(*[list(zip(stencil.offsets, stencil.weights, strict=True)) for _ in axes]))
     widest = 0.0  # the largest float enclosure of a value, at the stencil's points rounded to floats
     for shifts in itertools.product(*[stencil.offsets for _ in axes]):
@@ -370,7 +404,7 @@ def high_precision(
             for axis, (offset, factor) in zip(axes, term, strict=True):
                 point[names[axis]] += mpmath.mpf(offset.numerator) / offset.denominator * h
                 weight *= mpmath.mpf(factor.numerator) / factor.denominator
-            total += weight * evaluate(graph, point, work)[graph.output]
+            total += weight * fn.f.mpmath_at(point, work)
         result = total / h**d
         noise = mpmath.mpf(widest) * mpmath.mpf(10) ** -work / U
         truncation = sum(f * stencil.kernel * h**p * size for f, size in zip(factors, sizes, strict=True))
@@ -379,18 +413,7 @@ def high_precision(
             -mpmath.log10((truncation + rounding) / abs(result)) if result and mpmath.isfinite(truncation) else 0
         )
         digits = mpmath.nstr(result, int(max(1, min(dps, mpmath.floor(certified)))))
-    value = float(result)
-    up = intervals.HELPERS["scalar"]["up"]
-    rounding_bound = up(float(rounding) + math.ulp(value) / 2, 1.0)  # and the float conversion
-    rounding_bound = rounding_bound if math.isfinite(rounding_bound) else math.inf  # never nan
-    truncation_bound = up(float(truncation), 1.0) if mpmath.isfinite(truncation) else math.inf
-    if not smooth:
-        code = NOT_SMOOTH
-    elif not math.isfinite(value):
-        code = NOT_FINITE
-    else:
-        code = OK if math.isfinite(truncation_bound) else UNBOUNDED
-    return Estimate(value, truncation_bound, rounding_bound, step, code, entry=0, evaluations=len(terms)), digits
+    return HighPrecision(result, truncation, rounding, step, smooth, len(terms), digits)
 
 
 def _mpmath_step(

@@ -166,8 +166,11 @@ class Backend:
         def emit(*args: Any) -> Val:
             vals = [_lift(a) for a in args]
             if all(v.number is not None for v in vals):
-                try:  # known numbers: compute now (log(2) becomes 0.693…)
-                    return number(float(p.scalar(*(v.number for v in vals))))
+                try:  # known numbers: compute now where the float is the exact value (sqrt(4) is 2.0);
+                    # log(2) stays a call, which the mpmath reference evaluates at its own precision
+                    value = float(p.scalar(*(v.number for v in vals)))
+                    if math.isfinite(value) and sp.Rational(value) == p.sympy(*(sp.Rational(v.number) for v in vals)):
+                        return number(value)
                 except (ArithmeticError, ValueError):
                     pass
             shape: Shape = ()
