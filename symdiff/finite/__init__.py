@@ -4,8 +4,9 @@
 whose ``error_bound`` really bounds the error: truncation is bounded with interval
 arithmetic on the symbolic higher derivative over the stencil's interval, rounding from
 enclosures of every value the stencil uses. ``step_sweep`` (drawn by
-``symdiff.plot_step_sweep``) shows how the error depends on the step. ``directional_derivative`` does the same for array programs,
-along a direction (∇f·v), and ``directional_reference`` gives it at high precision.
+``symdiff.plot_step_sweep``) shows how the error depends on the step. ``directional_derivative``
+does the same for array programs, along a direction (∇f·v), and ``directional_reference``
+gives it at high precision.
 """
 
 from __future__ import annotations
