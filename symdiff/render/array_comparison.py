@@ -53,7 +53,7 @@ def _point_text(cmp: ArrayComparison) -> str:
 
 
 def _rows(cmp: ArrayComparison) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for row in cmp.rows:
         worst = row.worst
         fd_error, bound = _finite_cells(max(row.checks, key=lambda c: _fd_ratio(c)))
