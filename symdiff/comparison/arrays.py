@@ -7,10 +7,11 @@ A gradient of 769 entries is not checked one partial at a time. Each input tenso
 * a larger one along a few random directions v (seeded): the check is the directional
   derivative ∇f·v, as PyTorch's gradcheck does in its fast mode.
 
-For each direction there are three numbers, as for scalars: the tape's (∇f·v from its
-gradient), a finite difference along the direction with an error bound that really bounds
-it, and a reference at ``dps`` digits computed by the same machinery at high precision. The
-tape agrees when it is within a float64 rounding allowance of the reference; the finite
+For each direction there are four numbers, as for scalars: the symbolic gradient's (the
+matrix formula ∂L/∂W = δ xᵀ evaluated), the tape's (∇f·v from its gradient), a finite
+difference along the direction with an error bound that really bounds it, and a reference at
+``dps`` digits computed by the same machinery at high precision. The formula and the tape
+agree when they are within a float64 rounding allowance of the reference; the finite
 difference when the reference is within its bound. A finite difference without a bound
 confirms nothing, and the verdict says so. A kink at the point (relu at 0 in element (3, 7))
 is named by node and element, with the one-sided directional derivatives.
@@ -59,6 +60,7 @@ class Check:
     Attributes:
         direction: how people read it: ``element (3, 7)`` or ``random direction 1``.
         element: the element's index for an element-wise check (``()`` for a scalar), else None.
+        symbolic: the matrix formula's value along the direction (None when there is no formula).
         autodiff: the tape's directional derivative ∇f·v (its partial, for an element).
         finite: the finite difference along the direction, with its bound (None: refused, see note).
         reference: the directional derivative at ``dps`` digits.
@@ -72,6 +74,7 @@ class Check:
 
     direction: str
     element: tuple[int, ...] | None
+    symbolic: float | None
     autodiff: float
     finite: FiniteDifference | None
     reference: mpmath.mpf
@@ -87,6 +90,10 @@ class Check:
         return _error(self.autodiff, self.reference)
 
     @property
+    def symbolic_error(self) -> float:
+        return math.nan if self.symbolic is None else _error(self.symbolic, self.reference)
+
+    @property
     def finite_error(self) -> float:
         return math.nan if self.finite is None else _error(float(self.finite.value), self.reference)
 
@@ -97,6 +104,7 @@ class TensorRow:
 
     Attributes:
         name, shape: the input and its declared shape.
+        formula: the symbolic gradient, as text (``δ₁ xᵀ``); empty when there is none.
         gradient: the tape's gradient (summed over samples for a parameter; one per sample for data).
         mode: ``elements`` or ``directions``.
         checks: the checks, in order.
@@ -104,6 +112,7 @@ class TensorRow:
 
     name: str
     shape: Shape
+    formula: str
     gradient: Any
     mode: Literal["elements", "directions"]
     checks: tuple[Check, ...]
@@ -138,6 +147,8 @@ class ArrayComparison:
     method: str
     seed: int
     trace: Trace = field(repr=False, compare=False)
+    definitions: tuple[str, ...] = ()  # the formulas' shared parts, as text (δ₁ = …)
+    symbolic_note: str = ""  # why there is no symbolic column, when there is none
 
     @property
     def agree(self) -> bool:
@@ -255,17 +266,51 @@ def compare_arrays(
     rng = np.random.default_rng(seed)
     operations = len(tape.graph.operations)
     settings = _Settings(DirectionalDerivatives(tape, fd, h=h, limits=limits), dps, limits)
+    formulas, symbolic, note = _formulas(tape, names, values, limits)
     rows = []
     for name in names:
         found = _directions(values[name], elementwise, directions, rng)
-        checks = [_check(tape, values, name, gradient[name], d, operations, trace, settings) for d in found]
+        sym = None if symbolic is None else np.asarray(symbolic[name], dtype=float)
+        checks = [_check(tape, values, name, gradient[name], sym, d, operations, trace, settings) for d in found]
         mode: Literal["elements", "directions"] = "elements" if found and found[0][1] is not None else "directions"
-        rows.append(TensorRow(name, tape.shapes[name], gradient[name], mode, tuple(checks)))
+        formula = formulas.formula_text(name) if formulas is not None else ""
+        rows.append(TensorRow(name, tape.shapes[name], formula, gradient[name], mode, tuple(checks)))
     total = float(np.sum(value))
     function = tape.program.output.name
+    shared = () if formulas is None else _shared(formulas)
     return ArrayComparison(
-        function, str(tape.program), tape.shapes, values, point.samples, total, tuple(rows), dps, fd, seed, trace
+        function,
+        str(tape.program),
+        tape.shapes,
+        values,
+        point.samples,
+        total,
+        tuple(rows),
+        dps,
+        fd,
+        seed,
+        trace,
+        shared,
+        note,
     )
+
+
+def _formulas(
+    tape: ArrayTape, names: list[str], values: Mapping[str, Any], limits: Limits
+) -> tuple[Any, dict[str, Any] | None, str]:
+    """The symbolic gradient (verified as it is built) and its values at the point, or why there is none."""
+    from ..symbolic.matrix import matrix_gradient
+
+    try:
+        formulas = matrix_gradient(tape.program, names)
+        return formulas, formulas.evaluate(values), ""
+    except SymdiffError as refusal:
+        return None, None, str(refusal)
+
+
+def _shared(formulas: Any) -> tuple[str, ...]:
+    """The shared parts the formulas use (δ₁ = …), as their text view writes them."""
+    return tuple(line for line in formulas.to_text().splitlines() if line.startswith("δ"))
 
 
 def _check(
@@ -273,6 +318,7 @@ def _check(
     values: dict[str, np.ndarray],
     name: str,
     gradient: Any,
+    symbolic_gradient: np.ndarray | None,
     direction: tuple[str, tuple[int, ...] | None, np.ndarray],
     operations: int,
     trace: Trace,
@@ -281,7 +327,8 @@ def _check(
     label, element, v = direction
     along = {n: (v if n == name else np.zeros_like(a)) for n, a in values.items()}
     g = np.asarray(gradient, dtype=float)
-    autodiff = float(g[element]) if element is not None else float(np.sum(g * v))
+    autodiff = _along(g, element, v)
+    symbolic = None if symbolic_gradient is None else _along(symbolic_gradient, element, v)
     allowance = ROUNDING_ULPS_PER_OPERATION * (operations + 2) * UNIT_ROUNDOFF * float(np.sum(np.abs(g * v)))
     try:
         finite: FiniteDifference | None = settings.finite(values, along)
@@ -301,14 +348,20 @@ def _check(
 
     def made(verdict: Verdict, explanation: str = "") -> Check:
         vector = None if element is not None else v
-        return Check(label, element, autodiff, finite, reference, allowance, verdict, explanation, note, sides, vector)
+        return Check(
+            label, element, symbolic, autodiff, finite, reference, allowance, verdict, explanation, note, sides, vector
+        )
 
-    ad_ok = _error(autodiff, reference) <= allowance or (math.isnan(autodiff) and mpmath.isnan(reference))
+    ad_ok = all(
+        _error(x, reference) <= allowance or (math.isnan(x) and mpmath.isnan(reference))
+        for x in (autodiff, symbolic)
+        if x is not None
+    )
     bound = math.inf if finite is None else float(finite.error_bound)
     fd_ok = finite is not None and math.isfinite(bound) and _error(float(finite.value), reference) <= bound + 1e-300
     if sides is not None:
         lo, hi = min(sides), max(sides)
-        answers = [(autodiff, allowance)]
+        answers = [(autodiff, allowance)] + ([(symbolic, allowance)] if symbolic is not None else [])
         if finite is not None and math.isfinite(bound):
             answers.append((float(finite.value), bound))
         if all(lo - slack <= x <= hi + slack for x, slack in answers):
@@ -325,6 +378,11 @@ def _check(
         reason = note or (finite.reason if finite is not None else "")
         return made("unconfirmed", f"the finite difference has no bound ({reason}): it confirms nothing")
     return made("disagree")
+
+
+def _along(gradient: np.ndarray, element: tuple[int, ...] | None, v: np.ndarray) -> float:
+    """A gradient's partial for an element, or its directional derivative along v."""
+    return float(gradient[element]) if element is not None else float(np.sum(gradient * v))
 
 
 def _same(left: mpmath.mpf, right: mpmath.mpf, dps: int) -> bool:
