@@ -10,11 +10,12 @@ rounding and the truncation of each estimate and say where a stencil would cross
 come from Taylor arithmetic with interval coefficients (``taylor``) run over the tensor graph:
 one pass per batch of intervals gives every coefficient at once, and is kept for the next
 question about the same intervals. The registry's array primitives are run through their own
-``forward`` formulas on series (``SeriesBackend`` speaks their vocabulary). At every node,
-the enclosure of the values is tightened with the mean-value form u(c) + u'(T)·(T - c), from
-a pass at the interval's centre c: before the first non-linear function a value is affine
-in t, and this form is then exact up to rounding (the naive one counts each parameter's
-interval separately).
+``forward`` formulas on series (``SeriesBackend`` speaks their vocabulary). Before a function
+judges its argument (is relu's pre-activation on one side of 0?), the argument's enclosure
+is tightened with the mean-value form u(c) + u'(T)·(T - c), c = 0 where the interval holds
+it: before the first non-linear function a value is affine in t, and this form is then exact
+up to rounding (the naive one counts each parameter's interval separately), and exact at an
+edge t = 0 of a one-sided stencil.
 
 Where an element-wise function is not smooth on its argument's interval (a relu
 pre-activation changes sign), the enclosures of the higher coefficients are unknown; the
@@ -326,7 +327,7 @@ class LineModel:
 
     def _enclose(self, lo: Any, hi: Any, order: int) -> Enclosure:
         centre, radius = _centre(lo, hi)
-        taylor = Taylor(order, self.line.derivatives, lo.size, care=0 if np.any(radius) else products.CAREFUL)
+        taylor = Taylor(order, self.line.derivatives, care=0 if np.any(radius) else products.CAREFUL)
         values, smooth = self._propagate(taylor, centre, radius, self._anchors(lo, hi, order))
         out = values[self.graph.output]
         total = taylor.total(out, None, samples=True)
@@ -346,12 +347,12 @@ class LineModel:
         if np.all(at_zero):
             if self._at_zero is None:
                 zero = np.zeros(1)
-                exact = Taylor(0, self.line.derivatives, 1, care=products.EXACT)
+                exact = Taylor(0, self.line.derivatives, care=products.EXACT)
                 self._at_zero = self._propagate(exact, zero, zero, None)[0]
             return Anchors(np.zeros(lo.size), self._at_zero, lo, hi)
         centre, radius = _centre(lo, hi)
         anchor = np.where(at_zero, 0.0, centre)
-        taylor = Taylor(0, self.line.derivatives, lo.size, care=products.EXACT)
+        taylor = Taylor(0, self.line.derivatives, care=products.EXACT)
         values = self._propagate(taylor, anchor, np.zeros(lo.size), None)[0]
         return Anchors(anchor, values, np.where(at_zero, lo, -radius), np.where(at_zero, hi, radius))
 
@@ -377,7 +378,7 @@ class LineModel:
         centre, radius = _centre(low, high)
         order = 1 if radius[0] else 0
         found: list[tuple[int, list[Rough]]] = []
-        self._propagate(Taylor(order, self.line.derivatives, 1), centre, radius, self._anchors(low, high, order), found)
+        self._propagate(Taylor(order, self.line.derivatives), centre, radius, self._anchors(low, high, order), found)
         if not found:
             return None
         index, rough = found[0]

@@ -20,11 +20,13 @@ The rules are the exact identities of Taylor arithmetic, evaluated in interval a
   arithmetic; no primitive is named here.
 
 Every floating-point operation rounds, so each radius also carries the rounding error of its
-midpoint, bounded with the standard model |fl(x∘y) - x∘y| ≤ u·|fl(x∘y)| (+ an underflow term)
-and then inflated (``inflate``) to cover the rounding of the radius itself. A matrix product
-uses Rump's midpoint-radius form: three BLAS products, with γₙ·|A||B| for the rounding of the
-midpoint's sums. A degree is tracked: polynomials stay polynomials (a relu network along a
-line is piecewise polynomial), so the coefficients beyond the degree are exactly zero.
+midpoint: exactly where it is known (TwoSum), else by the standard model |fl(x∘y) - x∘y| ≤
+u·|fl(x∘y)| plus an underflow term, inflated (``inflate``) to cover the rounding of the radius
+itself. Products and sums of arrays bound their own rounding (``products``: error-free sums,
+or Rump's γₙ·|A||B| for BLAS). A radius of 0 always means an exact value, so that a relu
+pre-activation exactly 0 at the point is known to be 0. A degree is tracked: polynomials
+stay polynomials (a relu network along a line is piecewise polynomial), so the coefficients
+beyond the degree are exactly zero.
 
 Where a function is not smooth on its argument's interval (relu across 0) or is undefined
 there, its higher coefficients are unknown: their radius is infinite, and the caller is told
@@ -229,10 +231,9 @@ class Taylor:
     when exact, else one ulp either side.
     """
 
-    def __init__(self, order: int, derivatives: PrimitiveDerivatives, boxes: int, *, care: int = 0):
+    def __init__(self, order: int, derivatives: PrimitiveDerivatives, *, care: int = 0):
         self.order = order
         self.derivatives = derivatives
-        self.boxes = boxes
         self.care = care  # at points, where rounding is all the width there is: see Bilinear.accurate
         self.rough: list[Rough] = []
 
@@ -437,7 +438,7 @@ class Taylor:
         δᵢ = t·wᵢ with wᵢ = uᵢ₁ + uᵢ₂ t + …, so [Π δᵢ^αᵢ]ₖ = [Π wᵢ^αᵢ]ₖ₋|α|: the products are
         of the w, views of the arguments' own coefficients, truncated one order lower.
         """
-        reduced = Taylor(self.order - 1, self.derivatives, self.boxes, care=self.care)
+        reduced = Taylor(self.order - 1, self.derivatives, care=self.care)
         shifted = [
             Series(
                 aligned(arg.mid, arg.rank, rank, 1 + LEAD)[1:],
