@@ -107,6 +107,10 @@ class SeriesBackend:
     def eye(self, n: int) -> Series:
         return self.taylor.series(np.eye(n)[None, None, None], np.zeros((1, 1, 1, n, n)), (n, n))
 
+    def ones(self, shape: tuple[int, ...]) -> Series:
+        shape = tuple(shape)
+        return self.taylor.series(np.ones((1, 1, 1, *shape)), np.zeros((1, 1, 1, *shape)), shape)
+
     def total(self, x: Series, axes: tuple[int, ...] | None) -> Series:
         return self.taylor.total(x, axes)
 

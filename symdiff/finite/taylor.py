@@ -418,16 +418,24 @@ class Taylor:
         lead = np.broadcast_shapes(
             (1,) * (LEAD + rank), *(np.shape(b) for box in ordered for b in box), np.shape(value_lo)
         )
-        smooth = np.broadcast_to(smooth, lead)
+        varying = [(name, arg) for name, arg, c in zip(names, args, constants, strict=True) if c is None and arg.degree]
+        varying = [(name, arg) for name, arg in varying if name in fn.variables]
+        # An element whose arguments do not move along the line is constant there, whatever φ does
+        # at that value: relu(0 + 0·t) is 0 for every t, smooth, though 0 is relu's corner.
+        moving = np.zeros(lead, dtype=bool)
+        for _, arg in varying:
+            velocity = (arg.mid[1:] != 0) | (arg.rad[1:] != 0)
+            moving = moving | np.broadcast_to(aligned(np.any(velocity, axis=0), arg.rank, rank, LEAD), lead)
+        smooth = np.broadcast_to(smooth, lead) | ~moving
         defined = np.isfinite(value_lo) & np.isfinite(value_hi)
         self.rough.append(Rough("undefined", p, np.broadcast_to(~defined, lead)))
         self.rough.append(Rough("rough", p, ~smooth & defined))
-        varying = [(name, arg) for name, arg, c in zip(names, args, constants, strict=True) if c is None and arg.degree]
-        varying = [(name, arg) for name, arg in varying if name in fn.variables]
         pairs = [from_bounds(np.broadcast_to(value_lo, lead), np.broadcast_to(value_hi, lead))]
         if varying and self.order:
             pairs += self._higher(fn, ordered, varying, rank, lead)
-            pairs = [pairs[0]] + [(m, np.where(smooth, r, np.inf)) for m, r in pairs[1:]]
+            pairs = [pairs[0]] + [
+                (np.where(moving, m, 0.0), np.where(moving, np.where(smooth, r, np.inf), 0.0)) for m, r in pairs[1:]
+            ]
         return self.from_pairs(pairs, shape)
 
     def _higher(
