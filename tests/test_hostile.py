@@ -126,6 +126,26 @@ def test_injection_leaves_no_side_effect_in_a_real_process(text: str, tmp_path: 
     assert not marker.exists()
 
 
+def _classes_symdiff_defines() -> list[type]:
+    """Every SymPy class a registry entry builds that symdiff itself defines (SymPy's own are SymPy's)."""
+    from symdiff.primitives import registry
+
+    classes = {p.sympy_class for p in registry.PRIMITIVES} | {p.sympy for p in registry.PRIMITIVES}
+    return sorted((c for c in classes if isinstance(c, type) and c.__module__.startswith("symdiff")), key=str)
+
+
+@pytest.mark.parametrize("cls", _classes_symdiff_defines(), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("text", ["__import__('pathlib').Path('{marker}').touch()", "x + 1"])
+def test_symdiff_functions_refuse_text_rather_than_evaluate_it(cls: type, text: str, tmp_path: Path) -> None:
+    """SymPy's Function sympifies a string, which runs it as Python: ``sigmoid("__import__('os')…")`` did."""
+    from symdiff import SymdiffError
+
+    marker = tmp_path / "pwned"
+    with pytest.raises(SymdiffError, match=r"not text; to read text use symdiff\.parse"):
+        cls(text.format(marker=marker))
+    assert not marker.exists()
+
+
 def test_a_closed_pipe_is_not_an_error() -> None:
     script = "import sys; sys.stdout.close(); sys.stdin.read()"
     reader = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE)

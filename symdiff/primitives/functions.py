@@ -12,6 +12,29 @@ from typing import Any
 
 import sympy as sp
 
+from ..errors import SymdiffError
+
+
+def _expressions(name: str, args: tuple[Any, ...]) -> list[sp.Expr]:
+    """The arguments as SymPy expressions, refusing text.
+
+    SymPy's ``Function`` would ``sympify`` a string, which evaluates it as Python
+    (``sigmoid("__import__('os').system(...)")`` ran the command): strict conversion takes
+    numbers and expressions only.
+    """
+    converted = []
+    for arg in args:
+        if isinstance(arg, (str, bytes)):
+            raise SymdiffError(f"{name} takes a SymPy expression, not text; to read text use symdiff.parse('{name}(x)')")
+        try:
+            expr = sp.sympify(arg, strict=True)
+        except sp.SympifyError:
+            raise SymdiffError(f"{name} takes a SymPy expression, got {type(arg).__name__}") from None
+        if not isinstance(expr, sp.Expr):
+            raise SymdiffError(f"{name} takes a real expression, got {type(expr).__name__}")
+        converted.append(expr)
+    return converted
+
 
 class _RealFunction(sp.Function):
     """A real function of one real argument, printed with a custom symbol."""
@@ -19,6 +42,9 @@ class _RealFunction(sp.Function):
     nargs = 1
     pretty_symbol = ""
     latex_symbol = ""
+
+    def __new__(cls, *args: Any, **options: Any) -> Any:
+        return super().__new__(cls, *_expressions(cls.__name__, args), **options)
 
     def _eval_is_extended_real(self) -> bool | None:
         return self.args[0].is_extended_real
