@@ -876,7 +876,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     Primitive(
         name="max",
         arity=2,
-        sympy=sp.Max,
+        sympy=functions.Max,
         scalar=_s_max,
         numpy=np.maximum,
         mpmath=_mp_max,
@@ -894,7 +894,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     Primitive(
         name="min",
         arity=2,
-        sympy=sp.Min,
+        sympy=functions.Min,
         scalar=_s_min,
         numpy=np.minimum,
         mpmath=_mp_min,
@@ -934,8 +934,9 @@ MACROS: tuple[Macro, ...] = (
 
 ARRAYS: MappingProxyType[str, ArrayPrimitive] = MappingProxyType({p.name: p for p in ARRAY_PRIMITIVES})
 BY_NAME: MappingProxyType[str, Primitive] = MappingProxyType({p.name: p for p in PRIMITIVES})
+# SymPy's class, and the class symdiff builds instead when that is a different one (functions.Max).
 BY_CLASS: MappingProxyType[type, Primitive] = MappingProxyType(
-    {p.sympy_class: p for p in PRIMITIVES if p.sympy_class is not None}
+    {cls: p for p in PRIMITIVES for cls in (p.sympy_class, p.sympy) if isinstance(cls, type)}
 )
 NAMESPACES: MappingProxyType[Backend, SimpleNamespace] = MappingProxyType(
     {backend: build_namespace(PRIMITIVES, backend) for backend in BACKENDS}
