@@ -83,17 +83,21 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+TAPE_INSTEAD = "the tape (symdiff.Tape) evaluates and differentiates it numerically"
+
+
 @contextlib.contextmanager
-def sympy_recursion_guard(what: str) -> Iterator[None]:
+def sympy_recursion_guard(what: str, instead: str | None = TAPE_INSTEAD) -> Iterator[None]:
     """Turn SymPy's RecursionError on a very deep expression into a LimitError.
 
     The parser's depth limit prevents this for text input; SymPy expressions passed in
-    directly can still be arbitrarily deep.
+    directly can still be arbitrarily deep. ``instead``: what can handle it (None: nothing
+    better to suggest, as when the tape itself is the one that failed).
     """
     try:
         yield
     except RecursionError:
+        advice = f"; {instead}" if instead else ""
         raise LimitError(
-            f"{what}: the expression is nested too deeply for SymPy's recursive algorithms "
-            "(see docs/limits.md); the tape (symdiff.Tape) evaluates and differentiates it numerically"
+            f"{what}: the expression is nested too deeply for SymPy's recursive algorithms (see docs/limits.md){advice}"
         ) from None

@@ -18,23 +18,56 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
+from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects, never text
 
+from ..errors import LimitError, SymdiffError
+from ..limits import sympy_recursion_guard
 from ..primitives import registry
+from .dag import tree_size
 
 # A factor that would glue onto a number as an exponent (3 e2 → 3e2 = 300) or as a missing
 # one (2 e → 2e, which the parser refuses as ambiguous): such products keep their '*'.
 _EXPONENT_LIKE = re.compile(r"[eE]([+-]?\d|(?![A-Za-z0-9_]))")
 
 
-class TextPrinter(StrPrinter):
+# Sums of up to this many terms are printed in SymPy's reading order. Ordering builds a vector
+# of exponents per term over every symbol of the sum (terms × symbols: 1.6 GB for 10,000
+# names), so longer sums keep the order SymPy stores them in.
+ORDERED_TERMS = 32
+
+
+class _Linear:
+    """What keeps both printers linear in what they write; mixed into each.
+
+    A shared sub-expression is printed once and its text reused: SymPy's printers walk the
+    tree, and ordering each sum's terms again on every path cost 67 µs per node written. And
+    only short sums are put in reading order (see ``ORDERED_TERMS``).
+    """
+
+    def _print(self, expr: Any, **kwargs: Any) -> str:
+        if kwargs or not isinstance(expr, sp.Basic):
+            return str(super()._print(expr, **kwargs))  # type: ignore[misc]
+        memo: dict[sp.Basic, str] = self.__dict__.setdefault("_printed", {})
+        if expr not in memo:
+            memo[expr] = str(super()._print(expr))  # type: ignore[misc]
+        return memo[expr]
+
+    def _as_ordered_terms(self, expr: sp.Expr, order: Any = None) -> Any:
+        if len(expr.args) > ORDERED_TERMS:
+            order = "none"
+        return super()._as_ordered_terms(expr, order)  # type: ignore[misc]
+
+
+class TextPrinter(_Linear, StrPrinter):
     """SymPy's str printer, changed to write symdiff's input language."""
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        # The form is chosen from the exponent, and base and exponent are printed once each:
+        # printing them to find out (as SymPy's output) doubles the work per nested power.
         if expr.exp.is_Rational and expr.exp.is_negative and expr.exp != -1:
             return f"1/{self.parenthesize(sp.Pow(expr.base, -expr.exp), PRECEDENCE['Mul'], strict=True)}"
-        text: str = super()._print_Pow(expr, rational)
-        if "**" not in text:
-            return text  # sqrt(x), 1/x, 1/sqrt(x)
+        if not rational and (expr.exp is sp.S.Half or expr.exp is sp.S.NegativeOne):
+            return str(super()._print_Pow(expr, rational))  # sqrt(x), 1/x
         prec = precedence(expr)
         base = self.parenthesize(expr.base, prec, strict=False)
         exponent = self.parenthesize(expr.exp, prec, strict=False)
@@ -63,21 +96,74 @@ class TextPrinter(StrPrinter):
     _print_Min = _print_Function
 
 
-class TexPrinter(LatexPrinter):
+class TexPrinter(_Linear, LatexPrinter):
     """SymPy's LaTeX printer with textbook settings: ln, arcsin, implicit products."""
 
     def __init__(self, settings: dict[str, Any] | None = None):
         super().__init__({"ln_notation": True, "inv_trig_style": "full", **(settings or {})})
 
 
-def to_text(expr: sp.Basic) -> str:
-    """Plain text in symdiff's input language: ``to_text(parse("3x^2")) == "3x^2"``."""
-    return str(TextPrinter().doprint(expr))
+# Printing writes a shared part once per use: the derivative of an 8-line program whose lines
+# reuse each other is 30 million nodes written out (minutes and gigabytes). Beyond this many
+# nodes to_text and to_latex refuse, and the views say how large a formula is instead.
+PRINT_NODES = 100_000
+_DEEP = "print(symdiff.Tape(expr)) lists it one operation per line"
 
 
-def to_latex(expr: sp.Basic, **settings: Any) -> str:
-    """LaTeX for ``expr`` (KaTeX and MathJax render it); ``settings`` go to SymPy's printer."""
-    return str(TexPrinter(settings).doprint(expr))
+def _printable(expr: Any, what: str, max_nodes: int) -> sp.Basic:
+    """``expr`` as a SymPy object no larger than ``max_nodes`` written out, or an error that says so."""
+    if isinstance(expr, (str, bytes)):
+        raise SymdiffError(f"{what} takes a SymPy expression, not text; to read text use symdiff.parse")
+    if not isinstance(expr, sp.Basic):
+        try:
+            expr = _sympify(expr)  # numbers; never text
+        except sp.SympifyError:
+            raise SymdiffError(f"{what} takes a SymPy expression, got {type(expr).__name__}") from None
+    size = tree_size(expr)
+    if size > max_nodes:
+        raise LimitError(
+            f"{what}: the formula is {size:,} nodes written out (its shared parts repeated), more than "
+            f"max_nodes={max_nodes:,}; pass a larger max_nodes to print it anyway"
+        )
+    return expr
+
+
+def to_text(expr: sp.Basic, *, max_nodes: int = PRINT_NODES) -> str:
+    """Plain text in symdiff's input language: ``to_text(parse("3x^2")) == "3x^2"``.
+
+    Raises:
+        LimitError: the formula written out has more than ``max_nodes`` nodes, or is nested
+            too deeply for SymPy's printer.
+    """
+    expr = _printable(expr, "to_text", max_nodes)
+    with sympy_recursion_guard("to_text", instead=_DEEP):
+        return str(TextPrinter().doprint(expr))
+
+
+def to_latex(expr: sp.Basic, *, max_nodes: int = PRINT_NODES, **settings: Any) -> str:
+    """LaTeX for ``expr`` (KaTeX and MathJax render it); ``settings`` go to SymPy's printer.
+
+    Raises:
+        LimitError: as ``to_text``.
+    """
+    expr = _printable(expr, "to_latex", max_nodes)
+    with sympy_recursion_guard("to_latex", instead=_DEEP):
+        return str(TexPrinter(settings).doprint(expr))
+
+
+def omitted(expr: sp.Basic) -> str:
+    """What a view writes instead of a formula too long to print."""
+    return f"(not written out: {tree_size(expr):,} nodes, more than {PRINT_NODES:,})"
+
+
+def formula_text(expr: sp.Basic) -> str:
+    """``to_text(expr)``, or a note with its size when it is too long to write out."""
+    return to_text(expr) if tree_size(expr) <= PRINT_NODES else omitted(expr)
+
+
+def formula_latex(expr: sp.Basic) -> str:
+    """``to_latex(expr)``, or a note with its size when it is too long to write out."""
+    return to_latex(expr) if tree_size(expr) <= PRINT_NODES else rf"\text{{{omitted(expr)}}}"
 
 
 def name_latex(name: str) -> str:

@@ -8,8 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 import mpmath
 
-from ..language.printing import derivative_latex, derivative_text, name_latex, scientific, to_latex, to_text
-from .jsonutil import dumps, number
+from ..language.printing import (
+    derivative_latex,
+    derivative_text,
+    formula_latex,
+    formula_text,
+    name_latex,
+    scientific,
+    to_latex,
+    to_text,
+)
+from .jsonutil import dumps, formula_data, number
 
 if TYPE_CHECKING:
     from ..comparison.compare import Comparison, MethodValue, Row
@@ -53,11 +62,10 @@ _INLINE_FORMULA = 36
 
 
 def _formula(cmp: Comparison, row: Row) -> str:
-    return f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)} = {to_text(row.derivative)}"
+    return f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)} = {formula_text(row.derivative)}"
 
 
-def _label(cmp: Comparison, row: Row) -> str:
-    formula = _formula(cmp, row)
+def _label(cmp: Comparison, formula: str, row: Row) -> str:
     return formula if len(formula) <= _INLINE_FORMULA else derivative_text(cmp.function, row.wrt, cmp.ordinary)
 
 
@@ -92,18 +100,19 @@ def text(cmp: Comparison) -> str:
     """An aligned table: each derivative's value by each method, then each method's error."""
     signature = f"{cmp.function}({', '.join(cmp.variables)})" if cmp.variables else cmp.function
     lines = [
-        f"{signature} = {to_text(cmp.expression)}",
+        f"{signature} = {formula_text(cmp.expression)}",
         f"at {_point_text(cmp)}: {cmp.function} = {value_text(cmp.value)}",
     ]
-    lines += [_formula(cmp, row) for row in cmp.rows if len(_formula(cmp, row)) > _INLINE_FORMULA]
+    formulas = [_formula(cmp, row) for row in cmp.rows]  # each written once: printing can be the slow part
+    lines += [formula for formula in formulas if len(formula) > _INLINE_FORMULA]
     lines.append("")
     table = [("", *METHODS)]
-    for row in cmp.rows:
+    for row, formula in zip(cmp.rows, formulas, strict=True):
         autodiff = row.autodiff
         fd_value, fd_error = _finite_cells(row)
         table.append(
             (
-                _label(cmp, row),
+                _label(cmp, formula, row),
                 value_text(row.symbolic.value),
                 value_text(autodiff.value) if autodiff else "-",
                 fd_value,
@@ -200,8 +209,7 @@ def _finite_data(row: Row) -> dict[str, Any]:
 def row_data(cmp: Comparison, row: Row) -> dict[str, Any]:
     return {
         "wrt": list(row.wrt),
-        "expression": to_text(row.derivative),
-        "latex": to_latex(row.derivative),
+        **formula_data(row.derivative),
         "symbolic": number(row.symbolic.value),
         "autodiff": number(row.autodiff.value) if row.autodiff else None,
         "finite_difference": _finite_data(row),
@@ -225,7 +233,7 @@ def row_data(cmp: Comparison, row: Row) -> dict[str, Any]:
 
 def data(cmp: Comparison) -> dict[str, Any]:
     return {
-        "expression": to_text(cmp.expression),
+        "expression": formula_text(cmp.expression),
         "function": cmp.function,
         "variables": list(cmp.variables),
         "at": {name: number(float(mpmath.mpf(str(value.evalf(20))))) for name, value in cmp.point.items()},
@@ -256,7 +264,7 @@ def latex_number(text: str) -> str:
 def _latex_rows(cmp: Comparison) -> list[str]:
     rows = []
     for row in cmp.rows:
-        label = f"{derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {to_latex(row.derivative)}"
+        label = f"{derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {formula_latex(row.derivative)}"
         fd_value, fd_error = _finite_cells(row)
         cells = [
             value_text(row.symbolic.value),
@@ -311,7 +319,7 @@ def _point_latex(cmp: Comparison) -> str:
 def _function_latex(cmp: Comparison) -> str:
     """f = 3 x^{2} - 4 x + 5 = 20: the function, its formula and its value at the point."""
     value = latex_number(value_text(cmp.value))
-    return f"{name_latex(cmp.function)} = {to_latex(cmp.expression)} = {value}"
+    return f"{name_latex(cmp.function)} = {formula_latex(cmp.expression)} = {value}"
 
 
 def latex(cmp: Comparison) -> str:
@@ -339,7 +347,7 @@ def markdown(cmp: Comparison) -> str:
     lines.append("| derivative | symbolic | autodiff | finite difference | reference | verdict |")
     lines.append("|---|---:|---:|---:|---:|---|")
     for row in cmp.rows:
-        label = f"${derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {to_latex(row.derivative)}$"
+        label = f"${derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {formula_latex(row.derivative)}$"
         cells = [
             value_text(row.symbolic.value),
             value_text(row.autodiff.value) if row.autodiff else "-",

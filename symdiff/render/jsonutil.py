@@ -7,6 +7,10 @@ import math
 from typing import Any
 
 import numpy as np
+import sympy as sp
+
+from ..language.dag import tree_size
+from ..language.printing import PRINT_NODES, to_latex, to_text
 
 
 def number(value: float) -> float | str:
@@ -22,6 +26,14 @@ def number(value: float) -> float | str:
 def dumps(data: Any) -> str:
     """Strict JSON (no NaN/Infinity literals), indented for people."""
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def formula_data(expr: sp.Basic) -> dict[str, Any]:
+    """A formula's JSON keys, text and LaTeX: both null, with the size, when it is too long to write out."""
+    size = tree_size(expr)
+    if size > PRINT_NODES:
+        return {"expression": None, "latex": None, "written_size": size}
+    return {"expression": to_text(expr), "latex": to_latex(expr)}
 
 
 # An array larger than this is written as its shape and a summary, not element by element.

@@ -228,6 +228,7 @@ def hessian(
     source = _source(expr, limits)
     f = as_expression(source, limits=limits)
     variables = _wrt_list(f, wrt)
+    _check_entries("the Hessian", len(variables), len(variables), limits)
     if _reverse(method, f, variables, limits):
         return reverse_hessian(source, [v.name for v in variables], limits=limits)
     n = len(variables)
@@ -238,6 +239,15 @@ def hessian(
             for j in range(i, n):
                 matrix[i, j] = matrix[j, i] = tidy(_differentiate(first, variables[j], limits), limits)
     return matrix
+
+
+def _check_entries(what: str, rows: int, columns: int, limits: Limits) -> None:
+    """A matrix of derivatives costs at least its entries: refuse one larger than max_ops before computing it."""
+    if rows * columns > limits.max_ops:
+        raise LimitError(
+            f"{what} is {rows}×{columns}: {rows * columns:,} entries, above the limit of {limits.max_ops:,} "
+            "(max_ops); choose fewer variables (wrt, or --wrt)"
+        )
 
 
 def jacobian(
@@ -258,6 +268,7 @@ def jacobian(
         raise SymdiffError("jacobian takes a list of expressions; for one expression use gradient")
     fs = [as_expression(e, limits=limits) for e in exprs]
     variables = _all_variables(fs) if wrt is None else _variables(wrt)
+    _check_entries("the Jacobian", len(fs), len(variables), limits)
     with sympy_recursion_guard("differentiating"):
         rows = [[tidy(_differentiate(f, v, limits), limits) for v in variables] for f in fs]
     return sp.Matrix(rows) if rows else sp.zeros(0, len(variables))
