@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--plot", metavar="FILE", help="with --at: plot error against step h (.png, .svg, .pdf)")
     parser.add_argument(
+        "--force", action="store_true", help="let --graph and --plot replace a symbolic link (never written through)"
+    )
+    parser.add_argument(
         "--format",
         choices=("text", "json", "latex", "markdown"),
         default="text",
@@ -193,7 +196,7 @@ def _check_options(args: argparse.Namespace) -> None:
                 "--h is used as given only with a fixed method: add --fd central (or forward, backward, "
                 "richardson, complex)"
             )
-    asked = {"tape": args.tape, "autodiff": args.autodiff, "explain": args.explain, "plot": args.plot}
+    asked = {"tape": args.tape, "autodiff": args.autodiff, "explain": args.explain, "plot": args.plot is not None}
     for request, given in asked.items():
         if given and args.format not in _FORMATS[request]:
             allowed = " or ".join(_FORMATS[request])
@@ -210,11 +213,11 @@ def run(args: argparse.Namespace) -> int:
     point = parse_point(args.at, limits=limits)
     if args.random is not None:
         point = random_point(args.source, point, args.random)
-    if args.graph:
+    if args.graph is not None:  # --graph "" is an error, not no graph
         _write_graph(args, point, limits)
     if args.steps:
         return show_steps(args, point, limits)
-    if args.explain or args.plot:
+    if args.explain or args.plot is not None:
         return show_finite(args, point, limits)
     if args.tape:
         return show_tape(args, point, limits)
@@ -222,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
         return show_autodiff(args, point, limits)
     if point:
         return show_comparison(args, point, limits)
-    if args.graph:
+    if args.graph is not None:
         return 0  # the graph was the whole request
     return show_derivatives(args, limits)
 
@@ -311,9 +314,10 @@ def show_finite(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Lim
         raise SymdiffError("--explain and --plot need a point: --at NAME=VALUE,...")
     at = _floats(point)
     names = _wrt(args.wrt) or list(point)
-    if args.plot:
-        written = plot_step_sweep(step_sweep(args.source, names[0], at, limits=limits), args.plot)
-        print(f"symdiff: wrote {written}", file=sys.stderr)
+    if args.plot is not None:
+        existed = os.path.lexists(args.plot)
+        written = plot_step_sweep(step_sweep(args.source, names[0], at, limits=limits), args.plot, force=args.force)
+        _note_written(written, existed)
     if args.explain:
         method: Method = args.fd or "auto"
         results = [
@@ -326,8 +330,15 @@ def show_finite(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Lim
 
 def _write_graph(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> None:
     tape = Tape(args.source)
-    written = write_graph(args.graph, tape.to_dot(_floats(point)) if point else tape.to_dot())
-    print(f"symdiff: wrote {written}", file=sys.stderr)
+    existed = os.path.lexists(args.graph)
+    source = tape.to_dot(_floats(point)) if point else tape.to_dot()
+    nodes = len(tape.graph.nodes)
+    written = write_graph(args.graph, source, nodes=nodes, max_drawn=limits.max_drawn_nodes, force=args.force)
+    _note_written(written, existed)
+
+
+def _note_written(path: Any, existed: bool) -> None:
+    print(f"symdiff: {'overwrote' if existed else 'wrote'} {path}", file=sys.stderr)
 
 
 def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:

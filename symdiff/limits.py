@@ -35,7 +35,10 @@ class Limits:
             definitions when no method is given (``method="auto"``).
         bound_ops: finite differences bound their error with higher derivatives; one is not
             differentiated again once its tree is larger than this (each order multiplies the
-            size several times over), and the bound falls back on a lower order or on none.
+            size several times over), nor once the higher derivatives of one function add up to
+            5 × this; the bound falls back on a lower order or on none.
+        max_drawn_nodes: nodes of a graph drawn by Graphviz (.svg, .png, .pdf); its layout
+            takes minutes beyond a few hundred. A .dot file of any size can still be written.
     """
 
     max_length: int = 10_000
@@ -47,6 +50,7 @@ class Limits:
     tidy_ops: int = 200
     reverse_ops: int = 200
     bound_ops: int = 2_000
+    max_drawn_nodes: int = 300
 
     def with_overrides(self, text: str) -> Limits:
         """Return a copy with one ``name=value`` override applied (as given to ``--limit``)."""

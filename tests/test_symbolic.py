@@ -141,10 +141,22 @@ def test_bad_arguments_are_symdiff_errors() -> None:
 
 def test_very_deep_sympy_input_is_a_limit_error_not_a_recursion_error() -> None:
     deep: sp.Expr = x
-    for _ in range(200):
-        deep = sp.sin(deep)
+    for _ in range(1000):
+        deep = sp.sin(deep, evaluate=False)
     with pytest.raises(sd.LimitError, match="nested too deeply"):
         sd.diff(deep, "x")
+
+
+def test_a_large_expression_is_differentiated_in_reverse_mode() -> None:
+    """200 nested sines: sympy.diff recursed past Python's limit; reverse mode walks the graph."""
+    deep: sp.Expr = x
+    for _ in range(200):
+        deep = sp.sin(deep)
+    with mpmath.workdps(30):  # the chain rule by hand: the product of cos(inner) down the chain
+        inner, slope = mpmath.mpf("0.5"), mpmath.mpf(1)
+        for _ in range(200):
+            inner, slope = mpmath.sin(inner), slope * mpmath.cos(inner)
+    assert sd.Tape(sd.diff(deep, "x")).value(x=0.5) == pytest.approx(float(slope), rel=1e-12)
 
 
 def test_tidy_does_not_multiply_out_a_long_product() -> None:

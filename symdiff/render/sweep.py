@@ -9,6 +9,7 @@ import numpy as np
 
 from ..errors import SymdiffError
 from ..language.printing import to_text
+from .files import output_path, replacing
 
 if TYPE_CHECKING:
     from ..finite.sweep import StepSweep
@@ -17,17 +18,15 @@ STYLE = {"forward": ("tab:blue", "o"), "central": ("tab:orange", "s"), "complex"
 PLOT_FORMATS = (".png", ".svg", ".pdf")
 
 
-def plot_step_sweep(sweep: StepSweep, path: str | Path) -> Path:
+def plot_step_sweep(sweep: StepSweep, path: str | Path, *, force: bool = False) -> Path:
     """Draw error against step on log-log axes, with the reported bounds dashed; write it to ``path``.
 
     The truncation side of each V has the slope of the method's accuracy (1 for forward, 2 for
     central); the rounding side has slope -1. Errors of exactly 0 are drawn at the bottom edge.
     """
-    target = Path(path)
+    target = output_path(path, "--plot", force=force)
     if target.suffix.lower() not in PLOT_FORMATS:
         raise SymdiffError(f"--plot {target}: use one of {', '.join(PLOT_FORMATS)}")
-    if not target.parent.is_dir():
-        raise SymdiffError(f"cannot write {target}: the folder {target.parent} does not exist")
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -64,8 +63,6 @@ def plot_step_sweep(sweep: StepSweep, path: str | Path) -> Path:
     )
     axes.grid(True, which="major", alpha=0.3)
     axes.legend(fontsize=8)
-    try:
-        figure.savefig(target)
-    except OSError as error:
-        raise SymdiffError(f"cannot write {target}: {error.strerror or error}") from None
+    with replacing(target) as temporary:
+        figure.savefig(temporary)
     return target

@@ -70,7 +70,8 @@ def steps(
             raise SymdiffError(f"{v.name} is a line of the program; differentiate with respect to one of its inputs")
     point = _point(at, f)
     function = program.output.name if isinstance(program, Program) else "f"
-    builder = Builder(detail, {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)})
+    taken = {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)}
+    builder = Builder(detail, taken, limits.max_ops)
     with sympy_recursion_guard("writing the derivation"):
         outcome = _derive(builder, program, f, variables * order, point)
         builder.close()

@@ -77,7 +77,9 @@ def diff(
 
 
 def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits) -> sp.Expr:
-    if _repeats(expr, limits):
+    # sympy.diff costs about a millisecond per term it builds (assumption queries on each new
+    # node): 4 s for a sum of 999 sines, which reverse mode differentiates in 0.1 s.
+    if _repeats(expr, limits) or dag_size(expr) > limits.reverse_ops:
         result = reverse_gradient(expr, [v.name], limits=limits).expand()[v.name]
     else:
         result = sp.diff(expr, v)
