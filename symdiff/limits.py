@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterator
+import functools
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import mpmath
 
 from .errors import LimitError
+
+F = TypeVar("F", bound=Callable[..., Any])
+C = TypeVar("C", bound=type)
 
 
 @dataclass(frozen=True)
@@ -105,3 +113,56 @@ def sympy_recursion_guard(what: str, instead: str | None = TAPE_INSTEAD) -> Iter
         raise LimitError(
             f"{what}: the expression is nested too deeply for SymPy's recursive algorithms (see docs/limits.md){advice}"
         ) from None
+
+
+# mpmath's working precision is one setting for the whole process: mpmath.workdps in one
+# thread changes it for every other thread (2 threads at 300 digits and 6 at 15 gave
+# "300-digit" references right to 15 digits), and SymPy's evalf sets it inside every sp.N.
+# A private mpmath context would not help, since SymPy uses the global one. So every public
+# entry point holds this one re-entrant lock, and starts from mpmath's default precision
+# rather than from whatever the caller (or another library) left set.
+_LOCK = threading.RLock()
+
+
+def serialized(function: F) -> F:
+    """``function``, run holding symdiff's lock at mpmath's default precision (53 bits).
+
+    Calls from different threads take turns (the GIL already runs this work one thread at a
+    time), and give exactly the results they give alone. Re-entrant: a public function may
+    call another.
+    """
+
+    @functools.wraps(function)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with _LOCK, mpmath.workprec(53):
+            return function(*args, **kwargs)
+
+    return locked  # type: ignore[return-value]
+
+
+# Methods of a result that run symdiff's code: the public ones, and these hooks.
+_HOOKS = frozenset({"__new__", "__init__", "__call__", "__str__", "__repr__", "__format__", "__getitem__"})
+
+
+def _serialize_methods(cls: type) -> None:
+    for name, attribute in list(vars(cls).items()):
+        hook = name in _HOOKS or (name.startswith("_repr_") and name.endswith("_"))
+        if name.startswith("_") and not hook:
+            continue
+        if isinstance(attribute, (staticmethod, classmethod)):
+            setattr(cls, name, type(attribute)(serialized(attribute.__func__)))
+        elif callable(attribute) and not isinstance(attribute, type):
+            setattr(cls, name, serialized(attribute))
+
+
+def serialized_class(cls: C) -> C:
+    """Serialize every public method of ``cls`` (and its hooks: construction, str, repr), and of its subclasses."""
+    _serialize_methods(cls)
+    base: Any = cls
+
+    def serialize_subclass(subclass: type, **kwargs: Any) -> None:
+        super(base, subclass).__init_subclass__(**kwargs)
+        _serialize_methods(subclass)
+
+    cls.__init_subclass__ = classmethod(serialize_subclass)  # type: ignore[assignment]
+    return cls

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..errors import EvaluationError, SymdiffError
 from ..finite import Method
+from ..limits import serialized, serialized_class
 from ..symbolic.derivatives import ExprLike
 from .compare import Comparison, MethodValue, Verdict, compare, judge
 
@@ -27,6 +28,7 @@ class CheckedPartial:
     verdict: Verdict
 
 
+@serialized_class
 @dataclass(frozen=True)
 class GradientCheck:
     """The verdict on a user's gradient: one ``CheckedPartial`` per variable, with the full comparison."""
@@ -56,6 +58,7 @@ def _values(result: Any, variables: Sequence[str]) -> dict[str, float]:
     return dict(zip(variables, map(float, values), strict=True))
 
 
+@serialized
 def check_gradient(
     gradient: Callable[..., Any],
     expr: ExprLike,

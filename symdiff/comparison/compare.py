@@ -29,7 +29,7 @@ from ..finite import FiniteDifference, FiniteDifferences, Method
 from ..finite.api import checked_step
 from ..finite.function import Function
 from ..language.parser import Program, parse_program, variable_names
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
 from ..tape import reference
 from ..tape.points import ordered_values, parse_point
@@ -148,6 +148,7 @@ class _Settings:
     function: Function  # compiled once for every row: its higher derivatives are shared too
 
 
+@serialized_class
 @dataclass(frozen=True)
 class Comparison:
     """Every requested derivative of an expression at a point, by every method, with a verdict.
@@ -408,6 +409,7 @@ def _row(
     )
 
 
+@serialized
 def compare(
     expr: ExprLike,
     at: Mapping[str, Any],

@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..errors import EvaluationError, MethodError, SymdiffError
 from ..language.parser import Program
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
 from ..primitives import intervals
 from ..symbolic.derivatives import variable
 from ..tape.points import ordered_values
@@ -29,6 +29,7 @@ METHODS: tuple[str, ...] = ("auto", "forward", "backward", "central", "richardso
 STENCIL_METHODS = ("forward", "backward", "central")
 
 
+@serialized_class
 class FiniteDifferences:
     """A derivative by finite differences, compiled once for fast repeated calls.
 
@@ -475,6 +476,7 @@ def _values(variables: Sequence[str], at: Mapping[str, Any]) -> tuple[list[Any],
     return values, dict(zip(variables, values, strict=True))
 
 
+@serialized
 def finite_difference(
     expr: str | sp.Basic | Program,
     wrt: str | sp.Symbol | Sequence[str | sp.Symbol],
@@ -502,6 +504,7 @@ def finite_difference(
     return FiniteDifferences(expr, wrt, order, method, h=h, accuracy=accuracy, dps=dps, limits=limits)(at)
 
 
+@serialized
 def fd_gradient(
     expr: str | sp.Basic | Program,
     at: Mapping[str, Any],
@@ -523,6 +526,7 @@ def fd_gradient(
     return {name: FiniteDifferences(function, name, 1, method, h=h, accuracy=accuracy)(at) for name in names}
 
 
+@serialized_class
 @dataclass(frozen=True)
 class FiniteDifferenceMatrix:
     """The matrix of second partials ∂²f/∂xᵢ∂xⱼ by finite differences, each with its bound.
@@ -556,6 +560,7 @@ class FiniteDifferenceMatrix:
         return ""
 
 
+@serialized
 def fd_hessian(
     expr: str | sp.Basic | Program,
     at: Mapping[str, Any],

@@ -18,7 +18,7 @@ import sympy as sp
 
 from ..errors import SymdiffError
 from ..language.parser import Program
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
 from ..symbolic.derivatives import diff
 from ..tape.reference import value as reference
 from .explain import DPS
@@ -30,6 +30,7 @@ from .stencils import stencil
 SWEEP_METHODS = ("forward", "central", "complex")
 
 
+@serialized_class
 @dataclass(frozen=True)
 class StepSweep:
     """Errors of finite differences against the step.
@@ -59,6 +60,7 @@ class StepSweep:
         return float(self.steps[int(np.argmin(self.errors[method]))])
 
 
+@serialized
 def step_sweep(
     expr: str | sp.Basic | Program,
     wrt: str,

@@ -27,7 +27,7 @@ from typing import Any
 import sympy as sp
 
 from ..errors import ParseError, SymdiffError
-from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from ..limits import DEFAULT_LIMITS, Limits, serialized, sympy_recursion_guard
 from ..primitives import registry
 from ..primitives.shapes import Shape, ShapeError, checked_shapes, parse_shape, shape_text
 from .arrays import ArrayProgram
@@ -614,6 +614,7 @@ def fresh_output_name(taken: set[str]) -> str:
     return next(name for name in candidates if name not in taken)
 
 
+@serialized
 def parse_program(
     text: str, *, shapes: Mapping[str, Any] | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Program | ArrayProgram:
@@ -690,6 +691,7 @@ def _declarations(parser: _Parser, given: dict[str, Shape]) -> dict[str, Shape]:
     return declared
 
 
+@serialized
 def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
     """Read expression text into a SymPy expression, without ever evaluating it as Python.
 

@@ -15,13 +15,13 @@ from typing import Any
 
 import mpmath
 import sympy as sp
+from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects, never text
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
-from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects, never text
 
 from ..errors import LimitError, SymdiffError
-from ..limits import sympy_recursion_guard
+from ..limits import serialized, sympy_recursion_guard
 from ..primitives import registry
 from .dag import tree_size
 
@@ -128,6 +128,7 @@ def _printable(expr: Any, what: str, max_nodes: int) -> sp.Basic:
     return expr
 
 
+@serialized
 def to_text(expr: sp.Basic, *, max_nodes: int = PRINT_NODES) -> str:
     """Plain text in symdiff's input language: ``to_text(parse("3x^2")) == "3x^2"``.
 
@@ -140,6 +141,7 @@ def to_text(expr: sp.Basic, *, max_nodes: int = PRINT_NODES) -> str:
         return str(TextPrinter().doprint(expr))
 
 
+@serialized
 def to_latex(expr: sp.Basic, *, max_nodes: int = PRINT_NODES, **settings: Any) -> str:
     """LaTeX for ``expr`` (KaTeX and MathJax render it); ``settings`` go to SymPy's printer.
 

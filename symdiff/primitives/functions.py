@@ -26,7 +26,9 @@ def _expressions(name: str, args: tuple[Any, ...]) -> list[sp.Expr]:
     converted = []
     for arg in args:
         if isinstance(arg, (str, bytes)):
-            raise SymdiffError(f"{name} takes a SymPy expression, not text; to read text use symdiff.parse('{name}(x)')")
+            raise SymdiffError(
+                f"{name} takes a SymPy expression, not text; to read text use symdiff.parse('{name}(x)')"
+            )
         try:
             expr = arg if isinstance(arg, sp.Basic) else _sympify(arg)
         except sp.SympifyError:
@@ -182,7 +184,7 @@ _PAIRWISE = 8
 
 
 def _lattice(cls: type, sympy_cls: Any, args: tuple[Any, ...], evaluate: bool, assumptions: Any) -> Any:
-    """``sympy_cls(*args)`` (SymPy's Max or Min) for a few arguments; for many, ``cls`` built without pairwise comparisons."""
+    """``sympy_cls(*args)`` (SymPy's Max or Min) for a few arguments; for many, ``cls`` without pairwise comparisons."""
     exprs = _expressions(cls.__name__.lower(), args)
     if not evaluate:
         return sympy_cls.__new__(cls, *exprs, evaluate=False, **assumptions)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import secrets
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -38,7 +38,9 @@ def output_path(raw: str | os.PathLike[str], option: str, *, force: bool = False
         raise SymdiffError(f"{option} {text}: that names a folder; give a file name")
     target = Path(text)
     if target.is_symlink() and not force:
-        raise SymdiffError(f"{option} {text} is a symbolic link; it is replaced (not written through) only with --force")
+        raise SymdiffError(
+            f"{option} {text} is a symbolic link; it is replaced (not written through) only with --force"
+        )
     if target.is_dir():
         raise SymdiffError(f"{option} {text} is a folder; give a file name")
     if target.exists() and not target.is_symlink() and not target.is_file():
@@ -82,9 +84,7 @@ def write_text(path: str | Path, text: str) -> Path:
     return target
 
 
-def write_graph(
-    path: str | Path, dot_source: str, *, nodes: int, max_drawn: int, force: bool = False
-) -> Path:
+def write_graph(path: str | Path, dot_source: str, *, nodes: int, max_drawn: int, force: bool = False) -> Path:
     """A graph as Graphviz source (.dot, .gv) or drawn by Graphviz's ``dot`` (.svg, .png, .pdf).
 
     Args:
@@ -130,7 +130,9 @@ def _draw(program: str, kind: str, dot_source: str, into: Path, target: Path) ->
             f"Graphviz did not finish drawing {target} in {DRAWING_SECONDS} s; write a .dot file instead"
         ) from None
     if result.returncode != 0:
-        message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"exit status {result.returncode}"
+        message = (
+            result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"exit status {result.returncode}"
+        )
         raise SymdiffError(f"Graphviz could not write {target}: {message}")
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..errors import SymdiffError
 from ..language.printing import to_text
+from ..limits import serialized
 from .files import output_path, replacing
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ STYLE = {"forward": ("tab:blue", "o"), "central": ("tab:orange", "s"), "complex"
 PLOT_FORMATS = (".png", ".svg", ".pdf")
 
 
+@serialized
 def plot_step_sweep(sweep: StepSweep, path: str | Path, *, force: bool = False) -> Path:
     """Draw error against step on log-log axes, with the reported bounds dashed; write it to ``path``.
 

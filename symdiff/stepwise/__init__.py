@@ -17,7 +17,7 @@ import sympy as sp
 
 from ..errors import EvaluationError, SymdiffError
 from ..language.parser import Program, as_expression, natural_key, parse_program, variable_names
-from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from ..limits import DEFAULT_LIMITS, Limits, serialized, sympy_recursion_guard
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
 from . import verify
 from .engine import Builder, derive_expression
@@ -30,6 +30,7 @@ KEY_RULES = frozenset({"product", "quotient", "chain"})
 SYMMETRIC_VALUE = "at the point; not differentiable here, see the note"
 
 
+@serialized
 def steps(
     expr: ExprLike,
     wrt: VariableLike | Sequence[VariableLike],

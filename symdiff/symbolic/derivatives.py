@@ -18,7 +18,7 @@ import sympy as sp
 from ..errors import LimitError, SymdiffError
 from ..language.dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
 from ..language.parser import Program, as_expression, natural_key, parse_program, symbol, variable_names
-from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from ..limits import DEFAULT_LIMITS, Limits, serialized, sympy_recursion_guard
 from .gradient import SymbolicGradient, SymbolicHessian, reverse_gradient, reverse_hessian
 
 ExprLike: TypeAlias = "str | sp.Basic | Program"
@@ -44,6 +44,7 @@ def _variables(wrt: VariableLike | Sequence[VariableLike]) -> list[sp.Symbol]:
     return [variable(v) for v in names]
 
 
+@serialized
 def diff(
     expr: ExprLike,
     wrt: VariableLike | Sequence[VariableLike],
@@ -160,6 +161,7 @@ def _source(expr: ExprLike, limits: Limits) -> str | sp.Basic | Program:
     return parse_program(expr, limits=limits) if isinstance(expr, str) else expr
 
 
+@serialized
 def gradient(
     expr: ExprLike,
     wrt: Sequence[VariableLike] | None = None,
@@ -203,6 +205,7 @@ def gradient(
     return SymbolicGradient(partials, function=function, variables=variable_names(f))
 
 
+@serialized
 def hessian(
     expr: ExprLike,
     wrt: Sequence[VariableLike] | None = None,
@@ -252,6 +255,7 @@ def _check_entries(what: str, rows: int, columns: int, limits: Limits) -> None:
         )
 
 
+@serialized
 def jacobian(
     exprs: Sequence[ExprLike],
     wrt: Sequence[VariableLike] | None = None,

@@ -21,7 +21,7 @@ from sympy.core.cache import clear_cache
 
 from ..errors import LimitError
 from ..language.parser import Program, parse_program, symbol
-from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from ..limits import DEFAULT_LIMITS, Limits, serialized_class, sympy_recursion_guard
 from ..tape.graph import Graph, lower, lower_all
 from .reverse import Definition, sweep
 
@@ -42,6 +42,7 @@ def _count_ops(definitions: Iterable[Definition], exprs: Iterable[sp.Expr]) -> i
     return sum(sp.count_ops(value) for _, value in definitions) + sum(sp.count_ops(e) for e in exprs)
 
 
+@serialized_class
 class SymbolicGradient(dict[str, sp.Expr]):
     """Every first partial derivative, name → expression, and the definitions the expressions use.
 
@@ -106,6 +107,7 @@ class SymbolicGradient(dict[str, sp.Expr]):
         return view.gradient_source(self, name)
 
 
+@serialized_class
 @dataclass(frozen=True, eq=False)
 class SymbolicHessian:
     """The matrix of second partials and the definitions its entries use.

@@ -42,7 +42,7 @@ from ..errors import SymdiffError
 from ..language.arrays import ArrayProgram
 from ..language.dag import tree_size
 from ..language.parser import ARRAY_PROGRAM_HERE, Program, parse_program
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, serialized_class
 from . import interpret
 from .codegen import CodeBackend, compile_graph, generate
 from .graph import Graph, lower
@@ -53,6 +53,7 @@ Point = Mapping[str, Any]
 _REPR_NODES = 200  # a repr is one line: a larger expression is described, not written out
 
 
+@serialized_class
 class Tape:
     """A compiled reverse-mode tape for one expression.
 
