@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 
 import mpmath
 
-from .errors import LimitError
+from .errors import LimitError, SymdiffError, describe
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
@@ -60,35 +61,46 @@ class Limits:
     bound_ops: int = 2_000
     max_drawn_nodes: int = 300
 
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise LimitError(f"Limits({f.name}=…) must be a whole number of at least 1, got {describe(value)}")
+
     def with_overrides(self, text: str) -> Limits:
         """Return a copy with one ``name=value`` override applied (as given to ``--limit``)."""
+        if not isinstance(text, str):
+            raise LimitError(f"a limit override is text such as 'max_order=20', got {describe(text)}")
         name, sep, value = text.partition("=")
         name = name.strip()
         fields = {f.name for f in dataclasses.fields(self)}
         if not sep or name not in fields:
             raise LimitError(f"--limit expects NAME=VALUE with NAME one of {', '.join(sorted(fields))}; got {text!r}")
-        try:
-            number = int(value.strip())
-        except ValueError:
-            raise LimitError(f"--limit {name} needs a whole number, got {value.strip()!r}") from None
+        digits = value.strip()
+        if not re.fullmatch(r"[+-]?\d{1,18}", digits):  # also refuses 5,000 digits before int() would
+            raise LimitError(f"--limit {name} needs a whole number (at most 18 digits), got {describe(digits)}")
+        number = int(digits)
         if number < 1:
             raise LimitError(f"--limit {name} must be at least 1, got {number}")
         return dataclasses.replace(self, **{name: number})
 
     def check_order(self, order: int) -> None:
         if isinstance(order, bool) or not isinstance(order, int):
-            raise LimitError(f"order must be a whole number, got {order!r}")
+            raise LimitError(f"order must be a whole number, got {describe(order)}")
         if order < 1:
-            raise LimitError(f"order must be at least 1, got {order}")
+            raise LimitError(f"order must be at least 1, got {describe(order)}")
         if order > self.max_order:
-            raise LimitError(f"order {order} is above the limit of {self.max_order} (raise it with max_order)")
+            raise LimitError(
+                f"order {describe(order)} is above the limit of {self.max_order} (raise it with max_order)"
+            )
 
     def check_dps(self, dps: int) -> None:
         if isinstance(dps, bool) or not isinstance(dps, int):
-            raise LimitError(f"dps must be a whole number of digits, got {dps!r}")
+            raise LimitError(f"dps must be a whole number of digits, got {describe(dps)}")
         if not 15 <= dps <= self.max_dps:
             raise LimitError(
-                f"dps must be between 15 and {self.max_dps} digits, got {dps} (raise the upper bound with max_dps)"
+                f"dps must be between 15 and {self.max_dps} digits, got {describe(dps)} "
+                "(raise the upper bound with max_dps)"
             )
 
 
@@ -134,6 +146,9 @@ def serialized(function: F) -> F:
 
     @functools.wraps(function)
     def locked(*args: Any, **kwargs: Any) -> Any:
+        limits = kwargs.get("limits", DEFAULT_LIMITS)
+        if not isinstance(limits, Limits):  # every public function takes limits= by keyword
+            raise SymdiffError(f"limits must be a symdiff.Limits, got {describe(limits)}")
         with _LOCK, mpmath.workprec(53):
             return function(*args, **kwargs)
 

@@ -22,17 +22,18 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import mpmath
+import numpy as np
 import sympy as sp
 
-from ..errors import EvaluationError, SymdiffError
-from ..finite import FiniteDifference, FiniteDifferences, Method
+from ..errors import EvaluationError, SymdiffError, check_choice, describe
+from ..finite import METHODS, FiniteDifference, FiniteDifferences, Method
 from ..finite.api import checked_step
 from ..finite.function import Function
-from ..language.parser import Program, parse_program, variable_names
+from ..language.parser import Program, check_language, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
-from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
+from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable, variable_list
 from ..tape import reference
-from ..tape.points import ordered_values, parse_point
+from ..tape.points import checked_point, ordered_values, parse_point
 from ..tape.tape import Tape
 from ..tape.trace import Trace
 from . import tolerance
@@ -208,22 +209,21 @@ class Comparison:
 def exact_point(at: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> dict[str, sp.Expr]:
     """A point as exact SymPy numbers: ints and floats as they are, text read by the parser."""
     point: dict[str, sp.Expr] = {}
-    for name, value in at.items():
+    for name, value in checked_point(at).items():
         if isinstance(value, str):
-            point.update(parse_point([f"{name}={value}"], limits=limits))
+            exact = parse_point([f"{name}={value}"], limits=limits)[name]
         elif isinstance(value, sp.Basic) and value.is_number:
-            if value is sp.nan or value.is_finite is False or value.is_extended_real is False:
-                raise EvaluationError(f"the value of {name} must be a finite real number, got {value}")
-            point[name] = value
-        elif isinstance(value, float) and not math.isfinite(value):
-            # The reference is the exact derivative at an exact point; nan and inf are not points.
-            raise EvaluationError(f"the value of {name} must be a finite real number, got {value}")
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            exact_integer = isinstance(value, int) or value == int(value)
+            exact = value
+        elif isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_)):
             # A float is taken at its exact binary value: the reference sees what the float methods see.
-            point[name] = sp.Integer(int(value)) if exact_integer else sp.Float(value, 17)
+            exact = sp.Integer(int(value)) if isinstance(value, (int, np.integer)) else sp.Float(float(value), 17)
         else:
-            raise EvaluationError(f"the value of {name} must be a number, got {value!r:.40}")
+            raise EvaluationError(f"the value of {name} must be a number, got {describe(value)}")
+        if not isinstance(exact, sp.Expr) or exact is sp.nan or exact.is_finite is False or not exact.is_extended_real:
+            # The reference is the exact derivative at an exact point; nan and inf are not points.
+            raise EvaluationError(f"the value of {name} must be a finite real number, got {describe(value)}")
+        check_language(exact, limits)  # at most max_digits digits, as if it were written in the text
+        point[name] = exact
     return point
 
 
@@ -438,6 +438,7 @@ def compare(
     """
     limits.check_dps(dps)
     limits.check_order(order)
+    check_choice("fd", fd, METHODS)  # before the finite differences run: a refusal there is shown, not raised
     h = checked_step(h, fd)  # refused up front: a step the method would not use is an input error
     source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
     tape = Tape(source, limits=limits)
@@ -460,10 +461,14 @@ def _requested(f: sp.Expr, wrt: VariableLike | Sequence[VariableLike] | None, or
         return [(name,) * order for name in variable_names(f)]
     if isinstance(wrt, (str, sp.Symbol)):
         return [(variable(wrt).name,) * order]
+    if not isinstance(wrt, (list, tuple)) or not wrt:
+        raise SymdiffError(
+            f"wrt is a variable, a list of them, or a list of lists (mixed partials); got {describe(wrt)}"
+        )
     requested = []
     for item in wrt:
         if isinstance(item, (str, sp.Symbol)):
             requested.append((variable(item).name,) * order)
-        else:
-            requested.append(tuple(variable(v).name for v in item))
+        else:  # a mixed partial: a list of variables
+            requested.append(tuple(v.name for v in variable_list(item)))
     return requested

@@ -17,7 +17,7 @@ import sympy as sp
 
 from ..errors import LimitError, SymdiffError
 from ..language.dag import tree_size
-from ..language.parser import Program, parse_program
+from ..language.parser import Program, check_language, parse_program
 from ..limits import Limits
 from ..primitives.primitive import Primitive
 from ..symbolic.derivatives import diff
@@ -91,6 +91,8 @@ class Function:
 
     def __init__(self, expr: str | sp.Basic | Program, limits: Limits):
         source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
+        if isinstance(source, sp.Basic):
+            check_language(source, limits)
         graph = lower(source)
         self.limits = limits
         self.variables: tuple[str, ...] = graph.inputs

@@ -8,6 +8,7 @@ write ∂f/∂a (or df/dx when there is only one variable) for text and LaTeX al
 
 from __future__ import annotations
 
+import decimal
 import re
 from collections.abc import Sequence
 from itertools import groupby
@@ -36,6 +37,21 @@ _EXPONENT_LIKE = re.compile(r"[eE]([+-]?\d|(?![A-Za-z0-9_]))")
 ORDERED_TERMS = 32
 
 
+# Python refuses to write an integer of more than 4,300 digits with str() (a process-wide
+# guard against slow conversions); symdiff writes larger ones itself, through decimal.
+_HUGE_BITS = 4_000 * 3.32
+_EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+
+
+def integer_text(n: int) -> str:
+    """The decimal digits of ``n``, of any size."""
+    return str(n) if n.bit_length() < _HUGE_BITS else str(_EXACT.create_decimal(n))
+
+
+def _huge(expr: sp.Rational) -> bool:
+    return max(abs(expr.p).bit_length(), expr.q.bit_length()) >= _HUGE_BITS
+
+
 class _Linear:
     """What keeps both printers linear in what they write; mixed into each.
 
@@ -56,6 +72,13 @@ class _Linear:
         if len(expr.args) > ORDERED_TERMS:
             order = "none"
         return super()._as_ordered_terms(expr, order)  # type: ignore[misc]
+
+    def _print_Integer(self, expr: sp.Integer, **kwargs: Any) -> str:
+        if _huge(expr):
+            return integer_text(expr.p)
+        # LaTeX prints integers as rationals
+        usual = getattr(super(), "_print_Integer", None) or self._print_Rational  # type: ignore[attr-defined]
+        return str(usual(expr, **kwargs))
 
 
 class TextPrinter(_Linear, StrPrinter):
@@ -86,6 +109,11 @@ class TextPrinter(_Linear, StrPrinter):
     def _print_Exp1(self, expr: Any) -> str:
         return "e"
 
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        if _huge(expr):
+            return f"{integer_text(expr.p)}/{integer_text(expr.q)}"
+        return str(super()._print_Rational(expr))
+
     def _print_Function(self, expr: Any) -> str:
         name = registry.text_name(expr) or expr.func.__name__
         args = getattr(expr, "pargs", expr.args)  # Heaviside(x) keeps a hidden H0 = 1/2
@@ -101,6 +129,12 @@ class TexPrinter(_Linear, LatexPrinter):
 
     def __init__(self, settings: dict[str, Any] | None = None):
         super().__init__({"ln_notation": True, "inv_trig_style": "full", **(settings or {})})
+
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        if _huge(expr) and expr.q != 1:
+            sign = "- " if expr.p < 0 else ""
+            return rf"{sign}\frac{{{integer_text(abs(expr.p))}}}{{{integer_text(expr.q)}}}"
+        return integer_text(expr.p) if _huge(expr) else str(super()._print_Rational(expr))
 
 
 # Printing writes a shared part once per use: the derivative of an 8-line program whose lines

@@ -33,10 +33,18 @@ def _expressions(name: str, args: tuple[Any, ...]) -> list[sp.Expr]:
             expr = arg if isinstance(arg, sp.Basic) else _sympify(arg)
         except sp.SympifyError:
             raise SymdiffError(f"{name} takes a SymPy expression, got {type(arg).__name__}") from None
-        if not isinstance(expr, sp.Expr):
-            raise SymdiffError(f"{name} takes a real expression, got {type(expr).__name__}")
+        if not isinstance(expr, sp.Expr) or expr.is_extended_real is False:
+            raise SymdiffError(f"{name} takes a real expression, got {type(expr).__name__} {_shown(expr)}")
         converted.append(expr)
     return converted
+
+
+def _shown(expr: Any) -> str:
+    try:
+        text = sp.sstr(expr)
+    except (ValueError, RecursionError):
+        return ""
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 class _RealFunction(sp.Function):

@@ -73,7 +73,8 @@ def point_value_text(value: Any) -> str:
     """A coordinate as given: π/4 stays pi/4, 3/10 reads 0.3, a float prints in its shortest form."""
     if getattr(value, "is_Float", False):
         return repr(float(value)) if math.isfinite(float(value)) else scientific(mpmath.mpf(value), 6)
-    if getattr(value, "is_Rational", False) and max(len(str(abs(value.p))), len(str(value.q))) > 15:
+    # More than 15 digits, compared as integers: str() of a 5,000-digit integer is refused by Python.
+    if getattr(value, "is_Rational", False) and max(abs(value.p), value.q) >= 10**15:
         return scientific(mpmath.mpf(value.p) / value.q if value.q != 1 else mpmath.mpf(value.p), 6)
     if getattr(value, "is_Rational", False) and not value.is_Integer and _terminates(value.q):
         with localcontext() as context:

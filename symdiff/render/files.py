@@ -16,7 +16,8 @@ import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..errors import LimitError, SymdiffError
+from ..errors import LimitError, SymdiffError, describe
+from ..limits import DEFAULT_LIMITS
 
 GRAPH_FORMATS = (".dot", ".gv", ".svg", ".png", ".pdf")
 # Graphviz's layout grows much faster than the graph: 400 nodes of a long sum took minutes
@@ -31,7 +32,13 @@ def output_path(raw: str | os.PathLike[str], option: str, *, force: bool = False
 
     Returns the path; whether it exists is for the caller to report ("wrote" or "overwrote").
     """
+    if not isinstance(raw, (str, os.PathLike)):
+        raise SymdiffError(f"{option} needs a file name, got {describe(raw)}")
     text = os.fspath(raw)
+    if not isinstance(text, str):
+        raise SymdiffError(f"{option} needs a file name as text, got {describe(raw)}")
+    if "\0" in text:
+        raise SymdiffError(f"{option}: a file name cannot contain a NUL character")
     if not text.strip():
         raise SymdiffError(f"{option} needs a file name, got an empty one")
     if text.endswith(("/", os.sep)) or (os.altsep and text.endswith(os.altsep)):
@@ -84,12 +91,20 @@ def write_text(path: str | Path, text: str) -> Path:
     return target
 
 
-def write_graph(path: str | Path, dot_source: str, *, nodes: int, max_drawn: int, force: bool = False) -> Path:
+def write_graph(
+    path: str | Path,
+    dot_source: str,
+    *,
+    nodes: int | None = None,
+    max_drawn: int = DEFAULT_LIMITS.max_drawn_nodes,
+    force: bool = False,
+) -> Path:
     """A graph as Graphviz source (.dot, .gv) or drawn by Graphviz's ``dot`` (.svg, .png, .pdf).
 
     Args:
-        nodes: how many nodes the graph has; above ``max_drawn`` it is not drawn (the source
-            may still be written), since the layout would take minutes.
+        nodes: how many nodes the graph has (default: counted in the source); above
+            ``max_drawn`` it is not drawn, since the layout would take minutes (the source
+            may still be written).
     """
     target = output_path(path, "--graph", force=force)
     suffix = target.suffix.lower()
@@ -97,6 +112,7 @@ def write_graph(path: str | Path, dot_source: str, *, nodes: int, max_drawn: int
         raise SymdiffError(f"--graph {target}: use one of {', '.join(GRAPH_FORMATS)}")
     if suffix in (".dot", ".gv"):
         return write_text(target, dot_source)
+    nodes = dot_source.count("[label=") if nodes is None else nodes
     if nodes > max_drawn:
         raise LimitError(
             f"the graph has {nodes:,} nodes; Graphviz would take minutes to draw more than {max_drawn:,} "

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import SymdiffError
+from ..errors import SymdiffError, describe
 from ..language.printing import to_text
 from ..limits import serialized
 from .files import output_path, replacing
@@ -26,6 +26,8 @@ def plot_step_sweep(sweep: StepSweep, path: str | Path, *, force: bool = False) 
     The truncation side of each V has the slope of the method's accuracy (1 for forward, 2 for
     central); the rounding side has slope -1. Errors of exactly 0 are drawn at the bottom edge.
     """
+    if not all(hasattr(sweep, a) for a in ("steps", "errors", "bounds", "slopes", "exact", "point", "wrt")):
+        raise SymdiffError(f"plot_step_sweep draws the result of symdiff.step_sweep, got {describe(sweep)}")
     target = output_path(path, "--plot", force=force)
     if target.suffix.lower() not in PLOT_FORMATS:
         raise SymdiffError(f"--plot {target}: use one of {', '.join(PLOT_FORMATS)}")

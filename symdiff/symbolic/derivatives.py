@@ -15,8 +15,9 @@ from typing import Literal, TypeAlias
 
 import sympy as sp
 
-from ..errors import LimitError, SymdiffError
+from ..errors import LimitError, SymdiffError, check_choice, describe
 from ..language.dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
+from ..language.lexer import name_problem
 from ..language.parser import Program, as_expression, natural_key, parse_program, symbol, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, serialized, sympy_recursion_guard
 from .gradient import SymbolicGradient, SymbolicHessian, reverse_gradient, reverse_hessian
@@ -28,20 +29,21 @@ Method = Literal["auto", "reverse", "diff"]
 
 def variable(name: VariableLike) -> sp.Symbol:
     """The real symbol for a variable given by name or as a SymPy symbol."""
-    if isinstance(name, sp.Symbol):
-        return symbol(name.name)
-    if isinstance(name, str) and name.isidentifier() and not name.startswith("_"):
-        return symbol(name)
-    raise SymdiffError(f"not a variable name: {name!r}")
+    text = name.name if isinstance(name, sp.Symbol) else name
+    if isinstance(text, str) and name_problem(text) is None:
+        return symbol(text)
+    raise SymdiffError(f"not a variable name: {describe(name)}")
 
 
-def _variables(wrt: VariableLike | Sequence[VariableLike]) -> list[sp.Symbol]:
+def variable_list(wrt: VariableLike | Sequence[VariableLike]) -> list[sp.Symbol]:
+    """One variable (a name or a symbol) or a list of them, as symbols; anything else is an error."""
     if isinstance(wrt, (str, sp.Symbol)):
         return [variable(wrt)]
-    names = list(wrt)
-    if not names:
+    if not isinstance(wrt, (list, tuple)):
+        raise SymdiffError(f"expected a variable or a list of variables, got {describe(wrt)}")
+    if not wrt:
         raise SymdiffError("no variable to differentiate with respect to")
-    return [variable(v) for v in names]
+    return [variable(v) for v in wrt]
 
 
 @serialized
@@ -66,7 +68,8 @@ def diff(
         >>> diff("x^3", "x", order=2)
         6*x
     """
-    variables = _variables(wrt)
+    variables = variable_list(wrt)
+    limits.check_order(order)  # before any arithmetic: True * 1 would pass as the order 1
     if len(variables) > 1 and order != 1:
         raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
     limits.check_order(order * len(variables))
@@ -144,13 +147,12 @@ def _all_variables(exprs: Iterable[sp.Expr]) -> list[sp.Symbol]:
 
 
 def _wrt_list(expr: sp.Expr, wrt: Sequence[VariableLike] | VariableLike | None) -> list[sp.Symbol]:
-    return _all_variables([expr]) if wrt is None else _variables(wrt)
+    return _all_variables([expr]) if wrt is None else variable_list(wrt)
 
 
 def _reverse(method: Method, f: sp.Expr, variables: Sequence[sp.Symbol], limits: Limits) -> bool:
     """Whether to use reverse mode: asked for, or ``auto`` and the work is above ``limits.reverse_ops``."""
-    if method not in ("auto", "reverse", "diff"):
-        raise SymdiffError(f"method must be 'auto', 'reverse' or 'diff', got {method!r}")
+    check_choice("method", method, ("auto", "reverse", "diff"))
     if method == "auto":
         return len(variables) * dag_size(f) > limits.reverse_ops or _repeats(f, limits)
     return method == "reverse"
@@ -272,8 +274,10 @@ def jacobian(
     """
     if isinstance(exprs, (str, sp.Basic, Program)):
         raise SymdiffError("jacobian takes a list of expressions; for one expression use gradient")
+    if not isinstance(exprs, (list, tuple)):
+        raise SymdiffError(f"jacobian takes a list of expressions, got {describe(exprs)}")
     fs = [as_expression(e, limits=limits) for e in exprs]
-    variables = _all_variables(fs) if wrt is None else _variables(wrt)
+    variables = _all_variables(fs) if wrt is None else variable_list(wrt)
     _check_entries("the Jacobian", len(fs), len(variables), limits)
     with sympy_recursion_guard("differentiating"):
         rows = [[tidy(_differentiate(f, v, limits), limits) for v in variables] for f in fs]

@@ -23,7 +23,7 @@ import sympy as sp
 
 from ..errors import SymdiffError
 from ..language.dag import postorder
-from ..language.parser import Program, as_expression, natural_key, parse_program, symbol
+from ..language.parser import Program, as_expression, natural_key, parse_program, realify, symbol
 from ..limits import sympy_recursion_guard
 from ..primitives import registry
 from ..primitives.primitive import Primitive
@@ -337,13 +337,22 @@ def lower(expr: str | sp.Basic | Program) -> Graph:
         if isinstance(expr, Program):
             output = _lower_program(builder, expr, names)
         else:
-            output = _lower_into(builder, as_expression(expr))
+            output = _lower_into(builder, _expression(expr))
             if builder.nodes[output].kind == "op":
                 taken = {n.name for n in builder.nodes}
                 names[output] = next(n for n in ("f", "out", "output", "f_out") if n not in taken)
     for index, name in names.items():
         builder.nodes[index] = builder.nodes[index]._replace(name=name)
     return _inputs_first(builder.nodes, builder.expressions, [output])[0]
+
+
+def _expression(expr: Any) -> sp.Expr:
+    """A SymPy expression over real symbols. Not checked against the language here: the public
+    functions check what they are given (``check_language``), with the caller's limits, and
+    lowering also serves symdiff's own results, whose numbers may be as large as those limits allow."""
+    if isinstance(expr, sp.Expr) and not isinstance(expr, sp.MatrixBase):
+        return realify(expr)
+    return as_expression(expr)
 
 
 def _lower_program(builder: _Builder, program: Program, names: dict[int, str]) -> int:
@@ -380,7 +389,7 @@ def lower_all(exprs: Sequence[sp.Expr]) -> tuple[Graph, tuple[int, ...]]:
         raise SymdiffError("no expression to lower")
     builder = _Builder()
     with sympy_recursion_guard("building the tape", instead=None):
-        roots = [_lower_into(builder, as_expression(e)) for e in exprs]
+        roots = [_lower_into(builder, _expression(e)) for e in exprs]
     return _inputs_first(builder.nodes, builder.expressions, roots)
 
 

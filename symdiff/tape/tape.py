@@ -38,10 +38,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..errors import SymdiffError
+from ..errors import SymdiffError, check_choice, check_flag
 from ..language.arrays import ArrayProgram
 from ..language.dag import tree_size
-from ..language.parser import ARRAY_PROGRAM_HERE, Program, parse_program
+from ..language.parser import ARRAY_PROGRAM_HERE, Program, check_language, parse_program
 from ..limits import DEFAULT_LIMITS, Limits, serialized_class
 from . import interpret
 from .codegen import CodeBackend, compile_graph, generate
@@ -102,6 +102,8 @@ class Tape:
         source = self._source
         if isinstance(source, ArrayProgram):
             raise SymdiffError(ARRAY_PROGRAM_HERE)
+        if isinstance(source, sp.Basic):
+            check_language(source, limits)
         self.graph: Graph = lower(source)
         output = self.graph.expressions[self.graph.output]
         self.expression: sp.Expr = source.expression if isinstance(source, Program) else output
@@ -243,6 +245,8 @@ class Tape:
         """The generated forward (and backward) code, as readable Python."""
         from ..render.tape import source_header
 
+        check_choice("backend", backend, ("numpy", "scalar"))
+        check_flag("gradient", gradient)
         return source_header(self.graph) + generate(self.graph, backend, gradient)
 
 
