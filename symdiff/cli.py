@@ -2,15 +2,19 @@
 
 Exit status: 0 all methods agree (or nothing to compare), 1 a disagreement was found (or a
 derivation written with --steps did not verify), 2 bad input (one-line message on stderr, no
-traceback), 3 an internal error (a bug; run again with --debug for the traceback and please
-report it).
+traceback; with --format json also a JSON object ``{"error": …}`` on stdout), 3 an internal
+error (a bug; run again with --debug for the traceback and please report it), 4 the output
+could not be written (a full disk, a closed stream).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import math
 import os
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -20,7 +24,7 @@ import numpy as np
 import sympy as sp
 
 from .comparison.compare import compare
-from .errors import ParseError, SymdiffError
+from .errors import LimitError, ParseError, SymdiffError
 from .finite import METHODS, Method, finite_difference, step_sweep
 from .language.parser import parse_program, variable_names
 from .language.printing import to_text
@@ -381,11 +385,31 @@ def _note_absent(absent: Sequence[str], variables: Sequence[str]) -> None:
         )
 
 
-def _report(error: SymdiffError) -> None:
-    print(f"symdiff: error: {error}", file=sys.stderr)
+def _report(error: SymdiffError, as_json: bool) -> None:
+    """The one-line message on stderr (with a caret under the problem); for --format json, also an object on stdout."""
+    _say(f"symdiff: error: {error}")
     if isinstance(error, ParseError) and error.text:
         for line in error.caret().splitlines():
-            print(f"  {line}", file=sys.stderr)
+            _say(f"  {line}")
+    if as_json:
+        print(dumps(error_data(error)))
+
+
+def error_data(error: SymdiffError) -> dict[str, Any]:
+    """An error as JSON: its message and kind, where it is (text), and the limit it names."""
+    data: dict[str, Any] = {"error": str(error), "kind": type(error).__name__}
+    if isinstance(error, ParseError) and error.text:
+        data |= {"line": error.line, "column": error.column}
+    named = re.search(r"\((?:raise it with )?([a-z]+_[a-z_]+)\)", str(error))
+    if isinstance(error, LimitError) and named:
+        data["limit"] = named.group(1)
+    return data
+
+
+def _say(line: str) -> None:
+    """A line on stderr; if stderr itself cannot be written, there is no one left to tell."""
+    with contextlib.suppress(OSError):
+        print(line, file=sys.stderr)
 
 
 def _expressions_may_start_with_minus(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
@@ -412,24 +436,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")  # ∂ on a terminal that cannot show it
     parser = build_parser()
     args = parser.parse_args(_expressions_may_start_with_minus(parser, sys.argv[1:] if argv is None else list(argv)))
+    output = io.StringIO()  # written at the end: a stream that fails then has its own exit status
+    with contextlib.redirect_stdout(output):
+        status = _run_and_report(args)
+    return _write(output.getvalue(), status)
+
+
+def _run_and_report(args: argparse.Namespace) -> int:
     try:
         return run(args)
     except SymdiffError as error:
         if args.debug:
             traceback.print_exc()
-        _report(error)
+        _report(error, as_json=args.format == "json")
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: say so in one line, keep the traceback for --debug
+        if args.debug:
+            traceback.print_exc()
+        _say(f"symdiff: internal error: {type(error).__name__}: {error} (run with --debug and report it)")
+        return 3
+
+
+def _write(text: str, status: int) -> int:
+    """Write the output; a reader that went away is quiet (141), a failed write is status 4."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (symdiff … | head): stop quietly, like other command-line tools.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except Exception as error:  # a bug: say so in one line, keep the traceback for --debug
-        if args.debug:
-            traceback.print_exc()
-        print(
-            f"symdiff: internal error: {type(error).__name__}: {error} (run with --debug and report it)",
-            file=sys.stderr,
-        )
-        return 3
+    except OSError as error:
+        _say(f"symdiff: error: could not write the output: {error.strerror or error}")
+        return 4
+    return status

@@ -380,8 +380,8 @@ def _row(
     derivative = _derivative(f, wrt, settings.limits)
     derivative_tape = Tape(derivative, limits=settings.limits)
     used = {k: at.floats[k] for k in derivative_tape.variables}
-    ref = reference.value(derivative_tape.graph, {k: at.exact[k] for k in used}, settings.dps)
-    float_ref = reference.value(derivative_tape.graph, used, settings.dps)
+    ref = reference.output(derivative_tape.graph, {k: at.exact[k] for k in used}, settings.dps)
+    float_ref = reference.output(derivative_tape.graph, used, settings.dps)
     bound = tolerance.rounding_bound(derivative_tape.graph, list(used.values()), inputs_exact=True)
     explanations, ref = _explanations(tape, trace, derivative, derivative_tape, wrt, at, (ref, bound), settings.dps)
     expected = _expected(ref, float_ref, explanations)
@@ -451,7 +451,7 @@ def compare(
     at_ = _At(point, floats, exact_values(tape.graph, point, dps))
     rows = tuple(_row(f, w, at_, gradient, tape, trace, settings) for w in _requested(f, wrt, order))
     function = source.output.name if isinstance(source, Program) else "f"
-    ref_value = reference.value(tape.graph, point, dps)
+    ref_value = reference.output(tape.graph, point, dps)
     return Comparison(f, function, variable_names(f), point, trace.value, ref_value, rows, dps, trace)
 
 

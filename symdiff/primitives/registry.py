@@ -191,6 +191,18 @@ def _mp_cbrt(x: Any) -> Any:
 # ---------------------------------------------------------------------------------------
 
 
+def _log(x: sp.Expr, base: sp.Expr | None = None) -> sp.Expr:
+    """ln(x), or log(x, b) = ln(x)/ln(b). A numeric base must be real, positive and not 1: SymPy
+    takes log(x, -2) as ln(x)/(ln(2) + iπ), a complex function, and log(x, 0) as 0."""
+    if base is None:
+        return sp.log(x)
+    if base.is_number:
+        value = base.evalf(15)
+        if not (value.is_extended_real and value > 0) or base == 1:
+            raise ValueError(f"the base of a logarithm must be positive and not 1, got {base}")
+    return sp.log(x, base)
+
+
 def _at_zero(x: Any) -> Any:
     return np.asarray(x) == 0
 
@@ -249,7 +261,7 @@ def _fn(
     return Primitive(
         name=name,
         arity=1,
-        sympy=sympy_class,
+        sympy=options.pop("sympy", sympy_class),
         scalar=scalar,
         numpy=numpy,
         mpmath=mpmath,
@@ -407,6 +419,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     _fn(
         "log",
         sympy_class=sp.log,
+        sympy=_log,
         scalar=math.log,
         numpy=np.log,
         mpmath=mpmath.log,

@@ -111,6 +111,12 @@ def _constant_label(value: float) -> str:
 
 
 def _labels(nodes: Sequence[Node]) -> tuple[str, ...]:
+    """Each node's name in a listing; unnamed operations are v1, v2, … skipping the names in use.
+
+    Read top to bottom the listing must compute the function: ``v1*v2 + sin(v1*v2)`` with
+    inputs v1 and v2 had printed ``v1 = v1 * v2``.
+    """
+    taken = {node.name for node in nodes if node.name}
     labels, count = [], 0
     for node in nodes:
         if node.kind == "const":
@@ -119,6 +125,8 @@ def _labels(nodes: Sequence[Node]) -> tuple[str, ...]:
             labels.append(node.name)
         else:
             count += 1
+            while f"v{count}" in taken:
+                count += 1
             labels.append(f"v{count}")
     return tuple(labels)
 
