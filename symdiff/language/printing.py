@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import decimal
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
@@ -24,7 +24,7 @@ from sympy.printing.str import StrPrinter
 from ..errors import LimitError, SymdiffError
 from ..limits import serialized, sympy_recursion_guard
 from ..primitives import registry
-from .dag import tree_size
+from .dag import free_symbols, tree_size
 
 # A factor that would glue onto a number as an exponent (3 e2 → 3e2 = 300) or as a missing
 # one (2 e → 2e, which the parser refuses as ambiguous): such products keep their '*'.
@@ -125,10 +125,25 @@ class TextPrinter(_Linear, StrPrinter):
 
 
 class TexPrinter(_Linear, LatexPrinter):
-    """SymPy's LaTeX printer with textbook settings: ln, arcsin, implicit products."""
+    """SymPy's LaTeX printer with textbook settings: ln, arcsin, implicit products.
 
-    def __init__(self, settings: dict[str, Any] | None = None):
+    ``names``: LaTeX for the names that SymPy would write alike (see ``latex_names``); by
+    default found among the expression's own symbols.
+    """
+
+    def __init__(self, settings: dict[str, Any] | None = None, names: Mapping[str, str] | None = None):
         super().__init__({"ln_notation": True, "inv_trig_style": "full", **(settings or {})})
+        self.names = names
+
+    def doprint(self, expr: Any) -> str:
+        if self.names is None:
+            self.names = latex_names(s.name for s in free_symbols(expr)) if isinstance(expr, sp.Basic) else {}
+        return str(super().doprint(expr))
+
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        if self.names and expr.name in self.names:
+            return self.names[expr.name]
+        return str(super()._print_Symbol(expr, style))
 
     def _print_Rational(self, expr: sp.Rational) -> str:
         if _huge(expr) and expr.q != 1:
@@ -176,15 +191,43 @@ def to_text(expr: sp.Basic, *, max_nodes: int = PRINT_NODES) -> str:
 
 
 @serialized
-def to_latex(expr: sp.Basic, *, max_nodes: int = PRINT_NODES, **settings: Any) -> str:
+def to_latex(
+    expr: sp.Basic, *, max_nodes: int = PRINT_NODES, names: Mapping[str, str] | None = None, **settings: Any
+) -> str:
     """LaTeX for ``expr`` (KaTeX and MathJax render it); ``settings`` go to SymPy's printer.
+
+    Distinct names print distinctly: ``x1*x_1`` is ``x1 x_{1}``, not ``x_{1} x_{1}``. A
+    document of several formulas passes ``names=latex_names(all its names)``.
 
     Raises:
         LimitError: as ``to_text``.
     """
     expr = _printable(expr, "to_latex", max_nodes)
     with sympy_recursion_guard("to_latex", instead=_DEEP):
-        return str(TexPrinter(settings).doprint(expr))
+        return str(TexPrinter(settings, names).doprint(expr))
+
+
+def latex_names(names: Iterable[str]) -> dict[str, str]:
+    """LaTeX for each name that SymPy would print like another of ``names``; the others print as usual.
+
+    SymPy writes x1 and x_1 both as x_{1}, alpha1 and alpha_1 as \\alpha_{1}. Of such names, the
+    one spelt with '_' keeps the subscript it asks for; the others are written as spelt
+    (``x1``, in upright digits after an italic letter, as \\mathit{x1}).
+    """
+    candidates: dict[str, list[str]] = {}
+    for name in dict.fromkeys(names):
+        candidates.setdefault(name.replace("_", ""), []).append(name)  # cheap: a collision needs the same letters
+    distinct: dict[str, str] = {}
+    for group in candidates.values():
+        if len(group) < 2:
+            continue
+        printed: dict[str, list[str]] = {}
+        for name in group:
+            printed.setdefault(str(LatexPrinter()._print_Symbol(sp.Symbol(name))), []).append(name)
+        for alike in printed.values():
+            keep = next((n for n in sorted(alike) if "_" in n), None)
+            distinct |= {n: r"\mathit{" + n.replace("_", r"\_") + "}" for n in alike if n != keep and len(alike) > 1}
+    return distinct
 
 
 def omitted(expr: sp.Basic) -> str:
@@ -197,14 +240,14 @@ def formula_text(expr: sp.Basic) -> str:
     return to_text(expr) if tree_size(expr) <= PRINT_NODES else omitted(expr)
 
 
-def formula_latex(expr: sp.Basic) -> str:
+def formula_latex(expr: sp.Basic, names: Mapping[str, str] | None = None) -> str:
     """``to_latex(expr)``, or a note with its size when it is too long to write out."""
-    return to_latex(expr) if tree_size(expr) <= PRINT_NODES else rf"\text{{{omitted(expr)}}}"
+    return to_latex(expr, names=names) if tree_size(expr) <= PRINT_NODES else rf"\text{{{omitted(expr)}}}"
 
 
-def name_latex(name: str) -> str:
-    """LaTeX for a variable name: w1 → w_{1}, alpha → \\alpha."""
-    return to_latex(sp.Symbol(name))
+def name_latex(name: str, names: Mapping[str, str] | None = None) -> str:
+    """LaTeX for a variable name: w1 → w_{1}, alpha → \\alpha (``names``: see ``latex_names``)."""
+    return to_latex(sp.Symbol(name), names=names or {})
 
 
 def _grouped(wrt: Sequence[str]) -> list[tuple[str, int]]:
@@ -219,12 +262,14 @@ def derivative_text(function: str, wrt: Sequence[str], ordinary: bool = False) -
     return f"{d}{order}{function}/{below}"
 
 
-def derivative_latex(function: str, wrt: Sequence[str], ordinary: bool = False) -> str:
+def derivative_latex(
+    function: str, wrt: Sequence[str], ordinary: bool = False, names: Mapping[str, str] | None = None
+) -> str:
     """\\frac{\\partial^{2} f}{\\partial a \\partial b}, or \\frac{d f}{d x} for one variable."""
     d = "d" if ordinary else r"\partial"
     order = f"^{{{len(wrt)}}}" if len(wrt) > 1 else ""
-    below = " ".join(f"{d} {name_latex(name)}{f'^{{{n}}}' if n > 1 else ''}" for name, n in _grouped(wrt))
-    return rf"\frac{{{d}{order} {name_latex(function)}}}{{{below}}}"
+    below = " ".join(f"{d} {name_latex(name, names)}{f'^{{{n}}}' if n > 1 else ''}" for name, n in _grouped(wrt))
+    return rf"\frac{{{d}{order} {name_latex(function, names)}}}{{{below}}}"
 
 
 def _superscript(n: int) -> str:

@@ -13,6 +13,7 @@ from ..language.printing import (
     derivative_text,
     formula_latex,
     formula_text,
+    latex_names,
     name_latex,
     scientific,
     to_latex,
@@ -262,10 +263,19 @@ def latex_number(text: str) -> str:
     return mantissa if not exponent else rf"{mantissa} \times 10^{{{int(exponent)}}}"
 
 
-def _latex_rows(cmp: Comparison) -> list[str]:
+def _names(cmp: Comparison) -> dict[str, str]:
+    """LaTeX for the names SymPy would print alike (x1 and x_1): one table, one reading of each name."""
+    return latex_names([cmp.function, *cmp.variables])
+
+
+def _row_latex(cmp: Comparison, row: Row, names: dict[str, str]) -> str:
+    return f"{derivative_latex(cmp.function, row.wrt, cmp.ordinary, names)} = {formula_latex(row.derivative, names)}"
+
+
+def _latex_rows(cmp: Comparison, names: dict[str, str]) -> list[str]:
     rows = []
     for row in cmp.rows:
-        label = f"{derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {formula_latex(row.derivative)}"
+        label = _row_latex(cmp, row, names)
         fd_value, fd_error = _finite_cells(row)
         cells = [
             value_text(row.symbolic.value),
@@ -310,25 +320,26 @@ def _notes(cmp: Comparison) -> list[str]:
     return [*lines, _verdict(cmp)]
 
 
-def _point_latex(cmp: Comparison) -> str:
+def _point_latex(cmp: Comparison, names: dict[str, str]) -> str:
     def latex_value(value: Any) -> str:
         return latex_number(point_value_text(value)) if getattr(value, "is_Float", False) else to_latex(value)
 
-    return ", ".join(f"{name_latex(name)} = {latex_value(value)}" for name, value in cmp.point.items())
+    return ", ".join(f"{name_latex(name, names)} = {latex_value(value)}" for name, value in cmp.point.items())
 
 
-def _function_latex(cmp: Comparison) -> str:
+def _function_latex(cmp: Comparison, names: dict[str, str]) -> str:
     """f = 3 x^{2} - 4 x + 5 = 20: the function, its formula and its value at the point."""
     value = latex_number(value_text(cmp.value))
-    return f"{name_latex(cmp.function)} = {formula_latex(cmp.expression)} = {value}"
+    return f"{name_latex(cmp.function, names)} = {formula_latex(cmp.expression, names)} = {value}"
 
 
 def latex(cmp: Comparison) -> str:
     """The point and the function's value over a table; ``gathered`` and ``array`` render in
     KaTeX and MathJax alike (``\\multicolumn`` would not: KaTeX has no such command)."""
     header = r" & \text{symbolic} & \text{autodiff} & \text{finite difference} & \text{reference} \\ \hline"
-    body = " \\\\\n".join(_latex_rows(cmp))
-    title = rf"\text{{at }} {_point_latex(cmp)}:\quad {_function_latex(cmp)}"
+    names = _names(cmp)
+    body = " \\\\\n".join(_latex_rows(cmp, names))
+    title = rf"\text{{at }} {_point_latex(cmp, names)}:\quad {_function_latex(cmp, names)}"
     table = f"\\begin{{array}}{{l|rrrr}}\n{header}\n{body}\n\\end{{array}}"
     # Notes in words: ∂ and ✓ are written out, since text mode in KaTeX's strict mode refuses them.
     notes = " \\\\\n".join(_latex_text(_plain(line)) for line in _notes(cmp))
@@ -342,13 +353,21 @@ def _plain(text: str) -> str:
     return "".join(_PLAIN.get(ch, ch) for ch in text)
 
 
+def markdown_row(cells: list[str]) -> str:
+    r"""A Markdown table row. A '|' in a cell (the \left| … \right| of abs) would end the cell; the
+    math is written with \vert instead, which renders the same. (Escaping it as '\|' works in
+    GitHub's Markdown but reaches MkDocs' math as \|, a double bar.)"""
+    return "| " + " | ".join(cell.replace("|", r"\vert{}") for cell in cells) + " |"
+
+
 def markdown(cmp: Comparison) -> str:
     """A Markdown table with inline math, then explanations and the verdict."""
-    lines = [f"${_function_latex(cmp)}$ at ${_point_latex(cmp)}$", ""]
+    names = _names(cmp)
+    lines = [f"${_function_latex(cmp, names)}$ at ${_point_latex(cmp, names)}$", ""]
     lines.append("| derivative | symbolic | autodiff | finite difference | reference | verdict |")
     lines.append("|---|---:|---:|---:|---:|---|")
     for row in cmp.rows:
-        label = f"${derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {formula_latex(row.derivative)}$"
+        label = f"${_row_latex(cmp, row, names)}$"
         cells = [
             value_text(row.symbolic.value),
             value_text(row.autodiff.value) if row.autodiff else "-",
@@ -356,9 +375,9 @@ def markdown(cmp: Comparison) -> str:
             reference_text(row.reference),
             row.verdict,
         ]
-        lines.append("| " + " | ".join([label, *cells]) + " |")
+        lines.append(markdown_row([label, *cells]))
         errors = [error_text(row.symbolic), error_text(row.autodiff) if row.autodiff else "", _finite_cells(row)[1]]
-        lines.append("| " + " | ".join(["error", *errors, "", ""]) + " |")
+        lines.append(markdown_row(["error", *errors, "", ""]))
     notes = _notes(cmp)
     lines += ["", *(f"- {line}" for line in notes[:-1]), "", notes[-1]]
     return "\n".join(lines)

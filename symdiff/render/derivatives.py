@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from ..language.printing import derivative_latex, derivative_text, formula_latex, formula_text, name_latex
+from ..language.printing import (
+    derivative_latex,
+    derivative_text,
+    formula_latex,
+    formula_text,
+    latex_names,
+    name_latex,
+)
 from .gradient import aligned, definition_data, definition_lines, definition_rows, hessian_row
 from .jsonutil import dumps, formula_data
 
@@ -116,16 +123,20 @@ def json_text(d: Derivatives) -> str:
 
 
 def latex(d: Derivatives) -> str:
-    function = _function_lines(d, lambda n, e: f"{name_latex(n)} &= {formula_latex(e)}", d.function)
-    rows = [*function, *definition_rows(d.definitions)]
-    for p in d.partials:
-        rows.append(f"{derivative_latex(d.function, p.wrt, d.ordinary)} &= {formula_latex(p.expression)}")
+    names = latex_names([d.function, *d.variables, *(s.name for s, _ in d.definitions), *(n for n, _ in d.lines)])
+    function = _function_lines(d, lambda n, e: f"{name_latex(n, names)} &= {formula_latex(e, names)}", d.function)
+    rows = [*function, *definition_rows(d.definitions, names)]
+
+    def partial(wrt: tuple[str, ...], e: sp.Expr) -> str:
+        return f"{derivative_latex(d.function, wrt, d.ordinary, names)} &= {formula_latex(e, names)}"
+
+    rows += [partial(p.wrt, p.expression) for p in d.partials]
     if d.hessian is not None and _as_matrix(d):
-        rows.append(hessian_row(d.function, d.hessian))
+        rows.append(hessian_row(d.function, d.hessian, names))
     elif d.hessian is not None:
         entries = _nonzero_entries(d)
         rows.append(rf"&\text{{{_hessian_summary(d, len(entries))}}}")
-        rows += [f"{derivative_latex(d.function, wrt, d.ordinary)} &= {formula_latex(e)}" for wrt, e in entries]
+        rows += [partial(wrt, e) for wrt, e in entries]
     return aligned(rows)
 
 
