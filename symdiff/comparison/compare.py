@@ -16,6 +16,7 @@ as failures.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from ..errors import EvaluationError, SymdiffError, check_choice, describe
 from ..finite import METHODS, FiniteDifference, FiniteDifferences, Method
 from ..finite.api import checked_step
 from ..finite.function import Function
+from ..language.dag import dag_size
 from ..language.parser import Program, check_language, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable, variable_list
@@ -301,19 +303,26 @@ def _finite_error(fd: FiniteDifference | None, ref: mpmath.mpf, expected: Expect
     return judge(value, ref, expected, float(fd.error_bound))
 
 
-def _derivative(f: sp.Expr, wrt: tuple[str, ...], limits: Limits) -> sp.Expr:
+def _derivative(f: sp.Expr, wrt: tuple[str, ...], settings: _Settings) -> sp.Expr:
+    """The symbolic derivative of a row. A large one is the finite differences' own (computed once for
+    both: each costs seconds for a long sum), which is what diff gives, since it is too large to tidy."""
+    limits = settings.limits
+    if dag_size(f) > limits.reverse_ops:
+        with contextlib.suppress(SymdiffError):  # not worth it for a bound; then diff computes it alone
+            return settings.function.derivative(wrt).expression
     if len(set(wrt)) == 1:
         return diff(f, wrt[0], len(wrt), limits=limits)
     return diff(f, list(wrt), limits=limits)
 
 
 def _autodiff(
-    f: sp.Expr, wrt: tuple[str, ...], floats: Mapping[str, float], gradient: Mapping[str, float], limits: Limits
+    f: sp.Expr, wrt: tuple[str, ...], floats: Mapping[str, float], gradient: Mapping[str, float], settings: _Settings
 ) -> float:
     """The tape's value; for a second derivative, back-propagated through the symbolic first derivative."""
     if len(wrt) == 1:
         return float(gradient.get(wrt[0], 0.0))
-    first = Tape(_derivative(f, wrt[:-1], limits), limits=limits)
+    limits = settings.limits
+    first = Tape(_derivative(f, wrt[:-1], settings), limits=limits)
     inner = {k: v for k, v in floats.items() if k in first.variables}
     return float(first.gradient(inner).get(wrt[-1], 0.0))
 
@@ -377,7 +386,7 @@ def _row(
     trace: Trace,
     settings: _Settings,
 ) -> Row:
-    derivative = _derivative(f, wrt, settings.limits)
+    derivative = _derivative(f, wrt, settings)
     derivative_tape = Tape(derivative, limits=settings.limits)
     used = {k: at.floats[k] for k in derivative_tape.variables}
     ref = reference.output(derivative_tape.graph, {k: at.exact[k] for k in used}, settings.dps)
@@ -386,7 +395,7 @@ def _row(
     explanations, ref = _explanations(tape, trace, derivative, derivative_tape, wrt, at, (ref, bound), settings.dps)
     expected = _expected(ref, float_ref, explanations)
     symbolic = judge(float(derivative_tape.value(used)), ref, expected, bound)
-    autodiff = judge(_autodiff(f, wrt, at.floats, gradient, settings.limits), ref, expected, bound)
+    autodiff = judge(_autodiff(f, wrt, at.floats, gradient, settings), ref, expected, bound)
     fd, note = _finite(f, wrt, at.floats, settings)
     finite_error = _finite_error(fd, ref, expected)
     ok = symbolic.agrees and autodiff.agrees and (finite_error is None or finite_error.agrees)
