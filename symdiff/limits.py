@@ -149,8 +149,11 @@ def serialized(function: F) -> F:
         limits = kwargs.get("limits", DEFAULT_LIMITS)
         if not isinstance(limits, Limits):  # every public function takes limits= by keyword
             raise SymdiffError(f"limits must be a symdiff.Limits, got {describe(limits)}")
-        with _LOCK, mpmath.workprec(53):
-            return function(*args, **kwargs)
+        with _LOCK:
+            if mpmath.mp.prec == 53:  # the usual case, without the cost of setting it (the tape's hot path)
+                return function(*args, **kwargs)
+            with mpmath.workprec(53):
+                return function(*args, **kwargs)
 
     return locked  # type: ignore[return-value]
 

@@ -56,6 +56,7 @@ CASES: dict[str, Case] = {
     "max of 100": Case((MAX_100,)),
     "min of 100": Case((MIN_100,)),
     "max of 100 at a point": Case((MAX_100, "--random", "--wrt", "x0,x1")),
+    "max of 100, Hessian at a point": Case((MAX_100, "--random", "--hessian")),
     "shared chain at a point": Case((U_CHAIN, "--at", "x=0.1,y=0.2")),
     "squaring chain, Hessian": Case((A_CHAIN, "--hessian")),
     "squaring chain, JSON": Case((A_CHAIN, "--format", "json")),

@@ -26,7 +26,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..errors import EvaluationError, SymdiffError, check_choice, describe
+from ..errors import EvaluationError, LimitError, SymdiffError, check_choice, describe
 from ..finite import METHODS, FiniteDifference, FiniteDifferences, Method
 from ..finite.api import checked_step
 from ..finite.function import Function
@@ -452,16 +452,30 @@ def compare(
     source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
     tape = Tape(source, limits=limits)
     f = tape.expression
+    requested = _requested(f, wrt, order)
+    _check_size(len(requested), len(tape.graph.nodes), limits)
     point = exact_point(at, limits)
     floats = dict(zip(tape.variables, ordered_values(tape.variables, _float_point(point)), strict=True))
     trace = tape.trace(floats)
     gradient = tape.gradient(floats)
     settings = _Settings(fd, h, dps, limits, Function(f, limits))
     at_ = _At(point, floats, exact_values(tape.graph, point, dps))
-    rows = tuple(_row(f, w, at_, gradient, tape, trace, settings) for w in _requested(f, wrt, order))
+    rows = tuple(_row(f, w, at_, gradient, tape, trace, settings) for w in requested)
     function = source.output.name if isinstance(source, Program) else "f"
     ref_value = reference.output(tape.graph, point, dps)
     return Comparison(f, function, variable_names(f), point, trace.value, ref_value, rows, dps, trace)
+
+
+def _check_size(rows: int, nodes: int, limits: Limits) -> None:
+    """Each row differentiates, evaluates and bounds the whole graph: refuse more work than max_ops before any.
+
+    The Hessian of max(x0, …, x99) at a point is 5,050 rows: minutes of work.
+    """
+    if rows * nodes > limits.max_ops:
+        raise LimitError(
+            f"the comparison has {rows:,} derivatives of a {nodes:,}-node expression, {rows * nodes:,} in all, "
+            f"above the limit of {limits.max_ops:,} (max_ops); choose fewer with wrt (--wrt)"
+        )
 
 
 def _requested(f: sp.Expr, wrt: VariableLike | Sequence[VariableLike] | None, order: int) -> list[tuple[str, ...]]:
