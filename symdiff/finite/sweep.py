@@ -84,8 +84,8 @@ def step_sweep(
     if wrt not in fn.variables:
         raise SymdiffError(f"{wrt} does not occur in the expression (its variables: {', '.join(fn.variables)})")
     h = _steps(steps)
-    point = checked_point(at)
-    values = [real_number(n, v) for n, v in zip(fn.variables, ordered_values(fn.variables, point), strict=True)]
+    given = ordered_values(fn.variables, checked_point(at))
+    values = [real_number(name, value) for name, value in zip(fn.variables, given, strict=True)]
     k = fn.index_of(wrt)
     exact = reference(diff(fn.expression, wrt), dict(zip(fn.variables, values, strict=True)), DPS)
     errors, bounds, slopes = {}, {}, {}

@@ -17,7 +17,6 @@ registry. SymPy nodes are built directly from the registry's constructors.
 from __future__ import annotations
 
 import contextlib
-import decimal
 import difflib
 import itertools
 import math
@@ -36,6 +35,7 @@ from .arrays import ArrayProgram
 from .dag import depth as tree_depth
 from .dag import free_symbols, substitute
 from .lexer import Token, name_problem, shortened, tokenize
+from .printing import integer_from_digits
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
 ARRAY_PROGRAM_HERE = (
@@ -115,7 +115,6 @@ def symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
-_EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX)
 # Intermediate integers SymPy may build for an exact power: a million digits take milliseconds.
 _WORK_DIGITS = 1_000_000
 
@@ -436,7 +435,7 @@ class _Parser:
                 f"the limit is {self.limits.max_digits} (max_digits)",
                 token,
             )
-        value = int(digits) if len(digits) < 4_000 else int(_EXACT.create_decimal(digits))  # str→int stops at 4,300
+        value = integer_from_digits(digits)
         return sp.Integer(value * 10**exponent) if exponent >= 0 else sp.Rational(value, 10**-exponent)
 
     # -- checks ----------------------------------------------------------------------------

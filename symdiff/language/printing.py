@@ -48,6 +48,11 @@ def integer_text(n: int) -> str:
     return str(n) if n.bit_length() < _HUGE_BITS else str(_EXACT.create_decimal(n))
 
 
+def integer_from_digits(digits: str) -> int:
+    """The integer a string of decimal digits writes, of any length (``int()`` stops at 4,300)."""
+    return int(digits) if len(digits) < 4_000 else int(_EXACT.create_decimal(digits))
+
+
 def _huge(expr: sp.Rational) -> bool:
     return max(abs(expr.p).bit_length(), expr.q.bit_length()) >= _HUGE_BITS
 
