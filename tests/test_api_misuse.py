@@ -248,3 +248,29 @@ def test_every_wrong_argument_gets_a_symdiff_error() -> None:
             if found:
                 escapes.append(f"{name}, argument {slot} = {label}: {found}")
     assert not escapes, f"{len(escapes)} escapes:\n" + "\n".join(escapes)
+
+
+ACCEPTED_SILENTLY_BEFORE: dict[str, Callable[[], Any]] = {
+    "compare(fd='bogus')": lambda: sd.compare(E, AT, fd="bogus"),  # was "not applicable" and ✓
+    "fd_gradient(accuracy='garbage')": lambda: sd.fd_gradient(E, AT, accuracy="garbage"),
+    "Tape.to_source(gradient='no')": lambda: sd.Tape(E).to_source(gradient="no"),  # truthy: a gradient
+    "diff(order=True)": lambda: sd.diff("x^3", "x", order=True),  # was 3x^2
+    "steps(order=True)": lambda: sd.steps("x^3", "x", order=True),
+    "finite_difference at x=True": lambda: sd.finite_difference("x^2", "x", {"x": True}),  # was 2.0
+    "Tape.gradient(x=True)": lambda: sd.Tape("x^2").gradient(x=True),
+    "step_sweep at x=True": lambda: sd.step_sweep("x^2", "x", {"x": True}),
+    "diff(sympy.I)": lambda: sd.diff(sp.I, "x"),  # was 0
+    "diff(sympy.nan)": lambda: sd.diff(sp.nan, "x"),  # was 0
+    "gradient(sympy.oo)": lambda: sd.gradient(sp.oo),  # was {}
+    "gradient(MatrixSymbol)": lambda: sd.gradient(sp.MatrixSymbol("M", 2, 2)),  # was {}
+    "Tape(x + I)": lambda: sd.Tape(x + sp.I),  # its value was nan
+    "Tape(Symbol('x y'))": lambda: sd.Tape(sp.Symbol("x y")),
+    "steps(sympy.true)": lambda: sd.steps(sp.true, "x"),
+    "log(x, -2) from SymPy": lambda: sd.diff(sp.log(x, -2), "x"),
+}
+
+
+@pytest.mark.parametrize("call", ACCEPTED_SILENTLY_BEFORE.values(), ids=ACCEPTED_SILENTLY_BEFORE.keys())
+def test_a_wrong_value_once_accepted_silently_is_refused(call: Callable[[], Any]) -> None:
+    with pytest.raises(sd.SymdiffError):
+        call()
