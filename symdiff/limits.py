@@ -11,12 +11,11 @@ import contextlib
 import dataclasses
 import functools
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
-
-import mpmath
 
 from .errors import LimitError, SymdiffError, describe
 
@@ -150,7 +149,8 @@ def serialized(function: F) -> F:
         if not isinstance(limits, Limits):  # every public function takes limits= by keyword
             raise SymdiffError(f"limits must be a symdiff.Limits, got {describe(limits)}")
         with _LOCK:
-            if mpmath.mp.prec == 53:  # the usual case, without the cost of setting it (the tape's hot path)
+            mpmath = sys.modules.get("mpmath")  # not imported yet: nothing has changed its precision
+            if mpmath is None or mpmath.mp.prec == 53:  # the usual case, at no cost (the tape's hot path)
                 return function(*args, **kwargs)
             with mpmath.workprec(53):
                 return function(*args, **kwargs)
