@@ -2,22 +2,26 @@
 
 Exit status: 0 all methods agree (or nothing to compare), 1 a disagreement was found (or a
 derivation written with --steps did not verify), 2 bad input (one-line message on stderr, no
-traceback), 3 an internal error (a bug; run again with --debug for the traceback and please
-report it).
+traceback; with --format json also a JSON object ``{"error": …}`` on stdout), 3 an internal
+error (a bug; run again with --debug for the traceback and please report it), 4 the output
+could not be written (a full disk, a closed stream).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import math
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, cast
 
 import sympy as sp
 
-from .errors import ParseError, SymdiffError
+from .errors import LimitError, ParseError, SymdiffError
 from .finite import METHODS, Method
 from .language.arrays import ArrayProgram
 from .language.parser import parse_program, variable_names
@@ -120,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--plot", metavar="FILE", help="with --at: plot error against step h (.png, .svg, .pdf)")
     parser.add_argument(
+        "--force", action="store_true", help="let --graph and --plot replace a symbolic link (never written through)"
+    )
+    parser.add_argument(
         "--format",
         choices=("text", "json", "latex", "markdown"),
         default="text",
@@ -180,7 +187,7 @@ def _check_options(args: argparse.Namespace) -> None:
                 "--h is used as given only with a fixed method: add --fd central (or forward, backward, "
                 "richardson, complex)"
             )
-    asked = {"tape": args.tape, "autodiff": args.autodiff, "explain": args.explain, "plot": args.plot}
+    asked = {"tape": args.tape, "autodiff": args.autodiff, "explain": args.explain, "plot": args.plot is not None}
     for request, given in asked.items():
         if given and args.format not in _FORMATS[request]:
             allowed = " or ".join(_FORMATS[request])
@@ -201,11 +208,11 @@ def run(args: argparse.Namespace) -> int:
         from .tape.points import random_point
 
         point = random_point(args.source, point, args.random)
-    if args.graph:
+    if args.graph is not None:  # --graph "" is an error, not no graph
         _write_graph(args, point, limits)
     if args.steps:
         return show_steps(args, point, limits)
-    if args.explain or args.plot:
+    if args.explain or args.plot is not None:
         return show_finite(args, point, limits)
     if args.tape:
         return show_tape(args, point, limits)
@@ -213,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
         return show_autodiff(args, point, limits)
     if point:
         return show_comparison(args, point, limits)
-    if args.graph:
+    if args.graph is not None:
         return 0  # the graph was the whole request
     return show_derivatives(args, limits)
 
@@ -330,9 +337,10 @@ def show_finite(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Lim
         raise SymdiffError("--explain and --plot need a point: --at NAME=VALUE,...")
     at = _floats(point)
     names = _wrt(args.wrt) or list(point)
-    if args.plot:
-        written = plot_step_sweep(step_sweep(args.source, names[0], at, limits=limits), args.plot)
-        print(f"symdiff: wrote {written}", file=sys.stderr)
+    if args.plot is not None:
+        existed = os.path.lexists(args.plot)
+        written = plot_step_sweep(step_sweep(args.source, names[0], at, limits=limits), args.plot, force=args.force)
+        _note_written(written, existed)
     if args.explain:
         method: Method = args.fd or "auto"
         results = [
@@ -348,8 +356,15 @@ def _write_graph(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Li
     from .tape.tape import Tape
 
     tape = Tape(args.source)
-    written = write_graph(args.graph, tape.to_dot(_floats(point)) if point else tape.to_dot())
-    print(f"symdiff: wrote {written}", file=sys.stderr)
+    existed = os.path.lexists(args.graph)
+    source = tape.to_dot(_floats(point)) if point else tape.to_dot()
+    nodes = len(tape.graph.nodes)
+    written = write_graph(args.graph, source, nodes=nodes, max_drawn=limits.max_drawn_nodes, force=args.force)
+    _note_written(written, existed)
+
+
+def _note_written(path: Any, existed: bool) -> None:
+    print(f"symdiff: {'overwrote' if existed else 'wrote'} {path}", file=sys.stderr)
 
 
 def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
@@ -424,11 +439,33 @@ def _print_traceback() -> None:
     traceback.print_exc()
 
 
-def _report(error: SymdiffError) -> None:
-    print(f"symdiff: error: {error}", file=sys.stderr)
+def _report(error: SymdiffError, as_json: bool) -> None:
+    """The one-line message on stderr (with a caret under the problem); for --format json, also an object on stdout."""
+    _say(f"symdiff: error: {error}")
     if isinstance(error, ParseError) and error.text:
         for line in error.caret().splitlines():
-            print(f"  {line}", file=sys.stderr)
+            _say(f"  {line}")
+    if as_json:
+        from .render.jsonutil import dumps
+
+        print(dumps(error_data(error)))
+
+
+def error_data(error: SymdiffError) -> dict[str, Any]:
+    """An error as JSON: its message and kind, where it is (text), and the limit it names."""
+    data: dict[str, Any] = {"error": str(error), "kind": type(error).__name__}
+    if isinstance(error, ParseError) and error.text:
+        data |= {"line": error.line, "column": error.column}
+    named = re.search(r"\((?:raise it with )?([a-z]+_[a-z_]+)\)", str(error))
+    if isinstance(error, LimitError) and named:
+        data["limit"] = named.group(1)
+    return data
+
+
+def _say(line: str) -> None:
+    """A line on stderr; if stderr itself cannot be written, there is no one left to tell."""
+    with contextlib.suppress(OSError):
+        print(line, file=sys.stderr)
 
 
 def _expressions_may_start_with_minus(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
@@ -455,24 +492,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")  # ∂ on a terminal that cannot show it
     parser = build_parser()
     args = parser.parse_args(_expressions_may_start_with_minus(parser, sys.argv[1:] if argv is None else list(argv)))
+    output = io.StringIO()  # written at the end: a stream that fails then has its own exit status
+    with contextlib.redirect_stdout(output):
+        status = _run_and_report(args)
+    return _write(output.getvalue(), status)
+
+
+def _run_and_report(args: argparse.Namespace) -> int:
     try:
         return run(args)
     except SymdiffError as error:
         if args.debug:
             _print_traceback()
-        _report(error)
+        _report(error, as_json=args.format == "json")
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: say so in one line, keep the traceback for --debug
+        if args.debug:
+            _print_traceback()
+        _say(f"symdiff: internal error: {type(error).__name__}: {error} (run with --debug and report it)")
+        return 3
+
+
+def _write(text: str, status: int) -> int:
+    """Write the output; a reader that went away is quiet (141), a failed write is status 4."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (symdiff … | head): stop quietly, like other command-line tools.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except Exception as error:  # a bug: say so in one line, keep the traceback for --debug
-        if args.debug:
-            _print_traceback()
-        print(
-            f"symdiff: internal error: {type(error).__name__}: {error} (run with --debug and report it)",
-            file=sys.stderr,
-        )
-        return 3
+    except OSError as error:
+        _say(f"symdiff: error: could not write the output: {error.strerror or error}")
+        return 4
+    return status

@@ -20,6 +20,11 @@ class ParseError(SymdiffError, ValueError):
     """
 
     def __init__(self, message: str, text: str = "", offset: int = 0, length: int = 1):
+        if not isinstance(message, str) or not isinstance(text, str):
+            raise SymdiffError(f"ParseError(message, text, …) takes text, got {describe(message)}, {describe(text)}")
+        if any(isinstance(n, bool) or not isinstance(n, int) for n in (offset, length)):
+            given = f"{describe(offset)}, {describe(length)}"
+            raise SymdiffError(f"ParseError's offset and length are whole numbers, got {given}")
         self.text = text
         self.offset = max(0, min(offset, len(text)))
         self.length = max(1, length)
@@ -68,3 +73,46 @@ class LimitError(SymdiffError):
 
 class MethodError(SymdiffError):
     """A finite-difference method does not apply to this expression (the complex step on abs)."""
+
+
+# -- checks of what public functions are given (one message style everywhere) -----------------
+
+
+def describe(value: object, width: int = 40) -> str:
+    """A short, safe description of a value for a message: never a 5,000-digit number or a page of text.
+
+    ``repr`` of an integer beyond 4,300 digits raises (CPython's conversion limit), and a long
+    one would bury the message; such values are described by their size.
+    """
+    if isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int) and value.bit_length() > 160:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # SymPy integers beyond the digit limit, deep trees
+        return f"a {type(value).__name__}"
+    return text if len(text) <= width else f"{text[: width - 1]}…"
+
+
+def check_choice(what: str, value: object, allowed: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``allowed`` (strings), else a SymdiffError listing them."""
+    if isinstance(value, str) and value in allowed:
+        return value
+    raise SymdiffError(f"{what} must be one of {', '.join(allowed)}; got {describe(value)}")
+
+
+def check_whole(what: str, value: object, low: int = 1) -> int:
+    """``value`` if it is a whole number (not a bool) of at least ``low``, else a SymdiffError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SymdiffError(f"{what} must be a whole number, got {describe(value)}")
+    if value < low:
+        raise SymdiffError(f"{what} must be at least {low}, got {describe(value)}")
+    return value
+
+
+def check_flag(what: str, value: object) -> bool:
+    """``value`` if it is True or False, else a SymdiffError (a truthy string is not yes)."""
+    if not isinstance(value, bool):
+        raise SymdiffError(f"{what} must be True or False, got {describe(value)}")
+    return value

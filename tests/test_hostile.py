@@ -83,6 +83,19 @@ CATALOGUE: dict[str, tuple[list[str], str]] = {
     "unknown limit": (["x", "--limit", "speed=fast"], "--limit expects NAME=VALUE"),
     "unwritable graph": (["x^2", "--graph", "/proc/nonexistent/g.svg"], "cannot write"),
     "graph with a bad extension": (["x^2", "--graph", "g.exe"], "use one of"),
+    # round two: bounded before the work, nothing that reads wrong
+    "logarithm to a negative base": (["log(x, -2)", "--at", "x=0.5"], "must be positive and not 1, got -2"),
+    "logarithm to base 0": (["log(x, 0)"], "must be positive and not 1, got 0"),
+    "logarithm to base 1": (["log(x, 1)"], "must be positive and not 1, got 1"),
+    "a name with a double underscore": (["x__2 + x^2"], "contain '__'"),
+    "graph with an empty name": (["x*y", "--graph", ""], "needs a file name"),
+    "graph named as a folder": (["x*y", "--graph", "g.dot/"], "that names a folder"),
+    "graph onto a device": (["x*y", "--graph", "/dev/null"], "not a regular file"),
+    "plot with an empty name": (["x", "--at", "x=1", "--plot", ""], "needs a file name"),
+    "graph too large to draw": (["+".join(f"sin({k}x)" for k in range(1, 100)), "--graph", "g.svg"], "max_drawn_nodes"),
+    "derivation too long": (["+".join(f"sin({k}x)" for k in range(1, 80)), "--steps", "--wrt", "x"], "(max_ops)"),
+    "Hessian with too many entries": (["+".join(f"q{i}" for i in range(450)), "--hessian"], "202,500 entries"),
+    "a limit of 30 digits": (["x", "--limit", "max_ops=" + "9" * 30], "at most 18 digits"),
 }
 
 
@@ -123,6 +136,26 @@ def test_injection_leaves_no_side_effect_in_a_real_process(text: str, tmp_path: 
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+    assert not marker.exists()
+
+
+def _classes_symdiff_defines() -> list[type]:
+    """Every SymPy class a registry entry builds that symdiff itself defines (SymPy's own are SymPy's)."""
+    from symdiff.primitives import registry
+
+    classes = {p.sympy_class for p in registry.PRIMITIVES} | {p.sympy for p in registry.PRIMITIVES}
+    return sorted((c for c in classes if isinstance(c, type) and c.__module__.startswith("symdiff")), key=str)
+
+
+@pytest.mark.parametrize("cls", _classes_symdiff_defines(), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("text", ["__import__('pathlib').Path('{marker}').touch()", "x + 1"])
+def test_symdiff_functions_refuse_text_rather_than_evaluate_it(cls: type, text: str, tmp_path: Path) -> None:
+    """SymPy's Function sympifies a string, which runs it as Python: ``sigmoid("__import__('os')…")`` did."""
+    from symdiff import SymdiffError
+
+    marker = tmp_path / "pwned"
+    with pytest.raises(SymdiffError, match=r"not text; to read text use symdiff\.parse"):
+        cls(text.format(marker=marker))
     assert not marker.exists()
 
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import EvaluationError, SymdiffError
+from ..errors import EvaluationError, SymdiffError, describe
 from ..finite import Method
+from ..limits import serialized, serialized_class
 from ..symbolic.derivatives import ExprLike
 
 if TYPE_CHECKING:
     from .array_check import ArrayGradientCheck
 
+from ..tape.points import real_number
 from .compare import Comparison, MethodValue, Verdict, compare, judge
 
 # A hand-written gradient computes the same quantity by a different formula; allow it this many
@@ -31,6 +34,7 @@ class CheckedPartial:
     verdict: Verdict
 
 
+@serialized_class
 @dataclass(frozen=True)
 class GradientCheck:
     """The verdict on a user's gradient: one ``CheckedPartial`` per variable, with the full comparison."""
@@ -69,6 +73,7 @@ def _values(result: Any, variables: Sequence[str]) -> dict[str, float]:
     return dict(zip(variables, map(float, values), strict=True))
 
 
+@serialized
 def check_gradient(
     gradient: Callable[..., Any],
     expr: ExprLike,
@@ -94,6 +99,11 @@ def check_gradient(
         >>> check_gradient(lambda a, b, c: [b, 2 * a, 1.0], "a*b + c", {"a": 2, "b": -3, "c": 10}).ok
         False
     """
+    if not callable(gradient):
+        raise SymdiffError(f"check_gradient takes your gradient function first, got {describe(gradient)}")
+    tolerance = real_number("rtol", rtol)
+    if not (math.isfinite(tolerance) and tolerance >= 0):
+        raise SymdiffError(f"rtol must be a relative tolerance of at least 0, got {describe(rtol)}")
     comparison = compare(expr, at, fd=fd, dps=dps, shapes=shapes)
     if not isinstance(comparison, Comparison):  # a program over arrays: judged tensor by tensor
         from .array_check import check_array_gradient
@@ -111,7 +121,7 @@ def check_gradient(
     checked = []
     for row in comparison.rows:
         name = row.wrt[0]
-        allowed = max(HAND_WRITTEN_SLACK * row.symbolic.tolerance, rtol * abs(float(row.reference)))
+        allowed = max(HAND_WRITTEN_SLACK * row.symbolic.tolerance, tolerance * abs(float(row.reference)))
         # At a kink or outside the domain a value is still judged: it must be one the
         # derivative may have there (between the one-sided slopes; nan where it is undefined).
         value = judge(yours[name], row.reference, row.expected, allowed)

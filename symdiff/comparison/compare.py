@@ -16,24 +16,27 @@ as failures.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import mpmath
+import numpy as np
 import sympy as sp
 
-from ..errors import EvaluationError, SymdiffError
-from ..finite import FiniteDifference, FiniteDifferences, Method
+from ..errors import EvaluationError, LimitError, SymdiffError, check_choice, describe
+from ..finite import METHODS, FiniteDifference, FiniteDifferences, Method
 from ..finite.api import checked_step
 from ..finite.function import Function
 from ..language.arrays import ArrayProgram
-from ..language.parser import Program, parse_program, variable_names
-from ..limits import DEFAULT_LIMITS, Limits
-from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
+from ..language.dag import dag_size
+from ..language.parser import Program, check_language, parse_program, variable_names
+from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
+from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable, variable_list
 from ..tape import reference
-from ..tape.points import ordered_values, parse_point
+from ..tape.points import checked_point, ordered_values, parse_point
 from ..tape.tape import Tape
 from ..tape.trace import Trace
 from . import tolerance
@@ -153,6 +156,7 @@ class _Settings:
     function: Function  # compiled once for every row: its higher derivatives are shared too
 
 
+@serialized_class
 @dataclass(frozen=True)
 class Comparison:
     """Every requested derivative of an expression at a point, by every method, with a verdict.
@@ -212,22 +216,21 @@ class Comparison:
 def exact_point(at: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> dict[str, sp.Expr]:
     """A point as exact SymPy numbers: ints and floats as they are, text read by the parser."""
     point: dict[str, sp.Expr] = {}
-    for name, value in at.items():
+    for name, value in checked_point(at).items():
         if isinstance(value, str):
-            point.update(parse_point([f"{name}={value}"], limits=limits))
+            exact = parse_point([f"{name}={value}"], limits=limits)[name]
         elif isinstance(value, sp.Basic) and value.is_number:
-            if value is sp.nan or value.is_finite is False or value.is_extended_real is False:
-                raise EvaluationError(f"the value of {name} must be a finite real number, got {value}")
-            point[name] = value
-        elif isinstance(value, float) and not math.isfinite(value):
-            # The reference is the exact derivative at an exact point; nan and inf are not points.
-            raise EvaluationError(f"the value of {name} must be a finite real number, got {value}")
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            exact_integer = isinstance(value, int) or value == int(value)
+            exact = value
+        elif isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_)):
             # A float is taken at its exact binary value: the reference sees what the float methods see.
-            point[name] = sp.Integer(int(value)) if exact_integer else sp.Float(value, 17)
+            exact = sp.Integer(int(value)) if isinstance(value, (int, np.integer)) else sp.Float(float(value), 17)
         else:
-            raise EvaluationError(f"the value of {name} must be a number, got {value!r:.40}")
+            raise EvaluationError(f"the value of {name} must be a number, got {describe(value)}")
+        if not isinstance(exact, sp.Expr) or exact is sp.nan or exact.is_finite is False or not exact.is_extended_real:
+            # The reference is the exact derivative at an exact point; nan and inf are not points.
+            raise EvaluationError(f"the value of {name} must be a finite real number, got {describe(value)}")
+        check_language(exact, limits)  # at most max_digits digits, as if it were written in the text
+        point[name] = exact
     return point
 
 
@@ -305,19 +308,26 @@ def _finite_error(fd: FiniteDifference | None, ref: mpmath.mpf, expected: Expect
     return judge(value, ref, expected, float(fd.error_bound))
 
 
-def _derivative(f: sp.Expr, wrt: tuple[str, ...], limits: Limits) -> sp.Expr:
+def _derivative(f: sp.Expr, wrt: tuple[str, ...], settings: _Settings) -> sp.Expr:
+    """The symbolic derivative of a row. A large one is the finite differences' own (computed once for
+    both: each costs seconds for a long sum), which is what diff gives, since it is too large to tidy."""
+    limits = settings.limits
+    if dag_size(f) > limits.reverse_ops:
+        with contextlib.suppress(SymdiffError):  # not worth it for a bound; then diff computes it alone
+            return settings.function.derivative(wrt).expression
     if len(set(wrt)) == 1:
         return diff(f, wrt[0], len(wrt), limits=limits)
     return diff(f, list(wrt), limits=limits)
 
 
 def _autodiff(
-    f: sp.Expr, wrt: tuple[str, ...], floats: Mapping[str, float], gradient: Mapping[str, float], limits: Limits
+    f: sp.Expr, wrt: tuple[str, ...], floats: Mapping[str, float], gradient: Mapping[str, float], settings: _Settings
 ) -> float:
     """The tape's value; for a second derivative, back-propagated through the symbolic first derivative."""
     if len(wrt) == 1:
         return float(gradient.get(wrt[0], 0.0))
-    first = Tape(_derivative(f, wrt[:-1], limits), limits=limits)
+    limits = settings.limits
+    first = Tape(_derivative(f, wrt[:-1], settings), limits=limits)
     inner = {k: v for k, v in floats.items() if k in first.variables}
     return float(first.gradient(inner).get(wrt[-1], 0.0))
 
@@ -381,16 +391,16 @@ def _row(
     trace: Trace,
     settings: _Settings,
 ) -> Row:
-    derivative = _derivative(f, wrt, settings.limits)
+    derivative = _derivative(f, wrt, settings)
     derivative_tape = Tape(derivative, limits=settings.limits)
     used = {k: at.floats[k] for k in derivative_tape.variables}
-    ref = reference.value(derivative_tape.graph, {k: at.exact[k] for k in used}, settings.dps)
-    float_ref = reference.value(derivative_tape.graph, used, settings.dps)
+    ref = reference.output(derivative_tape.graph, {k: at.exact[k] for k in used}, settings.dps)
+    float_ref = reference.output(derivative_tape.graph, used, settings.dps)
     bound = tolerance.rounding_bound(derivative_tape.graph, list(used.values()), inputs_exact=True)
     explanations, ref = _explanations(tape, trace, derivative, derivative_tape, wrt, at, (ref, bound), settings.dps)
     expected = _expected(ref, float_ref, explanations)
     symbolic = judge(float(derivative_tape.value(used)), ref, expected, bound)
-    autodiff = judge(_autodiff(f, wrt, at.floats, gradient, settings.limits), ref, expected, bound)
+    autodiff = judge(_autodiff(f, wrt, at.floats, gradient, settings), ref, expected, bound)
     fd, note = _finite(f, wrt, at.floats, settings)
     finite_error = _finite_error(fd, ref, expected)
     ok = symbolic.agrees and autodiff.agrees and (finite_error is None or finite_error.agrees)
@@ -413,6 +423,7 @@ def _row(
     )
 
 
+@serialized
 def compare(
     expr: ExprLike,
     at: Mapping[str, Any],
@@ -444,6 +455,7 @@ def compare(
     """
     limits.check_dps(dps)
     limits.check_order(order)
+    check_choice("fd", fd, METHODS)  # before the finite differences run: a refusal there is shown, not raised
     h = checked_step(h, fd)  # refused up front: a step the method would not use is an input error
     source = parse_program(expr, shapes=shapes, limits=limits) if isinstance(expr, str) else expr
     if isinstance(source, ArrayProgram):
@@ -458,16 +470,30 @@ def compare(
         return compare_arrays(tape, at, names, fd=fd, h=h, dps=dps, limits=limits)
     tape = Tape(source, limits=limits)
     f = tape.expression
+    requested = _requested(f, wrt, order)
+    _check_size(len(requested), len(tape.graph.nodes), limits)
     point = exact_point(at, limits)
     floats = dict(zip(tape.variables, ordered_values(tape.variables, _float_point(point)), strict=True))
     trace = tape.trace(floats)
     gradient = tape.gradient(floats)
     settings = _Settings(fd, h, dps, limits, Function(f, limits))
     at_ = _At(point, floats, exact_values(tape.graph, point, dps))
-    rows = tuple(_row(f, w, at_, gradient, tape, trace, settings) for w in _requested(f, wrt, order))
+    rows = tuple(_row(f, w, at_, gradient, tape, trace, settings) for w in requested)
     function = source.output.name if isinstance(source, Program) else "f"
-    ref_value = reference.value(tape.graph, point, dps)
+    ref_value = reference.output(tape.graph, point, dps)
     return Comparison(f, function, variable_names(f), point, trace.value, ref_value, rows, dps, trace)
+
+
+def _check_size(rows: int, nodes: int, limits: Limits) -> None:
+    """Each row differentiates, evaluates and bounds the whole graph: refuse more work than max_ops before any.
+
+    The Hessian of max(x0, …, x99) at a point is 5,050 rows: minutes of work.
+    """
+    if rows * nodes > limits.max_ops:
+        raise LimitError(
+            f"the comparison has {rows:,} derivatives of a {nodes:,}-node expression, {rows * nodes:,} in all, "
+            f"above the limit of {limits.max_ops:,} (max_ops); choose fewer with wrt (--wrt)"
+        )
 
 
 def _requested(f: sp.Expr, wrt: VariableLike | Sequence[VariableLike] | None, order: int) -> list[tuple[str, ...]]:
@@ -476,10 +502,14 @@ def _requested(f: sp.Expr, wrt: VariableLike | Sequence[VariableLike] | None, or
         return [(name,) * order for name in variable_names(f)]
     if isinstance(wrt, (str, sp.Symbol)):
         return [(variable(wrt).name,) * order]
+    if not isinstance(wrt, (list, tuple)) or not wrt:
+        raise SymdiffError(
+            f"wrt is a variable, a list of them, or a list of lists (mixed partials); got {describe(wrt)}"
+        )
     requested = []
     for item in wrt:
         if isinstance(item, (str, sp.Symbol)):
             requested.append((variable(item).name,) * order)
-        else:
-            requested.append(tuple(variable(v).name for v in item))
+        else:  # a mixed partial: a list of variables
+            requested.append(tuple(v.name for v in variable_list(item)))
     return requested

@@ -231,7 +231,7 @@ def one_sided_slopes(
     """
     graph = lower(derivative)
     if variable not in graph.inputs:
-        value = reference.value(graph, point, dps)
+        value = reference.output(graph, point, dps)
         return (float(value), float(value)) if mpmath.isfinite(value) else None
     with mpmath.workdps(dps):
         x = reference.to_mpf(point[variable])
@@ -241,8 +241,8 @@ def one_sided_slopes(
         settled = mpmath.mpf(10) ** (-(dps // 4))
         sides = []
         for direction in (-1, 1):
-            slope = reference.value(graph, {**point, variable: x + direction * near}, dps)
-            farther = reference.value(graph, {**point, variable: x + direction * far}, dps)
+            slope = reference.output(graph, {**point, variable: x + direction * near}, dps)
+            farther = reference.output(graph, {**point, variable: x + direction * far}, dps)
             if not (mpmath.isfinite(slope) and mpmath.isfinite(farther)):
                 return None
             if abs(slope - farther) > settled * max(1, abs(slope)):

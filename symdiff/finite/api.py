@@ -12,12 +12,12 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..errors import EvaluationError, MethodError, SymdiffError
+from ..errors import EvaluationError, MethodError, SymdiffError, check_choice, check_whole, describe
 from ..language.parser import Program
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
 from ..primitives import intervals
-from ..symbolic.derivatives import variable
-from ..tape.points import ordered_values
+from ..symbolic.derivatives import variable_list
+from ..tape.points import checked_point, ordered_values, real_number
 from . import METHODS, Method, fast, methods
 from .function import Function
 from .lines import COMPLEX_STEP, NOT_A_POINT, OVERFLOW, ComplexLine, DifferenceLine, Estimate, Line, ValueLine
@@ -27,6 +27,7 @@ from .stencils import Stencil, stencil
 STENCIL_METHODS = ("forward", "backward", "central")
 
 
+@serialized_class
 class FiniteDifferences:
     """A derivative by finite differences, compiled once for fast repeated calls.
 
@@ -68,8 +69,12 @@ class FiniteDifferences:
     ):
         self.function = expr if isinstance(expr, Function) else Function(expr, limits)
         self.wrt = _wrt(wrt, order)
-        self.method = _method(method)
+        self.method = check_choice("method", method, METHODS)
         self.h = checked_step(h, self.method)
+        if accuracy is not None:
+            check_whole("accuracy", accuracy)
+            if self.method not in (*STENCIL_METHODS, "mpmath"):
+                raise SymdiffError(f"accuracy sets the stencil of forward, backward, central or mpmath, not {method}")
         self.accuracy = accuracy
         if dps is not None and self.method != "mpmath":
             raise SymdiffError("dps sets the precision of method='mpmath'; the other methods work in float64")
@@ -406,21 +411,15 @@ def _plain(value: Any) -> Any:
 
 def _wrt(wrt: Any, order: int) -> tuple[str, ...]:
     if isinstance(order, bool) or not isinstance(order, int) or order not in (1, 2):
-        raise SymdiffError(f"finite differences give first and second derivatives; order must be 1 or 2, got {order!r}")
-    if isinstance(wrt, (str, sp.Symbol)):
-        return (variable(wrt).name,) * order
-    names = tuple(variable(v).name for v in wrt)
+        raise SymdiffError(
+            f"finite differences give first and second derivatives; order must be 1 or 2, got {describe(order)}"
+        )
+    names = tuple(v.name for v in variable_list(wrt))
     if len(names) not in (1, 2):
         raise SymdiffError(f"give one variable, or two for a mixed partial; got {len(names)}")
     if len(names) == 2 and order != 1:
         raise SymdiffError("give either two variables (a mixed partial) or order=2, not both")
     return names * order
-
-
-def _method(method: str) -> str:
-    if method not in METHODS:
-        raise SymdiffError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-    return method
 
 
 def checked_step(h: Any, method: str) -> float | None:
@@ -432,38 +431,29 @@ def checked_step(h: Any, method: str) -> float | None:
             f"method={method!r} chooses its own step; give h with forward, backward, central, richardson or complex"
         )
     try:
-        step = float(h) if not isinstance(h, bool) else math.nan  # h=True is not a step
-    except (TypeError, ValueError):
-        raise EvaluationError(f"the step h must be a number, got {h!r}") from None
+        step = real_number("the step h", h)
+    except EvaluationError:
+        raise EvaluationError(f"the step h must be a positive number, got {describe(h)}") from None
     if not (math.isfinite(step) and step > 0):
-        raise EvaluationError(f"the step h must be a positive number, got {h!r}")
+        raise EvaluationError(f"the step h must be a positive number, got {describe(h)}")
     return step
 
 
 def _values(variables: Sequence[str], at: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any]]:
     """The point's values in variable order, as floats or float arrays (SymPy numbers evaluated)."""
-    if not isinstance(at, Mapping):
-        raise EvaluationError(f"the point is a dict of variable values, got {type(at).__name__}")
-    if len(at) == len(variables):
-        try:
-            floats = [at[name] for name in variables]
-        except KeyError:
-            pass
-        else:
-            if all(type(v) is float for v in floats):
-                return floats, dict(zip(variables, floats, strict=True))
-    ordered = ordered_values(variables, at)
+    if type(at) is dict and len(at) == len(variables):
+        floats = [at.get(name) for name in variables]
+        if all(type(v) is float for v in floats):  # the fast path: a dict of floats
+            return floats, dict(zip(variables, floats, strict=True))
+    ordered = ordered_values(variables, checked_point(at))
     values: list[Any] = []
     for name, value in zip(variables, ordered, strict=True):
-        if isinstance(value, sp.Basic):
-            value = float(sp.N(value, 20))
-        try:
-            array = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise EvaluationError(
-                f"the value of {name} must be a real number or an array of them, got {value!r:.40}"
-            ) from None
-        values.append(float(array) if array.ndim == 0 else array)
+        if isinstance(value, np.ndarray) and value.ndim > 0:
+            if value.dtype.kind not in "iuf":
+                raise EvaluationError(f"the value of {name} must be real numbers, got an array of {value.dtype}")
+            values.append(value.astype(float))
+        else:
+            values.append(real_number(name, value[()] if isinstance(value, np.ndarray) else value))
     try:
         shape = np.broadcast_shapes(*(np.shape(v) for v in values))
     except ValueError:
@@ -473,6 +463,7 @@ def _values(variables: Sequence[str], at: Mapping[str, Any]) -> tuple[list[Any],
     return values, dict(zip(variables, values, strict=True))
 
 
+@serialized
 def finite_difference(
     expr: str | sp.Basic | Program,
     wrt: str | sp.Symbol | Sequence[str | sp.Symbol],
@@ -500,6 +491,7 @@ def finite_difference(
     return FiniteDifferences(expr, wrt, order, method, h=h, accuracy=accuracy, dps=dps, limits=limits)(at)
 
 
+@serialized
 def fd_gradient(
     expr: str | sp.Basic | Program,
     at: Mapping[str, Any],
@@ -517,10 +509,11 @@ def fd_gradient(
         {'a': -3.0, 'b': 2.0, 'c': 1.0}
     """
     function = Function(expr, limits)
-    names = list(function.variables) if wrt is None else [variable(v).name for v in wrt]
+    names = list(function.variables) if wrt is None else [v.name for v in variable_list(wrt)]
     return {name: FiniteDifferences(function, name, 1, method, h=h, accuracy=accuracy)(at) for name in names}
 
 
+@serialized_class
 @dataclass(frozen=True)
 class FiniteDifferenceMatrix:
     """The matrix of second partials ∂²f/∂xᵢ∂xⱼ by finite differences, each with its bound.
@@ -554,6 +547,7 @@ class FiniteDifferenceMatrix:
         return ""
 
 
+@serialized
 def fd_hessian(
     expr: str | sp.Basic | Program,
     at: Mapping[str, Any],
@@ -572,7 +566,7 @@ def fd_hessian(
                [ 2., 12.]])
     """
     function = Function(expr, limits)
-    names = tuple(function.variables) if wrt is None else tuple(variable(v).name for v in wrt)
+    names = tuple(function.variables) if wrt is None else tuple(v.name for v in variable_list(wrt))
     rows: list[list[FiniteDifference]] = [[] for _ in names]
     for i, a in enumerate(names):
         for j, b in enumerate(names):

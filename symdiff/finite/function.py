@@ -17,7 +17,7 @@ import sympy as sp
 
 from ..errors import LimitError, SymdiffError
 from ..language.dag import tree_size
-from ..language.parser import Program, parse_program
+from ..language.parser import Program, check_language, parse_program
 from ..limits import Limits
 from ..primitives.primitive import Primitive
 from ..symbolic.derivatives import diff
@@ -96,6 +96,8 @@ class Function:
 
     def __init__(self, expr: str | sp.Basic | Program, limits: Limits):
         source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
+        if isinstance(source, sp.Basic):
+            check_language(source, limits)
         graph = lower(source)
         self.limits = limits
         self.variables: tuple[str, ...] = graph.inputs
@@ -108,6 +110,7 @@ class Function:
         self.hidden_kinks = any(p.nondiff is not None and p.nondiff.kind != "vertical" for p in used.values())
         self._derivatives: dict[MultiIndex, Evaluator | SymdiffError] = {(): self.f}
         self._size = tree_size(self.expression)
+        self._spent = 0  # nodes differentiated so far for derivatives of order 2 and more
 
     def derivative(self, index: MultiIndex) -> Evaluator:
         """The partial derivative for a multi-index such as ("x", "x", "y"), compiled.
@@ -136,8 +139,10 @@ class Function:
         26,000 nodes, its 10th 700,000, and takes seconds). A derivative of order 2 or more
         here only bounds an error, so one grown past ``bound_ops`` nodes (or 4 times the
         function, for a large function) is refused: the bound then uses a lower order, or says
-        it has none, instead of making the user wait. First derivatives are always computed:
-        the complex step and the choice of a step need them.
+        it has none, instead of making the user wait. All of them together differentiate at
+        most 5 × ``bound_ops`` nodes: each costs about a millisecond per node (differentiate,
+        lower, compile twice), and a 1,000-term sum asked for eight orders took 50 s.
+        First derivatives are always computed: the complex step and the choice of a step need them.
         """
         parent = self.derivative(key[:-1])
         if len(key) >= 2:
@@ -147,6 +152,13 @@ class Function:
                     f"bounding the error needs a derivative of order {len(key)}, but the one below it already "
                     f"has {size} nodes, above the limit of {allowed} (bound_ops)"
                 )
+            total = 5 * self.limits.bound_ops
+            if self._spent + size > total:
+                return LimitError(
+                    f"bounding the error needs a derivative of order {len(key)}; the higher derivatives so far "
+                    f"took {self._spent:,} nodes, and {size:,} more would pass {total:,} (5 × bound_ops)"
+                )
+            self._spent += size
         try:
             return Evaluator(lower(diff(parent.expression, key[-1], limits=self.limits)), self.variables)
         except SymdiffError as error:

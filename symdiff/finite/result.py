@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from ..limits import serialized_class
 from .lines import NOT_A_POINT, NOT_DIFFERENTIABLE, NOT_FINITE, NOT_SMOOTH, OK, ONE_SIDED, OVERFLOW, UNBOUNDED, Estimate
 from .stencils import Stencil
 
@@ -16,6 +17,7 @@ TOLERANCE = 1e-6  # "ok" means the bound is at most this fraction of |value| …
 ABSOLUTE = 1e-12  # … or at most this: a derivative that is 0 has no relative accuracy to offer
 
 
+@serialized_class
 @dataclass
 class FiniteDifference:
     """A finite-difference derivative with an error bound that really bounds the error.

@@ -31,7 +31,7 @@ from typing import Literal
 import mpmath
 import sympy as sp
 
-from ..errors import SymdiffError
+from ..errors import SymdiffError, describe
 
 Kind = Literal["forward", "backward", "central"]
 
@@ -153,9 +153,9 @@ def stencil(kind: Kind, derivative: int = 1, accuracy: int | None = None) -> Ste
         raise SymdiffError(f"finite differences give derivatives of order 1 or 2, not {derivative}")
     p = accuracy if accuracy is not None else (2 if kind == "central" else 1)
     if isinstance(p, bool) or not isinstance(p, int) or p < 1:
-        raise SymdiffError(f"accuracy must be a whole number of at least 1, got {accuracy!r}")
+        raise SymdiffError(f"accuracy must be a whole number of at least 1, got {describe(accuracy)}")
     if p > 16:
-        raise SymdiffError(f"accuracy {p} is more than 16; high orders only amplify rounding")
+        raise SymdiffError(f"accuracy {describe(p)} is more than 16; high orders only amplify rounding")
     if kind == "central":
         if p % 2:
             raise SymdiffError(f"central stencils have even accuracy (2, 4, 6, …), not {p}")

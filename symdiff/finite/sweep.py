@@ -16,10 +16,11 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..errors import SymdiffError
+from ..errors import SymdiffError, describe
 from ..language.parser import Program
-from ..limits import DEFAULT_LIMITS, Limits
-from ..symbolic.derivatives import diff
+from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
+from ..symbolic.derivatives import diff, variable
+from ..tape.points import checked_point, ordered_values, real_number
 from ..tape.reference import value as reference
 from .explain import DPS
 from .function import Function
@@ -30,6 +31,7 @@ from .stencils import stencil
 SWEEP_METHODS = ("forward", "central", "complex")
 
 
+@serialized_class
 @dataclass(frozen=True)
 class StepSweep:
     """Errors of finite differences against the step.
@@ -64,6 +66,7 @@ class StepSweep:
         return sweep.html(self, sweep.svg(self))
 
 
+@serialized
 def step_sweep(
     expr: str | sp.Basic | Program,
     wrt: str,
@@ -82,12 +85,12 @@ def step_sweep(
         ['4e-04', '1e-04', '1e-01']
     """
     fn = Function(expr, limits)
+    wrt = variable(wrt).name
     if wrt not in fn.variables:
         raise SymdiffError(f"{wrt} does not occur in the expression (its variables: {', '.join(fn.variables)})")
-    h = np.sort(np.asarray(steps if steps is not None else np.logspace(-16, 0, 65), dtype=float))
-    if h.ndim != 1 or not np.all((h > 0) & np.isfinite(h)):
-        raise SymdiffError("steps must be positive numbers")
-    values = [float(at[name]) for name in fn.variables]
+    h = _steps(steps)
+    given = ordered_values(fn.variables, checked_point(at))
+    values = [real_number(name, value) for name, value in zip(fn.variables, given, strict=True)]
     k = fn.index_of(wrt)
     exact = reference(diff(fn.expression, wrt), dict(zip(fn.variables, values, strict=True)), DPS)
     errors, bounds, slopes = {}, {}, {}
@@ -105,6 +108,18 @@ def step_sweep(
         slopes["complex"] = 2
     point = dict(zip(fn.variables, values, strict=True))
     return StepSweep(fn.expression, wrt, point, float(exact), h, errors, bounds, slopes)
+
+
+def _steps(steps: Sequence[float] | np.ndarray | None) -> np.ndarray:
+    """The steps, sorted: positive finite numbers (default 65 from 10^-16 to 1)."""
+    if steps is None:
+        return np.logspace(-16, 0, 65)
+    if isinstance(steps, (str, bytes)) or not isinstance(steps, (Sequence, np.ndarray)):
+        raise SymdiffError(f"steps is a list of positive numbers, got {describe(steps)}")
+    h = np.sort(np.array([real_number("a step", s) for s in np.ravel(np.asarray(steps, dtype=object))]))
+    if np.ndim(steps) != 1 or not h.size or not np.all((h > 0) & np.isfinite(h)):
+        raise SymdiffError("steps is a list of positive numbers")
+    return h
 
 
 def _distance(values: Any, exact: mpmath.mpf) -> np.ndarray:

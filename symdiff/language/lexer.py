@@ -124,12 +124,26 @@ def _refuse_ascii(text: str, offset: int) -> ParseError:
     return ParseError(f"unexpected character {ch!r}", text, offset)
 
 
-def _check_name(text: str, offset: int, name: str) -> None:
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a variable (None when it can): the rule for text and SymPy input alike.
+
+    Names are ASCII identifiers that are no Python keyword; none starts with '_' (Python's
+    internals) or contains '__' (which LaTeX would print as a superscript: x__2 as x²).
+    """
+    if not _NAME.fullmatch(name):
+        return f"{shortened(repr(name))} is not a name: names are letters, digits and '_', starting with a letter"
     if keyword.iskeyword(name):
         hint = "; write 'lamda' for the Greek letter λ" if name == "lambda" else ""
-        raise ParseError(f"'{name}' is a Python keyword and cannot be used here{hint}", text, offset, len(name))
-    if name.startswith("_") or name.endswith("__"):
-        raise ParseError(f"names may not start with '_' or end with '__' ('{name}')", text, offset, len(name))
+        return f"'{name}' is a Python keyword and cannot be used here{hint}"
+    if name.startswith("_") or "__" in name:
+        return f"names may not start with '_' or contain '__' ('{name}')"
+    return None
+
+
+def _check_name(text: str, offset: int, name: str) -> None:
+    problem = name_problem(name)
+    if problem:
+        raise ParseError(problem, text, offset, len(name))
 
 
 def shortened(text: str) -> str:

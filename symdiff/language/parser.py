@@ -25,15 +25,17 @@ from typing import Any
 
 import sympy as sp
 from sympy.core.cache import cacheit
+from sympy.core.function import AppliedUndef
 
 from ..errors import ParseError, SymdiffError
-from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from ..limits import DEFAULT_LIMITS, Limits, serialized, sympy_recursion_guard
 from ..primitives import registry
 from ..primitives.shapes import Shape, ShapeError, checked_shapes, parse_shape, shape_text
 from .arrays import ArrayProgram
 from .dag import depth as tree_depth
 from .dag import free_symbols, substitute
-from .lexer import Token, shortened, tokenize
+from .lexer import Token, name_problem, shortened, tokenize
+from .printing import integer_from_digits
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
 ARRAY_PROGRAM_HERE = (
@@ -441,7 +443,7 @@ class _Parser:
                 f"the limit is {self.limits.max_digits} (max_digits)",
                 token,
             )
-        value = int(digits)
+        value = integer_from_digits(digits)
         return sp.Integer(value * 10**exponent) if exponent >= 0 else sp.Rational(value, 10**-exponent)
 
     # -- checks ----------------------------------------------------------------------------
@@ -612,7 +614,7 @@ def _count(fewest: int, most: int | None) -> str:
 
 def _operand(expr: sp.Expr) -> str:
     """``expr`` shortened for a message, in parentheses unless it is a number, a name or a call."""
-    text = shortened(sp.sstr(expr))
+    text = _shown(expr)
     return text if (expr.is_Atom and not expr.is_Rational) or expr.is_Integer or expr.is_Function else f"({text})"
 
 
@@ -622,6 +624,7 @@ def fresh_output_name(taken: set[str]) -> str:
     return next(name for name in candidates if name not in taken)
 
 
+@serialized
 def parse_program(
     text: str, *, shapes: Mapping[str, Any] | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Program | ArrayProgram:
@@ -713,6 +716,7 @@ def _declarations(parser: _Parser, given: dict[str, Shape]) -> dict[str, Shape]:
 _read_remembered = cacheit(_read)
 
 
+@serialized
 def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
     """Read expression text into a SymPy expression, without ever evaluating it as Python.
 
@@ -732,7 +736,10 @@ def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
 
 
 def as_expression(expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
-    """Text, a Program or a SymPy expression, as a SymPy expression over real symbols."""
+    """Text, a Program or a SymPy expression, as a SymPy expression over real symbols.
+
+    A SymPy expression is held to what the language can write (see ``check_language``).
+    """
     if isinstance(expr, str):
         expr = parse_program(expr, limits=limits)
     if isinstance(expr, ArrayProgram):
@@ -740,8 +747,70 @@ def as_expression(expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LI
     if isinstance(expr, Program):
         return expr.expression
     if isinstance(expr, sp.Basic) and not isinstance(expr, sp.MatrixBase):
+        check_language(expr, limits)
         return realify(expr)
     raise SymdiffError(f"expected expression text or a SymPy expression, got {type(expr).__name__}")
+
+
+def check_language(expr: sp.Basic, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a SymPy expression the language could not have written: the parser's rules, for SymPy input.
+
+    Every node must be a real number (no I, zoo, nan, oo; at most ``max_digits`` digits), a
+    constant such as pi, a commutative symbol with a valid name, a sum, product or power, or a
+    registry function. Anything else (booleans, sets, matrices, Derivative, Integral, a
+    function SymPy does not define) would reach code that cannot handle it, or give a
+    plausible wrong answer (``diff(sympy.I, "x")`` was 0).
+    """
+    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr):
+        kind = "a matrix expression" if isinstance(expr, sp.MatrixExpr) else f"a {type(expr).__name__}"
+        raise SymdiffError(f"expected an expression of real numbers, got {kind}: {_shown(expr)}")
+    seen: set[sp.Basic] = {expr}
+    stack = [expr]
+    while stack:  # from the top down, so that the outermost problem is the one reported
+        node = stack.pop()
+        problem = _node_problem(node, limits)
+        if problem:
+            raise SymdiffError(problem if node is expr else f"{problem}, in {_shown(expr)}")
+        for arg in node.args:
+            # Only expressions are walked: a Piecewise's conditions are for SymPy to judge.
+            if isinstance(arg, sp.Expr) and arg not in seen:
+                seen.add(arg)
+                stack.append(arg)
+
+
+def _shown(expr: sp.Basic) -> str:
+    """``expr`` for a one-line message: shortened, control characters replaced, never raising."""
+    try:
+        text = shortened(sp.sstr(expr))
+    except (ValueError, RecursionError):  # an integer beyond Python's 4,300-digit conversion, a deep tree
+        return f"a {type(expr).__name__}"
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def _node_problem(node: sp.Basic, limits: Limits) -> str | None:
+    if node in _UNDEFINED or node is sp.nan:
+        return f"{node} is not a real number"
+    if isinstance(node, sp.Symbol):
+        if not node.is_commutative:
+            return f"{node.name} is not commutative; symdiff's variables are real numbers"
+        return name_problem(node.name)
+    if node.is_Number:
+        if not node.is_finite:
+            return f"{node} is not a real number"
+        if node.is_Rational and max(abs(node.p).bit_length(), node.q.bit_length()) * math.log10(2) > limits.max_digits:
+            return f"a number here has more than {limits.max_digits} digits (max_digits)"
+        return None
+    if node.is_NumberSymbol or node.is_Add or node.is_Mul or node.is_Pow:
+        return None
+    if node is sp.I or isinstance(node, sp.Number):
+        return f"{node} is not a real number; symdiff works over the reals"
+    if registry.for_sympy_node(node) is not None:
+        return None
+    if isinstance(node, AppliedUndef):
+        return f"{_shown(node)} is a function with no definition; write it out, e.g. sin(x) or x^2 + 1"
+    if isinstance(node, sp.Function):  # registry functions, and SymPy's own (which sympy.diff knows)
+        return None
+    return f"{type(node).__name__} is not part of symdiff's language ({_shown(node)}); see docs/language.md"
 
 
 def realify(expr: sp.Basic) -> sp.Expr:

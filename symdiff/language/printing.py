@@ -8,18 +8,23 @@ write ∂f/∂a (or df/dx when there is only one variable) for text and LaTeX al
 
 from __future__ import annotations
 
+import decimal
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
 import mpmath
 import sympy as sp
+from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects, never text
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
+from ..errors import LimitError, SymdiffError
+from ..limits import serialized, sympy_recursion_guard
 from ..primitives import registry
+from .dag import free_symbols, tree_size
 
 # A factor that would glue onto a number as an exponent (3 e2 → 3e2 = 300) or as a missing
 # one (2 e → 2e, which the parser refuses as ambiguous): such products keep their '*'.
@@ -58,15 +63,71 @@ def _with_log_bases(expr: sp.Mul) -> sp.Expr | None:
     return sp.Mul(*rest, _LogToBase(logs[0].args[0], bases[0].base.args[0]))
 
 
-class TextPrinter(StrPrinter):
+# Sums of up to this many terms are printed in SymPy's reading order. Ordering builds a vector
+# of exponents per term over every symbol of the sum (terms × symbols: 1.6 GB for 10,000
+# names), so longer sums keep the order SymPy stores them in.
+ORDERED_TERMS = 32
+
+
+# Python refuses to write an integer of more than 4,300 digits with str() (a process-wide
+# guard against slow conversions); symdiff writes larger ones itself, through decimal.
+_HUGE_BITS = 4_000 * 3.32
+_EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+
+
+def integer_text(n: int) -> str:
+    """The decimal digits of ``n``, of any size."""
+    return str(n) if n.bit_length() < _HUGE_BITS else str(_EXACT.create_decimal(n))
+
+
+def integer_from_digits(digits: str) -> int:
+    """The integer a string of decimal digits writes, of any length (``int()`` stops at 4,300)."""
+    return int(digits) if len(digits) < 4_000 else int(_EXACT.create_decimal(digits))
+
+
+def _huge(expr: sp.Rational) -> bool:
+    return max(abs(expr.p).bit_length(), expr.q.bit_length()) >= _HUGE_BITS
+
+
+class _Linear:
+    """What keeps both printers linear in what they write; mixed into each.
+
+    A shared sub-expression is printed once and its text reused: SymPy's printers walk the
+    tree, and ordering each sum's terms again on every path cost 67 µs per node written. And
+    only short sums are put in reading order (see ``ORDERED_TERMS``).
+    """
+
+    def _print(self, expr: Any, **kwargs: Any) -> str:
+        if kwargs or not isinstance(expr, sp.Basic):
+            return str(super()._print(expr, **kwargs))  # type: ignore[misc]
+        memo: dict[sp.Basic, str] = self.__dict__.setdefault("_printed", {})
+        if expr not in memo:
+            memo[expr] = str(super()._print(expr))  # type: ignore[misc]
+        return memo[expr]
+
+    def _as_ordered_terms(self, expr: sp.Expr, order: Any = None) -> Any:
+        if len(expr.args) > ORDERED_TERMS:
+            order = "none"
+        return super()._as_ordered_terms(expr, order)  # type: ignore[misc]
+
+    def _print_Integer(self, expr: sp.Integer, **kwargs: Any) -> str:
+        if _huge(expr):
+            return integer_text(expr.p)
+        # LaTeX prints integers as rationals
+        usual = getattr(super(), "_print_Integer", None) or self._print_Rational  # type: ignore[attr-defined]
+        return str(usual(expr, **kwargs))
+
+
+class TextPrinter(_Linear, StrPrinter):
     """SymPy's str printer, changed to write symdiff's input language."""
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        # The form is chosen from the exponent, and base and exponent are printed once each:
+        # printing them to find out (as SymPy's output) doubles the work per nested power.
         if expr.exp.is_Rational and expr.exp.is_negative and expr.exp != -1:
             return f"1/{self.parenthesize(sp.Pow(expr.base, -expr.exp), PRECEDENCE['Mul'], strict=True)}"
-        text: str = super()._print_Pow(expr, rational)
-        if "**" not in text:
-            return text  # sqrt(x), 1/x, 1/sqrt(x)
+        if not rational and (expr.exp is sp.S.Half or expr.exp is sp.S.NegativeOne):
+            return str(super()._print_Pow(expr, rational))  # sqrt(x), 1/x
         prec = precedence(expr)
         base = self.parenthesize(expr.base, prec, strict=False)
         exponent = self.parenthesize(expr.exp, prec, strict=False)
@@ -88,6 +149,11 @@ class TextPrinter(StrPrinter):
     def _print_Exp1(self, expr: Any) -> str:
         return "e"
 
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        if _huge(expr):
+            return f"{integer_text(expr.p)}/{integer_text(expr.q)}"
+        return str(super()._print_Rational(expr))
+
     def _print_Function(self, expr: Any) -> str:
         name = registry.text_name(expr) or expr.func.__name__
         args = getattr(expr, "pargs", expr.args)  # Heaviside(x) keeps a hidden H0 = 1/2
@@ -98,18 +164,36 @@ class TextPrinter(StrPrinter):
     _print_Min = _print_Function
 
 
-class TexPrinter(LatexPrinter):
-    """SymPy's LaTeX printer with textbook settings: ln, arcsin, implicit products."""
+class TexPrinter(_Linear, LatexPrinter):
+    """SymPy's LaTeX printer with textbook settings: ln, arcsin, implicit products.
 
-    def __init__(self, settings: dict[str, Any] | None = None):
+    ``names``: LaTeX for the names that SymPy would write alike (see ``latex_names``); by
+    default found among the expression's own symbols.
+    """
+
+    def __init__(self, settings: dict[str, Any] | None = None, names: Mapping[str, str] | None = None):
         super().__init__({"ln_notation": True, "inv_trig_style": "full", **(settings or {})})
+        self.names = names
         self.variables_shown: frozenset[str] = frozenset()
 
     def doprint(self, expr: Any) -> str:
+        symbols = free_symbols(expr) if isinstance(expr, sp.Basic) else ()
+        if self.names is None:
+            self.names = latex_names(s.name for s in symbols)
         # A function written as a letter (σ for sigmoid) is spelt out where a variable prints as that letter.
-        symbols = expr.free_symbols if isinstance(expr, sp.Basic) else ()
         self.variables_shown = frozenset(self._print(s) for s in symbols)
         return str(super().doprint(expr))
+
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        if self.names and expr.name in self.names:
+            return self.names[expr.name]
+        return str(super()._print_Symbol(expr, style))
+
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        if _huge(expr) and expr.q != 1:
+            sign = "- " if expr.p < 0 else ""
+            return rf"{sign}\frac{{{integer_text(abs(expr.p))}}}{{{integer_text(expr.q)}}}"
+        return integer_text(expr.p) if _huge(expr) else str(super()._print_Rational(expr))
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         based = _with_log_bases(expr)
@@ -122,19 +206,102 @@ class TexPrinter(LatexPrinter):
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
 
-def to_text(expr: sp.Basic) -> str:
-    """Plain text in symdiff's input language: ``to_text(parse("3x^2")) == "3x^2"``."""
-    return str(TextPrinter().doprint(expr))
+# Printing writes a shared part once per use: the derivative of an 8-line program whose lines
+# reuse each other is 30 million nodes written out (minutes and gigabytes). Beyond this many
+# nodes to_text and to_latex refuse, and the views say how large a formula is instead.
+PRINT_NODES = 100_000
+_DEEP = "print(symdiff.Tape(expr)) lists it one operation per line"
 
 
-def to_latex(expr: sp.Basic, **settings: Any) -> str:
-    """LaTeX for ``expr`` (KaTeX and MathJax render it); ``settings`` go to SymPy's printer."""
-    return str(TexPrinter(settings).doprint(expr))
+def _printable(expr: Any, what: str, max_nodes: int) -> sp.Basic:
+    """``expr`` as a SymPy object no larger than ``max_nodes`` written out, or an error that says so."""
+    if isinstance(expr, (str, bytes)):
+        raise SymdiffError(f"{what} takes a SymPy expression, not text; to read text use symdiff.parse")
+    if not isinstance(expr, sp.Basic):
+        try:
+            expr = _sympify(expr)  # numbers; never text
+        except sp.SympifyError:
+            raise SymdiffError(f"{what} takes a SymPy expression, got {type(expr).__name__}") from None
+    size = tree_size(expr)
+    if size > max_nodes:
+        raise LimitError(
+            f"{what}: the formula is {size:,} nodes written out (its shared parts repeated), more than "
+            f"max_nodes={max_nodes:,}; pass a larger max_nodes to print it anyway"
+        )
+    return expr
 
 
-def name_latex(name: str) -> str:
-    """LaTeX for a variable name: w1 → w_{1}, alpha → \\alpha."""
-    return to_latex(sp.Symbol(name))
+@serialized
+def to_text(expr: sp.Basic, *, max_nodes: int = PRINT_NODES) -> str:
+    """Plain text in symdiff's input language: ``to_text(parse("3x^2")) == "3x^2"``.
+
+    Raises:
+        LimitError: the formula written out has more than ``max_nodes`` nodes, or is nested
+            too deeply for SymPy's printer.
+    """
+    expr = _printable(expr, "to_text", max_nodes)
+    with sympy_recursion_guard("to_text", instead=_DEEP):
+        return str(TextPrinter().doprint(expr))
+
+
+@serialized
+def to_latex(
+    expr: sp.Basic, *, max_nodes: int = PRINT_NODES, names: Mapping[str, str] | None = None, **settings: Any
+) -> str:
+    """LaTeX for ``expr`` (KaTeX and MathJax render it); ``settings`` go to SymPy's printer.
+
+    Distinct names print distinctly: ``x1*x_1`` is ``x1 x_{1}``, not ``x_{1} x_{1}``. A
+    document of several formulas passes ``names=latex_names(all its names)``.
+
+    Raises:
+        LimitError: as ``to_text``.
+    """
+    expr = _printable(expr, "to_latex", max_nodes)
+    with sympy_recursion_guard("to_latex", instead=_DEEP):
+        return str(TexPrinter(settings, names).doprint(expr))
+
+
+def latex_names(names: Iterable[str]) -> dict[str, str]:
+    """LaTeX for each name that SymPy would print like another of ``names``; the others print as usual.
+
+    SymPy writes x1 and x_1 both as x_{1}, alpha1 and alpha_1 as \\alpha_{1}. Of such names, the
+    one spelt with '_' keeps the subscript it asks for; the others are written as spelt
+    (``x1``, in upright digits after an italic letter, as \\mathit{x1}).
+    """
+    candidates: dict[str, list[str]] = {}
+    for name in dict.fromkeys(names):
+        candidates.setdefault(name.replace("_", ""), []).append(name)  # cheap: a collision needs the same letters
+    distinct: dict[str, str] = {}
+    for group in candidates.values():
+        if len(group) < 2:
+            continue
+        printed: dict[str, list[str]] = {}
+        for name in group:
+            printed.setdefault(str(LatexPrinter()._print_Symbol(sp.Symbol(name))), []).append(name)
+        for alike in printed.values():
+            keep = next((n for n in sorted(alike) if "_" in n), None)
+            distinct |= {n: r"\mathit{" + n.replace("_", r"\_") + "}" for n in alike if n != keep and len(alike) > 1}
+    return distinct
+
+
+def omitted(expr: sp.Basic) -> str:
+    """What a view writes instead of a formula too long to print."""
+    return f"(not written out: {tree_size(expr):,} nodes, more than {PRINT_NODES:,})"
+
+
+def formula_text(expr: sp.Basic) -> str:
+    """``to_text(expr)``, or a note with its size when it is too long to write out."""
+    return to_text(expr) if tree_size(expr) <= PRINT_NODES else omitted(expr)
+
+
+def formula_latex(expr: sp.Basic, names: Mapping[str, str] | None = None) -> str:
+    """``to_latex(expr)``, or a note with its size when it is too long to write out."""
+    return to_latex(expr, names=names) if tree_size(expr) <= PRINT_NODES else rf"\text{{{omitted(expr)}}}"
+
+
+def name_latex(name: str, names: Mapping[str, str] | None = None) -> str:
+    """LaTeX for a variable name: w1 → w_{1}, alpha → \\alpha (``names``: see ``latex_names``)."""
+    return to_latex(sp.Symbol(name), names=names or {})
 
 
 def _grouped(wrt: Sequence[str]) -> list[tuple[str, int]]:
@@ -149,12 +316,14 @@ def derivative_text(function: str, wrt: Sequence[str], ordinary: bool = False) -
     return f"{d}{order}{function}/{below}"
 
 
-def derivative_latex(function: str, wrt: Sequence[str], ordinary: bool = False) -> str:
+def derivative_latex(
+    function: str, wrt: Sequence[str], ordinary: bool = False, names: Mapping[str, str] | None = None
+) -> str:
     """\\frac{\\partial^{2} f}{\\partial a \\partial b}, or \\frac{d f}{d x} for one variable."""
     d = "d" if ordinary else r"\partial"
     order = f"^{{{len(wrt)}}}" if len(wrt) > 1 else ""
-    below = " ".join(f"{d} {name_latex(name)}{f'^{{{n}}}' if n > 1 else ''}" for name, n in _grouped(wrt))
-    return rf"\frac{{{d}{order} {name_latex(function)}}}{{{below}}}"
+    below = " ".join(f"{d} {name_latex(name, names)}{f'^{{{n}}}' if n > 1 else ''}" for name, n in _grouped(wrt))
+    return rf"\frac{{{d}{order} {name_latex(function, names)}}}{{{below}}}"
 
 
 def _superscript(n: int) -> str:

@@ -11,6 +11,40 @@ from __future__ import annotations
 from typing import Any
 
 import sympy as sp
+from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects, never text
+
+from ..errors import SymdiffError
+
+
+def _expressions(name: str, args: tuple[Any, ...]) -> list[sp.Expr]:
+    """The arguments as SymPy expressions, refusing text.
+
+    SymPy's ``Function`` would ``sympify`` a string, which evaluates it as Python
+    (``sigmoid("__import__('os').system(...)")`` ran the command): strict conversion takes
+    numbers and expressions only.
+    """
+    converted = []
+    for arg in args:
+        if isinstance(arg, (str, bytes)):
+            raise SymdiffError(
+                f"{name} takes a SymPy expression, not text; to read text use symdiff.parse('{name}(x)')"
+            )
+        try:
+            expr = arg if isinstance(arg, sp.Basic) else _sympify(arg)
+        except sp.SympifyError:
+            raise SymdiffError(f"{name} takes a SymPy expression, got {type(arg).__name__}") from None
+        if not isinstance(expr, sp.Expr) or expr.is_extended_real is False:
+            raise SymdiffError(f"{name} takes a real expression, got {type(expr).__name__} {_shown(expr)}")
+        converted.append(expr)
+    return converted
+
+
+def _shown(expr: Any) -> str:
+    try:
+        text = sp.sstr(expr)
+    except (ValueError, RecursionError):
+        return ""
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 class _RealFunction(sp.Function):
@@ -19,6 +53,9 @@ class _RealFunction(sp.Function):
     nargs = 1
     pretty_symbol = ""
     latex_symbol = ""
+
+    def __new__(cls, *args: Any, **options: Any) -> Any:
+        return super().__new__(cls, *_expressions(cls.__name__, args), **options)
 
     def _eval_is_extended_real(self) -> bool | None:
         return self.args[0].is_extended_real
@@ -160,3 +197,59 @@ class cbrt(_RealFunction):
     def _latex(self, printer: Any, exp: str | None = None) -> str:
         root = rf"\sqrt[3]{{{printer._print(self.args[0])}}}"
         return root if exp is None else rf"\left({root}\right)^{{{exp}}}"
+
+
+# SymPy's Max and Min compare every pair of their arguments, to drop any that cannot be the
+# extreme one: each comparison is an assumptions query, so 100 names take 8 s, and reverse
+# mode, which builds max(x0, …, xk) for every k, took minutes. Beyond this many arguments
+# only what is linear is done: nested ones flattened, repeats dropped, numbers folded into one.
+_PAIRWISE = 8
+
+
+def _lattice(cls: type, sympy_cls: Any, args: tuple[Any, ...], evaluate: bool, assumptions: Any) -> Any:
+    """``sympy_cls(*args)`` (SymPy's Max or Min) for a few arguments; for many, ``cls`` without pairwise comparisons."""
+    exprs = _expressions(cls.__name__.lower(), args)
+    if not evaluate:
+        return sympy_cls.__new__(cls, *exprs, evaluate=False, **assumptions)
+    flat = list(dict.fromkeys(a for e in exprs for a in (e.args if isinstance(e, sympy_cls) else (e,))))
+    if len(flat) > _PAIRWISE:
+        for a in flat:
+            if a.is_extended_real is False or (a.is_number and not a.is_comparable):
+                raise ValueError(f"the argument {a} is not a real number")
+        numbers = [a for a in flat if a.is_number]
+        if len(numbers) > 1:
+            extreme = max(numbers) if sympy_cls is sp.Max else min(numbers)
+            flat = [a for a in flat if not a.is_number] + [extreme]
+    if len(flat) <= _PAIRWISE or sympy_cls.zero in flat:
+        return sympy_cls(*flat, **assumptions)
+    return sympy_cls.__new__(cls, *(a for a in flat if a != sympy_cls.identity), evaluate=False, **assumptions)
+
+
+class Max(sp.Max):
+    """SymPy's Max, built in linear time when it has many arguments (SymPy's is quadratic).
+
+    With up to ``_PAIRWISE`` arguments it *is* SymPy's Max, simplified as SymPy does.
+    """
+
+    def __new__(cls, *args: Any, evaluate: bool = True, **assumptions: Any) -> Any:
+        return _lattice(cls, sp.Max, args, evaluate, assumptions)
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        # SymPy's rebuilds the other arguments with sympy.Max: quadratic again.
+        if not 0 < argindex <= len(self.args):
+            raise sp.ArgumentIndexError(self, argindex)
+        others = [a for i, a in enumerate(self.args) if i != argindex - 1]
+        return sp.Heaviside(self.args[argindex - 1] - type(self)(*others))
+
+
+class Min(sp.Min):
+    """SymPy's Min, built in linear time when it has many arguments (see ``Max``)."""
+
+    def __new__(cls, *args: Any, evaluate: bool = True, **assumptions: Any) -> Any:
+        return _lattice(cls, sp.Min, args, evaluate, assumptions)
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        if not 0 < argindex <= len(self.args):
+            raise sp.ArgumentIndexError(self, argindex)
+        others = [a for i, a in enumerate(self.args) if i != argindex - 1]
+        return sp.Heaviside(type(self)(*others) - self.args[argindex - 1])

@@ -206,6 +206,18 @@ def _mp_cbrt(x: Any) -> Any:
 # ---------------------------------------------------------------------------------------
 
 
+def _log(x: sp.Expr, base: sp.Expr | None = None) -> sp.Expr:
+    """ln(x), or log(x, b) = ln(x)/ln(b). A numeric base must be real, positive and not 1: SymPy
+    takes log(x, -2) as ln(x)/(ln(2) + iπ), a complex function, and log(x, 0) as 0."""
+    if base is None:
+        return sp.log(x)
+    if base.is_number:
+        value = base.evalf(15)
+        if not (value.is_extended_real and value > 0) or base == 1:
+            raise ValueError(f"the base of a logarithm must be positive and not 1, got {base}")
+    return sp.log(x, base)
+
+
 def _at_zero(x: Any) -> Any:
     return np.asarray(x) == 0
 
@@ -264,7 +276,7 @@ def _fn(
     return Primitive(
         name=name,
         arity=1,
-        sympy=sympy_class,
+        sympy=options.pop("sympy", sympy_class),
         scalar=scalar,
         numpy=numpy,
         mpmath=mpmath,
@@ -426,6 +438,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     _fn(
         "log",
         sympy_class=sp.log,
+        sympy=_log,
         scalar=math.log,
         numpy=NumpyFunction("log"),
         mpmath=mpmath.log,
@@ -928,7 +941,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     Primitive(
         name="max",
         arity=2,
-        sympy=sp.Max,
+        sympy=functions.Max,
         scalar=_s_max,
         numpy=NumpyFunction("maximum"),
         mpmath=_mp_max,
@@ -951,7 +964,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     Primitive(
         name="min",
         arity=2,
-        sympy=sp.Min,
+        sympy=functions.Min,
         scalar=_s_min,
         numpy=NumpyFunction("minimum"),
         mpmath=_mp_min,
@@ -996,8 +1009,9 @@ MACROS: tuple[Macro, ...] = (
 
 ARRAYS: MappingProxyType[str, ArrayPrimitive] = MappingProxyType({p.name: p for p in ARRAY_PRIMITIVES})
 BY_NAME: MappingProxyType[str, Primitive] = MappingProxyType({p.name: p for p in PRIMITIVES})
+# SymPy's class, and the class symdiff builds instead when that is a different one (functions.Max).
 BY_CLASS: MappingProxyType[type, Primitive] = MappingProxyType(
-    {p.sympy_class: p for p in PRIMITIVES if p.sympy_class is not None}
+    {cls: p for p in PRIMITIVES for cls in (p.sympy_class, p.sympy) if isinstance(cls, type)}
 )
 
 

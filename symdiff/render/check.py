@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..language.printing import derivative_latex, to_text
-from .comparison import _function_latex, _point_latex, error_text, reference_text, value_text
+from .comparison import _function_latex, _names, _point_latex, error_text, reference_text, value_text
 
 if TYPE_CHECKING:
     from ..comparison.check import GradientCheck
@@ -51,10 +51,11 @@ def text(check: GradientCheck) -> str:
 def markdown(check: GradientCheck) -> str:
     """A Markdown table with the derivatives as inline math (for notebooks and documents)."""
     cmp = check.comparison
-    lines = [f"checking a gradient of ${_function_latex(cmp)}$ at ${_point_latex(cmp)}$", ""]
+    names = _names(cmp)
+    lines = [f"checking a gradient of ${_function_latex(cmp, names)}$ at ${_point_latex(cmp, names)}$", ""]
     lines += ["| | yours | reference | finite difference | error | |", "|---|---:|---:|---:|---:|---|"]
     for partial, (*numbers, mark) in zip(check.partials, _cells(check), strict=True):
-        label = f"${derivative_latex(cmp.function, [partial.variable], cmp.ordinary)}$"
+        label = f"${derivative_latex(cmp.function, [partial.variable], cmp.ordinary, names)}$"
         lines.append("| " + " | ".join([label, *numbers, f"**{mark}**" if mark == "WRONG" else mark]) + " |")
     notes = _notes(check)
     lines += ["", *(f"- {note}" for note in notes), ""] if notes else [""]

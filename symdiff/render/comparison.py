@@ -8,8 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 import mpmath
 
-from ..language.printing import derivative_latex, derivative_text, name_latex, scientific, to_latex, to_text
-from .jsonutil import dumps, number
+from ..language.printing import (
+    derivative_latex,
+    derivative_text,
+    formula_latex,
+    formula_text,
+    latex_names,
+    name_latex,
+    scientific,
+    to_latex,
+    to_text,
+)
+from .jsonutil import dumps, formula_data, number
 
 if TYPE_CHECKING:
     from ..comparison.compare import Comparison, MethodValue, Row
@@ -53,11 +63,10 @@ _INLINE_FORMULA = 36
 
 
 def _formula(cmp: Comparison, row: Row) -> str:
-    return f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)} = {to_text(row.derivative)}"
+    return f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)} = {formula_text(row.derivative)}"
 
 
-def _label(cmp: Comparison, row: Row) -> str:
-    formula = _formula(cmp, row)
+def _label(cmp: Comparison, formula: str, row: Row) -> str:
     return formula if len(formula) <= _INLINE_FORMULA else derivative_text(cmp.function, row.wrt, cmp.ordinary)
 
 
@@ -65,7 +74,8 @@ def point_value_text(value: Any) -> str:
     """A coordinate as given: π/4 stays pi/4, 3/10 reads 0.3, a float prints in its shortest form."""
     if getattr(value, "is_Float", False):
         return repr(float(value)) if math.isfinite(float(value)) else scientific(mpmath.mpf(value), 6)
-    if getattr(value, "is_Rational", False) and max(len(str(abs(value.p))), len(str(value.q))) > 15:
+    # More than 15 digits, compared as integers: str() of a 5,000-digit integer is refused by Python.
+    if getattr(value, "is_Rational", False) and max(abs(value.p), value.q) >= 10**15:
         return scientific(mpmath.mpf(value.p) / value.q if value.q != 1 else mpmath.mpf(value.p), 6)
     if getattr(value, "is_Rational", False) and not value.is_Integer and _terminates(value.q):
         with localcontext() as context:
@@ -92,18 +102,19 @@ def text(cmp: Comparison) -> str:
     """An aligned table: each derivative's value by each method, then each method's error."""
     signature = f"{cmp.function}({', '.join(cmp.variables)})" if cmp.variables else cmp.function
     lines = [
-        f"{signature} = {to_text(cmp.expression)}",
+        f"{signature} = {formula_text(cmp.expression)}",
         f"at {_point_text(cmp)}: {cmp.function} = {value_text(cmp.value)}",
     ]
-    lines += [_formula(cmp, row) for row in cmp.rows if len(_formula(cmp, row)) > _INLINE_FORMULA]
+    formulas = [_formula(cmp, row) for row in cmp.rows]  # each written once: printing can be the slow part
+    lines += [formula for formula in formulas if len(formula) > _INLINE_FORMULA]
     lines.append("")
     table = [("", *METHODS)]
-    for row in cmp.rows:
+    for row, formula in zip(cmp.rows, formulas, strict=True):
         autodiff = row.autodiff
         fd_value, fd_error = _finite_cells(row)
         table.append(
             (
-                _label(cmp, row),
+                _label(cmp, formula, row),
                 value_text(row.symbolic.value),
                 value_text(autodiff.value) if autodiff else "-",
                 fd_value,
@@ -200,8 +211,7 @@ def _finite_data(row: Row) -> dict[str, Any]:
 def row_data(cmp: Comparison, row: Row) -> dict[str, Any]:
     return {
         "wrt": list(row.wrt),
-        "expression": to_text(row.derivative),
-        "latex": to_latex(row.derivative),
+        **formula_data(row.derivative),
         "symbolic": number(row.symbolic.value),
         "autodiff": number(row.autodiff.value) if row.autodiff else None,
         "finite_difference": _finite_data(row),
@@ -225,7 +235,7 @@ def row_data(cmp: Comparison, row: Row) -> dict[str, Any]:
 
 def data(cmp: Comparison) -> dict[str, Any]:
     return {
-        "expression": to_text(cmp.expression),
+        "expression": formula_text(cmp.expression),
         "function": cmp.function,
         "variables": list(cmp.variables),
         "at": {name: number(float(mpmath.mpf(str(value.evalf(20))))) for name, value in cmp.point.items()},
@@ -253,10 +263,19 @@ def latex_number(text: str) -> str:
     return mantissa if not exponent else rf"{mantissa} \times 10^{{{int(exponent)}}}"
 
 
-def _latex_rows(cmp: Comparison) -> list[str]:
+def _names(cmp: Comparison) -> dict[str, str]:
+    """LaTeX for the names SymPy would print alike (x1 and x_1): one table, one reading of each name."""
+    return latex_names([cmp.function, *cmp.variables])
+
+
+def _row_latex(cmp: Comparison, row: Row, names: dict[str, str]) -> str:
+    return f"{derivative_latex(cmp.function, row.wrt, cmp.ordinary, names)} = {formula_latex(row.derivative, names)}"
+
+
+def _latex_rows(cmp: Comparison, names: dict[str, str]) -> list[str]:
     rows = []
     for row in cmp.rows:
-        label = f"{derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {to_latex(row.derivative)}"
+        label = _row_latex(cmp, row, names)
         fd_value, fd_error = _finite_cells(row)
         cells = [
             value_text(row.symbolic.value),
@@ -301,25 +320,26 @@ def _notes(cmp: Comparison) -> list[str]:
     return [*lines, _verdict(cmp)]
 
 
-def _point_latex(cmp: Comparison) -> str:
+def _point_latex(cmp: Comparison, names: dict[str, str]) -> str:
     def latex_value(value: Any) -> str:
         return latex_number(point_value_text(value)) if getattr(value, "is_Float", False) else to_latex(value)
 
-    return ", ".join(f"{name_latex(name)} = {latex_value(value)}" for name, value in cmp.point.items())
+    return ", ".join(f"{name_latex(name, names)} = {latex_value(value)}" for name, value in cmp.point.items())
 
 
-def _function_latex(cmp: Comparison) -> str:
+def _function_latex(cmp: Comparison, names: dict[str, str]) -> str:
     """f = 3 x^{2} - 4 x + 5 = 20: the function, its formula and its value at the point."""
     value = latex_number(value_text(cmp.value))
-    return f"{name_latex(cmp.function)} = {to_latex(cmp.expression)} = {value}"
+    return f"{name_latex(cmp.function, names)} = {formula_latex(cmp.expression, names)} = {value}"
 
 
 def latex(cmp: Comparison) -> str:
     """The point and the function's value over a table; ``gathered`` and ``array`` render in
     KaTeX and MathJax alike (``\\multicolumn`` would not: KaTeX has no such command)."""
     header = r" & \text{symbolic} & \text{autodiff} & \text{finite difference} & \text{reference} \\ \hline"
-    body = " \\\\\n".join(_latex_rows(cmp))
-    title = rf"\text{{at }} {_point_latex(cmp)}:\quad {_function_latex(cmp)}"
+    names = _names(cmp)
+    body = " \\\\\n".join(_latex_rows(cmp, names))
+    title = rf"\text{{at }} {_point_latex(cmp, names)}:\quad {_function_latex(cmp, names)}"
     table = f"\\begin{{array}}{{l|rrrr}}\n{header}\n{body}\n\\end{{array}}"
     # Notes in words: ∂ and ✓ are written out, since text mode in KaTeX's strict mode refuses them.
     notes = " \\\\\n".join(_latex_text(_plain(line)) for line in _notes(cmp))
@@ -333,13 +353,21 @@ def _plain(text: str) -> str:
     return "".join(_PLAIN.get(ch, ch) for ch in text)
 
 
+def markdown_row(cells: list[str]) -> str:
+    r"""A Markdown table row. A '|' in a cell (the \left| … \right| of abs) would end the cell; the
+    math is written with \vert instead, which renders the same. (Escaping it as '\|' works in
+    GitHub's Markdown but reaches MkDocs' math as \|, a double bar.)"""
+    return "| " + " | ".join(cell.replace("|", r"\vert{}") for cell in cells) + " |"
+
+
 def markdown(cmp: Comparison) -> str:
     """A Markdown table with inline math, then explanations and the verdict."""
-    lines = [f"${_function_latex(cmp)}$ at ${_point_latex(cmp)}$", ""]
+    names = _names(cmp)
+    lines = [f"${_function_latex(cmp, names)}$ at ${_point_latex(cmp, names)}$", ""]
     lines.append("| derivative | symbolic | autodiff | finite difference | reference | verdict |")
     lines.append("|---|---:|---:|---:|---:|---|")
     for row in cmp.rows:
-        label = f"${derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {to_latex(row.derivative)}$"
+        label = f"${_row_latex(cmp, row, names)}$"
         cells = [
             value_text(row.symbolic.value),
             value_text(row.autodiff.value) if row.autodiff else "-",
@@ -347,9 +375,9 @@ def markdown(cmp: Comparison) -> str:
             reference_text(row.reference),
             row.verdict,
         ]
-        lines.append("| " + " | ".join([label, *cells]) + " |")
+        lines.append(markdown_row([label, *cells]))
         errors = [error_text(row.symbolic), error_text(row.autodiff) if row.autodiff else "", _finite_cells(row)[1]]
-        lines.append("| " + " | ".join(["error", *errors, "", ""]) + " |")
+        lines.append(markdown_row(["error", *errors, "", ""]))
     notes = _notes(cmp)
     lines += ["", *(f"- {line}" for line in notes[:-1]), "", notes[-1]]
     return "\n".join(lines)

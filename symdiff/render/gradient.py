@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import keyword
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
 from ..errors import SymdiffError
-from ..language.printing import derivative_latex, derivative_text, name_latex, to_latex, to_text
+from ..language.printing import derivative_latex, derivative_text, latex_names, name_latex, to_latex, to_text
 from ..primitives import registry
 from ..primitives.primitive import NumpySource, Primitive
 
@@ -25,9 +25,9 @@ def definition_lines(definitions: Iterable[Definition]) -> list[str]:
     return [f"{to_text(defined)} = {to_text(value)}" for defined, value in definitions]
 
 
-def definition_rows(definitions: Iterable[Definition]) -> list[str]:
-    r"""``v_{1} &= …`` for each definition: rows of an aligned block."""
-    return [f"{to_latex(defined)} &= {to_latex(value)}" for defined, value in definitions]
+def definition_rows(definitions: Iterable[Definition], names: Mapping[str, str] | None = None) -> list[str]:
+    r"""``v_{1} &= …`` for each definition: rows of an aligned block (``names``: see ``latex_names``)."""
+    return [f"{to_latex(defined, names=names)} &= {to_latex(value, names=names)}" for defined, value in definitions]
 
 
 def definition_data(definitions: Iterable[Definition]) -> list[dict[str, str]]:
@@ -45,10 +45,18 @@ def gradient_text(g: SymbolicGradient) -> str:
     return "\n".join(definition_lines(g.definitions) + partials)
 
 
+def _names(function: str, variables: Iterable[str], definitions: Iterable[Definition]) -> dict[str, str]:
+    return latex_names([function, *variables, *(d.name for d, _ in definitions)])
+
+
 def gradient_latex(g: SymbolicGradient) -> str:
     ordinary = len(g.variables) <= 1
-    partials = [f"{derivative_latex(g.function, (name,), ordinary)} &= {to_latex(p)}" for name, p in g.items()]
-    return aligned(definition_rows(g.definitions) + partials)
+    names = _names(g.function, [*g.variables, *g], g.definitions)
+    partials = [
+        f"{derivative_latex(g.function, (name,), ordinary, names)} &= {to_latex(p, names=names)}"
+        for name, p in g.items()
+    ]
+    return aligned(definition_rows(g.definitions, names) + partials)
 
 
 def _upper(h: SymbolicHessian) -> list[tuple[tuple[str, str], sp.Expr]]:
@@ -62,13 +70,15 @@ def hessian_text(h: SymbolicHessian) -> str:
     return "\n".join(definition_lines(h.definitions) + entries)
 
 
-def hessian_row(function: str, matrix: sp.Matrix) -> str:
+def hessian_row(function: str, matrix: sp.Matrix, names: Mapping[str, str] | None = None) -> str:
     r"""``\nabla^{2} f &= (matrix)``: a row of an aligned block."""
-    return rf"\nabla^{{2}} {name_latex(function)} &= {to_latex(matrix, mat_delim='(', mat_str='matrix')}"
+    body = to_latex(matrix, names=names, mat_delim="(", mat_str="matrix")
+    return rf"\nabla^{{2}} {name_latex(function, names)} &= {body}"
 
 
 def hessian_latex(h: SymbolicHessian) -> str:
-    return aligned([*definition_rows(h.definitions), hessian_row(h.function, h.matrix)])
+    names = _names(h.function, h.variables, h.definitions)
+    return aligned([*definition_rows(h.definitions, names), hessian_row(h.function, h.matrix, names)])
 
 
 # Exported code imports NumPy as np, then the standard-library modules its helpers need.

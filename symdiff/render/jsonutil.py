@@ -6,6 +6,11 @@ import json
 import math
 from typing import Any
 
+import sympy as sp
+
+from ..language.dag import tree_size
+from ..language.printing import PRINT_NODES, to_latex, to_text
+
 
 def number(value: float) -> float | str:
     """A float for JSON: non-finite values become the strings "nan", "inf", "-inf"."""
@@ -20,6 +25,14 @@ def number(value: float) -> float | str:
 def dumps(data: Any) -> str:
     """Strict JSON (no NaN/Infinity literals), indented for people."""
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def formula_data(expr: sp.Basic) -> dict[str, Any]:
+    """A formula's JSON keys, text and LaTeX: both null, with the size, when it is too long to write out."""
+    size = tree_size(expr)
+    if size > PRINT_NODES:
+        return {"expression": None, "latex": None, "written_size": size}
+    return {"expression": to_text(expr), "latex": to_latex(expr)}
 
 
 # An array larger than this is written as its shape and a summary, not element by element.

@@ -77,7 +77,7 @@ class _Layout:
 
     if TYPE_CHECKING:
 
-        def _print(self, expr: Any) -> str: ...  # from the SymPy printer this is mixed into
+        def _print(self, expr: Any, **kwargs: Any) -> str: ...  # from the SymPy printer this is mixed into
 
     def _wrap(self, text: str) -> str:
         return f"({text})"

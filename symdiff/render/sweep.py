@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import SymdiffError
+from ..errors import SymdiffError, describe
 from ..language.printing import to_text
+from ..limits import serialized
+from .files import output_path, replacing
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -21,22 +23,21 @@ STYLE = {"forward": ("tab:blue", "o"), "central": ("tab:orange", "s"), "complex"
 PLOT_FORMATS = (".png", ".svg", ".pdf")
 
 
-def plot_step_sweep(sweep: StepSweep, path: str | Path) -> Path:
+@serialized
+def plot_step_sweep(sweep: StepSweep, path: str | Path, *, force: bool = False) -> Path:
     """Draw error against step on log-log axes, with the reported bounds dashed; write it to ``path``.
 
     The truncation side of each V has the slope of the method's accuracy (1 for forward, 2 for
     central); the rounding side has slope -1. Errors of exactly 0 are drawn at the bottom edge.
     """
-    target = Path(path)
+    if not all(hasattr(sweep, a) for a in ("steps", "errors", "bounds", "slopes", "exact", "point", "wrt")):
+        raise SymdiffError(f"plot_step_sweep draws the result of symdiff.step_sweep, got {describe(sweep)}")
+    target = output_path(path, "--plot", force=force)
     if target.suffix.lower() not in PLOT_FORMATS:
         raise SymdiffError(f"--plot {target}: use one of {', '.join(PLOT_FORMATS)}")
-    if not target.parent.is_dir():
-        raise SymdiffError(f"cannot write {target}: the folder {target.parent} does not exist")
     figure = _figure(sweep)
-    try:
-        figure.savefig(target)
-    except OSError as error:
-        raise SymdiffError(f"cannot write {target}: {error.strerror or error}") from None
+    with replacing(target) as temporary:
+        figure.savefig(temporary, format=target.suffix.lower()[1:])
     return target
 
 

@@ -103,10 +103,10 @@ def trace_table(trace: Trace) -> str:
 
 
 def _dot_text(text: str) -> str:
-    """Text for a DOT record field: its special characters escaped."""
+    """Text for a DOT record field: its special characters escaped, anything unprintable as ?."""
     for ch in '\\{}|<>"':
         text = text.replace(ch, "\\" + ch)
-    return text
+    return "".join(ch if ch.isprintable() else "?" for ch in text)  # a raw newline would end the label
 
 
 def dot(graph: Graph | ArrayGraph, trace: Trace | None = None) -> str:
@@ -209,7 +209,9 @@ def framework_source(graph: Graph | ArrayGraph, framework: str, code: str, expre
 
 def source_header(graph: Graph | ArrayGraph) -> str:
     """A comment naming what the generated function's parameters and result stand for."""
-    params = ", ".join(f"v{i} = {name}" for i, name in zip(graph.input_nodes, graph.inputs, strict=True))
+    # Names are checked on the way in; written as they print anyway, nothing in them can end the comment.
+    shown = ("".join(ch if ch.isprintable() else "?" for ch in name) for name in graph.inputs)
+    params = ", ".join(f"v{i} = {name}" for i, name in zip(graph.input_nodes, shown, strict=True))
     return f"# parameters: {params or 'none'}\n# returns the value and, in order, the adjoints of the parameters\n"
 
 

@@ -14,13 +14,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import mpmath
+import numpy as np
 import sympy as sp
 
-from ..errors import EvaluationError, SymdiffError
+from ..errors import EvaluationError, SymdiffError, check_choice, describe
 from ..language.arrays import ArrayProgram
 from ..language.parser import Program, as_expression, natural_key, parse_program, variable_names
-from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
-from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
+from ..limits import DEFAULT_LIMITS, Limits, serialized, sympy_recursion_guard
+from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable, variable_list
+from ..tape.points import checked_point
 from . import verify
 from .engine import Builder, derive_expression
 from .kinks import not_differentiable
@@ -34,6 +36,7 @@ KEY_RULES = frozenset({"product", "quotient", "chain"})
 SYMMETRIC_VALUE = "at the point; not differentiable here, see the note"
 
 
+@serialized
 def steps(
     expr: ExprLike,
     wrt: VariableLike | Sequence[VariableLike],
@@ -67,8 +70,7 @@ def steps(
         >>> d.result, d.verified
         (b, True)
     """
-    if detail not in DETAILS:
-        raise SymdiffError(f"detail must be one of {', '.join(DETAILS)}; got {detail!r}")
+    check_choice("detail", detail, DETAILS)
     program = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
     if isinstance(program, ArrayProgram):
         return _matrix_steps(program, wrt, order, at)
@@ -80,7 +82,8 @@ def steps(
             raise SymdiffError(f"{v.name} is a line of the program; differentiate with respect to one of its inputs")
     point = _point(at, f)
     function = program.output.name if isinstance(program, Program) else "f"
-    builder = Builder(detail, {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)})
+    taken = {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)}
+    builder = Builder(detail, taken, limits.max_ops)
     with sympy_recursion_guard("writing the derivation"):
         outcome = _derive(builder, program, f, variables * order, point)
         builder.close()
@@ -127,9 +130,8 @@ def _matrix_steps(
 
 
 def _variables(wrt: VariableLike | Sequence[VariableLike], order: int, limits: Limits) -> list[sp.Symbol]:
-    variables = [variable(wrt)] if isinstance(wrt, (str, sp.Symbol)) else [variable(v) for v in wrt]
-    if not variables:
-        raise SymdiffError("no variable to differentiate with respect to")
+    variables = variable_list(wrt)
+    limits.check_order(order)  # before any arithmetic: True * 1 would pass as the order 1
     if len(variables) > 1 and order != 1:
         raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
     limits.check_order(order * len(variables))
@@ -175,6 +177,7 @@ def _is_key(step: Step, section: tuple[Step, ...]) -> bool:
 def _point(at: Mapping[str, Any] | None, f: sp.Expr) -> dict[sp.Symbol, mpmath.mpf] | None:
     if at is None:
         return None
+    at = checked_point(at)
     names = variable_names(f)
     unknown = sorted(set(at) - set(names), key=natural_key)
     missing = [n for n in names if n not in at]
@@ -197,12 +200,15 @@ def _number(name: str, value: Any) -> mpmath.mpf:
     numbers such as pi/4, which the command line reads exactly, are evaluated)."""
     if isinstance(value, sp.Basic) and value.is_number and value.is_extended_real and value.is_finite:
         return mpmath.mpf(sp.N(value, mpmath.mp.dps + 5))
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, str, mpmath.mpf)):
-        raise EvaluationError(f"the value of {name} must be a number, got {value!r}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, str, mpmath.mpf)):
+        raise EvaluationError(f"the value of {name} must be a number, got {describe(value)}")
     try:
-        return mpmath.mpf(value) if isinstance(value, (int, float, str, mpmath.mpf)) else mpmath.mpf(float(value))
-    except ValueError:
-        raise EvaluationError(f"the value of {name} must be a number, got {value!r}") from None
+        number = mpmath.mpf(value) if isinstance(value, (int, float, str, mpmath.mpf)) else mpmath.mpf(float(value))
+    except (ValueError, ArithmeticError):
+        raise EvaluationError(f"the value of {name} must be a number, got {describe(value)}") from None
+    if not mpmath.isfinite(number):
+        raise EvaluationError(f"the value of {name} must be a finite number, got {describe(value)}")
+    return number
 
 
 __all__ = ["Derivation", "MatrixDerivation", "Section", "Step", "steps"]

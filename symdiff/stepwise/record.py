@@ -14,6 +14,7 @@ import sympy as sp
 
 from ..comparison.explain import Explanation
 from ..language.parser import Program
+from ..limits import serialized_class
 
 Detail = Literal["full", "compact", "key"]
 DETAILS: tuple[Detail, ...] = ("full", "compact", "key")
@@ -67,6 +68,7 @@ class Section:
     steps: tuple[Step, ...]
 
 
+@serialized_class
 @dataclass(frozen=True)
 class Derivation:
     """The step-by-step derivative of an expression, every step verified.

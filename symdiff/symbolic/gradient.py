@@ -18,10 +18,12 @@ from typing import Any
 
 import sympy as sp
 from sympy.core.cache import clear_cache
+from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects, never text
 
-from ..errors import LimitError
+from ..errors import LimitError, SymdiffError, describe
+from ..language.lexer import name_problem
 from ..language.parser import Program, parse_program, symbol
-from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from ..limits import DEFAULT_LIMITS, Limits, serialized_class, sympy_recursion_guard
 from ..tape.graph import Graph, lower, lower_all
 from .reverse import Definition, sweep
 
@@ -38,10 +40,50 @@ def resolve(definitions: Iterable[Definition]) -> dict[sp.Basic, sp.Expr]:
     return resolved
 
 
+def _name(what: str, name: Any) -> str:
+    problem = name_problem(name) if isinstance(name, str) else f"got {describe(name)}"
+    if problem:
+        raise SymdiffError(f"{what} must be a variable name: {problem}")
+    return name
+
+
+def _expression(what: str, value: Any) -> sp.Expr:
+    try:
+        expr = value if isinstance(value, sp.Basic) else _sympify(value)  # never text
+    except sp.SympifyError:
+        raise SymdiffError(f"{what} must be a SymPy expression, got {describe(value)}") from None
+    if not isinstance(expr, sp.Expr):
+        raise SymdiffError(f"{what} must be a SymPy expression, got {describe(value)}")
+    return expr
+
+
+def _partials(partials: Any) -> dict[str, sp.Expr]:
+    """Name → partial derivative, checked: names are variable names, values SymPy expressions."""
+    if not isinstance(partials, Mapping):
+        try:
+            partials = dict(partials)  # (name, expression) pairs
+        except (TypeError, ValueError):
+            raise SymdiffError(f"the partials are a dict from name to expression, got {describe(partials)}") from None
+    return {_name("a variable", k): _expression(f"the partial for {k}", v) for k, v in partials.items()}
+
+
+def _definitions(definitions: Any) -> tuple[Definition, ...]:
+    try:
+        pairs = [(d, v) for d, v in definitions]
+    except (TypeError, ValueError):
+        raise SymdiffError(f"definitions are (symbol, expression) pairs, got {describe(definitions)}") from None
+    for defined, _ in pairs:
+        if not isinstance(defined, sp.Symbol):
+            raise SymdiffError(f"a definition names a symbol, got {describe(defined)}")
+        _name("a definition", defined.name)
+    return tuple((d, _expression(f"the definition of {d}", v)) for d, v in pairs)
+
+
 def _count_ops(definitions: Iterable[Definition], exprs: Iterable[sp.Expr]) -> int:
     return sum(sp.count_ops(value) for _, value in definitions) + sum(sp.count_ops(e) for e in exprs)
 
 
+@serialized_class
 class SymbolicGradient(dict[str, sp.Expr]):
     """Every first partial derivative, name → expression, and the definitions the expressions use.
 
@@ -70,10 +112,12 @@ class SymbolicGradient(dict[str, sp.Expr]):
         function: str = "f",
         variables: Sequence[str] = (),
     ):
-        super().__init__(partials)
-        self.definitions: tuple[Definition, ...] = tuple(definitions)
-        self.function = function
-        self.variables = tuple(variables)
+        super().__init__(_partials(partials))
+        self.definitions: tuple[Definition, ...] = _definitions(definitions)
+        self.function = _name("function", function)
+        if not isinstance(variables, (list, tuple)):
+            raise SymdiffError(f"variables is a list of names, got {describe(variables)}")
+        self.variables = tuple(_name("a variable", v) for v in variables)
 
     def expand(self) -> dict[str, sp.Expr]:
         """Plain SymPy expressions, the definitions substituted."""
@@ -109,6 +153,7 @@ class SymbolicGradient(dict[str, sp.Expr]):
         return f"$$\n{self.to_latex()}\n$$"
 
 
+@serialized_class
 @dataclass(frozen=True, eq=False)
 class SymbolicHessian:
     """The matrix of second partials and the definitions its entries use.

@@ -9,7 +9,7 @@ import sympy as sp
 
 from ..language.dag import tree_size
 from ..language.parser import Program, as_expression, parse_program, variable_names
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
 from .derivatives import ExprLike, VariableLike, diff, gradient, hessian, variable
 from .gradient import SymbolicHessian
 from .reverse import Definition
@@ -23,6 +23,7 @@ class Partial:
     expression: sp.Expr
 
 
+@serialized_class
 @dataclass(frozen=True)
 class Derivatives:
     """The derivatives of one expression.
@@ -80,6 +81,7 @@ class Derivatives:
         return self.to_text()
 
 
+@serialized
 def derivatives(
     expr: ExprLike,
     wrt: Sequence[VariableLike] | None = None,

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import EvaluationError, SymdiffError
+from ..errors import EvaluationError, SymdiffError, check_choice, check_flag
 from ..language.arrays import ArrayProgram, Tensor
 from ..limits import DEFAULT_LIMITS, Limits
 from ..primitives.shapes import shape_text
@@ -249,8 +249,10 @@ class ArrayTape(Tape):
 
     def to_source(self, backend: str = "numpy", gradient: bool = True, batched: Sequence[str] = ()) -> str:
         """The generated NumPy code (``batched``: the inputs given with a leading sample axis)."""
-        if backend != "numpy":
-            raise SymdiffError(f"an array tape's code is NumPy; to_source({backend!r}) is not available")
+        check_choice("an array tape's backend", backend, ("numpy",))
+        check_flag("gradient", gradient)
+        if isinstance(batched, str):
+            batched = (batched,)
         unknown = sorted(set(batched) - set(self.variables))
         if unknown:
             raise SymdiffError(f"batched names {', '.join(unknown)}, which are not inputs of the tape")

@@ -22,7 +22,8 @@ import mpmath
 import sympy as sp
 
 from ..errors import SymdiffError
-from ..language.parser import Program, as_expression, natural_key, parse_program, symbol
+from ..language.dag import postorder
+from ..language.parser import Program, as_expression, natural_key, parse_program, realify, symbol
 from ..limits import sympy_recursion_guard
 from ..primitives import registry
 from ..primitives.primitive import Primitive
@@ -110,6 +111,12 @@ def _constant_label(value: float) -> str:
 
 
 def _labels(nodes: Sequence[Node]) -> tuple[str, ...]:
+    """Each node's name in a listing; unnamed operations are v1, v2, … skipping the names in use.
+
+    Read top to bottom the listing must compute the function: ``v1*v2 + sin(v1*v2)`` with
+    inputs v1 and v2 had printed ``v1 = v1 * v2``.
+    """
+    taken = {node.name for node in nodes if node.name}
     labels, count = [], 0
     for node in nodes:
         if node.kind == "const":
@@ -118,6 +125,8 @@ def _labels(nodes: Sequence[Node]) -> tuple[str, ...]:
             labels.append(node.name)
         else:
             count += 1
+            while f"v{count}" in taken:
+                count += 1
             labels.append(f"v{count}")
     return tuple(labels)
 
@@ -131,12 +140,22 @@ class _Builder:
         self.index_of: dict[sp.Expr, int] = {}
         self.constants: dict[float, int] = {}
         self.decompositions: dict[sp.Expr, Any] = {}
+        self.depths: dict[sp.Basic, int] = {}  # of every sub-expression being lowered
 
     def parts(self, expr: sp.Expr, decompose: Callable[[Any], Any]) -> Any:
         """``decompose(expr)``, computed once per sub-expression."""
         if expr not in self.decompositions:
             self.decompositions[expr] = decompose(expr)
         return self.decompositions[expr]
+
+    def sum_parts(self, expr: sp.Add) -> tuple[list[sp.Expr], list[sp.Expr]]:
+        return self.parts(expr, lambda e: _sum_parts(e, self.depths[e] <= _ORDERED_DEPTH))
+
+    def measure(self, root: sp.Basic) -> None:
+        """Record the depth of every sub-expression of ``root`` (one pass, no recursion)."""
+        for node in postorder(root):
+            if node not in self.depths:
+                self.depths[node] = 1 + max((self.depths[a] for a in node.args), default=0)
 
     def add(self, node: Node, expr: sp.Expr | None) -> int:
         self.nodes.append(node)
@@ -186,6 +205,9 @@ def _constant_value(expr: sp.Expr) -> float | None:
 # Sums up to this many terms are lowered in printing order, so the listing follows what the
 # person sees; SymPy's ordering costs O(n²) on long sums, which keep SymPy's own argument order.
 _ORDERED_TERMS = 32
+# SymPy's ordering also recurses (sort keys, is_number) down the whole sum: a sum nested deeper
+# than this keeps SymPy's argument order, so that lowering has no depth limit of its own.
+_ORDERED_DEPTH = 100
 
 
 def _negative(value: sp.Expr) -> bool:
@@ -194,16 +216,17 @@ def _negative(value: sp.Expr) -> bool:
     return bool(value.is_Number and value is not sp.nan and value < 0)
 
 
-def _sum_parts(expr: sp.Add) -> tuple[list[sp.Expr], list[sp.Expr]]:
-    """Terms added and terms subtracted (in printing order for short sums)."""
+def _sum_parts(expr: sp.Add, ordered: bool) -> tuple[list[sp.Expr], list[sp.Expr]]:
+    """Terms added and terms subtracted (in printing order when ``ordered`` and the sum is short)."""
     plus, minus = [], []
     terms = expr.args
-    if len(expr.args) <= _ORDERED_TERMS:
+    if ordered and len(expr.args) <= _ORDERED_TERMS:
         # Ordering evaluates the terms, and exp(exp(exp(1000))) cannot be: then SymPy's order.
         with contextlib.suppress(OverflowError, ValueError):
             terms = expr.as_ordered_terms()
     for term in terms:
-        if term.could_extract_minus_sign():
+        # The sign from the coefficient: could_extract_minus_sign asks is_number, which recurses.
+        if _negative(term.as_coeff_Mul()[0]):
             minus.append(-term)
         else:
             plus.append(term)
@@ -228,7 +251,7 @@ def _product_parts(expr: sp.Mul) -> tuple[sp.Expr, list[sp.Expr], list[sp.Expr]]
 def _operands(builder: _Builder, expr: sp.Expr) -> list[sp.Expr]:
     """The sub-expressions ``expr`` is built from (lowered before it)."""
     if expr.is_Add:
-        plus, minus = builder.parts(expr, _sum_parts)
+        plus, minus = builder.sum_parts(expr)
         return plus + minus
     if expr.is_Mul:
         _, numerator, denominator = builder.parts(expr, _product_parts)
@@ -244,7 +267,7 @@ def _emit(builder: _Builder, expr: sp.Expr) -> int:
     """Add the nodes computing ``expr``, whose operands are all lowered already."""
     at = builder.index_of.__getitem__
     if expr.is_Add:
-        plus, minus = builder.parts(expr, _sum_parts)
+        plus, minus = builder.sum_parts(expr)
         if not plus:
             return builder.op("neg", (builder.fold("add", [at(t) for t in minus], -expr),), expr)
         result = builder.fold("add", [at(t) for t in plus], None if minus else expr)
@@ -282,6 +305,7 @@ def _emit(builder: _Builder, expr: sp.Expr) -> int:
 
 
 def _lower_into(builder: _Builder, root: sp.Expr) -> int:
+    builder.measure(root)
     stack: list[tuple[sp.Expr, bool]] = [(root, False)]
     while stack:
         expr, ready = stack.pop()
@@ -317,17 +341,26 @@ def lower(expr: str | sp.Basic | Program) -> Graph:
         expr = parse_program(expr)  # keep the names of a program's lines
     builder = _Builder()
     names: dict[int, str] = {}
-    with sympy_recursion_guard("building the tape"):
+    with sympy_recursion_guard("building the tape", instead=None):
         if isinstance(expr, Program):
             output = _lower_program(builder, expr, names)
         else:
-            output = _lower_into(builder, as_expression(expr))
+            output = _lower_into(builder, _expression(expr))
             if builder.nodes[output].kind == "op":
                 taken = {n.name for n in builder.nodes}
                 names[output] = next(n for n in ("f", "out", "output", "f_out") if n not in taken)
     for index, name in names.items():
         builder.nodes[index] = builder.nodes[index]._replace(name=name)
     return _inputs_first(builder.nodes, builder.expressions, [output])[0]
+
+
+def _expression(expr: Any) -> sp.Expr:
+    """A SymPy expression over real symbols. Not checked against the language here: the public
+    functions check what they are given (``check_language``), with the caller's limits, and
+    lowering also serves symdiff's own results, whose numbers may be as large as those limits allow."""
+    if isinstance(expr, sp.Expr) and not isinstance(expr, sp.MatrixBase):
+        return realify(expr)
+    return as_expression(expr)
 
 
 def _lower_program(builder: _Builder, program: Program, names: dict[int, str]) -> int:
@@ -363,8 +396,8 @@ def lower_all(exprs: Sequence[sp.Expr]) -> tuple[Graph, tuple[int, ...]]:
     if not exprs:
         raise SymdiffError("no expression to lower")
     builder = _Builder()
-    with sympy_recursion_guard("building the tape"):
-        roots = [_lower_into(builder, as_expression(e)) for e in exprs]
+    with sympy_recursion_guard("building the tape", instead=None):
+        roots = [_lower_into(builder, _expression(e)) for e in exprs]
     return _inputs_first(builder.nodes, builder.expressions, roots)
 
 

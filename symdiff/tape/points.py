@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..errors import EvaluationError, ParseError
+from ..errors import EvaluationError, ParseError, describe
 from ..language.parser import parse, variable_names
 from ..limits import DEFAULT_LIMITS, Limits
 
@@ -17,14 +18,47 @@ from ..limits import DEFAULT_LIMITS, Limits
 SCALAR_TYPES = frozenset({float, int, np.float64})
 
 
+def checked_point(at: Any) -> dict[str, Any]:
+    """A point as a dict from variable name to value: the one check every function that takes a point makes.
+
+    Keys may be names or SymPy symbols (their names are used); anything else is an error.
+    """
+    if not isinstance(at, Mapping):
+        raise EvaluationError(f"a point is a dict of variable values, got {describe(at)}")
+    point: dict[str, Any] = {}
+    for key, value in at.items():
+        name = key.name if isinstance(key, sp.Symbol) else key
+        if not isinstance(name, str):
+            raise EvaluationError(f"a point names each variable as text, got the key {describe(key)}")
+        if name in point:
+            raise EvaluationError(f"the point gives {name} twice")
+        point[name] = value
+    return point
+
+
+def real_number(name: str, value: Any) -> float:
+    """A coordinate as a float: a real number (SymPy numbers evaluated), never a bool or a complex."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, sp.Basic)):
+        raise EvaluationError(f"the value of {name} must be a real number, got {describe(value)}")
+    if isinstance(value, sp.Basic):
+        if not value.is_number or value.is_extended_real is False or value is sp.nan:
+            raise EvaluationError(f"the value of {name} must be a real number, got {describe(value)}")
+        value = sp.N(value, 20)
+    try:
+        return float(value)
+    except OverflowError:
+        raise EvaluationError(f"the value of {name}, {describe(value)}, is beyond the range of float64") from None
+    except (TypeError, ValueError):
+        raise EvaluationError(f"the value of {name} must be a real number, got {describe(value)}") from None
+
+
 def merge(point: Mapping[str, Any] | None, values: dict[str, Any]) -> Mapping[str, Any]:
     """A point given as a dict, as keyword arguments, or both."""
     if point is None:
         return values
-    if not values and isinstance(point, dict):
+    if not values and type(point) is dict and all(type(k) is str for k in point):
         return point
-    if not isinstance(point, Mapping):
-        raise EvaluationError(f"a point is a dict of variable values, got {type(point).__name__}")
+    point = checked_point(point)
     twice = sorted(set(point) & set(values), key=str)
     if twice:
         names = ", ".join(map(str, twice))
@@ -52,7 +86,12 @@ def as_floats(values: Sequence[Any]) -> Sequence[float] | None:
     kinds = set(map(type, values))
     if kinds <= {float}:
         return values
-    return list(map(float, values)) if kinds <= SCALAR_TYPES else None
+    if not kinds <= SCALAR_TYPES:
+        return None
+    try:
+        return list(map(float, values))
+    except OverflowError:  # an int beyond float64
+        raise EvaluationError(f"a value is beyond the range of float64: {describe(max(values, key=abs))}") from None
 
 
 def as_arrays(variables: Sequence[str], values: Sequence[Any]) -> list[np.ndarray]:
@@ -61,10 +100,10 @@ def as_arrays(variables: Sequence[str], values: Sequence[Any]) -> list[np.ndarra
     for name, value in zip(variables, values, strict=True):
         try:
             array = np.asarray(value)
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, OverflowError) as error:
             raise EvaluationError(f"the value of {name} is not a number or an array of numbers ({error})") from None
-        if array.dtype.kind not in "biufc":
-            raise EvaluationError(f"the value of {name} must be a number or an array of numbers, got {value!r:.40}")
+        if array.dtype.kind not in "iufc":  # not "b": True is not a number here
+            raise EvaluationError(f"the value of {name} must be a number or an array of numbers, got {describe(value)}")
         arrays.append(array)
     if any(a.dtype.kind == "c" for a in arrays):
         dtype: Any = np.complex128

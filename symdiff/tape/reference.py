@@ -95,5 +95,13 @@ def value(
         1.0
     """
     limits.check_dps(dps)
-    graph = expr if isinstance(expr, Graph) else lower(expr)
+    return output(expr if isinstance(expr, Graph) else lower(expr), point, dps)
+
+
+def output(graph: Graph, point: Mapping[str, Exact], dps: int) -> mpmath.mpf:
+    """The graph's output at ``point`` to ``dps`` digits, which the caller has checked against its limits.
+
+    (``value`` checks them against the default limits: the comparison, run with
+    ``max_dps=5000``, refused ``dps=2000`` there, after all the other work.)
+    """
     return evaluate(graph, point, dps)[graph.output]

@@ -38,12 +38,12 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..errors import SymdiffError
+from ..errors import SymdiffError, check_choice, check_flag
 from ..language.arrays import ArrayProgram
 from ..language.dag import tree_size
-from ..language.parser import ARRAY_PROGRAM_HERE, Program, parse_program
+from ..language.parser import ARRAY_PROGRAM_HERE, Program, check_language, parse_program
 from ..language.printing import to_text
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, serialized_class
 from . import interpret
 from .codegen import SOURCE_BACKENDS, CodeBackend, SourceBackend, compile_graph, generate
 from .graph import Graph, lower
@@ -55,6 +55,7 @@ _REPR_NODES = 200  # a repr is one line: a larger expression is described, not w
 _DRAWN_NODES = 400  # a notebook draws the graph of a tape up to this size
 
 
+@serialized_class
 class Tape:
     """A compiled reverse-mode tape for one expression.
 
@@ -103,6 +104,8 @@ class Tape:
         source = self._source
         if isinstance(source, ArrayProgram):
             raise SymdiffError(ARRAY_PROGRAM_HERE)
+        if isinstance(source, sp.Basic):
+            check_language(source, limits)
         self.graph: Graph = lower(source)
         output = self.graph.expressions[self.graph.output]
         self.expression: sp.Expr = source.expression if isinstance(source, Program) else output
@@ -268,8 +271,8 @@ class Tape:
         """
         from ..render.tape import framework_source, source_header
 
-        if backend not in SOURCE_BACKENDS:
-            raise SymdiffError(f"to_source writes {', '.join(SOURCE_BACKENDS)}, not {backend!r}")
+        check_choice("backend", backend, SOURCE_BACKENDS)
+        check_flag("gradient", gradient)
         code = generate(self.graph, backend, gradient)
         if backend in ("torch", "jax"):
             return framework_source(self.graph, backend, code, to_text(self.expression))

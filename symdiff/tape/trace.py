@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..limits import serialized_class
 from . import interpret
 from .graph import Graph
 from .interpret import Kink
@@ -40,6 +41,7 @@ class TraceRow:
     shape: tuple[int, ...] = ()
 
 
+@serialized_class
 @dataclass(frozen=True)
 class Trace:
     """The forward values and backward adjoints of every node of a tape, at one point."""
