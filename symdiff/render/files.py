@@ -129,18 +129,9 @@ def write_graph(
 
 
 def _draw(program: str, kind: str, dot_source: str, into: Path, target: Path) -> None:
-    """Run Graphviz with a time and memory limit; any failure is a SymdiffError about ``target``."""
-    command = [program, f"-T{kind}", *_QUICK_LAYOUT, "-o", str(into)]
+    """Run Graphviz into a file; any failure is a SymdiffError about ``target``."""
     try:
-        result = subprocess.run(
-            command,
-            input=dot_source,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=DRAWING_SECONDS,
-            preexec_fn=_memory_limit(),
-        )
+        result = _graphviz(program, [f"-T{kind}", "-o", str(into)], dot_source)
     except subprocess.TimeoutExpired:
         raise SymdiffError(
             f"Graphviz did not finish drawing {target} in {DRAWING_SECONDS} s; write a .dot file instead"
@@ -150,6 +141,19 @@ def _draw(program: str, kind: str, dot_source: str, into: Path, target: Path) ->
             result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"exit status {result.returncode}"
         )
         raise SymdiffError(f"Graphviz could not write {target}: {message}")
+
+
+def _graphviz(program: str, options: list[str], dot_source: str) -> subprocess.CompletedProcess[str]:
+    """Graphviz run on ``dot_source`` with the quick layout and a time and memory limit."""
+    return subprocess.run(
+        [program, *options, *_QUICK_LAYOUT],
+        input=dot_source,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=DRAWING_SECONDS,
+        preexec_fn=_memory_limit(),
+    )
 
 
 def _memory_limit() -> Callable[[], None] | None:
@@ -174,15 +178,7 @@ def draw_svg(dot_source: str) -> str | None:
     if program is None:
         return None
     try:
-        result = subprocess.run(
-            [program, "-Tsvg", *_QUICK_LAYOUT],
-            input=dot_source,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=DRAWING_SECONDS,
-            preexec_fn=_memory_limit(),
-        )
+        result = _graphviz(program, ["-Tsvg"], dot_source)
     except subprocess.TimeoutExpired:
         return None
     start = result.stdout.find("<svg")
