@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, TextIO, cast
 
 import sympy as sp
 
@@ -464,8 +464,10 @@ def error_data(error: SymdiffError) -> dict[str, Any]:
 
 def _say(line: str) -> None:
     """A line on stderr; if stderr itself cannot be written, there is no one left to tell."""
-    with contextlib.suppress(OSError):
+    try:
         print(line, file=sys.stderr)
+    except OSError:
+        _stop_writing(sys.stderr)
 
 
 def _expressions_may_start_with_minus(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
@@ -522,9 +524,20 @@ def _write(text: str, status: int) -> int:
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (symdiff … | head): stop quietly, like other command-line tools.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _stop_writing(sys.stdout)
         return 141
     except OSError as error:
+        _stop_writing(sys.stdout)
         _say(f"symdiff: error: could not write the output: {error.strerror or error}")
         return 4
     return status
+
+
+def _stop_writing(stream: TextIO) -> None:
+    """Point a stream that failed at /dev/null.
+
+    What it still buffers is flushed again when Python exits; on the failed file that would fail
+    again and turn our exit status into Python's 120.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
