@@ -11,6 +11,7 @@ import numpy as np
 from ..errors import EvaluationError, SymdiffError
 from ..finite import Method
 from ..symbolic.derivatives import ExprLike
+from ..tape.points import named
 from .compare import Comparison, MethodValue, Verdict, compare, judge
 
 # A hand-written gradient computes the same quantity by a different formula; allow it this many
@@ -46,6 +47,7 @@ class GradientCheck:
 
 def _values(result: Any, variables: Sequence[str]) -> dict[str, float]:
     if isinstance(result, Mapping):
+        result = named(result)
         missing = [v for v in variables if v not in result]
         if missing:
             raise EvaluationError(f"your gradient has no entry for {', '.join(missing)}")

@@ -32,7 +32,7 @@ from ..language.parser import Program, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
 from ..tape import reference
-from ..tape.points import ordered_values, parse_point
+from ..tape.points import named, ordered_values, parse_point
 from ..tape.tape import Tape
 from ..tape.trace import Trace
 from . import tolerance
@@ -207,7 +207,7 @@ class Comparison:
 def exact_point(at: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> dict[str, sp.Expr]:
     """A point as exact SymPy numbers: ints and floats as they are, text read by the parser."""
     point: dict[str, sp.Expr] = {}
-    for name, value in at.items():
+    for name, value in named(at).items():
         if isinstance(value, str):
             point.update(parse_point([f"{name}={value}"], limits=limits))
         elif isinstance(value, sp.Basic) and value.is_number:

@@ -20,6 +20,7 @@ import contextlib
 import difflib
 import itertools
 import math
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,8 +33,9 @@ from ..primitives import registry
 from ..primitives.shapes import Shape, ShapeError, checked_shapes, parse_shape, shape_text
 from .arrays import ArrayProgram
 from .dag import depth as tree_depth
-from .dag import free_symbols, substitute
+from .dag import free_symbols
 from .lexer import Token, shortened, tokenize
+from .symbols import Canonical, canonical
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
 ARRAY_PROGRAM_HERE = (
@@ -111,6 +113,12 @@ def variable_names(expr: sp.Basic) -> tuple[str, ...]:
 def symbol(name: str) -> sp.Symbol:
     """The real SymPy symbol symdiff uses for ``name``."""
     return sp.Symbol(name, real=True)
+
+
+def python_int_digits() -> int:
+    """How many digits Python converts between text and int (``sys.set_int_max_str_digits``; 0 is no limit)."""
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    return limit or 10**18
 
 
 # Intermediate integers SymPy may build for an exact power: a million digits take milliseconds.
@@ -425,12 +433,25 @@ class _Parser:
         mantissa, _, exponent_text = token.text.lower().partition("e")
         whole, _, fraction = mantissa.partition(".")
         digits = (whole + fraction).lstrip("0") or "0"
+        exponent_digits = len(exponent_text.lstrip("+-").lstrip("0"))
+        if exponent_digits > len(str(self.limits.max_digits)) + 1:  # checked before int(): 1e<5000 nines>
+            raise self.error(
+                f"number {shortened(token.text)} has about 10^{exponent_digits - 1} digits; "
+                f"the limit is {self.limits.max_digits} (max_digits)",
+                token,
+            )
         exponent = int(exponent_text or "0") - len(fraction)
         size = len(digits) + max(exponent, -exponent - len(digits), 0)
         if size > self.limits.max_digits:
             raise self.error(
                 f"number {shortened(token.text)} has about {size} digits; "
                 f"the limit is {self.limits.max_digits} (max_digits)",
+                token,
+            )
+        if len(digits) > python_int_digits():
+            raise self.error(
+                f"number {shortened(token.text)} has {len(digits)} digits, more than the {python_int_digits()} "
+                "Python converts from text (sys.set_int_max_str_digits)",
                 token,
             )
         value = int(digits)
@@ -709,19 +730,24 @@ def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
 
 
 def as_expression(expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
-    """Text, a Program or a SymPy expression, as a SymPy expression over real symbols."""
+    """Text, a Program or a SymPy expression, as a SymPy expression over symdiff's real symbols."""
+    return caller_expression(expr, limits=limits, elements=False).expression
+
+
+def caller_expression(
+    expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LIMITS, elements: bool = True
+) -> Canonical:
+    """``as_expression``, with the way back to a SymPy caller's own symbols (see ``symbols``).
+
+    ``elements``: matrix and indexed elements (``A[0, 0]``) are variables (the symbolic layer)
+    rather than refused (the numeric layers).
+    """
     if isinstance(expr, str):
         expr = parse_program(expr, limits=limits)
     if isinstance(expr, ArrayProgram):
         raise SymdiffError(ARRAY_PROGRAM_HERE)
     if isinstance(expr, Program):
-        return expr.expression
+        return Canonical(expr.expression, names={name: symbol(name) for name in expr.inputs})
     if isinstance(expr, sp.Basic) and not isinstance(expr, sp.MatrixBase):
-        return realify(expr)
+        return canonical(expr, elements=elements)
     raise SymdiffError(f"expected expression text or a SymPy expression, got {type(expr).__name__}")
-
-
-def realify(expr: sp.Basic) -> sp.Expr:
-    """Replace symbols that are not known to be real by real symbols of the same name."""
-    swap = {s: symbol(s.name) for s in free_symbols(expr) if isinstance(s, sp.Symbol) and s.is_real is not True}
-    return substitute(expr, swap) if swap else expr

@@ -16,9 +16,10 @@ import mpmath
 import sympy as sp
 
 from ..errors import EvaluationError, SymdiffError
-from ..language.parser import Program, as_expression, natural_key, parse_program, variable_names
+from ..language.parser import Program, caller_expression, natural_key, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
-from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
+from ..symbolic.derivatives import ExprLike, VariableLike, checked_names, diff, variable, wrt_variables
+from ..tape.points import named
 from . import verify
 from .engine import Builder, derive_expression
 from .kinks import not_differentiable
@@ -61,8 +62,11 @@ def steps(
     """
     if detail not in DETAILS:
         raise SymdiffError(f"detail must be one of {', '.join(DETAILS)}; got {detail!r}")
-    program = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
-    f = as_expression(program, limits=limits)
+    source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
+    canon = caller_expression(source, limits=limits)
+    f = canon.expression
+    program = source if isinstance(source, Program) else f
+    checked_names(canon, wrt)
     variables = _variables(wrt, order, limits)
     lines = definitions(program) if isinstance(program, Program) else {}
     for v in variables:
@@ -82,13 +86,13 @@ def steps(
     if kinks:
         sections = _symmetric_value(sections)
     return Derivation(
-        expression=f,
+        expression=canon.restore(f),
         function=function,
         wrt=wrt_names,
         variables=variable_names(f),
         detail=detail,
         sections=key_steps(sections) if detail == "key" else sections,
-        result=outcome.result,
+        result=canon.restore(outcome.result),
         result_check=verdict.how,
         result_verified=verdict.ok,
         at=None if point is None else {s.name: v for s, v in point.items()},
@@ -103,9 +107,9 @@ def steps(
 
 
 def _variables(wrt: VariableLike | Sequence[VariableLike], order: int, limits: Limits) -> list[sp.Symbol]:
-    variables = [variable(wrt)] if isinstance(wrt, (str, sp.Symbol)) else [variable(v) for v in wrt]
-    if not variables:
-        raise SymdiffError("no variable to differentiate with respect to")
+    """The distinct variables differentiated by, each once (``order`` repeats a single one)."""
+    items = [wrt] if isinstance(wrt, (str, sp.Basic)) else list(wrt)
+    variables = wrt_variables(items, 1, limits)
     if len(variables) > 1 and order != 1:
         raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
     limits.check_order(order * len(variables))
@@ -151,6 +155,7 @@ def _is_key(step: Step, section: tuple[Step, ...]) -> bool:
 def _point(at: Mapping[str, Any] | None, f: sp.Expr) -> dict[sp.Symbol, mpmath.mpf] | None:
     if at is None:
         return None
+    at = named(at)
     names = variable_names(f)
     unknown = sorted(set(at) - set(names), key=natural_key)
     missing = [n for n in names if n not in at]
@@ -164,7 +169,7 @@ def _point(at: Mapping[str, Any] | None, f: sp.Expr) -> dict[sp.Symbol, mpmath.m
 def _exact(at: Mapping[str, Any] | None, point: Mapping[sp.Symbol, mpmath.mpf]) -> dict[str, Any]:
     """The point as given where it is exact (pi from --at x=pi), else its mpmath value: a kink
     only the exact point hits (abs(sin(x)) at x = π) is found from the exact value."""
-    given = at or {}
+    given = named(at) if at else {}
     return {s.name: given[s.name] if isinstance(given.get(s.name), sp.Basic) else v for s, v in point.items()}
 
 

@@ -11,69 +11,143 @@ reverse mode over the expression's graph, with shared definitions (``symdiff.sym
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal, TypeAlias
+from dataclasses import replace
+from typing import Any, Literal, TypeAlias
 
 import sympy as sp
 
 from ..errors import LimitError, SymdiffError
 from ..language.dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
-from ..language.parser import Program, as_expression, natural_key, parse_program, symbol, variable_names
+from ..language.parser import (
+    Program,
+    as_expression,
+    caller_expression,
+    natural_key,
+    parse_program,
+    symbol,
+    variable_names,
+)
+from ..language.symbols import ELEMENT_TYPES, Canonical, key_of, undefined_function
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 from .gradient import SymbolicGradient, SymbolicHessian, reverse_gradient, reverse_hessian
 
 ExprLike: TypeAlias = "str | sp.Basic | Program"
-VariableLike: TypeAlias = "str | sp.Symbol"
+VariableLike: TypeAlias = "str | sp.Basic"
 Method = Literal["auto", "reverse", "diff"]
+WRT_FORMS = "a variable (a name or a SymPy Symbol), (variable, order), or a list of variables for a mixed partial"
 
 
 def variable(name: VariableLike) -> sp.Symbol:
-    """The real symbol for a variable given by name or as a SymPy symbol."""
+    """symdiff's real symbol for a variable given by name or as a SymPy symbol (or element, ``A[0, 0]``)."""
     if isinstance(name, sp.Symbol):
         return symbol(name.name)
+    if isinstance(name, ELEMENT_TYPES):
+        return symbol(key_of(name))
     if isinstance(name, str) and name.isidentifier() and not name.startswith("_"):
         return symbol(name)
-    raise SymdiffError(f"not a variable name: {name!r}")
+    if isinstance(name, sp.Basic) and not name.is_number:
+        raise SymdiffError(
+            f"cannot differentiate with respect to {sp.sstr(name)[:60]}: give a Symbol; "
+            f"for a function or an expression substitute one first, e.g. expr.subs({sp.sstr(name)[:40]}, u)"
+        )
+    raise SymdiffError(f"not a variable name: {name!r:.60}")
 
 
-def _variables(wrt: VariableLike | Sequence[VariableLike]) -> list[sp.Symbol]:
-    if isinstance(wrt, (str, sp.Symbol)):
-        return [variable(wrt)]
-    names = list(wrt)
-    if not names:
-        raise SymdiffError("no variable to differentiate with respect to")
-    return [variable(v) for v in names]
+def _order(value: Any) -> int | None:
+    """``value`` as an order written after a variable (``diff(f, x, 2)``, ``(x, 2)``), or None if it is none."""
+    return int(value) if isinstance(value, (int, sp.Integer)) and not isinstance(value, bool) else None
+
+
+def wrt_variables(wrt: Sequence[Any], order: int, limits: Limits) -> list[sp.Symbol]:
+    """The variables to differentiate by, in order, as SymPy reads them.
+
+    ``x`` once; ``x, 2`` or ``(x, 2)`` twice; ``[x, y]`` (a list or tuple of variables) for the mixed
+    partial ∂²/∂x∂y. ``order`` repeats a single variable. Every order is checked against the
+    limit before anything is built from it: (x,) * 10**26 is refused, not attempted.
+    """
+    variables: list[sp.Symbol] = []
+    items = list(wrt)
+    k = 0
+    while k < len(items):
+        item = items[k]
+        after = _order(items[k + 1]) if k + 1 < len(items) else None
+        k += 1 if after is None else 2
+        if _order(item) is not None:
+            raise SymdiffError(f"an order ({item}) must follow a variable; give {WRT_FORMS}")
+        if isinstance(item, (tuple, list)) and len(item) == 2 and _order(item[1]) is not None:
+            item, after = item[0], _order(item[1])
+        elif isinstance(item, (tuple, list)):  # a mixed partial; an order after it (the old signature) repeats one
+            variables += wrt_variables(item, 1 if after is None else after, limits)
+            continue
+        count = 1 if after is None else after
+        limits.check_order(count)
+        variables += [variable(item)] * count
+    if not variables:
+        raise SymdiffError(f"no variable to differentiate with respect to; give {WRT_FORMS}")
+    limits.check_order(order)
+    if order != 1:
+        if len(variables) != 1:
+            raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
+        variables = variables * order
+    limits.check_order(len(variables))
+    return variables
+
+
+def checked_names(canon: Canonical, wrt: object) -> None:
+    """Refuse a Symbol to differentiate by that is not the expression's own of that name."""
+    stack = [wrt]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (tuple, list)):
+            stack.extend(item)
+        elif isinstance(item, (sp.Symbol, *ELEMENT_TYPES)):
+            canon.name_of(item)
 
 
 def diff(
     expr: ExprLike,
-    wrt: VariableLike | Sequence[VariableLike],
+    *wrt: VariableLike | Sequence[VariableLike] | int,
     order: int = 1,
-    *,
     limits: Limits = DEFAULT_LIMITS,
 ) -> sp.Expr:
-    """The partial derivative of ``expr``.
+    """The partial derivative of ``expr``, written in the caller's own symbols.
 
     Args:
         expr: expression text, a program, or a SymPy expression.
-        wrt: a variable, or a sequence of variables for a mixed partial
-            (``diff(f, ["a", "b"])`` is ∂²f/∂a∂b).
+        wrt: what to differentiate by, as ``sympy.diff`` reads it: ``x``; ``x, 2`` or
+            ``(x, 2)`` for a second derivative; ``x, y`` or ``[x, y]`` for the mixed partial
+            ∂²f/∂x∂y. A variable is a name or a SymPy Symbol (or a matrix element, ``A[0, 0]``).
         order: how many times to differentiate with respect to a single ``wrt``.
+
+    SymPy symbols keep their assumptions: the derivative is taken over the reals and returned
+    in the caller's symbols, so ``diff(sqrt(x**2 + 1), x)`` works with SymPy's ``subs``,
+    ``solve`` and ``==`` as ``sympy.diff``'s result does.
 
     Example:
         >>> diff("a*b + c", "a")
         b
         >>> diff("x^3", "x", order=2)
         6*x
+        >>> diff("x^3", "x", 2)
+        6*x
     """
-    variables = _variables(wrt)
-    if len(variables) > 1 and order != 1:
-        raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
-    limits.check_order(order * len(variables))
-    result = as_expression(expr, limits=limits)
+    canon = caller_expression(expr, limits=limits)
+    if not wrt:
+        wrt = (_only_variable(canon),)
+    checked_names(canon, wrt)
+    variables = wrt_variables(wrt, order, limits)
+    result = canon.expression
     with sympy_recursion_guard("differentiating"):
-        for v in variables * order:
+        for v in variables:
             result = _differentiate(result, v, limits)
-        return tidy(result, limits)
+        return canon.restore(tidy(result, limits))
+
+
+def _only_variable(canon: Canonical) -> sp.Symbol:
+    names = sorted(canon.names, key=natural_key)
+    if len(names) != 1:
+        raise SymdiffError(f"give the variable to differentiate by (the expression's variables: {', '.join(names)})")
+    return symbol(names[0])
 
 
 def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits) -> sp.Expr:
@@ -84,7 +158,8 @@ def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits) -> sp.Expr:
     deltas = {node: sp.S.Zero for node in postorder(result) if isinstance(node, sp.DiracDelta)}
     if deltas:
         result = substitute(result, deltas)
-    if any(isinstance(node, (sp.Derivative, sp.Subs)) for node in postorder(result)):
+    # A derivative of an undefined function g(x) is an answer; of anything else, SymPy gave up.
+    if any(isinstance(node, sp.Derivative) and not undefined_function(node.expr) for node in postorder(result)):
         raise SymdiffError(f"SymPy could not differentiate {sp.sstr(expr)[:60]} with respect to {v}")
     size = dag_size(result)
     if size > limits.max_ops:
@@ -140,8 +215,16 @@ def _all_variables(exprs: Iterable[sp.Expr]) -> list[sp.Symbol]:
     return [symbol(n) for n in sorted(names, key=natural_key)]
 
 
-def _wrt_list(expr: sp.Expr, wrt: Sequence[VariableLike] | VariableLike | None) -> list[sp.Symbol]:
-    return _all_variables([expr]) if wrt is None else _variables(wrt)
+def _wrt_list(canon: Canonical, wrt: Sequence[VariableLike] | VariableLike | None) -> list[sp.Symbol]:
+    """The variables of first partials: all of them (natural order), one, or a list."""
+    if wrt is None:
+        return _all_variables([canon.expression])
+    items = [wrt] if isinstance(wrt, (str, sp.Basic)) else list(wrt)
+    checked_names(canon, items)
+    variables = [variable(v) for v in items]
+    if not variables:
+        raise SymdiffError("no variable to differentiate with respect to")
+    return variables
 
 
 def _reverse(method: Method, f: sp.Expr, variables: Sequence[sp.Symbol], limits: Limits) -> bool:
@@ -153,9 +236,20 @@ def _reverse(method: Method, f: sp.Expr, variables: Sequence[sp.Symbol], limits:
     return method == "reverse"
 
 
-def _source(expr: ExprLike, limits: Limits) -> str | sp.Basic | Program:
-    """Text read as a program, so that reverse mode can use its names."""
-    return parse_program(expr, limits=limits) if isinstance(expr, str) else expr
+def _prepared(expr: ExprLike, limits: Limits) -> tuple[sp.Expr | Program, Canonical]:
+    """What reverse mode lowers (text as a program, keeping its names) and the expression in symdiff's symbols."""
+    source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
+    canon = caller_expression(source, limits=limits)
+    return (source if isinstance(source, Program) else canon.expression), canon
+
+
+def _restored(gradient: SymbolicGradient, canon: Canonical) -> SymbolicGradient:
+    """The gradient written in the caller's symbols (its keys are names either way)."""
+    if not canon.back:
+        return gradient
+    definitions = [(s, canon.restore(e)) for s, e in gradient.definitions]
+    partials = {name: canon.restore(e) for name, e in gradient.items()}
+    return SymbolicGradient(partials, definitions, function=gradient.function, variables=gradient.variables)
 
 
 def gradient(
@@ -190,15 +284,15 @@ def gradient(
         >>> g.definitions, g
         (((f, exp(x*y)),), {'x': f*y, 'y': f*x})
     """
-    source = _source(expr, limits)
-    f = as_expression(source, limits=limits)
-    variables = _wrt_list(f, wrt)
+    source, canon = _prepared(expr, limits)
+    f = canon.expression
+    variables = _wrt_list(canon, wrt)
     if _reverse(method, f, variables, limits):
-        return reverse_gradient(source, [v.name for v in variables], limits=limits)
+        return _restored(reverse_gradient(source, [v.name for v in variables], limits=limits), canon)
     with sympy_recursion_guard("differentiating"):
         partials = {v.name: tidy(_differentiate(f, v, limits), limits) for v in variables}
     function = source.output.name if isinstance(source, Program) else "f"
-    return SymbolicGradient(partials, function=function, variables=variable_names(f))
+    return _restored(SymbolicGradient(partials, function=function, variables=variable_names(f)), canon)
 
 
 def hessian(
@@ -225,11 +319,19 @@ def hessian(
         [1, 0, 0],
         [0, 0, 0]])
     """
-    source = _source(expr, limits)
-    f = as_expression(source, limits=limits)
-    variables = _wrt_list(f, wrt)
+    source, canon = _prepared(expr, limits)
+    f = canon.expression
+    variables = _wrt_list(canon, wrt)
     if _reverse(method, f, variables, limits):
-        return reverse_hessian(source, [v.name for v in variables], limits=limits)
+        shared = reverse_hessian(source, [v.name for v in variables], limits=limits)
+        if not canon.back:
+            return shared
+        return replace(
+            shared,
+            definitions=tuple((s, canon.restore(e)) for s, e in shared.definitions),
+            matrix=shared.matrix.applyfunc(canon.restore),
+            gradient=_restored(shared.gradient, canon),
+        )
     n = len(variables)
     matrix = sp.zeros(n, n)
     with sympy_recursion_guard("differentiating"):
@@ -237,7 +339,7 @@ def hessian(
             first = _differentiate(f, vi, limits)  # shared by the whole row
             for j in range(i, n):
                 matrix[i, j] = matrix[j, i] = tidy(_differentiate(first, variables[j], limits), limits)
-    return matrix
+    return matrix.applyfunc(canon.restore) if canon.back else matrix
 
 
 def jacobian(
@@ -256,11 +358,29 @@ def jacobian(
     """
     if isinstance(exprs, (str, sp.Basic, Program)):
         raise SymdiffError("jacobian takes a list of expressions; for one expression use gradient")
-    fs = [as_expression(e, limits=limits) for e in exprs]
-    variables = _all_variables(fs) if wrt is None else _variables(wrt)
+    canon = caller_expression(sp.Tuple(*(_one(e, limits) for e in exprs)), limits=limits)
+    fs = list(canon.expression.args)
+    variables = _all_variables(fs) if wrt is None else _wrt_list(canon, wrt)
     with sympy_recursion_guard("differentiating"):
-        rows = [[tidy(_differentiate(f, v, limits), limits) for v in variables] for f in fs]
+        rows = [[canon.restore(tidy(_differentiate(f, v, limits), limits)) for v in variables] for f in fs]
     return sp.Matrix(rows) if rows else sp.zeros(0, len(variables))
 
 
-__all__ = ["diff", "gradient", "hessian", "jacobian", "tidy", "variable", "variable_names"]
+def _one(expr: ExprLike, limits: Limits) -> sp.Basic:
+    """One of a Jacobian's expressions: text read, SymPy as the caller wrote it (checked together)."""
+    if isinstance(expr, sp.Basic) and not isinstance(expr, sp.MatrixBase):
+        return expr
+    return as_expression(expr, limits=limits)
+
+
+__all__ = [
+    "checked_names",
+    "diff",
+    "gradient",
+    "hessian",
+    "jacobian",
+    "tidy",
+    "variable",
+    "variable_names",
+    "wrt_variables",
+]

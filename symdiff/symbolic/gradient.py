@@ -21,6 +21,7 @@ from sympy.core.cache import clear_cache
 
 from ..errors import LimitError
 from ..language.parser import Program, parse_program, symbol
+from ..language.symbols import key_of
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 from ..tape.graph import Graph, lower, lower_all
 from .reverse import Definition, sweep
@@ -74,6 +75,16 @@ class SymbolicGradient(dict[str, sp.Expr]):
         self.definitions: tuple[Definition, ...] = tuple(definitions)
         self.function = function
         self.variables = tuple(variables)
+
+    def __getitem__(self, key: str | sp.Basic) -> sp.Expr:
+        """A partial by the variable's name or by the SymPy symbol itself (``g[x]`` as ``g["x"]``)."""
+        return super().__getitem__(key_of(key) if isinstance(key, sp.Basic) else key)
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(key_of(key) if isinstance(key, sp.Basic) else key)
+
+    def get(self, key: str | sp.Basic, default: Any = None) -> Any:
+        return super().get(key_of(key) if isinstance(key, sp.Basic) else key, default)
 
     def expand(self) -> dict[str, sp.Expr]:
         """Plain SymPy expressions, the definitions substituted."""

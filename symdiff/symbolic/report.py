@@ -89,6 +89,7 @@ def derivatives(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Derivatives:
     """The partials of ``expr`` of the given order with respect to each of ``wrt`` (default: all)."""
+    limits.check_order(order)
     if isinstance(expr, str):
         expr = parse_program(expr, limits=limits)  # keeps the output's name (L = …) for display
     f = as_expression(expr, limits=limits)

@@ -22,7 +22,7 @@ import mpmath
 import sympy as sp
 
 from ..errors import SymdiffError
-from ..language.parser import Program, as_expression, natural_key, parse_program, symbol
+from ..language.parser import Program, as_expression, fresh_output_name, natural_key, parse_program, symbol
 from ..limits import sympy_recursion_guard
 from ..primitives import registry
 from ..primitives.primitive import Primitive
@@ -323,8 +323,7 @@ def lower(expr: str | sp.Basic | Program) -> Graph:
         else:
             output = _lower_into(builder, as_expression(expr))
             if builder.nodes[output].kind == "op":
-                taken = {n.name for n in builder.nodes}
-                names[output] = next(n for n in ("f", "out", "output", "f_out") if n not in taken)
+                names[output] = fresh_output_name({n.name for n in builder.nodes})
     for index, name in names.items():
         builder.nodes[index] = builder.nodes[index]._replace(name=name)
     return _inputs_first(builder.nodes, builder.expressions, [output])[0]
