@@ -132,7 +132,7 @@ def _element_refusal(node: sp.Basic) -> str:
     while "__" in plain:
         plain = plain.replace("__", "_")
     return (
-        f"{shown} is an element of a {'matrix' if isinstance(node, MatrixElement) else 'indexed'} symbol; "
+        f"{shown} is an element of {'a matrix' if isinstance(node, MatrixElement) else 'an indexed'} symbol; "
         f"numbers are computed for Symbols only: use expr.subs({shown}, Symbol('{plain}'))"
     )
 
