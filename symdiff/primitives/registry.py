@@ -213,6 +213,22 @@ def _pow_domain(a: Any, b: Any) -> Any:
     return (a > 0) | ((a == 0) & (b >= 0)) | ((a < 0) & integral)
 
 
+def _exactly_zero(value: Any) -> bool:
+    """Is ``value`` a single number that is exactly 0? (An array of several, or generated code, is not one.)"""
+    try:
+        return bool(value == 0)
+    except (TypeError, ValueError):
+        return False
+
+
+def _pow_exponent_partial(m: Any, a: Any, b: Any, out: Any) -> Any:
+    """∂(a^b)/∂b = log(a)·a^b. With the base exactly 0, a^b is locally constant (0 where b > 0),
+    so the slope is 0 there, not log(0)·0 = nan; out·0 keeps it nan where 0^b is infinite (b < 0)."""
+    if _exactly_zero(a):
+        return out * 0
+    return m.log(a) * out
+
+
 def _pow_vertical(a: Any, b: Any) -> Any:
     a, b = np.asarray(a), np.asarray(b)
     return (a == 0) & (b < 1) & (b > 0) & (b != np.round(b))
@@ -352,7 +368,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         scalar=math.pow,
         numpy=np.power,
         mpmath=_mp_pow,
-        partials=(lambda m, a, b, out: b * a ** (b - 1), lambda m, a, b, out: m.log(a) * out),
+        partials=(lambda m, a, b, out: b * a ** (b - 1), _pow_exponent_partial),
         sympy_class=sp.Pow,
         symbol="^",
         latex="^",

@@ -17,7 +17,8 @@ from typing import Any, Literal, TypeAlias
 import sympy as sp
 
 from ..errors import LimitError, SymdiffError
-from ..language.dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
+from ..language.dag import dag_size, expanded_size, free_symbols, postorder, tree_size
+from ..language.forms import derivative
 from ..language.parser import (
     Program,
     as_expression,
@@ -154,10 +155,7 @@ def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits) -> sp.Expr:
     if _repeats(expr, limits):
         result = reverse_gradient(expr, [v.name], limits=limits).expand()[v.name]
     else:
-        result = sp.diff(expr, v)
-    deltas = {node: sp.S.Zero for node in postorder(result) if isinstance(node, sp.DiracDelta)}
-    if deltas:
-        result = substitute(result, deltas)
+        result = derivative(expr, v)
     # A derivative of an undefined function g(x) is an answer; of anything else, SymPy gave up.
     if any(isinstance(node, sp.Derivative) and not undefined_function(node.expr) for node in postorder(result)):
         raise SymdiffError(f"SymPy could not differentiate {sp.sstr(expr)[:60]} with respect to {v}")
