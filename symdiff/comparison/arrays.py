@@ -280,7 +280,7 @@ def _check(
     ad_ok = _error(autodiff, reference) <= allowance or (math.isnan(autodiff) and mpmath.isnan(reference))
     bounded = finite is not None and math.isfinite(float(finite.error_bound))
     fd_ok = bounded and _error(float(finite.value), reference) <= float(finite.error_bound) + 1e-300
-    if ad_ok and (fd_ok or finite is None and note):
+    if ad_ok and (fd_ok or (finite is None and note)):
         return Check(label, element, autodiff, finite, reference, allowance, "agree", "", note)
     kink = _kink_here(trace)
     if kink is not None:

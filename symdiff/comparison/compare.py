@@ -28,18 +28,22 @@ from ..errors import EvaluationError, SymdiffError
 from ..finite import FiniteDifference, FiniteDifferences, Method
 from ..finite.api import checked_step
 from ..finite.function import Function
+from ..finite.result import ABSOLUTE
 from ..language.parser import Program, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
-from ..tape import reference
+from ..tape import reference, taylor
+from ..tape.graph import Graph
 from ..tape.points import named, ordered_values, parse_point
 from ..tape.tape import Tape
 from ..tape.trace import Trace
 from . import tolerance
 from .explain import (
     NONFINITE_KINDS,
+    UNDEFINED_KINDS,
     ExactValues,
     Explanation,
+    KinkAssessment,
     cancellation,
     exact_values,
     explain_row,
@@ -48,7 +52,7 @@ from .explain import (
     range_problem,
 )
 
-Verdict = Literal["agree", "explained", "disagree"]
+Verdict = Literal["agree", "explained", "unconfirmed", "disagree"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,11 @@ class MethodValue:
 
     ``tolerance`` is what the method is allowed: the rounding bound for symbolic and autodiff,
     the error bound for a finite difference. ``agrees`` is true when the value is one the
-    derivative may have here (see ``Expected``) within that allowance.
+    derivative may have here (see ``Expected``) within that allowance: nothing contradicts it.
+    ``confirmed`` is true when it also confirms the reference: a finite difference without a
+    bound, or with a bound larger than the derivative itself (0 ± 341 for 5.2e-12), confirms
+    nothing, though it contradicts nothing either. The errors are measured against the
+    reference at the point float64 holds (the float methods cannot see any other).
     """
 
     value: float
@@ -65,6 +73,7 @@ class MethodValue:
     relative_error: float
     tolerance: float
     agrees: bool
+    confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -103,8 +112,10 @@ class Row:
         reference: the symbolic derivative at the exact point to ``dps`` digits (an mpmath number).
         float_reference: the same at the point float64 holds (the exact point rounded).
         expected: what the methods may answer here.
-        verdict: "agree", "explained" (not an ordinary number here, said why, and every method
-            answered something it may), or "disagree".
+        verdict: "agree"; "explained" (not an ordinary number here, said why, and every method
+            answered something it may); "unconfirmed" (symbolic and autodiff agree, but the finite
+            difference could not confirm it: no bound, a bound larger than the derivative, or
+            not applicable); or "disagree".
         explanations: why, when the derivative is not an ordinary number here.
         finite_is_noise: the finite difference's value means nothing (f is undefined here and
             nothing was certified): views show it as n/a.
@@ -132,6 +143,11 @@ class Row:
     @property
     def finite_certified(self) -> bool:
         return self.finite is not None and math.isfinite(self.finite.error_bound)
+
+    @property
+    def finite_confirms(self) -> bool:
+        """The finite difference applies, is bounded, and its bound pins the derivative down."""
+        return self.finite_error is not None and self.finite_error.confirmed
 
     @property
     def agree(self) -> bool:
@@ -253,18 +269,32 @@ def accepts(expected: Expected, value: float, allowance: float) -> bool:
 
 
 def judge(value: float, ref: mpmath.mpf, expected: Expected, allowance: float) -> MethodValue:
-    """A method's value, its errors against the reference, and whether it may be right here."""
+    """A method's value, its errors against ``ref``, and whether it may be right here."""
     absolute, relative = _errors(value, ref)
     return MethodValue(value, absolute, relative, allowance, accepts(expected, value, allowance))
 
 
-def _expected(ref: mpmath.mpf, float_ref: mpmath.mpf, explanations: Sequence[Explanation]) -> Expected:
+def _measured_against(ref: mpmath.mpf, float_ref: mpmath.mpf) -> mpmath.mpf:
+    """The reference errors are measured against: at the float64 point, where the methods work."""
+    return float_ref if mpmath.isfinite(float_ref) else ref
+
+
+def _expected(
+    ref: mpmath.mpf, float_ref: mpmath.mpf, explanations: Sequence[Explanation], kinks: KinkAssessment | None
+) -> Expected:
+    nonfinite = not mpmath.isfinite(ref) or any(e.kind in NONFINITE_KINDS for e in explanations)
+    if any(e.kind in UNDEFINED_KINDS and not e.exact_only for e in explanations):
+        return Expected(None, None, True)  # f itself is undefined or infinite here: no number is its derivative
     candidates = [r for r in (ref, float_ref) if mpmath.isfinite(r)]
+    if kinks is not None and kinks.accepted is not None:
+        candidates = list(kinks.accepted)  # read off f's branches: the derivative, or between the one-sided ones
+        if kinks.exact_only and mpmath.isfinite(float_ref):
+            candidates.append(float_ref)  # float64 works beside the kink, where f is smooth
     for e in explanations:
-        candidates += [mpmath.mpf(s) for s in (e.slopes or ())]
+        if kinks is None:
+            candidates += [mpmath.mpf(s) for s in (e.slopes or ())]
         if e.kind == "underflow":
             candidates.append(mpmath.mpf(0))  # float64 rounds it to zero
-    nonfinite = not mpmath.isfinite(ref) or any(e.kind in NONFINITE_KINDS for e in explanations)
     if not candidates:
         return Expected(None, None, nonfinite)
     return Expected(min(candidates), max(candidates), nonfinite)
@@ -291,13 +321,18 @@ def _finite(
 
 
 def _finite_error(fd: FiniteDifference | None, ref: mpmath.mpf, expected: Expected) -> MethodValue | None:
+    """The finite difference judged: within its bound of an answer that is right here, and whether
+    the bound is tight enough to confirm the reference (``MethodValue.confirmed``)."""
     if fd is None:
         return None
-    value = float(fd.value)
-    if not math.isfinite(fd.error_bound):
-        absolute, relative = _errors(value, ref)
-        return MethodValue(value, absolute, relative, math.inf, True)  # no bound, nothing claimed
-    return judge(value, ref, expected, float(fd.error_bound))
+    value, bound = float(fd.value), float(fd.error_bound)
+    absolute, relative = _errors(value, ref)
+    if not math.isfinite(bound):
+        return MethodValue(value, absolute, relative, math.inf, True, False)  # no bound: nothing claimed
+    agrees = accepts(expected, value, bound)
+    with mpmath.workdps(30):
+        tight = mpmath.isfinite(ref) and (bound < abs(ref) or (ref == 0 and bound <= ABSOLUTE))
+    return MethodValue(value, absolute, relative, bound, agrees, agrees and bool(tight))
 
 
 def _derivative(f: sp.Expr, wrt: tuple[str, ...], limits: Limits) -> sp.Expr:
@@ -341,6 +376,24 @@ def _exact_reference(derivative: sp.Expr, at: _At, dps: int) -> mpmath.mpf:
             return mpmath.nan
 
 
+def _references(graph: Graph, wrt: tuple[str, ...], at: _At, dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
+    """The derivative at the exact point and at the float point, from f itself by Taylor mode at ``dps`` digits.
+
+    Independent of the symbolic derivative it judges: f's own graph, run forward at high
+    precision with the registry's rules. None for a mixed partial (then the symbolic
+    derivative at ``dps`` digits is the reference).
+    """
+    if len(set(wrt)) != 1:
+        return None
+    variable, order = wrt[0], len(wrt)
+    found = []
+    for point in (at.exact, at.floats):
+        with mpmath.workdps(dps):
+            values = {name: point[name] for name in graph.inputs}
+            found.append(taylor.derivatives(graph, values, variable, order, taylor.MpmathNumbers())[order])
+    return found[0], found[1]
+
+
 def _explanations(
     tape: Tape,
     trace: Trace,
@@ -348,23 +401,27 @@ def _explanations(
     derivative_tape: Tape,
     wrt: tuple[str, ...],
     at: _At,
-    values: tuple[mpmath.mpf, float],
+    values: tuple[mpmath.mpf, mpmath.mpf, float],
     dps: int,
-) -> tuple[list[Explanation], mpmath.mpf]:
-    """Why the derivative is not an ordinary number here, and the reference that goes with that."""
-    ref, bound = values
-    found = explain_row(tape.graph, trace, derivative, wrt, at.exact, dps, at.nodes)
+) -> tuple[list[Explanation], mpmath.mpf, KinkAssessment | None]:
+    """Why the derivative is not an ordinary number here, the reference that goes with that, and what
+    f's branches say at a kink."""
+    ref, formula, bound = values
+    found, kinks = explain_row(tape.graph, trace, derivative, wrt, at.exact, dps, at.nodes, convention=ref)
     used = {k: at.floats[k] for k in derivative_tape.variables}
-    if any(e.exact_only for e in found):
+    if kinks is not None and kinks.derivative is not None:
+        ref = kinks.derivative  # read off f's branches: the derivative, or the symmetric one at a corner
+    elif any(e.exact_only for e in found):
         ref = _exact_reference(derivative, at, dps)
     if found:
-        return found, ref
-    if not mpmath.isfinite(ref) and math.isfinite(trace.value):
+        return found, ref, kinks
+    if not mpmath.isfinite(formula) and math.isfinite(trace.value):
+        # The formula fails where f is defined: 0/0 in y·x^y/x at x = 0, log(-2) in the formula of x^x.
         limits = one_sided_slopes(derivative, wrt[-1], at.exact, dps) if len(wrt) == 1 else None
         problem = formula_problem(derivative_tape.graph, derivative_tape.trace(used), trace.value, limits)
-        return [problem], ref
+        return [problem], ref, None
     other = range_problem(ref) or cancellation(derivative_tape.graph, list(used.values()), bound, ref)
-    return ([other] if other else []), ref
+    return ([other] if other else []), ref, kinks
 
 
 def _row(
@@ -379,17 +436,32 @@ def _row(
     derivative = _derivative(f, wrt, settings.limits)
     derivative_tape = Tape(derivative, limits=settings.limits)
     used = {k: at.floats[k] for k in derivative_tape.variables}
-    ref = reference.value(derivative_tape.graph, {k: at.exact[k] for k in used}, settings.dps)
-    float_ref = reference.value(derivative_tape.graph, used, settings.dps)
+    formula = reference.value(derivative_tape.graph, {k: at.exact[k] for k in used}, settings.dps)
+    formula_float = reference.value(derivative_tape.graph, used, settings.dps)
+    ref, float_ref = _references(tape.graph, wrt, at, settings.dps) or (formula, formula_float)
+    if math.isfinite(trace.value):
+        # Taylor mode needs f analytic along the line: x·√x at 0 gives 0·∞. There the formula is the reference.
+        ref = ref if mpmath.isfinite(ref) or not mpmath.isfinite(formula) else formula
+        float_ref = float_ref if mpmath.isfinite(float_ref) or not mpmath.isfinite(formula_float) else formula_float
     bound = tolerance.rounding_bound(derivative_tape.graph, list(used.values()), inputs_exact=True)
-    explanations, ref = _explanations(tape, trace, derivative, derivative_tape, wrt, at, (ref, bound), settings.dps)
-    expected = _expected(ref, float_ref, explanations)
-    symbolic = judge(float(derivative_tape.value(used)), ref, expected, bound)
-    autodiff = judge(_autodiff(f, wrt, at.floats, gradient, settings.limits), ref, expected, bound)
+    explanations, ref, kinks = _explanations(
+        tape, trace, derivative, derivative_tape, wrt, at, (ref, formula, bound), settings.dps
+    )
+    if kinks is not None and kinks.derivative is not None and not kinks.exact_only:
+        float_ref = kinks.derivative  # float64 sits on the kink too: the same branches decide there
+    expected = _expected(ref, float_ref, explanations, kinks)
+    measured = _measured_against(ref, float_ref)
+    # The derivative exists only where f does: the formula's value where f is undefined (1/x for log at -1) is not one.
+    value = float(derivative_tape.value(used)) if not math.isnan(trace.value) else math.nan
+    symbolic = judge(value, measured, expected, bound)
+    autodiff = judge(_autodiff(f, wrt, at.floats, gradient, settings.limits), measured, expected, bound)
     fd, note = _finite(f, wrt, at.floats, settings)
-    finite_error = _finite_error(fd, ref, expected)
+    finite_error = _finite_error(fd, measured, expected)
     ok = symbolic.agrees and autodiff.agrees and (finite_error is None or finite_error.agrees)
-    verdict: Verdict = "disagree" if not ok else "explained" if explanations else "agree"
+    confirmed = finite_error is not None and finite_error.confirmed
+    verdict: Verdict = (
+        "disagree" if not ok else "explained" if explanations else "agree" if confirmed else "unconfirmed"
+    )
     noise = fd is not None and not math.isfinite(fd.error_bound) and not math.isfinite(trace.value)
     return Row(
         wrt,

@@ -89,11 +89,13 @@ class Function:
         hidden_kinks: it uses a primitive with a jump or corner, which its derivative may not show.
     """
 
-    def __init__(self, expr: str | sp.Basic | Program, limits: Limits):
+    def __init__(self, expr: str | sp.Basic | Program, limits: Limits, variables: Sequence[str] | None = None):
+        """``variables``: the order of every point's values, when it is another function's (f's branch at a
+        kink, which may not use all of f's variables); by default the expression's own."""
         source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
         graph = lower(source)
         self.limits = limits
-        self.variables: tuple[str, ...] = graph.inputs
+        self.variables: tuple[str, ...] = graph.inputs if variables is None else tuple(variables)
         self.f = Evaluator(graph, self.variables)
         self.expression = self.f.expression
         used = {node.op.name: node.op for node in graph.nodes if node.op is not None}

@@ -18,6 +18,7 @@ At a jump (sign, heaviside at 0) the rule returns 0, as every autodiff framework
 from __future__ import annotations
 
 import cmath
+import dataclasses
 import math
 import operator
 from collections.abc import Callable
@@ -241,9 +242,29 @@ _OUTSIDE_UNIT = intervals.outside(-1, 1, closed=False)
 
 CORNER_AT_0 = NonDifferentiable(_at_zero, "corner", "corner at 0")
 JUMP_AT_0 = NonDifferentiable(_at_zero, "jump", "jump at 0")
+
+
+def _branches(kink: NonDifferentiable, branch: Callable[..., Any], switch: Callable[..., Any] | None = None) -> Any:
+    """``kink`` with the branches on either side of it (see ``NonDifferentiable``); the switch is the argument."""
+    return dataclasses.replace(kink, branch=branch, switch=switch or (lambda u: u))
+
+
+def _step_branch(side: int, u: Any) -> Any:
+    return sp.S.One if side > 0 else sp.S.Zero
+
+
+def _acot_branch(side: int, u: Any) -> Any:
+    """acot(u) = atan(1/u): π/2 - atan(u) for u > 0 and -π/2 - atan(u) for u < 0 (acot(0) = π/2)."""
+    return sp.pi / 2 * side - sp.atan(u)
+
 VERTICAL_AT_0 = NonDifferentiable(_at_zero, "vertical", "vertical tangent at 0")
 VERTICAL_AT_1 = NonDifferentiable(lambda x: np.abs(x) == 1, "vertical", "vertical tangent at ±1")
 TIE = NonDifferentiable(lambda a, b: np.asarray(a) == np.asarray(b), "corner", "tie between the two arguments")
+
+
+def _tie(larger: bool) -> NonDifferentiable:
+    """max (``larger``) or min of a and b: a on one side of a = b, b on the other."""
+    return _branches(TIE, lambda side, a, b: a if (side > 0) == larger else b, lambda a, b: a - b)
 
 # ---------------------------------------------------------------------------------------
 # The table.
@@ -597,7 +618,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         derivative=lambda m, x, out: -1 / (1 + x**2),
         latex=r"\operatorname{arccot}",
         aliases=("arccot",),
-        nondiff=JUMP_AT_0,
+        nondiff=_branches(JUMP_AT_0, _acot_branch),
         noun="the arccotangent",
         interval=intervals.after_reciprocal(
             lambda m: m.atan,
@@ -787,7 +808,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=abs,
         derivative=lambda m, x, out: m.sign(x),
         analytic=False,
-        nondiff=CORNER_AT_0,
+        nondiff=_branches(CORNER_AT_0, lambda side, u: side * u),
         aliases=("Abs",),
         symbol="|·|",
         latex=r"\left|\cdot\right|",
@@ -803,7 +824,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=mpmath.sign,
         derivative=lambda m, x, out: 0,
         analytic=False,
-        nondiff=JUMP_AT_0,
+        nondiff=_branches(JUMP_AT_0, lambda side, u: sp.Integer(side)),
         aliases=("sgn",),
         latex=r"\operatorname{sign}",
         noun="the sign function",
@@ -818,7 +839,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_step,
         derivative=lambda m, x, out: 0,
         analytic=False,
-        nondiff=JUMP_AT_0,
+        nondiff=_branches(JUMP_AT_0, _step_branch),
         aliases=("Heaviside", "step"),
         symbol="H",
         latex=r"\theta",
@@ -869,7 +890,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_relu,
         derivative=lambda m, x, out: m.heaviside(x),
         analytic=False,
-        nondiff=CORNER_AT_0,
+        nondiff=_branches(CORNER_AT_0, lambda side, u: u if side > 0 else sp.S.Zero),
         symbol="ReLU",
         latex=r"\operatorname{ReLU}",
         aliases=("ReLU",),
@@ -898,7 +919,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_max,
         partials=(lambda m, a, b, out: m.heaviside(a - b), lambda m, a, b, out: m.heaviside(b - a)),
         analytic=False,
-        nondiff=TIE,
+        nondiff=_tie(larger=True),
         sympy_class=sp.Max,
         latex=r"\max",
         aliases=("Max",),
@@ -916,7 +937,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_min,
         partials=(lambda m, a, b, out: m.heaviside(b - a), lambda m, a, b, out: m.heaviside(a - b)),
         analytic=False,
-        nondiff=TIE,
+        nondiff=_tie(larger=False),
         sympy_class=sp.Min,
         latex=r"\min",
         aliases=("Min",),

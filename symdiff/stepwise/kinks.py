@@ -31,5 +31,5 @@ def not_differentiable(
     # A corner met with equal slopes on both sides (relu(w·x) at x = 0 is relu(0) whatever w
     # is) is left out by explain_row itself; the exact values find a kink that only the exact
     # point hits (abs(sin(x)) at x = π, which float64 misses).
-    found = explain_row(tape.graph, trace, derivative, wrt, exact, DIGITS, exact_values(tape.graph, exact, DIGITS))
+    found, _ = explain_row(tape.graph, trace, derivative, wrt, exact, DIGITS, exact_values(tape.graph, exact, DIGITS))
     return tuple(e for e in found if e.kind in NOT_DIFFERENTIABLE)

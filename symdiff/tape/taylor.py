@@ -38,6 +38,7 @@ from .graph import Graph
 _BY_INFIX = {p.infix: p for p in registry.PRIMITIVES if p.infix and p.arity == 2}
 _POW = registry.primitive("pow")
 _NEG = registry.primitive("neg")
+_DIV = registry.primitive("div")
 
 
 class _Zero:
@@ -64,6 +65,9 @@ class Numbers:
     def is_nan(self, value: Any) -> bool:
         return False
 
+    def divide(self, x: Any, y: Any) -> Any:
+        return x / y
+
     def coefficient(self, value: Any) -> Any:
         """A coefficient as it is kept (the symbolic kind names it)."""
         return value
@@ -88,21 +92,27 @@ class MpmathNumbers(Numbers):
     def is_nan(self, value: Any) -> bool:
         return bool(mpmath.isnan(value))
 
+    def divide(self, x: Any, y: Any) -> Any:
+        return reference.apply(_DIV, [x, y])  # 1/0 is a signed infinity, 0/0 nan, as in floats
+
 
 class FloatNumbers(Numbers):
-    """float64, with NumPy's inf and nan instead of exceptions."""
+    """float64 (or arrays of them, point by point), with NumPy's inf and nan instead of exceptions."""
 
-    constants = {"pi": math.pi, "e": math.e}
+    def __init__(self) -> None:
+        self.constants = {"pi": math.pi, "e": math.e}
 
     def number(self, value: Any) -> Any:
-        return float(value)
+        return np.asarray(value, dtype=float)[()]
+
+    def divide(self, x: Any, y: Any) -> Any:
+        return np.divide(x, y)
 
     def apply(self, op: Primitive, args: Sequence[Any]) -> Any:
-        with np.errstate(all="ignore"):
-            return float(op.numpy(*(np.float64(a) for a in args)))
+        return np.asarray(op.numpy(*(np.asarray(a, dtype=float) for a in args)), dtype=float)[()]
 
     def is_nan(self, value: Any) -> bool:
-        return value != value
+        return bool(np.all(np.isnan(value)))
 
 
 Rule = Callable[["Series", int], Any]
@@ -284,12 +294,15 @@ def _rule(engine: Engine, op: Primitive, args: list[Series]) -> Rule:
         if op.infix == "*":
             return lambda series, k: _sum([_times(a[j], b[k - j]) for j in range(k + 1)])
         # y = a/b, so b·y = a: yₖ = (aₖ - Σⱼ₌₁ᵏ bⱼ·yₖ₋ⱼ)/b₀
-        return lambda series, k: _divided(_plus(a[k], _minus(_sum([_times(b[j], series[k - j]) for j in range(1, k + 1)]))), b[0])  # noqa: E501
+        divide = engine.numbers.divide
+        return lambda series, k: _divided(
+            divide, _plus(a[k], _minus(_sum([_times(b[j], series[k - j]) for j in range(1, k + 1)]))), b[0]
+        )
     return _chained(engine, op, args)
 
 
-def _divided(x: Any, y: Any) -> Any:
-    return ZERO if x is ZERO else x / y
+def _divided(divide: Callable[[Any, Any], Any], x: Any, y: Any) -> Any:
+    return ZERO if x is ZERO else divide(x, y)
 
 
 def _chained(engine: Engine, op: Primitive, args: list[Series]) -> Rule:
@@ -305,8 +318,11 @@ def _chained(engine: Engine, op: Primitive, args: list[Series]) -> Rule:
         terms = []
         for a, partial in zip(args, partials, strict=True):
             if partial is not None:
-                terms += [_times(_times(a[j], partial[k - j]), j) if j > 1 else _times(a[j], partial[k - j]) for j in range(1, k + 1)]
-        return _divided(_sum(terms), k) if k > 1 else _sum(terms)
+                terms += [
+                    _times(_times(a[j], partial[k - j]), j) if j > 1 else _times(a[j], partial[k - j])
+                    for j in range(1, k + 1)
+                ]
+        return _divided(engine.numbers.divide, _sum(terms), k) if k > 1 else _sum(terms)
 
     return coefficient
 
@@ -315,9 +331,10 @@ def derivatives(graph: Graph, point: Mapping[str, Any], variable: str, order: in
     """f and its first ``order`` derivatives along ``variable`` at ``point``: [f, f′, f″, …]."""
     engine = Engine(numbers)
     inputs = {n: engine.variable(point[n]) if n == variable else engine.constant(point[n]) for n in graph.inputs}
-    nodes = engine.of_graph(graph, inputs)
-    for k in range(1, order + 1):  # order by order along the graph: the recursion stays as deep as the order
-        for series in nodes:
-            series[k]
+    with np.errstate(all="ignore"):
+        nodes = engine.of_graph(graph, inputs)
+        for k in range(1, order + 1):  # order by order along the graph: the recursion stays as deep as the order
+            for series in nodes:
+                series[k]
     output = nodes[graph.output]
     return [numbers.plain(output[k]) * math.factorial(k) if k else numbers.plain(output[0]) for k in range(order + 1)]
