@@ -340,6 +340,7 @@ def assess_kinks(
     if found is None:
         return None
     left, right = found
+    node = "; ".join(graph.equation(i) for i in indices)
     if not (left.continuous and right.continuous):
         jump = "; f jumps here, so its one-sided difference quotients diverge"
         return KinkAssessment(
@@ -353,7 +354,7 @@ def assess_kinks(
                 f"the {_ordinal(order)} derivative in {variable} does not exist here: {where}; the one-sided "
                 f"{_ordinal(k)} derivatives are {_number(lows[k])} (left) and {_number(highs[k])} (right)"
             )
-            return KinkAssessment((Explanation("jump", message),), None, None)
+            return KinkAssessment((Explanation("jump", message, node),), None, None)
     low, high = lows[order], highs[order]
     if not (mpmath.isfinite(low) and mpmath.isfinite(high)):
         return None
@@ -376,7 +377,7 @@ def assess_kinks(
         middle = (low + high) / 2
     if _same(convention, middle, dps):
         message += "; every method gives the average of the two, the symmetric derivative"
-    return KinkAssessment((Explanation("corner", message, slopes=slopes),), middle, (min(low, high), max(low, high)))
+    return KinkAssessment((Explanation("corner", message, node, slopes),), middle, (min(low, high), max(low, high)))
 
 
 def _where(graph: Graph, indices: Sequence[int], values: Sequence[Any], beside: str) -> str:
@@ -384,10 +385,10 @@ def _where(graph: Graph, indices: Sequence[int], values: Sequence[Any], beside: 
     parts = []
     for index in indices:
         node = graph.nodes[index]
-        assert node.op is not None and node.op.nondiff is not None
-        parts.append(
-            f"{_subexpression(graph, index)} (at {_arguments(graph, values, index)}) has a {node.op.nondiff.note}"
-        )
+        assert node.op is not None
+        assert node.op.nondiff is not None
+        what = f"{_subexpression(graph, index)} (at {_arguments(graph, values, index)})"
+        parts.append(f"{what} has a {node.op.nondiff.note}")
     where = " and ".join(parts)
     return where + (f" at the exact point; float64 sees {beside}, just beside it" if beside else "")
 

@@ -21,7 +21,7 @@ from ..tape.points import ordered_values
 from . import fast, methods
 from .function import Function
 from .lines import COMPLEX_STEP, NOT_A_POINT, OVERFLOW, ComplexLine, DifferenceLine, Estimate, Line, ValueLine
-from .result import FiniteDifference, status_and_reason
+from .result import FiniteDifference, status_and_reason, within_tolerance
 from .stencils import Stencil, stencil
 
 Method = Literal["auto", "forward", "backward", "central", "richardson", "complex", "mpmath"]
@@ -199,19 +199,24 @@ class FiniteDifferences:
         plain = used if isinstance(line, ValueLine) else None  # a formula on f itself
         return _Outcome(estimate, self._stencil_detail(used, label), plain, used.span)
 
-    def _better_central(self, outcome: _Outcome, line: Line, values: list[Any], derivative: int, label: str) -> _Outcome:
+    def _better_central(
+        self, outcome: _Outcome, line: Line, values: list[Any], derivative: int, label: str
+    ) -> _Outcome:
         """``auto`` keeps the smaller certified bound of Richardson's and the central stencil's at its own step.
 
         Richardson starts from the function's natural scale; where that estimate is off, the
         automatic central step (balanced on the truncation derivative) can do far better.
         """
-        if np.ndim(values[line.k]) != 0 or outcome.estimate.code not in (methods.OK, methods.UNBOUNDED):
+        mine = outcome.estimate
+        if np.ndim(values[line.k]) != 0 or mine.code not in (methods.OK, methods.UNBOUNDED):
             return outcome
+        if mine.code == methods.OK and within_tolerance(float(mine.value), float(mine.truncation + mine.rounding)):
+            return outcome  # already as good as "ok" asks: the central stencil's bound costs a higher derivative
         used = stencil("central", derivative)
         central = methods.stencil_at_step(line, values, used, None)
         if central.code != methods.OK:
             return outcome
-        mine, theirs = outcome.estimate, central
+        theirs = central
         if mine.code == methods.OK and mine.truncation + mine.rounding <= theirs.truncation + theirs.rounding:
             return outcome
         central.evaluations += mine.evaluations

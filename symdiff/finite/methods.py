@@ -177,8 +177,8 @@ def clear_of_singularities(line: Line, values: Sequence[Any], step: Any, span: t
     """Halve the step until f is smooth on [x + a·h, x + b·h] (left as is where it never is)."""
     x = np.asarray(values[line.k], dtype=float)
     lo, hi = outward_box(x, step, *span)
-    smooth = np.broadcast_to(np.asarray(line.smooth(values, lo[..., None], hi[..., None]), dtype=bool), lo.shape + (1,))
-    smooth = smooth[..., 0]
+    smooth = np.asarray(line.smooth(values, lo[..., None], hi[..., None]), dtype=bool)
+    smooth = np.broadcast_to(smooth, (*np.shape(lo), 1))[..., 0]  # a constant branch encloses as one value
     if np.all(smooth):
         return step
     halvings = np.exp2(-np.arange(SHRINK, dtype=float))

@@ -257,6 +257,7 @@ def _acot_branch(side: int, u: Any) -> Any:
     """acot(u) = atan(1/u): π/2 - atan(u) for u > 0 and -π/2 - atan(u) for u < 0 (acot(0) = π/2)."""
     return sp.pi / 2 * side - sp.atan(u)
 
+
 VERTICAL_AT_0 = NonDifferentiable(_at_zero, "vertical", "vertical tangent at 0")
 VERTICAL_AT_1 = NonDifferentiable(lambda x: np.abs(x) == 1, "vertical", "vertical tangent at ±1")
 TIE = NonDifferentiable(lambda a, b: np.asarray(a) == np.asarray(b), "corner", "tie between the two arguments")
@@ -265,6 +266,7 @@ TIE = NonDifferentiable(lambda a, b: np.asarray(a) == np.asarray(b), "corner", "
 def _tie(larger: bool) -> NonDifferentiable:
     """max (``larger``) or min of a and b: a on one side of a = b, b on the other."""
     return _branches(TIE, lambda side, a, b: a if (side > 0) == larger else b, lambda a, b: a - b)
+
 
 # ---------------------------------------------------------------------------------------
 # The table.

@@ -34,7 +34,7 @@ def to_mpf(value: Exact) -> mpmath.mpf:
 HUGE_BITS = 2**16
 
 
-def _bounded(value: mpmath.mpf) -> mpmath.mpf:
+def bounded(value: mpmath.mpf) -> mpmath.mpf:
     if mpmath.isfinite(value) and value != 0 and mpmath.mag(value) > HUGE_BITS:
         return mpmath.inf if value > 0 else -mpmath.inf
     return value
@@ -63,7 +63,7 @@ def evaluate(graph: Graph, point: Mapping[str, Exact], dps: int = 50) -> list[mp
 
 def apply(op: Primitive, args: Sequence[mpmath.mpf]) -> mpmath.mpf:
     """One primitive at the working precision, over the reals: nan outside its domain, inf at 1/0."""
-    args = [_bounded(a) for a in args]
+    args = [bounded(a) for a in args]
     if any(mpmath.isnan(a) for a in args):
         return mpmath.nan
     try:

@@ -87,10 +87,13 @@ class MpmathNumbers(Numbers):
         return value if isinstance(value, mpmath.mpf) else reference.to_mpf(value)
 
     def apply(self, op: Primitive, args: Sequence[Any]) -> Any:
-        return reference.apply(op, args)
+        return reference.bounded(reference.apply(op, args))
 
     def is_nan(self, value: Any) -> bool:
         return bool(mpmath.isnan(value))
+
+    def coefficient(self, value: Any) -> Any:
+        return value if value is ZERO else reference.bounded(value)  # exp(exp(exp(10))) is inf, as in the reference
 
     def divide(self, x: Any, y: Any) -> Any:
         return reference.apply(_DIV, [x, y])  # 1/0 is a signed infinity, 0/0 nan, as in floats
