@@ -36,6 +36,9 @@ class Limits:
         bound_ops: finite differences bound their error with higher derivatives; one is not
             differentiated again once its tree is larger than this (each order multiplies the
             size several times over), and the bound falls back on a lower order or on none.
+        steps_nodes: a derivation writes every step out and checks it: the expression written
+            out as a tree may have at most this many nodes (a program that reuses its names
+            doubles with every line).
     """
 
     max_length: int = 10_000
@@ -47,6 +50,7 @@ class Limits:
     tidy_ops: int = 200
     reverse_ops: int = 200
     bound_ops: int = 2_000
+    steps_nodes: int = 2_000
 
     def with_overrides(self, text: str) -> Limits:
         """Return a copy with one ``name=value`` override applied (as given to ``--limit``)."""

@@ -380,6 +380,12 @@ def assess_kinks(
     return KinkAssessment((Explanation("corner", message, node, slopes),), middle, (min(low, high), max(low, high)))
 
 
+def _formula_value(derivative: sp.Expr, point: Mapping[str, Exact], dps: int) -> mpmath.mpf:
+    """What the rules give at the point: the derivative's formula there."""
+    graph = lower(derivative)
+    return reference.evaluate(graph, {name: point[name] for name in graph.inputs}, dps)[graph.output]
+
+
 def _where(graph: Graph, indices: Sequence[int], values: Sequence[Any], beside: str) -> str:
     """The kinks at the point, for people: ``abs(x - 1) (at x - 1 = 0) has a corner at 0``."""
     parts = []
@@ -424,7 +430,7 @@ def explain_row(
             values = _snapped_values(exact)
             beside = ", ".join(f"{r.label} = {r.value!r}" for r in trace.rows if r.kind == "input")
         where = _where(graph, found or only_exact, values, beside)
-        rules = mpmath.nan if convention is None else convention
+        rules = convention if convention is not None else _formula_value(derivative, point, dps)
         assessment = assess_kinks(graph, found + only_exact, variable, len(wrt), point, dps, rules, where)
         if assessment is not None and not found:
             assessment = dataclasses.replace(assessment, exact_only=True)

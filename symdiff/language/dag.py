@@ -102,6 +102,23 @@ def tree_size(expr: sp.Basic) -> int:
     return sizes[expr]
 
 
+# Written out, a formula of more nodes than this is not worth reading, and printing it may take
+# forever: a shared graph (e = sin(e)*e + e, ten times) can have a tree of 10⁹ nodes.
+PRINTABLE_NODES = 2_000
+
+
+def printable(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is short enough to write out (counted in distinct nodes first, so it is cheap)."""
+    return dag_size(expr) <= PRINTABLE_NODES and tree_size(expr) <= PRINTABLE_NODES
+
+
+def not_written(expr: sp.Basic) -> str:
+    """What a view shows instead of a formula too long to write out."""
+    size = tree_size(expr)
+    shown = f"{size}" if size < 10**6 else f"{size:.1e}"
+    return f"(not written out: {shown} nodes; without a point it is printed with shared definitions)"
+
+
 def expanded_size(expr: sp.Basic, cap: float = 1e9) -> float:
     """About how many nodes ``expand_mul(expr)`` would have (capped), without expanding.
 

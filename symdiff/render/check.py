@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..language.dag import not_written, printable
 from ..language.printing import to_text
 from .comparison import error_text, reference_text, value_text
 
@@ -13,7 +14,8 @@ if TYPE_CHECKING:
 
 def text(check: GradientCheck) -> str:
     cmp = check.comparison
-    lines = [f"checking a gradient of {cmp.function} = {to_text(cmp.expression)}", ""]
+    formula = to_text(cmp.expression) if printable(cmp.expression) else not_written(cmp.expression)
+    lines = [f"checking a gradient of {cmp.function} = {formula}", ""]
     table = [("", "yours", "reference", "finite difference", "error", "")]
     for partial, row in zip(check.partials, cmp.rows, strict=True):
         mark = {"agree": "ok", "explained": "explained", "disagree": "WRONG"}[partial.verdict]

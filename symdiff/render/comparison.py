@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import mpmath
 
+from ..language.dag import not_written, printable
 from ..language.printing import derivative_latex, derivative_text, name_latex, scientific, to_latex, to_text
 from .jsonutil import dumps, number
 
@@ -53,7 +54,16 @@ _INLINE_FORMULA = 36
 
 
 def _formula(cmp: Comparison, row: Row) -> str:
-    return f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)} = {to_text(row.derivative)}"
+    return f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)} = {_text(row.derivative)}"
+
+
+def _text(expr: Any) -> str:
+    """A formula in the input language, unless it is too long to write out (a derivative of order 10)."""
+    return to_text(expr) if printable(expr) else not_written(expr)
+
+
+def _latex(expr: Any) -> str:
+    return to_latex(expr) if printable(expr) else r"	ext{" + not_written(expr) + "}"
 
 
 def _label(cmp: Comparison, row: Row) -> str:
@@ -92,7 +102,7 @@ def text(cmp: Comparison) -> str:
     """An aligned table: each derivative's value by each method, then each method's error."""
     signature = f"{cmp.function}({', '.join(cmp.variables)})" if cmp.variables else cmp.function
     lines = [
-        f"{signature} = {to_text(cmp.expression)}",
+        f"{signature} = {_text(cmp.expression)}",
         f"at {_point_text(cmp)}: {cmp.function} = {value_text(cmp.value)}",
     ]
     lines += [_formula(cmp, row) for row in cmp.rows if len(_formula(cmp, row)) > _INLINE_FORMULA]
@@ -224,8 +234,8 @@ def _finite_data(row: Row) -> dict[str, Any]:
 def row_data(cmp: Comparison, row: Row) -> dict[str, Any]:
     return {
         "wrt": list(row.wrt),
-        "expression": to_text(row.derivative),
-        "latex": to_latex(row.derivative),
+        "expression": _text(row.derivative),
+        "latex": _latex(row.derivative),
         "symbolic": number(row.symbolic.value),
         "autodiff": number(row.autodiff.value) if row.autodiff else None,
         "finite_difference": _finite_data(row),
@@ -249,7 +259,7 @@ def row_data(cmp: Comparison, row: Row) -> dict[str, Any]:
 
 def data(cmp: Comparison) -> dict[str, Any]:
     return {
-        "expression": to_text(cmp.expression),
+        "expression": _text(cmp.expression),
         "function": cmp.function,
         "variables": list(cmp.variables),
         "at": {name: number(float(mpmath.mpf(str(value.evalf(20))))) for name, value in cmp.point.items()},
@@ -280,7 +290,7 @@ def latex_number(text: str) -> str:
 def _latex_rows(cmp: Comparison) -> list[str]:
     rows = []
     for row in cmp.rows:
-        label = f"{derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {to_latex(row.derivative)}"
+        label = f"{derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {_latex(row.derivative)}"
         fd_value, fd_error = _finite_cells(row)
         cells = [
             value_text(row.symbolic.value),
@@ -335,7 +345,7 @@ def _point_latex(cmp: Comparison) -> str:
 def _function_latex(cmp: Comparison) -> str:
     """f = 3 x^{2} - 4 x + 5 = 20: the function, its formula and its value at the point."""
     value = latex_number(value_text(cmp.value))
-    return f"{name_latex(cmp.function)} = {to_latex(cmp.expression)} = {value}"
+    return f"{name_latex(cmp.function)} = {_latex(cmp.expression)} = {value}"
 
 
 def latex(cmp: Comparison) -> str:
@@ -363,7 +373,7 @@ def markdown(cmp: Comparison) -> str:
     lines.append("| derivative | symbolic | autodiff | finite difference | reference | verdict |")
     lines.append("|---|---:|---:|---:|---:|---|")
     for row in cmp.rows:
-        label = f"${derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {to_latex(row.derivative)}$"
+        label = f"${derivative_latex(cmp.function, row.wrt, cmp.ordinary)} = {_latex(row.derivative)}$"
         cells = [
             value_text(row.symbolic.value),
             value_text(row.autodiff.value) if row.autodiff else "-",

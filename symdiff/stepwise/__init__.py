@@ -15,7 +15,8 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from ..errors import EvaluationError, SymdiffError
+from ..errors import EvaluationError, LimitError, SymdiffError
+from ..language.dag import free_symbols, tree_size
 from ..language.parser import Program, caller_expression, natural_key, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 from ..symbolic.derivatives import ExprLike, VariableLike, checked_names, diff, variable, wrt_variables
@@ -65,12 +66,18 @@ def steps(
     source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
     canon = caller_expression(source, limits=limits)
     f = canon.expression
+    written = tree_size(f)
+    if written > limits.steps_nodes:  # checked before the work: every step writes f out
+        raise LimitError(
+            f"a derivation writes the expression out, and written out it has {written} nodes, above the limit "
+            f"of {limits.steps_nodes} (steps_nodes); symdiff.gradient and the tape work on its shared form"
+        )
     program = source if isinstance(source, Program) else f
     checked_names(canon, wrt)
     variables = _variables(wrt, order, limits)
     lines = definitions(program) if isinstance(program, Program) else {}
     for v in variables:
-        if v in lines and v not in f.free_symbols:
+        if v in lines and v not in free_symbols(f):
             raise SymdiffError(f"{v.name} is a line of the program; differentiate with respect to one of its inputs")
     point = _point(at, f)
     function = program.output.name if isinstance(program, Program) else "f"
@@ -126,7 +133,7 @@ def _derive(
     """Through the lines of a program for a first derivative by one of its inputs; otherwise the
     expression as a whole, one order at a time."""
     by_lines = isinstance(program, Program) and len(program.definitions) > 1 and len(variables) == 1
-    if by_lines and variables[0] in f.free_symbols:
+    if by_lines and variables[0] in free_symbols(f):  # each shared node once: the tree can be 2^20 long
         return derive_program(builder, program, variables[0], point)
     result = derive_expression(builder, f, variables)
     return Outcome(result, None if point is None else builder.value(result, variables[-1], point), point or {})

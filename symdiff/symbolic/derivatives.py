@@ -30,7 +30,9 @@ from ..language.parser import (
 )
 from ..language.symbols import ELEMENT_TYPES, Canonical, key_of, undefined_function
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
-from .gradient import SymbolicGradient, SymbolicHessian, reverse_gradient, reverse_hessian
+from .gradient import SymbolicGradient, SymbolicHessian, resolve, reverse_gradient, reverse_hessian
+from .higher import taylor_derivative, written_out_is_small
+from .reverse import Definition
 
 ExprLike: TypeAlias = "str | sp.Basic | Program"
 VariableLike: TypeAlias = "str | sp.Basic"
@@ -139,9 +141,29 @@ def diff(
     variables = wrt_variables(wrt, order, limits)
     result = canon.expression
     with sympy_recursion_guard("differentiating"):
+        if len(variables) > 1 and len(set(variables)) == 1:
+            definitions, result = higher(result, variables[0], len(variables), limits)
+            return canon.restore(result.xreplace(resolve(definitions)) if definitions else result)
         for v in variables:
             result = _differentiate(result, v, limits)
         return canon.restore(tidy(result, limits))
+
+
+def higher(
+    f: sp.Expr, v: sp.Symbol, order: int, limits: Limits, *, prefix: str | None = None, start: int = 1
+) -> tuple[tuple[Definition, ...], sp.Expr]:
+    """The ``order``-th derivative of f by ``v``: (), SymPy's derivative, while it stays small enough to write
+    out; else Taylor mode's definitions and the derivative in terms of them (see ``symbolic.higher``).
+
+    Each order costs SymPy several times the one before: it is differentiated again only while the
+    derivative so far is small, so the cost is bounded before it is paid.
+    """
+    result = f
+    for _ in range(order):
+        if _repeats(result, limits) or not written_out_is_small(result):
+            return taylor_derivative(f, v, order, limits, prefix=prefix, start=start)
+        result = _differentiate(result, v, limits)
+    return (), tidy(result, limits)
 
 
 def _only_variable(canon: Canonical) -> sp.Symbol:

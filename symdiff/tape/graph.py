@@ -22,6 +22,7 @@ import mpmath
 import sympy as sp
 
 from ..errors import SymdiffError
+from ..language.dag import PRINTABLE_NODES
 from ..language.parser import Program, as_expression, fresh_output_name, natural_key, parse_program, symbol
 from ..limits import sympy_recursion_guard
 from ..primitives import registry
@@ -131,6 +132,23 @@ class _Builder:
         self.index_of: dict[sp.Expr, int] = {}
         self.constants: dict[float, int] = {}
         self.decompositions: dict[sp.Expr, Any] = {}
+        self.sizes: dict[sp.Basic, int] = {}  # tree sizes, capped: see ``written``
+
+    def written(self, expr: sp.Expr) -> int:
+        """The size of ``expr`` written out as a tree, counted up to just past PRINTABLE_NODES (each node once)."""
+        cap = PRINTABLE_NODES + 1
+        sizes = self.sizes
+        stack: list[tuple[sp.Basic, bool]] = [(expr, False)]
+        while stack:
+            node, ready = stack.pop()
+            if node in sizes:
+                continue
+            if ready or not node.args:
+                sizes[node] = min(cap, 1 + sum(sizes[a] for a in node.args))
+            else:
+                stack.append((node, True))
+                stack.extend((a, False) for a in node.args if a not in sizes)
+        return sizes[expr]
 
     def parts(self, expr: sp.Expr, decompose: Callable[[Any], Any]) -> Any:
         """``decompose(expr)``, computed once per sub-expression."""
@@ -194,20 +212,33 @@ def _negative(value: sp.Expr) -> bool:
     return bool(value.is_Number and value is not sp.nan and value < 0)
 
 
-def _sum_parts(expr: sp.Add) -> tuple[list[sp.Expr], list[sp.Expr]]:
-    """Terms added and terms subtracted (in printing order for short sums)."""
+def _sum_parts(expr: sp.Add, written: int) -> tuple[list[sp.Expr], list[sp.Expr]]:
+    """Terms added and terms subtracted (in printing order for short sums that are short written out:
+    ordering compares whole trees, which for a shared graph is exponential)."""
     plus, minus = [], []
     terms = expr.args
-    if len(expr.args) <= _ORDERED_TERMS:
+    if len(expr.args) <= _ORDERED_TERMS and written <= PRINTABLE_NODES:
         # Ordering evaluates the terms, and exp(exp(exp(1000))) cannot be: then SymPy's order.
         with contextlib.suppress(OverflowError, ValueError):
             terms = expr.as_ordered_terms()
     for term in terms:
-        if term.could_extract_minus_sign():
+        if term.is_Mul and term.args[0].is_Number and term.args[0].is_extended_negative:
+            minus.append(_negated(term))
+        elif term.is_Number and term.is_extended_negative:
             minus.append(-term)
         else:
             plus.append(term)
     return plus, minus
+
+
+def _negated(term: sp.Mul) -> sp.Expr:
+    """-term for a product with a negative coefficient, built from its parts. (SymPy's ``-term`` and
+    ``could_extract_minus_sign`` look the new product up in the constructor's cache, comparing it with an
+    equal cached one argument by argument: on a shared graph that walks every path.)"""
+    coeff, *rest = term.args
+    if coeff is sp.S.NegativeOne:
+        return rest[0] if len(rest) == 1 else sp.Mul._from_args(rest)
+    return sp.Mul._from_args((-coeff, *rest))
 
 
 def _product_parts(expr: sp.Mul) -> tuple[sp.Expr, list[sp.Expr], list[sp.Expr]]:
@@ -228,7 +259,7 @@ def _product_parts(expr: sp.Mul) -> tuple[sp.Expr, list[sp.Expr], list[sp.Expr]]
 def _operands(builder: _Builder, expr: sp.Expr) -> list[sp.Expr]:
     """The sub-expressions ``expr`` is built from (lowered before it)."""
     if expr.is_Add:
-        plus, minus = builder.parts(expr, _sum_parts)
+        plus, minus = builder.parts(expr, lambda e: _sum_parts(e, builder.written(e)))
         return plus + minus
     if expr.is_Mul:
         _, numerator, denominator = builder.parts(expr, _product_parts)
@@ -244,7 +275,7 @@ def _emit(builder: _Builder, expr: sp.Expr) -> int:
     """Add the nodes computing ``expr``, whose operands are all lowered already."""
     at = builder.index_of.__getitem__
     if expr.is_Add:
-        plus, minus = builder.parts(expr, _sum_parts)
+        plus, minus = builder.parts(expr, lambda e: _sum_parts(e, builder.written(e)))
         if not plus:
             return builder.op("neg", (builder.fold("add", [at(t) for t in minus], -expr),), expr)
         result = builder.fold("add", [at(t) for t in plus], None if minus else expr)
