@@ -204,7 +204,17 @@ def stencil_at_step(line: Line, values: Sequence[Any], stencil: Stencil, step: A
     blocked = np.asarray(estimate.code) == NOT_SMOOTH
     if not np.any(blocked):
         return estimate
-    return _merge(blocked, table.evaluate(values, clear_of_singularities(line, values, step, stencil.span)), estimate)
+    cleared = _merge(
+        blocked, table.evaluate(values, clear_of_singularities(line, values, step, stencil.span)), estimate
+    )
+    # A step chosen automatically that never cleared the kink gives a number about f elsewhere: none is given.
+    uncleared = np.asarray(cleared.code) == NOT_SMOOTH
+    return dataclasses.replace(cleared, value=_plain_where(uncleared, math.nan, cleared.value))
+
+
+def _plain_where(where: Any, a: Any, b: Any) -> Any:
+    result = np.where(where, a, b)
+    return float(result) if np.ndim(result) == 0 else result
 
 
 def natural_scale(fn: Function, line: Line, values: Sequence[Any], orders: int) -> Any:
