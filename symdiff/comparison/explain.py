@@ -352,7 +352,7 @@ def assess_kinks(
         if not _same(lows[k], highs[k], dps):
             message = (
                 f"the {_ordinal(order)} derivative in {variable} does not exist here: {where}; the one-sided "
-                f"{_ordinal(k)} derivatives are {_number(lows[k])} (left) and {_number(highs[k])} (right)"
+                f"{_ordinal(k)} derivatives are {float(lows[k]):.6g} (left) and {float(highs[k]):.6g} (right)"
             )
             return KinkAssessment((Explanation("jump", message, node),), None, None)
     low, high = lows[order], highs[order]
@@ -363,7 +363,7 @@ def assess_kinks(
             return KinkAssessment((), high, (high, high))
         message = (
             f"differentiable in {variable} here, although {where}: the one-sided derivatives are both "
-            f"{_number(high)}, but the rules' values at the kink give {_number(convention)}"
+            f"{float(high):.6g}, but the rules' values at the kink give {float(convention):.6g}"
         )
         return KinkAssessment(
             (Explanation("convention", message, slopes=(float(low), float(high))),), high, (high, high)

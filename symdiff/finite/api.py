@@ -188,7 +188,11 @@ class FiniteDifferences:
             estimate, family = methods.richardson(fn, line, values, derivative, self.h, self._plans)
             detail = f"{label}Richardson ({family.name})"
             chosen = None
-            if np.ndim(estimate.entry) == 0 and estimate.code != methods.NOT_DIFFERENTIABLE:
+            if (
+                np.ndim(estimate.entry) == 0
+                and estimate.code != methods.NOT_DIFFERENTIABLE
+                and np.isfinite(estimate.value)
+            ):
                 chosen = methods.table_entries(family, methods.ROWS)[int(estimate.entry)][0]  # cheap: no weights
                 detail += f", column {family.columns.index(chosen)} (accuracy {chosen.accuracy})"
             plain = chosen if isinstance(line, ValueLine) else None  # a formula on f itself
@@ -293,10 +297,11 @@ class FiniteDifferences:
         )
 
     def _where_f_is_defined(self, estimate: Estimate, values: list[Any]) -> Estimate:
-        """No value where f itself is not a finite number: the derivative of log at -1 is not π/h = 2.4e200
-        (the complex step on the complex continuation), and of 1/x at 0 it is not -1/h²."""
+        """No value where f itself is undefined: the derivative of log at -1 is not π/h = 2.4e200, what the
+        complex step finds on the complex continuation. (Where f is ±inf, an overflow or a pole, the
+        stencil's ±inf or nan says as much.)"""
         with np.errstate(all="ignore"):
-            undefined = ~np.isfinite(self.function.f.array(values))
+            undefined = np.isnan(self.function.f.array(values))
         if not np.any(undefined):
             return estimate
         return dataclasses.replace(
