@@ -40,13 +40,13 @@ from ..tape.trace import Trace
 from . import tolerance
 from .explain import (
     NONFINITE_KINDS,
-    UNDEFINED_KINDS,
     ExactValues,
     Explanation,
     KinkAssessment,
     cancellation,
     exact_values,
     explain_row,
+    float_range,
     formula_problem,
     one_sided_slopes,
     range_problem,
@@ -280,11 +280,15 @@ def _measured_against(ref: mpmath.mpf, float_ref: mpmath.mpf) -> mpmath.mpf:
 
 
 def _expected(
-    ref: mpmath.mpf, float_ref: mpmath.mpf, explanations: Sequence[Explanation], kinks: KinkAssessment | None
+    ref: mpmath.mpf,
+    float_ref: mpmath.mpf,
+    explanations: Sequence[Explanation],
+    kinks: KinkAssessment | None,
+    f_defined: bool,
 ) -> Expected:
     nonfinite = not mpmath.isfinite(ref) or any(e.kind in NONFINITE_KINDS for e in explanations)
-    if any(e.kind in UNDEFINED_KINDS and not e.exact_only for e in explanations):
-        return Expected(None, None, True)  # f itself is undefined or infinite here: no number is its derivative
+    if not f_defined:
+        return Expected(None, None, True)  # f itself is not a number here: no number is its derivative
     candidates = [r for r in (ref, float_ref) if mpmath.isfinite(r)]
     if kinks is not None and kinks.accepted is not None:
         candidates = list(kinks.accepted)  # read off f's branches: the derivative, or between the one-sided ones
@@ -359,6 +363,7 @@ class _At:
     exact: dict[str, sp.Expr]
     floats: dict[str, float]
     nodes: ExactValues
+    value: mpmath.mpf  # f at the exact point: nan outside the domain, ±inf at a pole
 
 
 def _exact_reference(derivative: sp.Expr, at: _At, dps: int) -> mpmath.mpf:
@@ -420,8 +425,13 @@ def _explanations(
         limits = one_sided_slopes(derivative, wrt[-1], at.exact, dps) if len(wrt) == 1 else None
         problem = formula_problem(derivative_tape.graph, derivative_tape.trace(used), trace.value, limits)
         return [problem], ref, None
-    other = range_problem(ref) or cancellation(derivative_tape.graph, list(used.values()), bound, ref)
-    return ([other] if other else []), ref, kinks
+    found = [e for e in (range_problem(ref), _float_range(derivative_tape, used, ref)) if e is not None]
+    other = cancellation(derivative_tape.graph, list(used.values()), bound, ref)
+    return found + ([other] if other and not found else []), ref, kinks
+
+
+def _float_range(derivative_tape: Tape, used: Mapping[str, float], ref: mpmath.mpf) -> Explanation | None:
+    return float_range(derivative_tape.graph, derivative_tape.trace(used), ref)
 
 
 def _row(
@@ -449,12 +459,14 @@ def _row(
     )
     if kinks is not None and kinks.derivative is not None and not kinks.exact_only:
         float_ref = kinks.derivative  # float64 sits on the kink too: the same branches decide there
-    expected = _expected(ref, float_ref, explanations, kinks)
+    expected = _expected(ref, float_ref, explanations, kinks, not mpmath.isnan(at.value))
     measured = _measured_against(ref, float_ref)
     # The derivative exists only where f does: the formula's value where f is undefined (1/x for log at -1) is not one.
-    value = float(derivative_tape.value(used)) if not math.isnan(trace.value) else math.nan
+    undefined = math.isnan(trace.value)
+    value = float(derivative_tape.value(used)) if not undefined else math.nan
     symbolic = judge(value, measured, expected, bound)
-    autodiff = judge(_autodiff(f, wrt, at.floats, gradient, settings.limits), measured, expected, bound)
+    tape_value = _autodiff(f, wrt, at.floats, gradient, settings.limits) if not undefined else math.nan
+    autodiff = judge(tape_value, measured, expected, bound)
     fd, note = _finite(f, wrt, at.floats, settings)
     finite_error = _finite_error(fd, measured, expected)
     ok = symbolic.agrees and autodiff.agrees and (finite_error is None or finite_error.agrees)
@@ -517,10 +529,11 @@ def compare(
     trace = tape.trace(floats)
     gradient = tape.gradient(floats)
     settings = _Settings(fd, h, dps, limits, Function(f, limits))
-    at_ = _At(point, floats, exact_values(tape.graph, point, dps))
+    nodes = exact_values(tape.graph, point, dps)
+    ref_value = nodes.low[tape.graph.output]
+    at_ = _At(point, floats, nodes, ref_value)
     rows = tuple(_row(f, w, at_, gradient, tape, trace, settings) for w in _requested(f, wrt, order))
     function = source.output.name if isinstance(source, Program) else "f"
-    ref_value = reference.value(tape.graph, point, dps)
     return Comparison(f, function, variable_names(f), point, trace.value, ref_value, rows, dps, trace)
 
 

@@ -21,6 +21,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from ..language.dag import printable
 from ..language.printing import scientific, to_text
 from ..tape import branches, reference
 from ..tape.graph import Graph, lower
@@ -42,8 +43,6 @@ ExplanationKind = Literal[
 ]
 # Kinds after which nan or ±inf is a right answer: the derivative does not exist as a float64 number.
 NONFINITE_KINDS = frozenset({"jump", "vertical", "domain", "singularity", "overflow", "indeterminate"})
-# Kinds where f itself (or its formula) is undefined or infinite at the point: no finite number is its derivative.
-UNDEFINED_KINDS = frozenset({"domain", "singularity"})
 FLOAT_MAX = sys.float_info.max
 FLOAT_TINY = sys.float_info.min  # the smallest normal float64
 
@@ -73,8 +72,9 @@ class Explanation:
 
 
 def _subexpression(graph: Graph, index: int) -> str:
+    """How a message names a node: its expression, or its tape line when that is too long to write out."""
     expr = graph.expressions[index]
-    return to_text(expr) if expr is not None else graph.equation(index)
+    return to_text(expr) if expr is not None and printable(expr) else graph.equation(index)
 
 
 def _arguments(graph: Graph, values: Sequence[Any], index: int) -> str:
@@ -84,7 +84,7 @@ def _arguments(graph: Graph, values: Sequence[Any], index: int) -> str:
         if graph.nodes[a].kind == "const":
             continue
         expr = graph.expressions[a]
-        label = to_text(expr) if expr is not None else graph.label(a)
+        label = to_text(expr) if expr is not None and printable(expr) else graph.label(a)
         parts.append(f"{label} = {_number(values[a])}")
     return ", ".join(parts)
 
@@ -504,6 +504,25 @@ def range_problem(ref: mpmath.mpf) -> Explanation | None:
     if abs(ref) < FLOAT_TINY:
         return Explanation("underflow", f"underflow: the derivative, {shown}, is below the smallest float64 (2.2e-308)")
     return None
+
+
+def float_range(derivative_graph: Graph, derivative_trace: Trace, ref: mpmath.mpf) -> Explanation | None:
+    """The derivative is a number, but its formula leaves the float64 range on the way there.
+
+    -14·(z - 1/3)·heaviside(…)/y³ at y = 1e-300 is 0, yet y³ underflows to 0 and float64 gives 0/0.
+    """
+    if not mpmath.isfinite(ref) or math.isfinite(derivative_trace.value):
+        return None
+    index = next((i for i, r in enumerate(derivative_trace.rows) if r.first_nonfinite), None)
+    if index is None:
+        return None
+    row = derivative_trace.rows[index]
+    where = f"{_subexpression(derivative_graph, index)} at {_arguments(derivative_graph, _trace_values(derivative_trace), index)}"
+    message = (
+        f"float64 range: the derivative is {scientific(ref) if ref else '0'}, but float64 leaves its range in the "
+        f"formula on the way ({where} is {_number(row.value)}), so a float64 method may give inf or nan"
+    )
+    return Explanation("overflow", message, row.equation)
 
 
 def cancellation(graph: Graph, inputs: Sequence[float], bound: float, ref: mpmath.mpf) -> Explanation | None:

@@ -312,6 +312,12 @@ def _emit(builder: _Builder, expr: sp.Expr) -> int:
     return builder.op(primitive.name, args, expr)
 
 
+def _constants_put_in(builder: _Builder, expr: sp.Expr) -> sp.Expr:
+    """``expr`` with each program name that stands for a constant (h0 = 2) replaced by that constant."""
+    names = {s: builder.expressions[builder.index_of[s]] for s in expr.free_symbols if s in builder.index_of}
+    return expr.xreplace(names) if names else expr
+
+
 def _lower_into(builder: _Builder, root: sp.Expr) -> int:
     stack: list[tuple[sp.Expr, bool]] = [(root, False)]
     while stack:
@@ -327,7 +333,7 @@ def _lower_into(builder: _Builder, root: sp.Expr) -> int:
             operands = _operands(builder, expr)
             value = None
             if all(builder.nodes[builder.index_of[o]].kind == "const" for o in operands):
-                value = _constant_value(expr)  # no variables: fold, unless SymPy cannot evaluate it
+                value = _constant_value(_constants_put_in(builder, expr))  # fold, unless SymPy cannot evaluate it
             builder.index_of[expr] = _emit(builder, expr) if value is None else builder.constant(value, expr)
         else:
             stack.append((expr, True))
