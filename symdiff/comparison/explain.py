@@ -468,7 +468,8 @@ def formula_problem(
     limits: tuple[float, float] | None,
 ) -> Explanation:
     """The derivative's formula is not a number here although f is: x^y·y/x at x = 0, log(x) in x^x at -2."""
-    formula = to_text(derivative_graph.expressions[derivative_graph.output])
+    output = derivative_graph.expressions[derivative_graph.output]
+    formula = to_text(output) if output is not None and printable(output) else "(too long to write out)"
     defined = f"although f itself is defined here (f = {_number(f_value)})"
     index = next((i for i, r in enumerate(derivative_trace.rows) if r.first_nonfinite), None)
     if index is None:
