@@ -50,7 +50,7 @@ class Limits:
     tidy_ops: int = 200
     reverse_ops: int = 200
     bound_ops: int = 2_000
-    steps_nodes: int = 2_000
+    steps_nodes: int = 400
 
     def with_overrides(self, text: str) -> Limits:
         """Return a copy with one ``name=value`` override applied (as given to ``--limit``)."""

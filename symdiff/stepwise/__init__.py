@@ -83,7 +83,7 @@ def steps(
     function = program.output.name if isinstance(program, Program) else "f"
     builder = Builder(detail, {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)})
     with sympy_recursion_guard("writing the derivation"):
-        outcome = _derive(builder, program, f, variables * order, point)
+        outcome = _derive(builder, program, f, variables * order, point, limits.steps_nodes)
         builder.close()
         reference = diff(f, [v.name for v in variables], order, limits=limits)
         sections = verify.verify_sections(tuple(builder.sections), {**lines, **builder.substitutions}, lines, point)
@@ -129,13 +129,14 @@ def _derive(
     f: sp.Expr,
     variables: list[sp.Symbol],
     point: Mapping[sp.Symbol, mpmath.mpf] | None,
+    written: int,
 ) -> Outcome:
     """Through the lines of a program for a first derivative by one of its inputs; otherwise the
     expression as a whole, one order at a time."""
     by_lines = isinstance(program, Program) and len(program.definitions) > 1 and len(variables) == 1
     if by_lines and variables[0] in free_symbols(f):  # each shared node once: the tree can be 2^20 long
         return derive_program(builder, program, variables[0], point)
-    result = derive_expression(builder, f, variables)
+    result = derive_expression(builder, f, variables, written)
     return Outcome(result, None if point is None else builder.value(result, variables[-1], point), point or {})
 
 

@@ -102,8 +102,14 @@ def side_signs(switch: sp.Expr, point: Mapping[str, Exact], variable: str, dps: 
     return None
 
 
+def _expression(graph: Graph, index: int) -> sp.Expr | None:
+    """A node's expression in the inputs alone (None for a link of a folded max(a, b, c))."""
+    expr = graph.expressions[index]
+    return None if expr is None else graph.in_inputs(expr)
+
+
 def _args(graph: Graph, index: int, replaced: Mapping[sp.Basic, sp.Expr]) -> list[sp.Expr] | None:
-    args = [graph.expressions[a] for a in graph.nodes[index].args]
+    args = [_expression(graph, a) for a in graph.nodes[index].args]
     if any(a is None for a in args):
         return None  # a link of a folded max(a, b, c): no expression of its own to replace
     return [substitute(a, replaced) if replaced else a for a in args]  # type: ignore[arg-type]
@@ -117,7 +123,7 @@ def sides(
     None when a kink cannot be resolved: a vertical tangent (no branches), a switch flat to
     every order looked at, or a kink without an expression of its own.
     """
-    f = graph.expressions[graph.output]
+    f = _expression(graph, graph.output)
     if f is None:
         return None
     found: list[Side] = []
@@ -127,7 +133,7 @@ def sides(
         for index in sorted(kinks):
             node = graph.nodes[index]
             kink = node.op.nondiff if node.op is not None else None
-            expr = graph.expressions[index]
+            expr = _expression(graph, index)
             args = _args(graph, index, replaced)
             if kink is None or kink.branch is None or kink.switch is None or expr is None or args is None:
                 return None

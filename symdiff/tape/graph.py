@@ -13,6 +13,7 @@ folded into constants.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ import mpmath
 import sympy as sp
 
 from ..errors import SymdiffError
-from ..language.dag import PRINTABLE_NODES
+from ..language.dag import PRINTABLE_NODES, substitute
 from ..language.parser import Program, as_expression, fresh_output_name, natural_key, parse_program, symbol
 from ..limits import sympy_recursion_guard
 from ..primitives import registry
@@ -59,7 +60,10 @@ class Graph:
         input_nodes: the node index of each input, in the same order.
         output: the index of the node that computes the result.
         expressions: the SymPy sub-expression each node computes, or None for the partial
-            sums and products that folding a long sum or product creates.
+            sums and products that folding a long sum or product creates. A program's are
+            written in the names of its lines (``h1 + y``).
+        names: for a program, each line's name and what it stands for in the inputs alone,
+            to write any of ``expressions`` in the inputs (see ``in_inputs``).
     """
 
     nodes: tuple[Node, ...]
@@ -68,6 +72,11 @@ class Graph:
     output: int
     expressions: tuple[sp.Expr | None, ...] = field(repr=False, default=())
     labels: tuple[str, ...] = field(repr=False, default=())
+    names: tuple[tuple[sp.Symbol, sp.Expr], ...] = field(repr=False, default=())
+
+    def in_inputs(self, expr: sp.Expr) -> sp.Expr:
+        """One of ``expressions`` written in the inputs alone (a program's line names substituted)."""
+        return substitute(expr, dict(self.names)) if self.names else expr
 
     def label(self, index: int) -> str:
         """How a listing refers to a node: its name, v1, v2, … for unnamed operations, a constant's value."""
@@ -363,7 +372,11 @@ def lower(expr: str | sp.Basic | Program) -> Graph:
                 names[output] = fresh_output_name({n.name for n in builder.nodes})
     for index, name in names.items():
         builder.nodes[index] = builder.nodes[index]._replace(name=name)
-    return _inputs_first(builder.nodes, builder.expressions, [output])[0]
+    graph = _inputs_first(builder.nodes, builder.expressions, [output])[0]
+    if isinstance(expr, Program):
+        lines = tuple((symbol(d.name), e) for d, e in zip(expr.definitions, expr.resolved, strict=True))
+        graph = dataclasses.replace(graph, names=lines)
+    return graph
 
 
 def _lower_program(builder: _Builder, program: Program, names: dict[int, str]) -> int:
