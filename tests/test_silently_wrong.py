@@ -146,7 +146,7 @@ def test_tenth_derivatives_do_not_swell(expr: str, capsys: pytest.CaptureFixture
     start = time.perf_counter()
     with time_limit(20):
         d = sd.diff(expr, "x", order=10)
-    assert time.perf_counter() - start < 4.0
+    assert time.perf_counter() - start < 4.5  # the command line's 5 s, less its start
     x = sd.symbolic.derivatives.variable("x")
     from symdiff.language.dag import substitute
 
@@ -154,7 +154,7 @@ def test_tenth_derivatives_do_not_swell(expr: str, capsys: pytest.CaptureFixture
     assert abs(float(got) - float(want)) <= 1e-9 * abs(float(want))
     for args in ([expr, "--order", "10"], [expr, "--order", "10", "--at", "x=0.5"]):
         status, out, err, seconds = _cli(capsys, *args)
-        assert status == 0 and seconds < 4.0, (args, seconds, err)
+        assert status == 0 and seconds < 4.5, (args, seconds, err)
     assert f"{float(want):.10g}"[:8] in out
 
 
@@ -206,3 +206,40 @@ def test_names_that_collide_with_the_output_name(capsys: pytest.CaptureFixture[s
     assert status == 0 and "f_out2" in out
     f, out_, output, f_out = sp.symbols("f out output f_out")
     assert sd.Tape(f * out_ + output * f_out).gradient(f=1.0, out=2.0, output=3.0, f_out=4.0)["f"] == 2.0
+
+
+# -- found by fuzzing the command line ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["central", "forward", "richardson", "auto"])
+def test_finite_differences_of_a_program_bound_the_program(method: str) -> None:
+    """The bound came from the output line's own formula, 2*h0, whose derivative in x is 0."""
+    result = sd.finite_difference("h0 = sin(x); h1 = 2*h0", "x", {"x": 2.0}, method=method)
+    assert abs(result.value - 2 * math.cos(2.0)) <= result.error_bound  # richardson gave -0.103 ± 8.7e-17
+    assert result.expression == 2 * sp.sin(sd.parse("x"))
+
+
+def test_a_constant_line_of_a_program_is_its_value() -> None:
+    """h1 = 1/3 + h0 with h0 a constant folded to nan, and so did the whole tape."""
+    program = "h0 = (1e-3)^(0.5); h1 = 1/3 + h0; h2 = sec(y) + h1"
+    want = float(sp.N(sp.sec(10) + sp.sqrt(sp.Rational(1, 1000)) + sp.Rational(1, 3), 20))
+    assert sd.Tape(program).value(y=10.0) == pytest.approx(want, rel=1e-15)
+    assert sd.compare(program, at={"y": 10}, order=2).agree
+
+
+def test_kinks_in_a_program_are_read_through_its_line_names(capsys: pytest.CaptureFixture[str]) -> None:
+    (row,) = sd.compare("h0 = x - 1; h1 = abs(h0)*h0 + abs(h0)", at={"x": 1}).rows
+    assert row.explanations[0].slopes == pytest.approx((-1.0, 1.0))  # f = |x-1|·(x-1) + |x-1|
+    status, _, err, _ = _cli(
+        capsys,
+        "h0 = max(x, z); h1 = max(x, atanh(y + 1e-3)) + h0; h2 = 1 + h1",
+        "--at",
+        "x=1e-8,y=-1,z=1e-300",
+        "--explain",
+    )
+    assert status == 0 and "internal error" not in err
+
+
+def test_a_derivation_of_a_program_whose_lines_use_a_variable_the_output_does_not() -> None:
+    derivation = sd.steps("h0 = sin(x) - y; h1 = y + h0", "x", at={"x": 0.5})
+    assert derivation.verified and float(derivation.value) == pytest.approx(math.cos(0.5))

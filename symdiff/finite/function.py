@@ -33,7 +33,9 @@ class Evaluator:
 
     def __init__(self, graph: Graph, variables: Sequence[str]):
         self.graph = graph
-        self.expression: sp.Expr = graph.expressions[graph.output]
+        # In the inputs alone: a program's output line is written in its line names (2*h0), which the
+        # derivatives that bound the error must see through (d/dx of 2*h0 is not 0).
+        self.expression: sp.Expr = graph.in_inputs(graph.expressions[graph.output])
         self._pick = [variables.index(name) for name in graph.inputs]
         self._all = self._pick == list(range(len(variables)))  # takes the point's values as they are
         self._float = compile_graph(graph, "scalar", False)

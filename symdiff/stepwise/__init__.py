@@ -17,7 +17,7 @@ import sympy as sp
 
 from ..errors import EvaluationError, LimitError, SymdiffError
 from ..language.dag import free_symbols, tree_size
-from ..language.parser import Program, caller_expression, natural_key, parse_program, variable_names
+from ..language.parser import Program, caller_expression, natural_key, parse_program, symbol, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 from ..symbolic.derivatives import ExprLike, VariableLike, checked_names, diff, variable, wrt_variables
 from ..tape.points import named
@@ -134,10 +134,18 @@ def _derive(
     """Through the lines of a program for a first derivative by one of its inputs; otherwise the
     expression as a whole, one order at a time."""
     by_lines = isinstance(program, Program) and len(program.definitions) > 1 and len(variables) == 1
-    if by_lines and variables[0] in free_symbols(f):  # each shared node once: the tree can be 2^20 long
+    inputs = free_symbols(f)  # each shared node once: the tree can be 2^20 long
+    if by_lines and variables[0] in inputs and _lines_use_only(program, inputs):  # type: ignore[arg-type]
         return derive_program(builder, program, variables[0], point)
     result = derive_expression(builder, f, variables, written)
     return Outcome(result, None if point is None else builder.value(result, variables[-1], point), point or {})
+
+
+def _lines_use_only(program: Program, inputs: set[sp.Symbol]) -> bool:
+    """Whether every line reads only the output's inputs and earlier lines: h0 = g(x) - y; h1 = y + h0
+    does not depend on y, so a point gives y no value, and the lines cannot be gone through."""
+    names = {symbol(d.name) for d in program.definitions}
+    return all(free_symbols(d.expression) <= inputs | names for d in program.definitions)
 
 
 def _symmetric_value(sections: tuple[Section, ...]) -> tuple[Section, ...]:
