@@ -6,12 +6,15 @@ For each requested partial derivative at a point:
 * **autodiff**: the reverse-mode tape's gradient (for a second derivative, the tape run on
   the symbolic first derivative);
 * **finite difference**: with its method, step and error bound;
-* **reference**: the symbolic derivative evaluated with mpmath at ``dps`` digits.
+* **reference**: f itself run in Taylor mode with mpmath at ``dps`` digits (``tape.taylor``),
+  independent of the symbolic derivative it judges; at a kink, read off f's branches on
+  either side (``tape.branches``); for a mixed partial, the symbolic derivative at ``dps``.
 
 The float64 methods agree when they are within a rounding bound derived from the computation
 itself (``tolerance``); the finite difference agrees when it lies within its own error
-bound. Kinks, domain errors, singularities and overflow are explained rather than reported
-as failures.
+bound, and confirms the reference only when that bound is smaller than the derivative.
+The derivative exists only where f does: where f is undefined no number is right. Kinks,
+domain errors, singularities and overflow are explained rather than reported as failures.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ..finite import FiniteDifference, FiniteDifferences, Method
 from ..finite.api import checked_step
 from ..finite.function import Function
 from ..finite.result import ABSOLUTE
+from ..language.dag import printable
 from ..language.parser import Program, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
@@ -109,7 +113,8 @@ class Row:
         finite_error: the finite difference's errors against the reference; its tolerance is
             the error bound (inf when it could not certify one, in which case nothing was
             claimed and it counts as agreeing).
-        reference: the symbolic derivative at the exact point to ``dps`` digits (an mpmath number).
+        reference: the derivative at the exact point to ``dps`` digits (an mpmath number; see the
+            module's docstring for where it comes from).
         float_reference: the same at the point float64 holds (the exact point rounded).
         expected: what the methods may answer here.
         verdict: "agree"; "explained" (not an ordinary number here, said why, and every method
@@ -345,13 +350,31 @@ def _derivative(f: sp.Expr, wrt: tuple[str, ...], limits: Limits) -> sp.Expr:
     return diff(f, list(wrt), limits=limits)
 
 
-def _autodiff(
-    f: sp.Expr, wrt: tuple[str, ...], floats: Mapping[str, float], gradient: Mapping[str, float], limits: Limits
-) -> float:
-    """The tape's value; for a second derivative, back-propagated through the symbolic first derivative."""
+def _derivatives(f: sp.Expr, wrt: tuple[str, ...], limits: Limits) -> tuple[sp.Expr, sp.Expr | None]:
+    """The derivative, and the one of an order less (None for a first derivative).
+
+    A derivative too large to write out (Taylor mode's, order 10) is differentiated once more
+    from the one below rather than computed again from f: one sweep instead of two.
+    """
     if len(wrt) == 1:
+        return _derivative(f, wrt, limits), None
+    lower = _derivative(f, wrt[:-1], limits)
+    if printable(lower):
+        return _derivative(f, wrt, limits), lower
+    return diff(lower, wrt[-1], limits=limits), lower
+
+
+def _autodiff(
+    lower: sp.Expr | None,
+    wrt: tuple[str, ...],
+    floats: Mapping[str, float],
+    gradient: Mapping[str, float],
+    limits: Limits,
+) -> float:
+    """The tape's value; for a higher derivative, back-propagated through the symbolic one of an order less."""
+    if lower is None:
         return float(gradient.get(wrt[0], 0.0))
-    first = Tape(_derivative(f, wrt[:-1], limits), limits=limits)
+    first = Tape(lower, limits=limits)
     inner = {k: v for k, v in floats.items() if k in first.variables}
     return float(first.gradient(inner).get(wrt[-1], 0.0))
 
@@ -381,21 +404,26 @@ def _exact_reference(derivative: sp.Expr, at: _At, dps: int) -> mpmath.mpf:
             return mpmath.nan
 
 
-def _references(graph: Graph, wrt: tuple[str, ...], at: _At, dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
-    """The derivative at the exact point and at the float point, from f itself by Taylor mode at ``dps`` digits.
+def _references(
+    graph: Graph, formula: Graph, wrt: tuple[str, ...], at: _At, dps: int, f_finite: bool
+) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """The derivative at the exact point and at the float point, to ``dps`` digits.
 
-    Independent of the symbolic derivative it judges: f's own graph, run forward at high
-    precision with the registry's rules. None for a mixed partial (then the symbolic
-    derivative at ``dps`` digits is the reference).
+    From f itself by Taylor mode, independent of the symbolic derivative it judges: f's own
+    graph, run forward at high precision with the registry's rules. The symbolic derivative
+    (``formula``'s graph) is the reference for a mixed partial, and where Taylor mode breaks
+    down although f is finite: it needs f analytic along the line, and x·√x at 0 gives 0·∞.
     """
-    if len(set(wrt)) != 1:
-        return None
-    variable, order = wrt[0], len(wrt)
     found = []
     for point in (at.exact, at.floats):
         with mpmath.workdps(dps):
+            written = reference.evaluate(formula, {k: point[k] for k in formula.inputs}, dps)[formula.output]
+            if len(set(wrt)) != 1:
+                found.append(written)
+                continue
             values = {name: point[name] for name in graph.inputs}
-            found.append(taylor.derivatives(graph, values, variable, order, taylor.MpmathNumbers())[order])
+            value = taylor.derivatives(graph, values, wrt[0], len(wrt), taylor.MpmathNumbers())[len(wrt)]
+            found.append(written if f_finite and not mpmath.isfinite(value) and mpmath.isfinite(written) else value)
     return found[0], found[1]
 
 
@@ -425,13 +453,10 @@ def _explanations(
         limits = one_sided_slopes(derivative, wrt[-1], at.exact, dps) if len(wrt) == 1 else None
         problem = formula_problem(derivative_tape.graph, derivative_tape.trace(used), trace.value, limits)
         return [problem], ref, None
-    found = [e for e in (range_problem(ref), _float_range(derivative_tape, used, ref)) if e is not None]
+    ranges = (range_problem(ref), float_range(derivative_tape.graph, derivative_tape.trace(used), ref))
+    found = [e for e in ranges if e is not None]
     other = cancellation(derivative_tape.graph, list(used.values()), bound, ref)
     return found + ([other] if other and not found else []), ref, kinks
-
-
-def _float_range(derivative_tape: Tape, used: Mapping[str, float], ref: mpmath.mpf) -> Explanation | None:
-    return float_range(derivative_tape.graph, derivative_tape.trace(used), ref)
 
 
 def _row(
@@ -443,16 +468,11 @@ def _row(
     trace: Trace,
     settings: _Settings,
 ) -> Row:
-    derivative = _derivative(f, wrt, settings.limits)
+    derivative, lower = _derivatives(f, wrt, settings.limits)
     derivative_tape = Tape(derivative, limits=settings.limits)
     used = {k: at.floats[k] for k in derivative_tape.variables}
     formula = reference.value(derivative_tape.graph, {k: at.exact[k] for k in used}, settings.dps)
-    formula_float = reference.value(derivative_tape.graph, used, settings.dps)
-    ref, float_ref = _references(tape.graph, wrt, at, settings.dps) or (formula, formula_float)
-    if math.isfinite(trace.value):
-        # Taylor mode needs f analytic along the line: x·√x at 0 gives 0·∞. There the formula is the reference.
-        ref = ref if mpmath.isfinite(ref) or not mpmath.isfinite(formula) else formula
-        float_ref = float_ref if mpmath.isfinite(float_ref) or not mpmath.isfinite(formula_float) else formula_float
+    ref, float_ref = _references(tape.graph, derivative_tape.graph, wrt, at, settings.dps, math.isfinite(trace.value))
     bound = tolerance.rounding_bound(derivative_tape.graph, list(used.values()), inputs_exact=True)
     explanations, ref, kinks = _explanations(
         tape, trace, derivative, derivative_tape, wrt, at, (ref, formula, bound), settings.dps
@@ -465,7 +485,7 @@ def _row(
     undefined = math.isnan(trace.value)
     value = float(derivative_tape.value(used)) if not undefined else math.nan
     symbolic = judge(value, measured, expected, bound)
-    tape_value = _autodiff(f, wrt, at.floats, gradient, settings.limits) if not undefined else math.nan
+    tape_value = _autodiff(lower, wrt, at.floats, gradient, settings.limits) if not undefined else math.nan
     autodiff = judge(tape_value, measured, expected, bound)
     fd, note = _finite(f, wrt, at.floats, settings)
     finite_error = _finite_error(fd, measured, expected)

@@ -518,7 +518,8 @@ def float_range(derivative_graph: Graph, derivative_trace: Trace, ref: mpmath.mp
     if index is None:
         return None
     row = derivative_trace.rows[index]
-    where = f"{_subexpression(derivative_graph, index)} at {_arguments(derivative_graph, _trace_values(derivative_trace), index)}"
+    values = _trace_values(derivative_trace)
+    where = f"{_subexpression(derivative_graph, index)} at {_arguments(derivative_graph, values, index)}"
     message = (
         f"float64 range: the derivative is {scientific(ref) if ref else '0'}, but float64 leaves its range in the "
         f"formula on the way ({where} is {_number(row.value)}), so a float64 method may give inf or nan"
