@@ -181,3 +181,24 @@ def test_every_function_says_how_exported_numpy_code_writes_it(p: Primitive) -> 
     exec(helper_source(p), namespace)  # what the exported code defines: it must at least compile and run
     with np.errstate(all="ignore"):
         assert np.shape(namespace[p.name](np.array([0.5, -2.0]))) == (2,)
+
+
+KINKED = [p for p in PRIMITIVES if p.nondiff is not None and p.nondiff.branch is not None]
+
+
+@pytest.mark.parametrize("p", KINKED, ids=[p.name for p in KINKED])
+def test_each_branch_is_the_primitive_on_its_side_of_the_kink(p: Primitive, rng: np.random.Generator) -> None:
+    """abs(u) is side·u where u has that side's sign; max(a, b) is a where a > b: checked at random points."""
+    assert p.nondiff is not None and p.nondiff.switch is not None and p.nondiff.branch is not None
+    node, args = _node(p)
+    switch = p.nondiff.switch(*args)
+    for side in (-1, 1):
+        branch = sp.sympify(p.nondiff.branch(side, *args))
+        checked = 0
+        for point in rng.normal(0, 3, size=(200, p.arity)):
+            values = dict(zip(args, map(float, point), strict=True))
+            if float(switch.subs(values)) * side <= 0:
+                continue
+            assert_close(sympy_value(branch, values), sympy_value(node, values), rtol=1e-13, atol=1e-15)
+            checked += 1
+        assert checked > 20

@@ -21,7 +21,7 @@ from ..tape.points import checked_point, ordered_values, real_number
 from . import METHODS, Method, fast, methods
 from .function import Function
 from .lines import COMPLEX_STEP, NOT_A_POINT, OVERFLOW, ComplexLine, DifferenceLine, Estimate, Line, ValueLine
-from .result import FiniteDifference, status_and_reason
+from .result import FiniteDifference, status_and_reason, within_tolerance
 from .stencils import Stencil, stencil
 
 STENCIL_METHODS = ("forward", "backward", "central")
@@ -191,15 +191,44 @@ class FiniteDifferences:
             estimate, family = methods.richardson(fn, line, values, derivative, self.h, self._plans)
             detail = f"{label}Richardson ({family.name})"
             chosen = None
-            if np.ndim(estimate.entry) == 0 and estimate.code != methods.NOT_DIFFERENTIABLE:
+            if (
+                np.ndim(estimate.entry) == 0
+                and estimate.code != methods.NOT_DIFFERENTIABLE
+                and np.isfinite(estimate.value)
+            ):
                 chosen = methods.table_entries(family, methods.ROWS)[int(estimate.entry)][0]  # cheap: no weights
                 detail += f", column {family.columns.index(chosen)} (accuracy {chosen.accuracy})"
             plain = chosen if isinstance(line, ValueLine) else None  # a formula on f itself
-            return _Outcome(estimate, detail, plain, chosen.span if chosen else (-1, 1))
+            outcome = _Outcome(estimate, detail, plain, chosen.span if chosen else (-1, 1))
+            return self._better_central(outcome, line, values, derivative, label) if self.method == "auto" else outcome
         used = self.stencil if self.stencil is not None else stencil("central", derivative)
         estimate = methods.stencil_at_step(line, values, used, self.h)
         plain = used if isinstance(line, ValueLine) else None  # a formula on f itself
         return _Outcome(estimate, self._stencil_detail(used, label), plain, used.span)
+
+    def _better_central(
+        self, outcome: _Outcome, line: Line, values: list[Any], derivative: int, label: str
+    ) -> _Outcome:
+        """``auto`` keeps the smaller certified bound of Richardson's and the central stencil's at its own step.
+
+        Richardson starts from the function's natural scale; where that estimate is off, the
+        automatic central step (balanced on the truncation derivative) can do far better.
+        """
+        mine = outcome.estimate
+        if np.ndim(values[line.k]) != 0 or mine.code not in (methods.OK, methods.UNBOUNDED):
+            return outcome
+        if mine.code == methods.OK and within_tolerance(float(mine.value), float(mine.truncation + mine.rounding)):
+            return outcome  # already as good as "ok" asks: the central stencil's bound costs a higher derivative
+        used = stencil("central", derivative)
+        central = methods.stencil_at_step(line, values, used, None)
+        if central.code != methods.OK:
+            return outcome
+        theirs = central
+        if mine.code == methods.OK and mine.truncation + mine.rounding <= theirs.truncation + theirs.rounding:
+            return outcome
+        central.evaluations += mine.evaluations
+        plain = used if isinstance(line, ValueLine) else None
+        return _Outcome(central, self._stencil_detail(used, label), plain, used.span)
 
     @staticmethod
     def _stencil_detail(used: Stencil, label: str) -> str:
@@ -231,6 +260,8 @@ class FiniteDifferences:
         estimate = outcome.estimate
         if self.method in ("forward", "backward") and not self._mixed:
             estimate = self._at_a_kink(estimate, values)
+        if np.any(np.asarray(estimate.code) != methods.OK):  # where f is undefined no estimate is ok
+            estimate = self._where_f_is_defined(estimate, values)
         value = _plain(estimate.value)
         truncation, rounding = _plain(estimate.truncation), _plain(estimate.rounding)
         scalar = type(value) is float and type(truncation) is float and type(estimate.code) is int
@@ -266,6 +297,21 @@ class FiniteDifferences:
             point=point,
             stencil=outcome.stencil,
             digits=outcome.digits,
+        )
+
+    def _where_f_is_defined(self, estimate: Estimate, values: list[Any]) -> Estimate:
+        """No value where f itself is undefined: the derivative of log at -1 is not π/h = 2.4e200, what the
+        complex step finds on the complex continuation. (Where f is ±inf, an overflow or a pole, the
+        stencil's ±inf or nan says as much.)"""
+        with np.errstate(all="ignore"):
+            undefined = np.isnan(self.function.f.array(values))
+        if not np.any(undefined):
+            return estimate
+        return dataclasses.replace(
+            estimate,
+            value=_plain(np.where(undefined, math.nan, estimate.value)),
+            truncation=_plain(np.where(undefined, math.inf, estimate.truncation)),
+            rounding=_plain(np.where(undefined, math.inf, estimate.rounding)),
         )
 
     def _at_a_kink(self, estimate: Estimate, values: list[Any]) -> Estimate:
@@ -316,7 +362,7 @@ class FiniteDifferences:
         that is not smooth on the stencil's interval, the coordinates that are not finite,
         or where f overflows."""
         code = np.asarray(estimate.code)
-        named = (methods.NOT_SMOOTH, methods.ONE_SIDED, NOT_A_POINT, OVERFLOW)
+        named = (methods.NOT_SMOOTH, methods.ONE_SIDED, NOT_A_POINT, OVERFLOW, methods.JUMP)
         troubled = np.isin(code, named)
         if not np.any(troubled):
             return ""
@@ -328,6 +374,8 @@ class FiniteDifferences:
             return ", ".join(f"{n} = {v}" for n, v in zip(names, pick, strict=True) if not math.isfinite(v))
         if kind == methods.ONE_SIDED:
             span = (-1, 1)
+        if kind == methods.JUMP:
+            span = (0, 0)  # the kink at the point itself
         h = float(np.broadcast_to(estimate.step, code.shape).ravel()[first])
         k = self.function.index_of(self.wrt[-1])
         if kind == OVERFLOW:  # f itself, not one primitive: name the whole point

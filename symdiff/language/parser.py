@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,9 +34,10 @@ from ..primitives import registry
 from ..primitives.shapes import Shape, ShapeError, checked_shapes, parse_shape, shape_text
 from .arrays import ArrayProgram
 from .dag import depth as tree_depth
-from .dag import free_symbols, substitute
+from .dag import free_symbols
 from .lexer import Token, name_problem, shortened, tokenize
 from .printing import integer_from_digits
+from .symbols import ELEMENT_TYPES, Canonical, canonical
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
 ARRAY_PROGRAM_HERE = (
@@ -114,6 +116,12 @@ def variable_names(expr: sp.Basic) -> tuple[str, ...]:
 def symbol(name: str) -> sp.Symbol:
     """The real SymPy symbol symdiff uses for ``name``."""
     return sp.Symbol(name, real=True)
+
+
+def python_int_digits() -> int:
+    """How many digits Python converts between text and int (``sys.set_int_max_str_digits``; 0 is no limit)."""
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    return limit or 10**18
 
 
 # Intermediate integers SymPy may build for an exact power: a million digits take milliseconds.
@@ -435,6 +443,13 @@ class _Parser:
         mantissa, _, exponent_text = token.text.lower().partition("e")
         whole, _, fraction = mantissa.partition(".")
         digits = (whole + fraction).lstrip("0") or "0"
+        exponent_digits = len(exponent_text.lstrip("+-").lstrip("0"))
+        if exponent_digits > len(str(self.limits.max_digits)) + 1:  # checked before int(): 1e<5000 nines>
+            raise self.error(
+                f"number {shortened(token.text)} has about 10^{exponent_digits - 1} digits; "
+                f"the limit is {self.limits.max_digits} (max_digits)",
+                token,
+            )
         exponent = int(exponent_text or "0") - len(fraction)
         size = len(digits) + max(exponent, -exponent - len(digits), 0)
         if size > self.limits.max_digits:
@@ -736,31 +751,46 @@ def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
 
 
 def as_expression(expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
-    """Text, a Program or a SymPy expression, as a SymPy expression over real symbols.
+    """Text, a Program or a SymPy expression, as a SymPy expression over symdiff's real symbols."""
+    return caller_expression(expr, limits=limits, elements=False).expression
+
+
+def caller_expression(
+    expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LIMITS, elements: bool = True
+) -> Canonical:
+    """``as_expression``, with the way back to a SymPy caller's own symbols (see ``symbols``).
 
     A SymPy expression is held to what the language can write (see ``check_language``).
+    ``elements``: matrix and indexed elements (``A[0, 0]``) are variables (the symbolic layer)
+    rather than refused (the numeric layers).
     """
     if isinstance(expr, str):
         expr = parse_program(expr, limits=limits)
     if isinstance(expr, ArrayProgram):
         raise SymdiffError(ARRAY_PROGRAM_HERE)
     if isinstance(expr, Program):
-        return expr.expression
+        return Canonical(expr.expression, names={name: symbol(name) for name in expr.inputs})
     if isinstance(expr, sp.Basic) and not isinstance(expr, sp.MatrixBase):
-        check_language(expr, limits)
-        return realify(expr)
+        check_language(expr, limits, symbolic=elements)
+        return canonical(expr, elements=elements)
     raise SymdiffError(f"expected expression text or a SymPy expression, got {type(expr).__name__}")
 
 
-def check_language(expr: sp.Basic, limits: Limits = DEFAULT_LIMITS) -> None:
+def check_language(expr: sp.Basic, limits: Limits = DEFAULT_LIMITS, *, symbolic: bool = False) -> None:
     """Refuse a SymPy expression the language could not have written: the parser's rules, for SymPy input.
 
     Every node must be a real number (no I, zoo, nan, oo; at most ``max_digits`` digits), a
     constant such as pi, a commutative symbol with a valid name, a sum, product or power, or a
     registry function. Anything else (booleans, sets, matrices, Derivative, Integral, a
     function SymPy does not define) would reach code that cannot handle it, or give a
-    plausible wrong answer (``diff(sympy.I, "x")`` was 0).
+    plausible wrong answer (``diff(sympy.I, "x")`` was 0). ``symbolic``: for the symbolic layer,
+    which also takes an undefined function ``g(x)`` (SymPy differentiates it by the chain rule);
+    numbers need its definition.
     """
+    if isinstance(expr, sp.Tuple):  # a Jacobian's expressions, checked together
+        for item in expr.args:
+            check_language(item, limits, symbolic=symbolic)
+        return
     if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr):
         kind = "a matrix expression" if isinstance(expr, sp.MatrixExpr) else f"a {type(expr).__name__}"
         raise SymdiffError(f"expected an expression of real numbers, got {kind}: {_shown(expr)}")
@@ -768,9 +798,11 @@ def check_language(expr: sp.Basic, limits: Limits = DEFAULT_LIMITS) -> None:
     stack = [expr]
     while stack:  # from the top down, so that the outermost problem is the one reported
         node = stack.pop()
-        problem = _node_problem(node, limits)
+        problem = _node_problem(node, limits, symbolic)
         if problem:
             raise SymdiffError(problem if node is expr else f"{problem}, in {_shown(expr)}")
+        if isinstance(node, ELEMENT_TYPES):
+            continue  # A[0, 0], w[1]: variables of the symbolic layer, refused by the numeric ones (symbols.canonical)
         for arg in node.args:
             # Only expressions are walked: a Piecewise's conditions are for SymPy to judge.
             if isinstance(arg, sp.Expr) and arg not in seen:
@@ -787,12 +819,14 @@ def _shown(expr: sp.Basic) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
-def _node_problem(node: sp.Basic, limits: Limits) -> str | None:
+def _node_problem(node: sp.Basic, limits: Limits, symbolic: bool) -> str | None:
+    if isinstance(node, ELEMENT_TYPES):
+        return None
     if node in _UNDEFINED or node is sp.nan:
         return f"{node} is not a real number"
     if isinstance(node, sp.Symbol):
         if not node.is_commutative:
-            return f"{node.name} is not commutative; symdiff's variables are real numbers"
+            return f"{node.name} is a non-commutative symbol; symdiff's variables are real numbers"
         return name_problem(node.name)
     if node.is_Number:
         if not node.is_finite:
@@ -806,14 +840,8 @@ def _node_problem(node: sp.Basic, limits: Limits) -> str | None:
         return f"{node} is not a real number; symdiff works over the reals"
     if registry.for_sympy_node(node) is not None:
         return None
-    if isinstance(node, AppliedUndef):
+    if isinstance(node, AppliedUndef) and not symbolic:  # SymPy differentiates g(x); numbers need its definition
         return f"{_shown(node)} is a function with no definition; write it out, e.g. sin(x) or x^2 + 1"
     if isinstance(node, sp.Function):  # registry functions, and SymPy's own (which sympy.diff knows)
         return None
     return f"{type(node).__name__} is not part of symdiff's language ({_shown(node)}); see docs/language.md"
-
-
-def realify(expr: sp.Basic) -> sp.Expr:
-    """Replace symbols that are not known to be real by real symbols of the same name."""
-    swap = {s: symbol(s.name) for s in free_symbols(expr) if isinstance(s, sp.Symbol) and s.is_real is not True}
-    return substitute(expr, swap) if swap else expr

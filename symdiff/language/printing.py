@@ -24,7 +24,7 @@ from sympy.printing.str import StrPrinter
 from ..errors import LimitError, SymdiffError
 from ..limits import serialized, sympy_recursion_guard
 from ..primitives import registry
-from .dag import free_symbols, tree_size
+from .dag import free_symbols, not_written, printable, tree_size
 
 # A factor that would glue onto a number as an exponent (3 e2 → 3e2 = 300) or as a missing
 # one (2 e → 2e, which the parser refuses as ambiguous): such products keep their '*'.
@@ -284,19 +284,14 @@ def latex_names(names: Iterable[str]) -> dict[str, str]:
     return distinct
 
 
-def omitted(expr: sp.Basic) -> str:
-    """What a view writes instead of a formula too long to print."""
-    return f"(not written out: {tree_size(expr):,} nodes, more than {PRINT_NODES:,})"
-
-
 def formula_text(expr: sp.Basic) -> str:
-    """``to_text(expr)``, or a note with its size when it is too long to write out."""
-    return to_text(expr) if tree_size(expr) <= PRINT_NODES else omitted(expr)
+    """``to_text(expr)``, or a note with its size when it is too long to read (see ``dag.printable``)."""
+    return to_text(expr) if printable(expr) else not_written(expr)
 
 
 def formula_latex(expr: sp.Basic, names: Mapping[str, str] | None = None) -> str:
-    """``to_latex(expr)``, or a note with its size when it is too long to write out."""
-    return to_latex(expr, names=names) if tree_size(expr) <= PRINT_NODES else rf"\text{{{omitted(expr)}}}"
+    """``to_latex(expr)``, or a note with its size when it is too long to read."""
+    return to_latex(expr, names=names) if printable(expr) else rf"\text{{{not_written(expr)}}}"
 
 
 def name_latex(name: str, names: Mapping[str, str] | None = None) -> str:

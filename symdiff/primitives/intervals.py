@@ -512,7 +512,8 @@ def power(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[A
         base_lo = m.where(defined, m.where(positive, a_lo, 0.0), 1.0)
         base_hi = m.where(defined, a_hi, 1.0)
         lo, hi = m.hull(f(base_lo, b_lo), f(base_lo, b_hi), f(base_hi, b_lo), f(base_hi, b_hi))
-        return m.where(defined, lo, m.nan), m.where(defined, hi, m.nan), positive
+        zero_base = (a_lo == 0) & (a_hi == 0) & (b_lo > 0)  # 0^b is the constant 0 while b > 0
+        return m.where(defined, lo, m.nan), m.where(defined, hi, m.nan), positive | zero_base
 
     def general() -> tuple[Any, Any, Any]:
         is_whole = (b_lo == b_hi) & (b_lo == m.floor(b_lo))

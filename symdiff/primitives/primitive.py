@@ -43,11 +43,17 @@ class NonDifferentiable:
             ``"jump"`` (discontinuous, like sign at 0) or ``"vertical"`` (infinite slope,
             like sqrt or cbrt at 0).
         note: a short phrase for people, e.g. ``"corner at x = 0"``.
+        switch: ``switch(*args)`` on SymPy arguments: the primitive changes branch where this
+            changes sign (``u`` for abs(u), ``a - b`` for max(a, b)); None for a vertical tangent.
+        branch: ``branch(side, *args)``: the smooth SymPy expression the primitive equals where
+            ``switch`` has the sign ``side`` (±1): abs(u) is side·u, max(a, b) is a where a > b.
     """
 
     where: Callable[..., Any]
     kind: Literal["corner", "jump", "vertical"]
     note: str
+    switch: Callable[..., Any] | None = None
+    branch: Callable[..., Any] | None = None
 
 
 @dataclass(frozen=True)

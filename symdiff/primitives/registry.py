@@ -18,6 +18,7 @@ At a jump (sign, heaviside at 0) the rule returns 0, as every autodiff framework
 from __future__ import annotations
 
 import cmath
+import dataclasses
 import functools
 import math
 import operator
@@ -240,6 +241,22 @@ def _pow_domain(a: Any, b: Any) -> Any:
     return (a > 0) | ((a == 0) & (b >= 0)) | ((a < 0) & integral)
 
 
+def _exactly_zero(value: Any) -> bool:
+    """Is ``value`` a single number that is exactly 0? (An array of several, or generated code, is not one.)"""
+    try:
+        return bool(value == 0)
+    except (TypeError, ValueError):
+        return False
+
+
+def _pow_exponent_partial(m: Any, a: Any, b: Any, out: Any) -> Any:
+    """∂(a^b)/∂b = log(a)·a^b. With the base exactly 0, a^b is locally constant (0 where b > 0),
+    so the slope is 0 there, not log(0)·0 = nan; out·0 keeps it nan where 0^b is infinite (b < 0)."""
+    if _exactly_zero(a):
+        return out * 0
+    return m.log(a) * out
+
+
 def _pow_vertical(a: Any, b: Any) -> Any:
     a, b = np.asarray(a), np.asarray(b)
     return (a == 0) & (b < 1) & (b > 0) & (b != np.round(b))
@@ -252,9 +269,31 @@ _OUTSIDE_UNIT = intervals.outside(-1, 1, closed=False)
 
 CORNER_AT_0 = NonDifferentiable(_at_zero, "corner", "corner at 0")
 JUMP_AT_0 = NonDifferentiable(_at_zero, "jump", "jump at 0")
+
+
+def _branches(kink: NonDifferentiable, branch: Callable[..., Any], switch: Callable[..., Any] | None = None) -> Any:
+    """``kink`` with the branches on either side of it (see ``NonDifferentiable``); the switch is the argument."""
+    return dataclasses.replace(kink, branch=branch, switch=switch or (lambda u: u))
+
+
+def _step_branch(side: int, u: Any) -> Any:
+    return sp.S.One if side > 0 else sp.S.Zero
+
+
+def _acot_branch(side: int, u: Any) -> Any:
+    """acot(u) = atan(1/u): π/2 - atan(u) for u > 0 and -π/2 - atan(u) for u < 0 (acot(0) = π/2)."""
+    return sp.pi / 2 * side - sp.atan(u)
+
+
 VERTICAL_AT_0 = NonDifferentiable(_at_zero, "vertical", "vertical tangent at 0")
 VERTICAL_AT_1 = NonDifferentiable(lambda x: np.abs(x) == 1, "vertical", "vertical tangent at ±1")
 TIE = NonDifferentiable(lambda a, b: np.asarray(a) == np.asarray(b), "corner", "tie between the two arguments")
+
+
+def _tie(larger: bool) -> NonDifferentiable:
+    """max (``larger``) or min of a and b: a on one side of a = b, b on the other."""
+    return _branches(TIE, lambda side, a, b: a if (side > 0) == larger else b, lambda a, b: a - b)
+
 
 # ---------------------------------------------------------------------------------------
 # The table.
@@ -379,7 +418,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         scalar=math.pow,
         numpy=NumpyFunction("power"),
         mpmath=_mp_pow,
-        partials=(lambda m, a, b, out: b * a ** (b - 1), lambda m, a, b, out: m.log(a) * out),
+        partials=(lambda m, a, b, out: b * a ** (b - 1), _pow_exponent_partial),
         sympy_class=sp.Pow,
         symbol="^",
         latex="^",
@@ -625,7 +664,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         derivative=lambda m, x, out: -1 / (1 + x**2),
         latex=r"\operatorname{arccot}",
         aliases=("arccot",),
-        nondiff=JUMP_AT_0,
+        nondiff=_branches(JUMP_AT_0, _acot_branch),
         noun="the arccotangent",
         interval=intervals.after_reciprocal(
             lambda m: m.atan,
@@ -828,7 +867,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=abs,
         derivative=lambda m, x, out: m.sign(x),
         analytic=False,
-        nondiff=CORNER_AT_0,
+        nondiff=_branches(CORNER_AT_0, lambda side, u: side * u),
         aliases=("Abs",),
         symbol="|·|",
         latex=r"\left|\cdot\right|",
@@ -845,7 +884,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=mpmath.sign,
         derivative=lambda m, x, out: 0,
         analytic=False,
-        nondiff=JUMP_AT_0,
+        nondiff=_branches(JUMP_AT_0, lambda side, u: sp.Integer(side)),
         aliases=("sgn",),
         latex=r"\operatorname{sign}",
         noun="the sign function",
@@ -861,7 +900,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_step,
         derivative=lambda m, x, out: 0,
         analytic=False,
-        nondiff=JUMP_AT_0,
+        nondiff=_branches(JUMP_AT_0, _step_branch),
         aliases=("Heaviside", "step"),
         symbol="H",
         latex=r"\operatorname{H}",
@@ -916,7 +955,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_relu,
         derivative=lambda m, x, out: m.heaviside(x),
         analytic=False,
-        nondiff=CORNER_AT_0,
+        nondiff=_branches(CORNER_AT_0, lambda side, u: u if side > 0 else sp.S.Zero),
         symbol="ReLU",
         latex=r"\operatorname{ReLU}",
         aliases=("ReLU",),
@@ -947,7 +986,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_max,
         partials=(lambda m, a, b, out: m.heaviside(a - b), lambda m, a, b, out: m.heaviside(b - a)),
         analytic=False,
-        nondiff=TIE,
+        nondiff=_tie(larger=True),
         sympy_class=sp.Max,
         latex=r"\max",
         aliases=("Max",),
@@ -970,7 +1009,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_min,
         partials=(lambda m, a, b, out: m.heaviside(b - a), lambda m, a, b, out: m.heaviside(a - b)),
         analytic=False,
-        nondiff=TIE,
+        nondiff=_tie(larger=False),
         sympy_class=sp.Min,
         latex=r"\min",
         aliases=("Min",),

@@ -154,12 +154,34 @@ def _disagreement(cmp: Comparison, row: Row) -> str:
     return f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)}: DISAGREEMENT: " + "; ".join(off)
 
 
+def _unconfirmed(row: Row) -> str:
+    """Why the finite difference confirms nothing for this row ("" when it confirms the reference)."""
+    if row.finite_confirms:
+        return ""
+    if row.finite is None:
+        return "it does not apply"
+    if not row.finite_certified:
+        return "it has no error bound here"
+    return "its error bound is larger than the derivative"
+
+
 def _verdict(cmp: Comparison) -> str:
+    """What was confirmed and what was not: a finite difference without a useful bound never counts as agreeing."""
     if not cmp.agree:
         return f"✗ the methods disagree (reference: {cmp.dps} digits)"
-    if any(row.verdict == "explained" for row in cmp.rows):
-        return f"✓ every method agrees with the {cmp.dps}-digit reference, or the difference is explained above"
-    return f"✓ every method agrees with the {cmp.dps}-digit reference"
+    explained = ", or the difference is explained above" if any(r.verdict == "explained" for r in cmp.rows) else ""
+    reasons = [(row, _unconfirmed(row)) for row in cmp.rows]
+    if not any(why for _, why in reasons):
+        return f"✓ every method agrees with the {cmp.dps}-digit reference{explained}"
+    if len({why for _, why in reasons}) == 1:
+        why = f" ({reasons[0][1]})"
+    else:
+        labels = (f"{derivative_text(cmp.function, r.wrt, cmp.ordinary)}: {why}" for r, why in reasons if why)
+        why = f" ({'; '.join(labels)})"
+    return (
+        f"✓ symbolic and autodiff agree with the {cmp.dps}-digit reference{explained}; "
+        f"the finite difference confirms nothing{why}"
+    )
 
 
 # -- JSON ---------------------------------------------------------------------------------------
@@ -190,6 +212,7 @@ def _finite_data(row: Row) -> dict[str, Any]:
             "applicable": False,
             "certified": False,
             "within_bound": False,
+            "confirms": False,
         }
     error = row.finite_error
     assert error is not None
@@ -203,6 +226,7 @@ def _finite_data(row: Row) -> dict[str, Any]:
         "applicable": True,
         "certified": row.finite_certified,
         "within_bound": row.finite_certified and error.agrees,
+        "confirms": row.finite_confirms,
         "absolute": number(error.absolute_error),
         "relative": number(error.relative_error),
     }

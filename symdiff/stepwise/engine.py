@@ -262,11 +262,23 @@ def _opens(arg: sp.Expr, kind: type) -> bool:
     return isinstance(arg, kind)
 
 
-def derive_expression(builder: Builder, f: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Expr:
+def derive_expression(
+    builder: Builder, f: sp.Expr, variables: Sequence[sp.Symbol], written: int | None = None
+) -> sp.Expr:
     """d/dx f, one order at a time: one section per variable in ``variables``, each shown as
-    d/dx(f) = …, d²/dx²(f) = …"""
+    d/dx(f) = …, d²/dx²(f) = …
+
+    ``written``: refuse (``steps_nodes``) to derive again from a derivative whose tree is larger.
+    """
     result = f
     for k, x in enumerate(variables):
+        size = tree_size(result)
+        if written is not None and k > 0 and size > written:
+            raise LimitError(
+                f"the derivation's derivative of order {k} written out has {size} nodes, above the limit of "
+                f"{written} (steps_nodes): each order multiplies it; symdiff.diff gives order {len(variables)} "
+                "with shared definitions"
+            )
         lhs = goal(f, *variables[: k + 1])
         builder.open(lhs)
         line = goal(result, x)

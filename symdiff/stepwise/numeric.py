@@ -49,6 +49,10 @@ def _fast(expr: sp.Expr, point: Mapping[sp.Symbol, Any]) -> Any:
         value = _node(node, values, point)
         if _too_large(value):
             raise OverflowError(f"a value beyond 2^{MAX_MAGNITUDE}, which a check does not compare")
+        if isinstance(value, mpmath.mpc):
+            # Outside the real domain already: going on would only cost (the tangent of a complex number
+            # with a 4000-bit real part reduces it by π at 4000 bits, then of its sinh, …).
+            raise ValueError("a complex value: outside the real domain")
         values[node] = value
     return values[expr]
 
