@@ -43,6 +43,7 @@ ARRAY_PROGRAM_HERE = (
 )
 _ARRAYS_ONLY = "{what} needs vectors or matrices: declare their shapes first, e.g. W: 3x2 or x: 2 on a line of its own"
 _FUNCTIONS = registry.text_functions()
+_PRIMITIVES = registry.text_primitives()
 _ARRAY_ONLY_FUNCTIONS = frozenset(registry.array_only_names())
 _UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
 
@@ -389,11 +390,21 @@ class _Parser:
         return self.number(token)
 
     def applied(self, name: Token, builder: Callable[..., Any], args: list[Any]) -> sp.Expr:
+        self.check_whole(name, args)
         try:
             node = builder(*args)
         except (TypeError, ValueError, ArithmeticError) as exc:
             raise self.error(f"cannot build {name.text}(…): {exc}", name) from None
         return self.checked(node, name)
+
+    def check_whole(self, name: Token, args: list[Any]) -> None:
+        """Refuse polygamma(y, x), LambertW(x, 1), nthroot(x, 2.5): arguments that must be whole numbers."""
+        p = _PRIMITIVES.get(name.text)
+        if p is not None and p.whole:
+            try:
+                registry.operands(p, args, f"{name.text}(…)")
+            except SymdiffError as error:
+                raise self.error(str(error), name) from None
 
     def argument(self) -> sp.Expr:
         if self.token.kind == "name" and self.tokens[self.pos + 1].text == "=":
@@ -740,7 +751,7 @@ def as_expression(expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LI
     if isinstance(expr, Program):
         return expr.expression
     if isinstance(expr, sp.Basic) and not isinstance(expr, sp.MatrixBase):
-        return realify(expr)
+        return realify(registry.adopted(expr))
     raise SymdiffError(f"expected expression text or a SymPy expression, got {type(expr).__name__}")
 
 

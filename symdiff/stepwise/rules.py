@@ -182,7 +182,7 @@ def function_rule(p: Primitive, target: sp.Expr, x: sp.Symbol, fresh: Fresh) -> 
 
 def _arguments(p: Primitive, node: sp.Expr) -> tuple[sp.Expr, ...]:
     """The node's arguments as the registry rule takes them."""
-    args = getattr(node, "pargs", node.args)  # Heaviside(x) keeps a hidden H0 = 1/2
+    args = registry.operands(p, getattr(node, "pargs", node.args))  # Heaviside(x) keeps a hidden H0 = 1/2
     if len(args) > p.arity:  # max(a, b, c) = max(a, max(b, c))
         args = (*args[: p.arity - 1], p.sympy(*args[p.arity - 1 :]))
     return tuple(args)

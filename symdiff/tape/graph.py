@@ -237,7 +237,9 @@ def _operands(builder: _Builder, expr: sp.Expr) -> list[sp.Expr]:
         if _negative(expr.exp):
             return [sp.Pow(expr.base, -expr.exp)] if expr.exp is not sp.S.NegativeOne else [expr.base]
         return [expr.base] if expr.exp is sp.S.Half else [expr.base, expr.exp]
-    return list(getattr(expr, "pargs", expr.args))
+    args = getattr(expr, "pargs", expr.args)
+    primitive = registry.for_sympy_node(expr)
+    return list(registry.operands(primitive, args, sp.sstr(expr)[:60]) if primitive is not None else args)
 
 
 def _emit(builder: _Builder, expr: sp.Expr) -> int:

@@ -189,7 +189,7 @@ class Tape:
             try:
                 value, adjoints = self._function("scalar", True)(*floats)
                 total = sum(adjoints)
-                if total == total:  # no nan: no 0 × inf for the interpreter to settle
+                if total == total and value == value:  # no nan: nothing for the interpreter to settle
                     return value, dict(zip(self.variables, adjoints))  # noqa: B905 (same length by construction)
             except (ArithmeticError, ValueError):
                 pass
