@@ -73,6 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--order", metavar="N", type=int, default=1, help="order of the derivative (default 1)")
     parser.add_argument("--hessian", action="store_true", help="also print the matrix of second partials")
     parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="the one mixed partial by every --wrt variable in turn: --wrt x,y --mixed is ∂²f/∂x∂y",
+    )
+    parser.add_argument(
+        "--distributions",
+        action="store_true",
+        help="keep the Dirac deltas of sign and heaviside: derivatives as distributions (symbolic only)",
+    )
+    parser.add_argument(
         "--shape",
         metavar="NAME=SIZES,...",
         action="append",
@@ -180,6 +190,16 @@ def _check_options(args: argparse.Namespace) -> None:
                 "--h is used as given only with a fixed method: add --fd central (or forward, backward, "
                 "richardson, complex)"
             )
+    if args.mixed:
+        if not args.wrt or len(_wrt(args.wrt) or []) < 2:
+            raise SymdiffError("--mixed needs two or more variables: --wrt x,y --mixed is ∂²f/∂x∂y")
+        if args.order != 1 or args.hessian:
+            raise SymdiffError("--mixed is one mixed partial: leave out --order and --hessian")
+    if args.distributions and (args.at or args.random is not None or args.hessian or args.steps):
+        raise SymdiffError(
+            "--distributions writes symbolic derivatives only: a Dirac delta has no value at a point to compare, "
+            "and no steps; leave out --at, --hessian and --steps"
+        )
     asked = {"tape": args.tape, "autodiff": args.autodiff, "explain": args.explain, "plot": args.plot}
     for request, given in asked.items():
         if given and args.format not in _FORMATS[request]:
@@ -232,6 +252,8 @@ def show_comparison(args: argparse.Namespace, point: dict[str, sp.Expr], limits:
     from .tape.tape import Tape
 
     wrt: list[Any] | None = _wrt(args.wrt)
+    if args.mixed:
+        wrt = [wrt]
     if args.hessian:
         names = wrt or list(Tape(args.source).variables)  # --wrt orders the matrix
         wrt = [[a, b] for i, a in enumerate(names) for b in names[i:]]
@@ -358,7 +380,15 @@ def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
         return show_matrix_derivatives(args, limits)
     from .symbolic.report import derivatives
 
-    table = derivatives(args.source, _wrt(args.wrt), args.order, with_hessian=args.hessian, limits=limits)
+    table = derivatives(
+        args.source,
+        _wrt(args.wrt),
+        args.order,
+        with_hessian=args.hessian,
+        mixed=args.mixed,
+        distributions=args.distributions,
+        limits=limits,
+    )
     _note_absent(table.absent, table.variables)
     render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
     print(render[args.format]())
@@ -397,7 +427,10 @@ def show_steps(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limi
     if not wanted:
         raise SymdiffError("the expression has no variables; give the one to differentiate by with --wrt")
     at = point or None  # at a point, each derivation ends in its value (and a program's factors)
-    derivations = [steps(program, name, args.order, detail=args.detail, at=at, limits=limits) for name in wanted]
+    if args.mixed:
+        derivations = [steps(program, wanted, detail=args.detail, at=at, limits=limits)]
+    else:
+        derivations = [steps(program, name, args.order, detail=args.detail, at=at, limits=limits) for name in wanted]
     _note_absent(tuple(name for name in wanted if name not in variables), variables)
     if args.format == "json":
         print(steps_view.json_many(derivations))

@@ -26,7 +26,7 @@ import sympy as sp
 
 from ..errors import EvaluationError, SymdiffError
 from ..finite import FiniteDifference, FiniteDifferences, Method
-from ..finite.api import checked_step
+from ..finite.api import bounding_limits, checked_step
 from ..finite.function import Function
 from ..language.arrays import ArrayProgram
 from ..language.parser import Program, parse_program, variable_names
@@ -278,10 +278,10 @@ def _expected(ref: mpmath.mpf, float_ref: mpmath.mpf, explanations: Sequence[Exp
 def _finite(
     f: sp.Expr, wrt: tuple[str, ...], floats: Mapping[str, float], settings: _Settings
 ) -> tuple[FiniteDifference | None, str]:
-    """The finite difference for one row, or why it does not apply (a refused method, order > 2)."""
-    if len(wrt) > 2:
-        return None, "finite differences give first and second derivatives"
-    mixed = len(wrt) == 2 and wrt[0] != wrt[1]
+    """The finite difference for one row, or why it does not apply (a refused method, a mixed partial of order 3)."""
+    mixed = len(set(wrt)) > 1
+    if mixed and len(wrt) > 2:
+        return None, "finite differences give mixed partials of order 2 only"
     dps = settings.dps if settings.fd == "mpmath" else None
     try:
         wanted = list(wrt) if mixed else wrt[0]
@@ -462,9 +462,11 @@ def compare(
     floats = dict(zip(tape.variables, ordered_values(tape.variables, _float_point(point)), strict=True))
     trace = tape.trace(floats)
     gradient = tape.gradient(floats)
-    settings = _Settings(fd, h, dps, limits, Function(f, limits))
+    requested = _requested(f, wrt, order)
+    highest = max((len(w) for w in requested), default=1)
+    settings = _Settings(fd, h, dps, limits, Function(f, bounding_limits(limits, highest)))
     at_ = _At(point, floats, exact_values(tape.graph, point, dps))
-    rows = tuple(_row(f, w, at_, gradient, tape, trace, settings) for w in _requested(f, wrt, order))
+    rows = tuple(_row(f, w, at_, gradient, tape, trace, settings) for w in requested)
     function = source.output.name if isinstance(source, Program) else "f"
     ref_value = reference.value(tape.graph, point, dps)
     return Comparison(f, function, variable_names(f), point, trace.value, ref_value, rows, dps, trace)

@@ -10,6 +10,7 @@ reverse mode over the expression's graph, with shared definitions (``symdiff.sym
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
@@ -21,6 +22,8 @@ from ..language.arrays import ArrayProgram
 from ..language.dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
 from ..language.parser import Program, as_expression, natural_key, parse_program, symbol, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
+from ..primitives import registry
+from ..primitives.primitive import Primitive
 from .gradient import SymbolicGradient, SymbolicHessian, reverse_gradient, reverse_hessian
 
 if TYPE_CHECKING:
@@ -62,6 +65,7 @@ def diff(
     wrt: VariableLike | Sequence[VariableLike],
     order: int = 1,
     *,
+    distributions: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ) -> sp.Expr | MatrixGradient | MatrixDerivative:
     """The partial derivative of ``expr``.
@@ -71,6 +75,9 @@ def diff(
         wrt: a variable, or a sequence of variables for a mixed partial
             (``diff(f, ["a", "b"])`` is ∂²f/∂a∂b).
         order: how many times to differentiate with respect to a single ``wrt``.
+        distributions: keep the Dirac deltas of jumps (``sign(x)`` has the derivative
+            ``2*DiracDelta(x)``): the derivative in the sense of distributions. By default they
+            are dropped, which is the derivative wherever it exists (``0`` for sign).
 
     For a program over arrays the result is a matrix formula: ``diff(program, "W1")`` is a
     ``MatrixGradient`` with the one entry ∂L/∂W1; a second derivative (``order=2``, or two
@@ -83,24 +90,54 @@ def diff(
         6*x
         >>> print(diff("x: 3; A: 3x3; L = x' A x", "x", order=2).formula_text())
         Aᵀ + A
+        >>> diff("x*heaviside(x)", "x", distributions=True)
+        x*DiracDelta(x) + Heaviside(x)
     """
     source = _source(expr, limits)
     if isinstance(source, ArrayProgram):
+        if distributions:
+            raise SymdiffError("distributional derivatives are written for scalar expressions only")
         return _array_diff(source, wrt, order)
     variables = _variables(wrt)
     if len(variables) > 1 and order != 1:
         raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
     limits.check_order(order * len(variables))
-    return _derivative(as_expression(source, limits=limits), tuple(variables * order), limits)
+    f = as_expression(source, limits=limits)
+    if distributions:
+        _check_distributions(f)
+    return _derivative(f, tuple(variables * order), limits, distributions)
 
 
 @cacheit  # in SymPy's cache, as sympy.diff's own steps are: the same derivative asked twice is found
-def _derivative(expr: sp.Expr, variables: tuple[sp.Symbol, ...], limits: Limits) -> sp.Expr:
+def _derivative(expr: sp.Expr, variables: tuple[sp.Symbol, ...], limits: Limits, distributions: bool = False) -> sp.Expr:
     result = expr
     with sympy_recursion_guard("differentiating"):
         for v in variables:
-            result = _differentiate(result, v, limits)
+            result = _differentiate(result, v, limits, keep_deltas=distributions)
         return tidy(result, limits)
+
+
+def _check_distributions(expr: sp.Expr) -> None:
+    """Refuse a jump whose Dirac delta SymPy does not write (floor's comb of deltas, acot's at 0).
+
+    Only sign and the Heaviside step differentiate to deltas in SymPy; for any other function
+    with a jump the distributional derivative would silently miss its deltas.
+    """
+    for node in postorder(expr):
+        p = registry.for_sympy_node(node)
+        if p is not None and p.nondiff is not None and p.nondiff.kind == "jump" and not _writes_delta(p):
+            raise SymdiffError(
+                f"the derivative of {p.name} as a distribution has Dirac deltas at its jumps ({p.nondiff.note}) "
+                "that symdiff does not write; only sign and heaviside differentiate to DiracDelta"
+            )
+
+
+@functools.cache
+def _writes_delta(p: Primitive) -> bool:
+    """Does SymPy's derivative of ``p`` carry the Dirac delta of its jump?"""
+    args = sp.symbols(f"a:{p.arity}", real=True)
+    node = p.sympy(*args)
+    return any(sp.diff(node, a).has(sp.DiracDelta) for a in args if node.has(a))
 
 
 def _array_diff(
@@ -121,12 +158,12 @@ def _array_diff(
     return matrix_calculus.matrix_hessian(program, names if len(names) == 2 else names * 2)
 
 
-def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits) -> sp.Expr:
-    if _repeats(expr, limits):
+def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits, *, keep_deltas: bool = False) -> sp.Expr:
+    if _repeats(expr, limits) and not keep_deltas:
         result = reverse_gradient(expr, [v.name], limits=limits).expand()[v.name]
     else:
         result = sp.diff(expr, v)
-    deltas = {node: sp.S.Zero for node in postorder(result) if isinstance(node, sp.DiracDelta)}
+    deltas = {} if keep_deltas else {node: sp.S.Zero for node in postorder(result) if isinstance(node, sp.DiracDelta)}
     if deltas:
         result = substitute(result, deltas)
     if any(isinstance(node, (sp.Derivative, sp.Subs)) for node in postorder(result)):
