@@ -70,7 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="variables to differentiate with respect to, comma-separated (default: all)",
     )
-    parser.add_argument("--order", metavar="N", type=int, default=1, help="order of the derivative (default 1)")
+    parser.add_argument(
+        "--order",
+        metavar="N",
+        type=_order,
+        default=1,
+        help="order of the derivative (default 1); a name such as n for the n-th derivative as a formula",
+    )
     parser.add_argument("--hessian", action="store_true", help="also print the matrix of second partials")
     parser.add_argument(
         "--mixed",
@@ -154,6 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _order(text: str) -> int | str:
+    """--order 3, or --order n (the n-th derivative, n a symbol)."""
+    text = text.strip()
+    if text.isidentifier():
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number or a name such as n, got {text!r}") from None
+
+
 def _wrt(values: list[str] | None) -> list[str] | None:
     if values is None:
         return None
@@ -189,6 +206,12 @@ def _check_options(args: argparse.Namespace) -> None:
             raise SymdiffError(
                 "--h is used as given only with a fixed method: add --fd central (or forward, backward, "
                 "richardson, complex)"
+            )
+    if isinstance(args.order, str):
+        if args.at or args.random is not None or args.steps or args.hessian or args.mixed or args.format == "json":
+            raise SymdiffError(
+                f"--order {args.order} writes the n-th derivative as a formula only (text, latex or markdown): "
+                "for values give the order as a number"
             )
     if args.mixed:
         if not args.wrt or len(_wrt(args.wrt) or []) < 2:
@@ -378,6 +401,8 @@ def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     """No point given: print the symbolic partial derivatives."""
     if isinstance(args.source, ArrayProgram):
         return show_matrix_derivatives(args, limits)
+    if isinstance(args.order, str):
+        return show_nth(args, limits)
     from .symbolic.report import derivatives
 
     table = derivatives(
@@ -392,6 +417,28 @@ def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     _note_absent(table.absent, table.variables)
     render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
     print(render[args.format]())
+    return 0
+
+
+def show_nth(args: argparse.Namespace, limits: Limits) -> int:
+    """--order n: the n-th derivative with n a symbol, for each --wrt variable."""
+    from .language.printing import name_latex, to_latex, to_text
+    from .symbolic.derivatives import diff
+
+    f = args.source.expression
+    names = _wrt(args.wrt) or list(variable_names(f))
+    n = args.order
+    rows = [(name, diff(f, name, order=n, limits=limits)) for name in names]
+    d = "d" if len(variable_names(f)) <= 1 else "∂"
+    if args.format == "text":
+        lines = [f"f({', '.join(variable_names(f))}) = {to_text(f)}"]
+        lines += [f"{d}^{n}f/{d}{name}^{n} = {to_text(result)}  (for every whole {n} ≥ 1)" for name, result in rows]
+        print("\n".join(lines))
+        return 0
+    tex_d = "d" if d == "d" else r"\partial"
+    body = [rf"\frac{{{tex_d}^{{{n}}} f}}{{{tex_d} {name_latex(name)}^{{{n}}}}} &= {to_latex(r)}" for name, r in rows]
+    latex = "\\begin{aligned}\n" + " \\\\\n".join(body) + "\n\\end{aligned}"
+    print(latex if args.format == "latex" else f"$$\n{latex}\n$$")
     return 0
 
 

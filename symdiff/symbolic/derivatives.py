@@ -63,7 +63,7 @@ def _variables(wrt: VariableLike | Sequence[VariableLike]) -> list[sp.Symbol]:
 def diff(
     expr: ExprLike,
     wrt: VariableLike | Sequence[VariableLike],
-    order: int = 1,
+    order: int | str | sp.Symbol = 1,
     *,
     distributions: bool = False,
     limits: Limits = DEFAULT_LIMITS,
@@ -74,7 +74,9 @@ def diff(
         expr: expression text, a program, or a SymPy expression.
         wrt: a variable, or a sequence of variables for a mixed partial
             (``diff(f, ["a", "b"])`` is ∂²f/∂a∂b).
-        order: how many times to differentiate with respect to a single ``wrt``.
+        order: how many times to differentiate with respect to a single ``wrt``; a name (``"n"``)
+            asks for the n-th derivative with n a symbol, written for the functions whose every
+            derivative has a closed form (x^k, e^(ax), sin, cos, ln; see ``symbolic.nth``).
         distributions: keep the Dirac deltas of jumps (``sign(x)`` has the derivative
             ``2*DiracDelta(x)``): the derivative in the sense of distributions. By default they
             are dropped, which is the derivative wherever it exists (``0`` for sign).
@@ -92,8 +94,12 @@ def diff(
         Aᵀ + A
         >>> diff("x*heaviside(x)", "x", distributions=True)
         x*DiracDelta(x) + Heaviside(x)
+        >>> diff("x^k", "x", order="n")
+        x**(k - n)*FallingFactorial(k, n)
     """
     source = _source(expr, limits)
+    if isinstance(order, (str, sp.Symbol)):
+        return _nth(source, wrt, order, limits)
     if isinstance(source, ArrayProgram):
         if distributions:
             raise SymdiffError("distributional derivatives are written for scalar expressions only")
@@ -109,7 +115,9 @@ def diff(
 
 
 @cacheit  # in SymPy's cache, as sympy.diff's own steps are: the same derivative asked twice is found
-def _derivative(expr: sp.Expr, variables: tuple[sp.Symbol, ...], limits: Limits, distributions: bool = False) -> sp.Expr:
+def _derivative(
+    expr: sp.Expr, variables: tuple[sp.Symbol, ...], limits: Limits, distributions: bool = False
+) -> sp.Expr:
     result = expr
     with sympy_recursion_guard("differentiating"):
         for v in variables:
@@ -138,6 +146,18 @@ def _writes_delta(p: Primitive) -> bool:
     args = sp.symbols(f"a:{p.arity}", real=True)
     node = p.sympy(*args)
     return any(sp.diff(node, a).has(sp.DiracDelta) for a in args if node.has(a))
+
+
+def _nth(source: sp.Basic | Program | ArrayProgram, wrt: object, order: str | sp.Symbol, limits: Limits) -> sp.Expr:
+    from .nth import nth_derivative, order_symbol
+
+    if isinstance(source, ArrayProgram) or not isinstance(wrt, (str, sp.Symbol)):
+        raise SymdiffError("a symbolic order (order='n') takes a scalar expression and one variable")
+    name = order.name if isinstance(order, sp.Symbol) else order
+    if not name.isidentifier():
+        raise SymdiffError(f"order must be a whole number or the name of one, such as 'n'; got {order!r}")
+    with sympy_recursion_guard("differentiating"):
+        return nth_derivative(as_expression(source, limits=limits), variable(wrt), order_symbol(name))
 
 
 def _array_diff(
