@@ -18,6 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is imported on first use
+    from .comparison.answer import AnswerCheck, check_answer
     from .comparison.array_check import ArrayGradientCheck
     from .comparison.arrays import ArrayComparison
     from .comparison.check import GradientCheck, check_gradient
@@ -42,6 +43,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is import
 # Where each public name lives. ``import symdiff`` imports none of them: a command that only
 # differentiates symbolically never loads finite differences, the comparison, plotting or NumPy.
 _HOMES = {
+    "AnswerCheck": ".comparison.answer",
+    "check_answer": ".comparison.answer",
     "GradientCheck": ".comparison.check",
     "check_gradient": ".comparison.check",
     "Comparison": ".comparison.compare",
@@ -109,6 +112,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "AnswerCheck",
     "ArrayComparison",
     "ArrayGradientCheck",
     "ArrayProgram",
@@ -136,6 +140,7 @@ __all__ = [
     "Trace",
     "__version__",
     "cbrt",
+    "check_answer",
     "check_gradient",
     "compare",
     "diff",

@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the one mixed partial by every --wrt variable in turn: --wrt x,y --mixed is ∂²f/∂x∂y",
     )
     parser.add_argument(
+        "--check",
+        metavar="ANSWER",
+        help="is ANSWER the derivative? decided symbolically, else at points, with a counterexample when it is not",
+    )
+    parser.add_argument(
         "--distributions",
         action="store_true",
         help="keep the Dirac deltas of sign and heaviside: derivatives as distributions (symbolic only)",
@@ -207,12 +212,12 @@ def _check_options(args: argparse.Namespace) -> None:
                 "--h is used as given only with a fixed method: add --fd central (or forward, backward, "
                 "richardson, complex)"
             )
-    if isinstance(args.order, str):
-        if args.at or args.random is not None or args.steps or args.hessian or args.mixed or args.format == "json":
-            raise SymdiffError(
-                f"--order {args.order} writes the n-th derivative as a formula only (text, latex or markdown): "
-                "for values give the order as a number"
-            )
+    numeric = args.at or args.random is not None or args.steps or args.hessian or args.mixed or args.format == "json"
+    if isinstance(args.order, str) and numeric:
+        raise SymdiffError(
+            f"--order {args.order} writes the n-th derivative as a formula only (text, latex or markdown): "
+            "for values give the order as a number"
+        )
     if args.mixed:
         if not args.wrt or len(_wrt(args.wrt) or []) < 2:
             raise SymdiffError("--mixed needs two or more variables: --wrt x,y --mixed is ∂²f/∂x∂y")
@@ -246,6 +251,8 @@ def run(args: argparse.Namespace) -> int:
         point = random_point(args.source, point, args.random)
     if args.graph:
         _write_graph(args, point, limits)
+    if args.check is not None:
+        return show_check(args, point, limits)
     if args.steps:
         return show_steps(args, point, limits)
     if args.explain or args.plot:
@@ -418,6 +425,44 @@ def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
     print(render[args.format]())
     return 0
+
+
+def show_check(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
+    """--check ANSWER: is it the derivative? Exit 0 if it is, 1 if not (or undecided)."""
+    from .comparison.answer import check_answer
+
+    if isinstance(args.source, ArrayProgram) or point or args.hessian or isinstance(args.order, str):
+        raise SymdiffError(
+            "--check compares one symbolic derivative of a scalar expression: leave out --at and --hessian"
+        )
+    names = _wrt(args.wrt)
+    if names is not None and len(names) > 1 and not args.mixed:
+        raise SymdiffError("--check takes one --wrt variable, or several with --mixed")
+    wrt: Any = names if args.mixed else (names[0] if names else None)
+    check = check_answer(args.source, args.check, wrt, args.order, limits=limits)
+    if args.steps:
+        from .render import steps as steps_view
+        from .stepwise import steps
+
+        derivation = steps(
+            args.source,
+            check.wrt if args.mixed else check.wrt[0],
+            len(check.wrt) if not args.mixed else 1,
+            detail=args.detail,
+            limits=limits,
+        )
+        render = {"text": steps_view.text, "latex": steps_view.latex, "markdown": steps_view.markdown}
+        if args.format in render:
+            print(render[args.format](derivation))
+            print()
+    render_check = {
+        "text": check.to_text,
+        "json": check.to_json,
+        "latex": check.to_latex,
+        "markdown": check.to_markdown,
+    }
+    print(render_check[args.format]())
+    return 0 if check.ok else 1
 
 
 def show_nth(args: argparse.Namespace, limits: Limits) -> int:

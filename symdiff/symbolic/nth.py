@@ -23,7 +23,7 @@ CHECKED_ORDERS = (1, 2, 3, 4)
 TABLE = "c·(ax + b)^k, e^(ax + b), c^(ax + b), sin(ax + b), cos(ax + b), ln(ax + b)"
 
 
-class _Refused(Exception):
+class _OutsideTableError(Exception):
     """A term outside the table."""
 
 
@@ -42,7 +42,7 @@ def nth_derivative(f: sp.Expr, x: sp.Symbol, n: sp.Symbol) -> sp.Expr:
         raise SymdiffError(f"the order's name {n} is a variable of the expression: call the order something else")
     try:
         result = sp.Add(*(_term(t, x, n) for t in sp.Add.make_args(sp.expand_mul(f))))
-    except _Refused as refusal:
+    except _OutsideTableError as refusal:
         raise SymdiffError(
             f"symdiff writes the n-th derivative for a symbolic n of sums of {TABLE}; "
             f"not of {refusal} (give n as a number)"
@@ -98,4 +98,4 @@ def _function(g: sp.Expr, x: sp.Symbol, n: sp.Symbol) -> sp.Expr:
         a = _linear(g.args[0], x)
         if a is not None:
             return (-1) ** (n - 1) * sp.factorial(n - 1) * sp.powsimp(a**n / g.args[0] ** n, force=True)
-    raise _Refused(sp.sstr(g))
+    raise _OutsideTableError(sp.sstr(g))
