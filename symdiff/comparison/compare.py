@@ -28,6 +28,7 @@ from ..errors import EvaluationError, SymdiffError
 from ..finite import FiniteDifference, FiniteDifferences, Method
 from ..finite.api import bounding_limits, checked_step
 from ..finite.function import Function
+from ..symbolic.exact import exact_value, given_exactly
 from ..language.arrays import ArrayProgram
 from ..language.parser import Program, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits
@@ -113,6 +114,8 @@ class Row:
         explanations: why, when the derivative is not an ordinary number here.
         finite_is_noise: the finite difference's value means nothing (f is undefined here and
             nothing was certified): views show it as n/a.
+        exact: the derivative at the point in a short exact form (−π² at x = π), when the point
+            was given exactly and SymPy finds one.
     """
 
     wrt: tuple[str, ...]
@@ -128,6 +131,7 @@ class Row:
     explanations: tuple[Explanation, ...] = ()
     finite_note: str = ""
     finite_is_noise: bool = False
+    exact: sp.Expr | None = None
 
     @property
     def finite_agrees(self) -> bool:
@@ -396,6 +400,10 @@ def _row(
     ok = symbolic.agrees and autodiff.agrees and (finite_error is None or finite_error.agrees)
     verdict: Verdict = "disagree" if not ok else "explained" if explanations else "agree"
     noise = fd is not None and not math.isfinite(fd.error_bound) and not math.isfinite(trace.value)
+    exact_at = given_exactly(at.exact, tuple(at.floats))
+    exact = None
+    if exact_at is not None and mpmath.isfinite(ref) and not explanations:
+        exact = exact_value(derivative, exact_at, ref)
     return Row(
         wrt,
         derivative,
@@ -410,6 +418,7 @@ def _row(
         tuple(explanations),
         note,
         noise,
+        exact,
     )
 
 

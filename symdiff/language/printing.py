@@ -171,3 +171,24 @@ def scientific(value: mpmath.mpf, digits: int = 6) -> str:
             return mpmath.nstr(value, digits, min_fixed=-4, max_fixed=digits)
         sign = "-" if value < 0 else ""
         return f"{sign}10^({mpmath.nstr(exponent, digits)})"
+
+
+def terminating_decimal(value: sp.Expr, digits: int = 15) -> str | None:
+    """A rational with a finite decimal expansion of at most ``digits`` significant digits, written so (-17/5 is -3.4)."""
+    if not value.is_Rational or value.is_Integer:
+        return None
+    q = int(value.q)
+    twos, fives = 0, 0
+    while q % 2 == 0:
+        q, twos = q // 2, twos + 1
+    while q % 5 == 0:
+        q, fives = q // 5, fives + 1
+    if q != 1:
+        return None
+    places = max(twos, fives)
+    scaled = abs(int(value.p)) * 10**places // int(value.q)
+    if len(str(scaled).rstrip("0")) > digits:
+        return None
+    whole, fraction = divmod(scaled, 10**places)
+    sign = "-" if value < 0 else ""
+    return f"{sign}{whole}.{str(fraction).rjust(places, '0').rstrip('0')}"

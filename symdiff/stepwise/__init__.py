@@ -21,6 +21,7 @@ from ..language.arrays import ArrayProgram
 from ..language.parser import Program, as_expression, natural_key, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
+from ..symbolic.exact import given_exactly
 from . import verify
 from .engine import Builder, derive_expression
 from .kinks import not_differentiable
@@ -80,7 +81,8 @@ def steps(
             raise SymdiffError(f"{v.name} is a line of the program; differentiate with respect to one of its inputs")
     point = _point(at, f)
     function = program.output.name if isinstance(program, Program) else "f"
-    builder = Builder(detail, {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)})
+    exact = given_exactly(at, variable_names(f))
+    builder = Builder(detail, {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)}, exact)
     with sympy_recursion_guard("writing the derivation"):
         outcome = _derive(builder, program, f, variables * order, point)
         builder.close()
@@ -102,6 +104,7 @@ def steps(
         result_check=verdict.how,
         result_verified=verdict.ok,
         at=None if point is None else {s.name: v for s, v in point.items()},
+        exact_at=exact or {},
         value=outcome.value,
         values={s.name: v for s, v in outcome.values.items()},
         factors=outcome.factors,

@@ -149,5 +149,5 @@ def at_point(expr: sp.Expr, number: sp.Expr, point: Mapping[sp.Symbol, mpmath.mp
         computed = numeric.evaluate(expr, point)
         if computed is None:
             return Verdict(False, f"{to_text(expr)} is not a real number at the point")
-        shown = mpmath.mpf(number)
+        shown = mpmath.mpf(sp.N(number, DIGITS + 5)) if isinstance(number, sp.Basic) else mpmath.mpf(number)
         return Verdict(True, "at the point") if _close(computed, shown) else Verdict(False, "wrong value")
