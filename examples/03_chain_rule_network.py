@@ -10,7 +10,9 @@ The seed writes the gradient of the first weight as a product of local derivativ
 Here that formula is evaluated by hand and checked against the symbolic derivative, the
 tape and finite differences; the derivation is written out step by step through the named
 intermediate values, and the computational graph is drawn (DOT, and SVG when Graphviz is
-installed).
+installed). Last, the same chain with layers instead of single units (x: 3 inputs, 4 hidden
+units): the chain rule becomes backpropagation in matrix form, δ of each layer from the one
+above and ∂L/∂W₁ = δ₁ xᵀ.
 
     python examples/03_chain_rule_network.py [--out DIR]
 """
@@ -26,6 +28,9 @@ import symdiff as sd
 from symdiff.render.files import write_graph
 
 NETWORK = "z1 = w1*x; h = sigmoid(z1); z2 = w2*h; yhat = sigmoid(z2); L = (yhat - y)^2 / 2"
+LAYERS = (
+    "x: 3; W1: 4x3; w2: 4; y: scalar; z1 = W1 x; h = sigmoid(z1); z2 = w2 h; yhat = sigmoid(z2); L = (yhat - y)^2 / 2"
+)
 POINT = {"w1": 0.7, "w2": -1.3, "x": 1.5, "y": 0.2}
 
 
@@ -64,6 +69,10 @@ def main(out: Path) -> dict[str, float]:
     if shutil.which("dot"):
         written = write_graph(out / "network.svg", dot)
     print(f"the computational graph: {written}")
+    print()
+    layered = sd.steps(LAYERS, "W1")
+    print("the same chain with layers (x: 3 inputs, 4 hidden units), every step verified:", layered.verified)
+    print(layered.to_text())
     return {"by_hand": by_hand, "reference": float(row.reference), "autodiff": row.autodiff.value}  # type: ignore[union-attr]
 
 

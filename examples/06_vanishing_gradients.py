@@ -10,6 +10,10 @@ the reverse-mode tape for D = 1 … 30, and the size of the first weight's gradi
 * relu with w = 1: relu′ = 1 on the active side: the gradient keeps its size;
 * relu with w = 1.5: every layer multiplies by 1.5: it explodes.
 
+Then the same with layers as networks have them, h_k = act(W_k h_{k-1}) with 16 units and
+16×16 weight matrices W_k drawn as PyTorch draws them (uniform in ±1/√16): the Frobenius norm
+‖∂L/∂W₁‖ against depth tells the same story.
+
     python examples/06_vanishing_gradients.py [--out DIR]
 """
 
@@ -18,7 +22,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
+
 import symdiff as sd
+
+WIDTH = 16
 
 DEPTHS = (1, 2, 5, 10, 20, 30)
 CHAINS = {
@@ -45,6 +53,28 @@ def first_weight_gradient(activation: str, weight: float, depth: int) -> float:
 
 def measure(depths: tuple[int, ...] = DEPTHS) -> dict[str, list[float]]:
     return {name: [first_weight_gradient(act, w, d) for d in depths] for name, (act, w) in CHAINS.items()}
+
+
+def layers(activation: str, depth: int) -> str:
+    """The program over arrays: x: 16, W1 … W_D: 16x16, h_k = act(W_k h_{k-1}), L = (sum(h_D) - t)^2."""
+    declarations = [f"x: {WIDTH}; t: scalar", *(f"W{k}: {WIDTH}x{WIDTH}" for k in range(1, depth + 1))]
+    lines = [f"h1 = {activation}(W1 x)"] + [f"h{k} = {activation}(W{k} h{k - 1})" for k in range(2, depth + 1)]
+    return "\n".join([*declarations, *lines, f"L = (sum(h{depth}) - t)^2"])
+
+
+def layer_gradient_norm(activation: str, gain: float, depth: int) -> float:
+    """‖∂L/∂W₁‖ (Frobenius) with every W_k uniform in ±gain/√16, the same draws for every activation."""
+    rng = np.random.default_rng(0)
+    point = {f"W{k}": gain * rng.uniform(-1, 1, size=(WIDTH, WIDTH)) / np.sqrt(WIDTH) for k in range(1, depth + 1)}
+    point |= {"x": rng.uniform(-1, 1, size=WIDTH), "t": 2.0}
+    return float(np.linalg.norm(sd.Tape(layers(activation, depth)).gradient(point)["W1"]))
+
+
+LAYERS = {"sigmoid": ("sigmoid", 1.0), "tanh": ("tanh", 1.0), "relu": ("relu", 1.0), "relu, gain 3": ("relu", 3.0)}
+
+
+def measure_layers(depths: tuple[int, ...] = DEPTHS) -> dict[str, list[float]]:
+    return {name: [layer_gradient_norm(act, g, d) for d in depths] for name, (act, g) in LAYERS.items()}
 
 
 def plot(results: dict[str, list[float]], path: Path) -> bool:
@@ -80,6 +110,16 @@ def main(out: Path) -> dict[str, list[float]]:
     print(f"sigmoid: the gradient shrinks {sigmoid[0] / sigmoid[-1]:.2g} times from depth 1 to depth 30 (vanishing)")
     explode = results["relu, w = 1.5"]
     print(f"relu with w = 1.5: it grows {explode[-1] / explode[0]:.2g} times (exploding); with w = 1 it stays put")
+    matrices = measure_layers()
+    print()
+    print(f"‖∂L/∂W₁‖ for layers of {WIDTH} units, h_k = act(W_k h_{{k-1}}), W_k uniform in ±gain/√{WIDTH}")
+    print(f"{'depth':>5}  " + "  ".join(f"{name:>13}" for name in matrices))
+    for row, depth in enumerate(DEPTHS):
+        print(f"{depth:>5}  " + "  ".join(f"{values[row]:>13.3g}" for values in matrices.values()))
+    layered = matrices["sigmoid"]
+    print(f"layers of sigmoids: ‖∂L/∂W₁‖ shrinks {layered[0] / layered[-1]:.2g} times from depth 1 to depth 30")
+    grown = matrices["relu, gain 3"]
+    print(f"relu layers with gain 3: it grows {grown[-1] / grown[0]:.2g} times")
     out.mkdir(parents=True, exist_ok=True)
     image = out / "vanishing_gradients.png"
     print(f"plot: {image}" if plot(results, image) else "plot: skipped (pip install 'symdiff[plot]')")

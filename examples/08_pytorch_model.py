@@ -142,7 +142,9 @@ def main() -> dict[str, object]:
     parameters = initial_parameters(rng)
     data = regression_data(rng)
     count = sum(np.size(p) for p in parameters.values())
-    print(f"the model: {len(tape.graph.operations)} tensor operations on the tape, {count} parameters, {SAMPLES} samples")
+    print(
+        f"the model: {len(tape.graph.operations)} tensor operations on the tape, {count} parameters, {SAMPLES} samples"
+    )
     print("\n".join(f"  {line}" for line in MODEL.splitlines()))
 
     formulas = sd.gradient(MODEL, wrt=list(PARAMETERS))

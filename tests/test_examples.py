@@ -64,6 +64,8 @@ def test_03_chain_rule_network(tmp_path: Path) -> None:
     assert "every step verified: True" in out
     assert "✓ every method agrees with the 50-digit reference" in out
     assert "∂L/∂w1 = ∂L/∂yhat*∂yhat/∂z2*∂z2/∂h*∂h/∂z1*∂z1/∂w1" in out
+    assert "the same chain with layers (x: 3 inputs, 4 hidden units), every step verified: True" in out
+    assert "∂L/∂W1 = δ₁ xᵀ" in out
     assert (tmp_path / "network.dot").exists()
 
 
@@ -80,7 +82,8 @@ def test_04_losses() -> None:
 
 def test_05_training(tmp_path: Path) -> None:
     out = run("05_training", "--out", str(tmp_path))
-    assert "symbolic, autodiff and finite differences agree on all 33 partials" in out
+    assert "symbolic, autodiff and finite differences agree on all 33 checks" in out
+    assert "∂L/∂W1 = δ₁ xᵀ" in out
     assert number(r"the loss fell (\d+) times", out) >= 10
     assert number(r"training accuracy (\d+)%", out) >= 95
     assert (tmp_path / "training_loss.png").exists() == PLOTTING
@@ -90,14 +93,19 @@ def test_06_vanishing_gradients(tmp_path: Path) -> None:
     out = run("06_vanishing_gradients", "--out", str(tmp_path))
     assert number(r"the gradient shrinks (\S+) times", out) > 1e15
     assert number(r"it grows (\S+) times \(exploding\)", out) > 1e9
-    relu_column = [float(line.split()[3]) for line in out.splitlines() if re.match(r"\s+\d+\s", line)]
+    scalar_table = out.split("\n\n")[0]
+    relu_column = [float(line.split()[3]) for line in scalar_table.splitlines() if re.match(r"\s+\d+\s", line)]
     assert relu_column == [1.5] * 6
+    assert number(r"layers of sigmoids: ‖∂L/∂W₁‖ shrinks (\S+) times", out) > 1e15
+    assert number(r"relu layers with gain 3: it grows (\S+) times", out) > 1e4
     assert (tmp_path / "vanishing_gradients.png").exists() == PLOTTING
 
 
 def test_08_pytorch_model() -> None:
     out = run("08_pytorch_model")
-    assert "769 parameters" in out
+    assert "769 parameters" in out and "7 tensor operations" in out
+    assert "∂L/∂W1 = δ₁ xᵀ" in out
+    assert number(r"the matrix formulas and the tape on the whole batch: equal to (\S+)", out) < 1e-13
     assert "symbolic, autodiff and finite differences agree" in out
     assert number(r"the loss fell (\S+) times in 100 epochs of Adam", out) >= 10
     if importlib.util.find_spec("torch") is not None:  # the seed's own PyTorch code, same weights

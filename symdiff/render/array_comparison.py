@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..comparison.arrays import ArrayComparison, Check, TensorRow
 
 REFERENCE_DIGITS = 20  # of the reference, in JSON
+_WORDS = {"agree": "agrees", "explained": "explained", "unconfirmed": "unconfirmed", "disagree": "disagrees"}
 _MARKS = {"agree": "✓", "explained": "✓ explained", "unconfirmed": "? unconfirmed", "disagree": "✗"}
 
 
@@ -52,16 +53,32 @@ def _point_text(cmp: ArrayComparison) -> str:
     return f"at {', '.join(parts)}: {cmp.function} = {cmp.value:.6g}{summed}"
 
 
+HEADER = (
+    "",
+    "shape",
+    "checked along",
+    "symbolic error",
+    "autodiff error",
+    "allowed",
+    "finite difference error",
+    "bound",
+    "",
+)
+
+
 def _rows(cmp: ArrayComparison) -> list[tuple[str, ...]]:
+    """One row per input: the largest errors along its checks (each method's own worst), and the verdict."""
     rows: list[tuple[str, ...]] = []
     for row in cmp.rows:
         worst = row.worst
+        symbolic = max((c.symbolic_error for c in row.checks), default=math.nan)
         fd_error, bound = _finite_cells(max(row.checks, key=lambda c: _fd_ratio(c)))
         rows.append(
             (
                 f"∂{cmp.function}/∂{row.name}",
                 shape_text(row.shape),
                 _checked_along(row),
+                _e(symbolic),
                 _e(worst.autodiff_error),
                 _e(worst.allowance),
                 fd_error,
@@ -70,6 +87,13 @@ def _rows(cmp: ArrayComparison) -> list[tuple[str, ...]]:
             )
         )
     return rows
+
+
+def _heading(cmp: ArrayComparison) -> str:
+    """``L = (y - t)^2 where h = …; y = …``: the output's line, then the lines it is written in."""
+    *lines, output = cmp.source.splitlines()
+    name, _, source = output.partition(" = ")
+    return f"{name} = {source}" + (f" where {'; '.join(lines)}" if lines else "")
 
 
 def _fd_ratio(check: Check) -> float:
@@ -81,19 +105,22 @@ def _fd_ratio(check: Check) -> float:
 
 
 def text(cmp: ArrayComparison) -> str:
-    lines = [f"{cmp.function}: {cmp.source.replace(chr(10), '; ')}", _point_text(cmp), ""]
-    header = ("", "shape", "checked along", "autodiff error", "allowed", "finite difference error", "bound", "")
+    lines = [_heading(cmp), _point_text(cmp), ""]
+    if any(row.formula for row in cmp.rows):
+        lines += [*cmp.definitions, *(f"∂{cmp.function}/∂{row.name} = {row.formula}" for row in cmp.rows), ""]
     body = _rows(cmp)
-    widths = [max(len(r[k]) for r in (header, *body)) for k in range(len(header))]
-    for r in (header, *body):
+    widths = [max(len(r[k]) for r in (HEADER, *body)) for k in range(len(HEADER))]
+    for r in (HEADER, *body):
         cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2])]
-        cells += [c.rjust(w) for c, w in zip(r[3:7], widths[3:7], strict=True)] + [r[7]]
+        cells += [c.rjust(w) for c, w in zip(r[3:8], widths[3:8], strict=True)] + [r[8]]
         lines.append("  ".join(cells).rstrip())
     lines.append("")
     lines.append(
         f"errors against the {cmp.dps}-digit reference, the largest of each row; "
         f"finite differences by {_method(cmp)} along each direction (seed {cmp.seed})"
     )
+    if cmp.symbolic_note:
+        lines.append(f"no symbolic gradient: {cmp.symbolic_note}")
     for row in cmp.rows:
         for check in row.checks:
             if check.explanation or check.verdict == "disagree":
@@ -135,6 +162,7 @@ def _check_data(check: Check) -> dict[str, Any]:
     return {
         "direction": check.direction,
         "element": None if check.element is None else list(check.element),
+        "symbolic": None if check.symbolic is None else number(check.symbolic),
         "autodiff": number(check.autodiff),
         "finite_difference": None
         if fd is None
@@ -154,6 +182,7 @@ def _check_data(check: Check) -> dict[str, Any]:
 def data(cmp: ArrayComparison) -> dict[str, Any]:
     return {
         "program": cmp.source,
+        "definitions": list(cmp.definitions),
         "shapes": {name: list(shape) for name, shape in cmp.shapes.items()},
         "samples": cmp.samples,
         "value": number(cmp.value),
@@ -161,6 +190,7 @@ def data(cmp: ArrayComparison) -> dict[str, Any]:
             {
                 "wrt": row.name,
                 "shape": list(row.shape),
+                "formula": row.formula,
                 "mode": row.mode,
                 "verdict": row.verdict,
                 "checks": [_check_data(c) for c in row.checks],
@@ -176,10 +206,8 @@ def json_text(cmp: ArrayComparison) -> str:
 
 
 def markdown(cmp: ArrayComparison) -> str:
-    header = (
-        "| gradient | shape | checked along | autodiff error | allowed | finite difference error | bound | verdict |"
-    )
-    lines = [_point_text(cmp), "", header, "|---|---|---|---:|---:|---:|---:|---|"]
+    header = "| " + " | ".join(("gradient", *HEADER[1:-1], "verdict")) + " |"
+    lines = [_heading(cmp), "", _point_text(cmp), "", header, "|---|---|---|---:|---:|---:|---:|---:|---|"]
     for r in _rows(cmp):
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in r) + " |")
     lines += ["", verdict(cmp)]
@@ -190,17 +218,11 @@ def latex(cmp: ArrayComparison) -> str:
     rows = []
     for r, row in zip(_rows(cmp), cmp.rows, strict=True):
         label = rf"\frac{{\partial {name_latex(cmp.function)}}}{{\partial {name_latex(row.name)}}}"
-        cells = [
-            label,
-            rf"\text{{{r[1]}}}",
-            rf"\text{{{r[2]}}}",
-            *(rf"\text{{{c}}}" for c in r[3:7]),
-            rf"\text{{{r[7]}}}",
-        ]
+        cells = [label, *(rf"\text{{{c}}}" for c in r[1:8]), rf"\text{{{_WORDS[row.verdict]}}}"]
         rows.append(" & ".join(cells))
-    titles = ("shape", "checked along", "autodiff error", "allowed", "f.d. error", "bound")
+    titles = ("shape", "checked along", "symbolic error", "autodiff error", "allowed", "f.d. error", "bound")
     head = "& " + " & ".join(rf"\text{{{t}}}" for t in titles) + " &"
-    return "\\begin{array}{llllllll}\n" + head + r" \\" + "\n" + " \\\\\n".join(rows) + "\n\\end{array}"
+    return "\\begin{array}{lllllllll}\n" + head + r" \\" + "\n" + " \\\\\n".join(rows) + "\n\\end{array}"
 
 
 def check_text(check: ArrayGradientCheck) -> str:

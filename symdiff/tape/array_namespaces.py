@@ -37,7 +37,7 @@ def build(kind: str, constants: Mapping[str, Any]) -> dict[str, Any]:
     scope: dict[str, Any] = {"np": np, "__builtins__": {"float": float}}
     for p in registry.PRIMITIVES:
         if kind == "numpy":
-            scope[p.name] = p.numpy
+            scope[p.name] = p.implementation("numpy")
         elif kind == "mpmath":
             scope[p.name] = _object_function(p.mpmath, p.arity)
         else:
