@@ -84,6 +84,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="the one mixed partial by every --wrt variable in turn: --wrt x,y --mixed is ∂²f/∂x∂y",
     )
     parser.add_argument(
+        "--function",
+        metavar="NAMES",
+        action="append",
+        default=[],
+        help="unknown functions, comma-separated: --function f,g reads f(x), g(x, y), f(g(x)) "
+        "(or a line f, g: function)",
+    )
+    parser.add_argument(
+        "--depends",
+        metavar="NAMES:VAR",
+        action="append",
+        default=[],
+        help="declared dependence: --depends x,y:t makes every x and y a function of t, so --wrt t is the "
+        "total derivative (or a line x, y: depends on t)",
+    )
+    parser.add_argument(
         "--check",
         metavar="ANSWER",
         help="is ANSWER the derivative? decided symbolically, else at points, with a counterexample when it is not",
@@ -165,6 +181,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _depends(texts: list[str]) -> dict[str, str]:
+    """--depends x,y:t (repeatable) as {"x": "t", "y": "t"}."""
+    depends: dict[str, str] = {}
+    for text in texts:
+        names, sep, on = text.partition(":")
+        if not sep or not on.strip():
+            raise SymdiffError(f"--depends expects NAMES:VARIABLE, e.g. --depends x,y:t; got {text!r}")
+        for name in names.split(","):
+            depends[name.strip()] = on.strip()
+    return depends
+
+
 def _order(text: str) -> int | str:
     """--order 3, or --order n (the n-th derivative, n a symbol)."""
     text = text.strip()
@@ -243,7 +271,13 @@ def run(args: argparse.Namespace) -> int:
     _check_options(args)
     from .primitives.shapes import parse_shape_options
 
-    args.source = parse_program(args.expression, shapes=parse_shape_options(args.shape) or None, limits=limits)
+    args.source = parse_program(
+        args.expression,
+        shapes=parse_shape_options(args.shape) or None,
+        functions=[name.strip() for text in args.function for name in text.split(",")],
+        depends=_depends(args.depends),
+        limits=limits,
+    )
     point = _point(args.at, limits)
     if args.random is not None:
         from .tape.points import random_point

@@ -23,6 +23,8 @@ import sympy as sp
 from ..errors import SymdiffError
 from ..language.dag import postorder, tree_size
 from ..language.parser import as_expression, parse, variable_names
+from ..language.printing import to_text
+from ..language.unknown import as_values, declared_in, has_unknowns, made_concrete, witnesses
 from ..limits import DEFAULT_LIMITS, Limits
 from ..primitives import registry
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
@@ -131,13 +133,19 @@ def check_answer(
     names = variable_names(f)
     wanted = _wrt(wrt, names)
     mine = diff(f, wanted[0], order, limits=limits) if len(wanted) == 1 else diff(f, wanted, limits=limits)
-    theirs = parse(answer, limits=limits) if isinstance(answer, str) else as_expression(answer, limits=limits)
+    functions, depends = declared_in(f)  # the answer is read with f's declarations: f'(x), dx/dt
+    if isinstance(answer, str):
+        theirs = parse(answer, functions=functions, depends=depends, limits=limits)
+    else:
+        theirs = as_expression(answer, limits=limits)
     extra = sorted(set(variable_names(theirs)) - set(names))
     if extra:
         raise SymdiffError(
             f"the answer uses {', '.join(extra)}, which f does not (f's variables: {', '.join(names) or 'none'})"
         )
     wrt_all = tuple(wanted) * (order if len(wanted) == 1 else 1)
+    if has_unknowns(f) or has_unknowns(theirs):
+        return _with_unknowns(f, wrt_all, mine, theirs, names)
     found = _counterexample(f, mine, theirs, names)
     if isinstance(found, Counterexample):
         return AnswerCheck(f, wrt_all, mine, theirs, "different", "numeric", 0, found, variables=names)
@@ -146,6 +154,42 @@ def check_answer(
     verdict: Verdict = "equivalent" if found else "undecided"
     note = "" if found else "no point of f's domain was found to compare at"
     return AnswerCheck(f, wrt_all, mine, theirs, verdict, "numeric", found, note=note, variables=names)
+
+
+def _with_unknowns(
+    f: sp.Expr, wrt: tuple[str, ...], mine: sp.Expr, theirs: sp.Expr, names: tuple[str, ...]
+) -> AnswerCheck:
+    """Unknown functions: symbolically, else with random concrete functions in their place.
+
+    Different for one choice of functions is different; equal at every point for random ones is
+    equal but for a coincidence of measure zero.
+    """
+    if _simplifies_to_zero(as_values(mine) - as_values(theirs)):
+        return AnswerCheck(f, wrt, mine, theirs, "equivalent", "symbolic", 0, variables=names)
+    concrete = witnesses(sp.Add(f, mine, theirs, evaluate=False), seed=0)
+    shown = "; ".join(
+        f"{name}({', '.join(map(str, lam.variables))}) = {to_text(lam.expr)}" for (name, _), lam in concrete.items()
+    )
+    note = f"compared with functions picked at random in place of the unknown ones: {shown}"
+    f_made, mine_made, theirs_made = (made_concrete(e, concrete) for e in (f, mine, theirs))
+    found = _counterexample(f_made, mine_made, theirs_made, names)
+    if isinstance(found, Counterexample):
+        decimals = _decimals(found)
+        return AnswerCheck(f, wrt, mine, theirs, "different", "numeric", 0, decimals, note=note, variables=names)
+    if not found:
+        note = "no point of f's domain was found to compare at"
+    verdict: Verdict = "equivalent" if found else "undecided"
+    return AnswerCheck(f, wrt, mine, theirs, verdict, "numeric", found, note=note, variables=names)
+
+
+def _decimals(c: Counterexample) -> Counterexample:
+    """The counterexample's values to 15 digits: exact ones of functions picked at random say nothing."""
+
+    def decimal(value: sp.Expr) -> sp.Expr:
+        return value if value.is_Integer else sp.Float(sp.N(value, 15), 15)
+
+    answer, difference = (None if v is None else decimal(v) for v in (c.answer, c.difference))
+    return Counterexample(c.point, decimal(c.derivative), answer, difference)
 
 
 def _wrt(wrt: VariableLike | Sequence[VariableLike] | None, names: tuple[str, ...]) -> list[str]:

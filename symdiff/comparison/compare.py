@@ -28,11 +28,11 @@ from ..errors import EvaluationError, SymdiffError
 from ..finite import FiniteDifference, FiniteDifferences, Method
 from ..finite.api import bounding_limits, checked_step
 from ..finite.function import Function
-from ..symbolic.exact import exact_value, given_exactly
 from ..language.arrays import ArrayProgram
 from ..language.parser import Program, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
+from ..symbolic.exact import exact_value, given_exactly
 from ..tape import reference
 from ..tape.points import ordered_values, parse_point
 from ..tape.tape import Tape

@@ -21,6 +21,7 @@ import sympy as sp
 
 from ..errors import SymdiffError
 from .dag import postorder
+from .unknown import as_values, is_derivative_of_unknown
 
 
 class Terms(sp.Add):
@@ -165,15 +166,16 @@ def substitute(line: sp.Expr, mapping: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
 
 def classical_diff(expr: sp.Expr, *variables: sp.Symbol) -> sp.Expr:
     """SymPy's derivative as a classical one: DiracDelta terms (zero wherever the derivative
-    exists, see docs/conventions.md) are dropped, as ``symdiff.diff`` drops them."""
+    exists, see docs/conventions.md) are dropped, as ``symdiff.diff`` drops them. Derivatives of
+    unknown functions come back as values (f′(u), not a ``Derivative`` a derivation would take again)."""
     result = expr
     for v in variables:
         result = sp.diff(result, v)
         if result.has(sp.DiracDelta):
             result = result.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
-    if result.has(sp.Derivative, sp.Subs):
+    if any(isinstance(n, (sp.Derivative, sp.Subs)) and not is_derivative_of_unknown(n) for n in postorder(result)):
         raise SymdiffError(f"SymPy cannot differentiate {sp.sstr(expr)[:60]}: there is no rule for it")
-    return result
+    return as_values(result)
 
 
 def plain(line: sp.Expr) -> sp.Expr:

@@ -1332,11 +1332,12 @@ def for_sympy_node(node: sp.Basic) -> Primitive | None:
     return BY_CLASS.get(type(node))
 
 
-def operands(p: Primitive, args: Sequence[sp.Expr], where: str = "") -> tuple[sp.Expr, ...]:
+def operands(p: Primitive, args: Sequence[sp.Expr], where: str | Callable[[], str] = "") -> tuple[sp.Expr, ...]:
     """A SymPy node's arguments as ``p``'s rules take them: left-out defaults filled in, whole numbers checked.
 
     ``LambertW(x)`` is ``LambertW(x, 0)``; ``polygamma(y, x)`` and ``polygamma(1/2, x)`` are refused
-    with a ``SymdiffError`` naming the argument (``where``, for messages: the call as written).
+    with a ``SymdiffError`` naming the argument (``where``, for messages: the call as written, or a
+    function that writes it: printing a large shared expression costs its tree, so only on error).
     """
     args = tuple(args)
     missing = p.arity - len(args)
@@ -1349,14 +1350,26 @@ def operands(p: Primitive, args: Sequence[sp.Expr], where: str = "") -> tuple[sp
             continue
         value = args[w.position]
         if not (isinstance(value, sp.Basic) and value.is_Integer and w.allowed(int(value))):
-            shown = where or f"{p.name}(…)"
+            shown = (where() if callable(where) else where) or f"{p.name}(…)"
             raise SymdiffError(f"{shown}: {w.name} must be a whole number ({w.values}), not {sp.sstr(value)}")
     return args
 
 
+def _distinct_nodes(expr: sp.Basic) -> Iterator[sp.Basic]:
+    """Each distinct node of ``expr`` once: a shared graph is walked in its size, not its tree's (2^depth)."""
+    seen: set[sp.Basic] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            yield node
+            stack.extend(node.args)
+
+
 def adopted(expr: sp.Basic) -> sp.Basic:
     """``expr`` with SymPy's own floor, ceiling and frac read as symdiff's (which SymPy can differentiate)."""
-    if not ADOPTED or not any(isinstance(node, tuple(ADOPTED)) for node in sp.preorder_traversal(expr)):
+    if not ADOPTED or not any(isinstance(node, tuple(ADOPTED)) for node in _distinct_nodes(expr)):
         return expr
     return expr.replace(
         lambda node: type(node) in ADOPTED,

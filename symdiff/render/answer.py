@@ -23,15 +23,16 @@ def verdict_line(check: AnswerCheck) -> str:
     """One line: ✓ or ✗ and why."""
     if check.verdict == "equivalent" and check.how == "symbolic":
         return "✓ equivalent: their difference simplifies to 0"
+    note = f" ({check.note})" if check.note else ""
     if check.verdict == "equivalent":
         return (
             f"✓ equivalent at every one of {check.points} points of f's domain tried (to 30 digits), "
-            "though SymPy could not simplify their difference to 0"
+            f"though SymPy could not simplify their difference to 0{note}"
         )
     if check.verdict == "undecided":
         return f"? undecided: {check.note}"
     assert check.counterexample is not None
-    return "✗ not equivalent: " + _counter(check.counterexample, _symbol(check))
+    return "✗ not equivalent: " + _counter(check.counterexample, _symbol(check)) + note
 
 
 def _counter(c: Counterexample, symbol: str) -> str:

@@ -351,7 +351,8 @@ def text(d: Derivation | MatrixDerivation) -> str:
     if _in_matrix_form(d):
         return matrix_steps.text(d)
     assert _scalar(d)
-    lines = [f"at {', '.join(f'{name} = {_given(d, name, value)}' for name, value in _inputs(d))}"] if d.at is not None else []
+    given = ", ".join(f"{name} = {_given(d, name, value)}" for name, value in _inputs(d))
+    lines = [f"at {given}"] if d.at is not None else []
     for name, expr, value in _definitions(d):
         lines.append(f"{name} = {line_text(expr, d.ordinary)}" + (f" = {_number(value)}" if value is not None else ""))
     rows: list[tuple[str, str]] = []

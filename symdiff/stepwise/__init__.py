@@ -16,9 +16,10 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from ..errors import EvaluationError, SymdiffError
+from ..errors import EvaluationError, MethodError, SymdiffError
 from ..language.arrays import ArrayProgram
 from ..language.parser import Program, as_expression, natural_key, parse_program, variable_names
+from ..language.unknown import check_variables, has_unknowns, needs_definition, unknowns
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
 from ..symbolic.exact import given_exactly
@@ -79,6 +80,9 @@ def steps(
     for v in variables:
         if v in lines and v not in f.free_symbols:
             raise SymdiffError(f"{v.name} is a line of the program; differentiate with respect to one of its inputs")
+    check_variables(f, [v.name for v in variables])
+    if at is not None and has_unknowns(f):
+        raise MethodError(needs_definition(unknowns(f)[0]))  # the value at a point needs the functions' values
     point = _point(at, f)
     function = program.output.name if isinstance(program, Program) else "f"
     exact = given_exactly(at, variable_names(f))

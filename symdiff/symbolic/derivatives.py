@@ -21,6 +21,7 @@ from ..errors import LimitError, SymdiffError
 from ..language.arrays import ArrayProgram
 from ..language.dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
 from ..language.parser import Program, as_expression, natural_key, parse_program, symbol, variable_names
+from ..language.unknown import check_variables, has_unknowns, is_derivative_of_unknown
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 from ..primitives import registry
 from ..primitives.primitive import Primitive
@@ -109,6 +110,7 @@ def diff(
         raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
     limits.check_order(order * len(variables))
     f = as_expression(source, limits=limits)
+    check_variables(f, [v.name for v in variables])
     if distributions:
         _check_distributions(f)
     return _derivative(f, tuple(variables * order), limits, distributions)
@@ -179,14 +181,15 @@ def _array_diff(
 
 
 def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits, *, keep_deltas: bool = False) -> sp.Expr:
-    if _repeats(expr, limits) and not keep_deltas:
+    if _repeats(expr, limits) and not keep_deltas and not has_unknowns(expr):
         result = reverse_gradient(expr, [v.name], limits=limits).expand()[v.name]
     else:
         result = sp.diff(expr, v)
     deltas = {} if keep_deltas else {node: sp.S.Zero for node in postorder(result) if isinstance(node, sp.DiracDelta)}
     if deltas:
         result = substitute(result, deltas)
-    if any(isinstance(node, (sp.Derivative, sp.Subs)) for node in postorder(result)):
+    gave_up = (sp.Derivative, sp.Subs)  # SymPy's answer when it cannot differentiate, except of an unknown function
+    if any(isinstance(node, gave_up) and not is_derivative_of_unknown(node) for node in postorder(result)):
         raise SymdiffError(f"SymPy could not differentiate {sp.sstr(expr)[:60]} with respect to {v}")
     size = dag_size(result)
     if size > limits.max_ops:
@@ -243,13 +246,19 @@ def _all_variables(exprs: Iterable[sp.Expr]) -> list[sp.Symbol]:
 
 
 def _wrt_list(expr: sp.Expr, wrt: Sequence[VariableLike] | VariableLike | None) -> list[sp.Symbol]:
-    return _all_variables([expr]) if wrt is None else _variables(wrt)
+    if wrt is None:
+        return _all_variables([expr])
+    variables = _variables(wrt)
+    check_variables(expr, [v.name for v in variables])
+    return variables
 
 
 def _reverse(method: Method, f: sp.Expr, variables: Sequence[sp.Symbol], limits: Limits) -> bool:
     """Whether to use reverse mode: asked for, or ``auto`` and the work is above ``limits.reverse_ops``."""
     if method not in ("auto", "reverse", "diff"):
         raise SymdiffError(f"method must be 'auto', 'reverse' or 'diff', got {method!r}")
+    if has_unknowns(f):
+        return False  # reverse mode runs on the tape's primitives, and an unknown function is none
     if method == "auto":
         return len(variables) * dag_size(f) > limits.reverse_ops or _repeats(f, limits)
     return method == "reverse"

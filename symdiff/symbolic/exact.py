@@ -65,4 +65,3 @@ def exact_value(expr: sp.Expr, point: Mapping[str, sp.Expr], approximately: Any 
             ):
                 return None
     return value
-

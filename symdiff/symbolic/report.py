@@ -105,7 +105,9 @@ def derivatives(
     shared = matrix if isinstance(matrix, SymbolicHessian) else None  # large: definitions shared with the gradient
     definitions = shared.definitions if shared else ()
     if mixed:
-        partials = (Partial(tuple(wanted), diff(f, wanted, distributions=distributions, limits=limits)),)
+        partials: tuple[Partial, ...] = (
+            Partial(tuple(wanted), diff(f, wanted, distributions=distributions, limits=limits)),
+        )
     elif distributions:
         partials = tuple(
             Partial((name,) * order, diff(f, name, order, distributions=True, limits=limits)) for name in wanted

@@ -21,8 +21,9 @@ from typing import Any, Literal, NamedTuple
 import mpmath
 import sympy as sp
 
-from ..errors import SymdiffError
+from ..errors import MethodError, SymdiffError
 from ..language.parser import Program, as_expression, natural_key, parse_program, symbol
+from ..language.unknown import is_derivative_of_unknown, is_unknown, needs_definition
 from ..limits import sympy_recursion_guard
 from ..primitives import registry
 from ..primitives.primitive import Primitive
@@ -239,7 +240,9 @@ def _operands(builder: _Builder, expr: sp.Expr) -> list[sp.Expr]:
         return [expr.base] if expr.exp is sp.S.Half else [expr.base, expr.exp]
     args = getattr(expr, "pargs", expr.args)
     primitive = registry.for_sympy_node(expr)
-    return list(registry.operands(primitive, args, sp.sstr(expr)[:60]) if primitive is not None else args)
+    if primitive is None:
+        return list(args)
+    return list(registry.operands(primitive, args, lambda: sp.sstr(expr)[:60]))
 
 
 def _emit(builder: _Builder, expr: sp.Expr) -> int:
@@ -271,6 +274,8 @@ def _emit(builder: _Builder, expr: sp.Expr) -> int:
             return builder.op(root.name, (at(expr.base),), expr)
         return builder.op("pow", (at(expr.base), at(expr.exp)), expr)
     primitive = registry.for_sympy_node(expr)
+    if primitive is None and (is_unknown(expr) or is_derivative_of_unknown(expr)):
+        raise MethodError(needs_definition(expr))
     if primitive is None:
         shown = sp.sstr(expr)[:60]
         raise SymdiffError(f"the tape cannot evaluate {shown}: {type(expr).__name__} is not a symdiff primitive")
