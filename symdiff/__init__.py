@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is import
     from .comparison.arrays import ArrayComparison
     from .comparison.check import GradientCheck, check_gradient
     from .comparison.compare import Comparison, compare
+    from .comparison.implicit import ImplicitCheck, ImplicitDerivative, implicit
     from .errors import EvaluationError, LimitError, MethodError, ParseError, SymdiffError
     from .finite.api import FiniteDifferenceMatrix, FiniteDifferences, fd_gradient, fd_hessian, finite_difference
     from .finite.result import FiniteDifference
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is import
     from .primitives.functions import cbrt, relu, sigmoid, softplus
     from .render.sweep import plot_step_sweep
     from .stepwise import Derivation, MatrixDerivation, steps
+    from .stepwise.implicit import ImplicitDerivation, implicit_steps
     from .symbolic.derivatives import diff, gradient, hessian, jacobian
     from .symbolic.gradient import SymbolicGradient, SymbolicHessian
     from .symbolic.matrix_result import MatrixDerivative, MatrixGradient
@@ -49,6 +51,11 @@ _HOMES = {
     "check_gradient": ".comparison.check",
     "Comparison": ".comparison.compare",
     "compare": ".comparison.compare",
+    "ImplicitCheck": ".comparison.implicit",
+    "ImplicitDerivative": ".comparison.implicit",
+    "implicit": ".comparison.implicit",
+    "ImplicitDerivation": ".stepwise.implicit",
+    "implicit_steps": ".stepwise.implicit",
     "EvaluationError": ".errors",
     "LimitError": ".errors",
     "MethodError": ".errors",
@@ -124,6 +131,9 @@ __all__ = [
     "FiniteDifferenceMatrix",
     "FiniteDifferences",
     "GradientCheck",
+    "ImplicitCheck",
+    "ImplicitDerivation",
+    "ImplicitDerivative",
     "LimitError",
     "Limits",
     "MatrixDerivation",
@@ -149,6 +159,8 @@ __all__ = [
     "finite_difference",
     "gradient",
     "hessian",
+    "implicit",
+    "implicit_steps",
     "jacobian",
     "parse",
     "parse_program",

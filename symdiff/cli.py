@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="is ANSWER the derivative? decided symbolically, else at points, with a counterexample when it is not",
     )
     parser.add_argument(
+        "--implicit",
+        metavar="Y",
+        help='implicit differentiation: "x^2 + y^2 = 25" --implicit y --wrt x is dy/dx (any --order); with --at x=3 '
+        "(y found on the curve) or --at x=3,y=4, checked against mpmath.diff of the implicit function",
+    )
+    parser.add_argument(
         "--distributions",
         action="store_true",
         help="keep the Dirac deltas of sign and heaviside: derivatives as distributions (symbolic only)",
@@ -269,6 +275,8 @@ def run(args: argparse.Namespace) -> int:
     if args.dps is not None:
         limits.check_dps(args.dps)  # --dps 0 is an error, not the default
     _check_options(args)
+    if args.implicit is not None:
+        return show_implicit(args, limits)  # an equation, not an expression: read by its own reader
     from .primitives.shapes import parse_shape_options
 
     args.source = parse_program(
@@ -459,6 +467,60 @@ def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
     print(render[args.format]())
     return 0
+
+
+def show_implicit(args: argparse.Namespace, limits: Limits) -> int:
+    """--implicit Y: dⁿy/dxⁿ of an equation, its derivation, its check at a point; status 1 if one fails."""
+    from .comparison.implicit import equation_sides, implicit
+
+    others = {"--hessian": args.hessian, "--mixed": args.mixed, "--check": args.check, "--tape": args.tape}
+    others |= {"--autodiff": args.autodiff, "--graph": args.graph, "--plot": args.plot, "--explain": args.explain}
+    others |= {"--function": args.function, "--depends": args.depends, "--shape": args.shape}
+    given = [name for name, value in others.items() if value]
+    if given:
+        raise SymdiffError(f"--implicit takes --wrt, --order, --at, --steps and --format; not {', '.join(given)}")
+    y, x = args.implicit.strip(), _implicit_variable(args, equation_sides(args.expression, limits), limits)
+    point = _point(args.at, limits) or None
+    result = implicit(args.expression, y, x, args.order, at=point, limits=limits)
+    if not args.steps:
+        render = {"text": result.to_text, "json": result.to_json, "latex": result.to_latex}
+        print(render.get(args.format, result.to_markdown)())
+        return 0 if result.agree else 1
+    from .render import implicit as implicit_view
+    from .stepwise.implicit import implicit_steps
+
+    if args.order != 1 or args.format == "json":
+        raise SymdiffError("--implicit --steps writes the derivation of dy/dx (order 1) as text, latex or markdown")
+    derivation = implicit_steps(args.expression, y, x, limits=limits)
+    check = result.check
+    if args.format == "text":
+        lines = (
+            []
+            if check is None
+            else ["", implicit_view.point_line(result, check), implicit_view.verdict_line(result, check)]
+        )
+        print("\n".join([derivation.to_text(), *lines]))
+    else:
+        print(derivation.to_latex() if args.format == "latex" else derivation.to_markdown())
+    return 0 if derivation.verified and result.agree else 1
+
+
+def _implicit_variable(args: argparse.Namespace, sides: tuple[sp.Expr, sp.Expr], limits: Limits) -> str:
+    """--wrt, or the equation's one variable besides y."""
+    wanted = _wrt(args.wrt) or []
+    if len(wanted) > 1:
+        raise SymdiffError("--implicit differentiates by one variable: --wrt x")
+    if wanted:
+        return wanted[0]
+    names = variable_names(sides[0] - sides[1])
+    if args.implicit.strip() not in names:
+        raise SymdiffError(
+            f"{args.implicit} does not occur in the equation (its variables: {', '.join(names) or 'none'})"
+        )
+    others = sorted(set(names) - {args.implicit.strip()})
+    if len(others) != 1:
+        raise SymdiffError(f"say which variable {args.implicit} is a function of: --wrt x")
+    return others[0]
 
 
 def show_check(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
