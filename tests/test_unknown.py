@@ -186,6 +186,9 @@ def test_user_errors_are_one_line_and_status_2(
 def test_defined_functions_are_known() -> None:
     program = sd.parse_program("f(u) = u^2 + 1; f(sin(x))")
     assert program.expression == sp.sin(x) ** 2 + 1
+    assert sd.parse("u = 3; f(u) = u^2; f(x) + u") == x**2 + 3  # the parameter is local
+    with pytest.raises(sd.ParseError, match="'a' is used before it is defined"):
+        sd.parse("f(u) = a*u; a = 2; f(x)")  # the body's other names are the program's
     assert sd.compare(program, at={"x": 1}).agree
 
 

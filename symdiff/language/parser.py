@@ -263,9 +263,11 @@ class _Parser:
             raise self.error(f"the parameters of {name.text}(…) must be different names", name)
         self.advance()  # =
         self.expect_operand(self.tokens[self.pos - 1])
-        used = dict(self.used)
+        self.current = None  # no line is being defined: a parameter may share a line's name
         body = self.sum()
-        self.used = used  # the parameters are local to the definition
+        for param in params:  # the parameters are local to the definition; its other names are used
+            if self.used.get(param, -1) > name.offset:
+                del self.used[param]
         self.lambdas[name.text] = sp.Lambda(parameters(params), body)
         self.unknown.pop(name.text, None)
 
