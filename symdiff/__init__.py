@@ -18,10 +18,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is imported on first use
+    from .comparison.answer import AnswerCheck, check_answer
     from .comparison.array_check import ArrayGradientCheck
     from .comparison.arrays import ArrayComparison
     from .comparison.check import GradientCheck, check_gradient
     from .comparison.compare import Comparison, compare
+    from .comparison.implicit import ImplicitCheck, ImplicitDerivative, implicit
     from .errors import EvaluationError, LimitError, MethodError, ParseError, SymdiffError
     from .finite.api import FiniteDifferenceMatrix, FiniteDifferences, fd_gradient, fd_hessian, finite_difference
     from .finite.result import FiniteDifference
@@ -33,6 +35,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is import
     from .primitives.functions import cbrt, relu, sigmoid, softplus
     from .render.sweep import plot_step_sweep
     from .stepwise import Derivation, MatrixDerivation, steps
+    from .stepwise.implicit import ImplicitDerivation, implicit_steps
     from .symbolic.derivatives import diff, gradient, hessian, jacobian
     from .symbolic.gradient import SymbolicGradient, SymbolicHessian
     from .symbolic.matrix_result import MatrixDerivative, MatrixGradient
@@ -42,10 +45,17 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is import
 # Where each public name lives. ``import symdiff`` imports none of them: a command that only
 # differentiates symbolically never loads finite differences, the comparison, plotting or NumPy.
 _HOMES = {
+    "AnswerCheck": ".comparison.answer",
+    "check_answer": ".comparison.answer",
     "GradientCheck": ".comparison.check",
     "check_gradient": ".comparison.check",
     "Comparison": ".comparison.compare",
     "compare": ".comparison.compare",
+    "ImplicitCheck": ".comparison.implicit",
+    "ImplicitDerivative": ".comparison.implicit",
+    "implicit": ".comparison.implicit",
+    "ImplicitDerivation": ".stepwise.implicit",
+    "implicit_steps": ".stepwise.implicit",
     "EvaluationError": ".errors",
     "LimitError": ".errors",
     "MethodError": ".errors",
@@ -109,6 +119,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "AnswerCheck",
     "ArrayComparison",
     "ArrayGradientCheck",
     "ArrayProgram",
@@ -120,6 +131,9 @@ __all__ = [
     "FiniteDifferenceMatrix",
     "FiniteDifferences",
     "GradientCheck",
+    "ImplicitCheck",
+    "ImplicitDerivation",
+    "ImplicitDerivative",
     "LimitError",
     "Limits",
     "MatrixDerivation",
@@ -136,6 +150,7 @@ __all__ = [
     "Trace",
     "__version__",
     "cbrt",
+    "check_answer",
     "check_gradient",
     "compare",
     "diff",
@@ -144,6 +159,8 @@ __all__ = [
     "finite_difference",
     "gradient",
     "hessian",
+    "implicit",
+    "implicit_steps",
     "jacobian",
     "parse",
     "parse_program",

@@ -74,8 +74,51 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="variables to differentiate with respect to, comma-separated (default: all)",
     )
-    parser.add_argument("--order", metavar="N", type=int, default=1, help="order of the derivative (default 1)")
+    parser.add_argument(
+        "--order",
+        metavar="N",
+        type=_order,
+        default=1,
+        help="order of the derivative (default 1); a name such as n for the n-th derivative as a formula",
+    )
     parser.add_argument("--hessian", action="store_true", help="also print the matrix of second partials")
+    parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="the one mixed partial by every --wrt variable in turn: --wrt x,y --mixed is ∂²f/∂x∂y",
+    )
+    parser.add_argument(
+        "--function",
+        metavar="NAMES",
+        action="append",
+        default=[],
+        help="unknown functions, comma-separated: --function f,g reads f(x), g(x, y), f(g(x)) "
+        "(or a line f, g: function)",
+    )
+    parser.add_argument(
+        "--depends",
+        metavar="NAMES:VAR",
+        action="append",
+        default=[],
+        help="declared dependence: --depends x,y:t makes every x and y a function of t, so --wrt t is the "
+        "total derivative (or a line x, y: depends on t)",
+    )
+    parser.add_argument(
+        "--check",
+        metavar="ANSWER",
+        help="is ANSWER the derivative? decided symbolically, else at points, with a counterexample when it is not",
+    )
+    parser.add_argument(
+        "--implicit",
+        metavar="Y",
+        help='implicit differentiation: "x^2 + y^2 = 25" --implicit y --wrt x is dy/dx (any --order); with --at x=3 '
+        "(y found on the curve) or --at x=3,y=4, checked against mpmath.diff of the implicit function",
+    )
+    parser.add_argument(
+        "--distributions",
+        action="store_true",
+        help="keep the Dirac deltas of sign and heaviside: derivatives as distributions (symbolic only)",
+    )
     parser.add_argument(
         "--shape",
         metavar="NAME=SIZES,...",
@@ -151,6 +194,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _depends(texts: list[str]) -> dict[str, str]:
+    """--depends x,y:t (repeatable) as {"x": "t", "y": "t"}."""
+    depends: dict[str, str] = {}
+    for text in texts:
+        names, sep, on = text.partition(":")
+        if not sep or not on.strip():
+            raise SymdiffError(f"--depends expects NAMES:VARIABLE, e.g. --depends x,y:t; got {text!r}")
+        for name in names.split(","):
+            depends[name.strip()] = on.strip()
+    return depends
+
+
+def _order(text: str) -> int | str:
+    """--order 3, or --order n (the n-th derivative, n a symbol)."""
+    text = text.strip()
+    if text.isidentifier():
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number or a name such as n, got {text!r}") from None
+
+
 def _wrt(values: list[str] | None) -> list[str] | None:
     if values is None:
         return None
@@ -187,6 +253,22 @@ def _check_options(args: argparse.Namespace) -> None:
                 "--h is used as given only with a fixed method: add --fd central (or forward, backward, "
                 "richardson, complex)"
             )
+    numeric = args.at or args.random is not None or args.steps or args.hessian or args.mixed or args.format == "json"
+    if isinstance(args.order, str) and numeric:
+        raise SymdiffError(
+            f"--order {args.order} writes the n-th derivative as a formula only (text, latex or markdown): "
+            "for values give the order as a number"
+        )
+    if args.mixed:
+        if not args.wrt or len(_wrt(args.wrt) or []) < 2:
+            raise SymdiffError("--mixed needs two or more variables: --wrt x,y --mixed is ∂²f/∂x∂y")
+        if args.order != 1 or args.hessian:
+            raise SymdiffError("--mixed is one mixed partial: leave out --order and --hessian")
+    if args.distributions and (args.at or args.random is not None or args.hessian or args.steps):
+        raise SymdiffError(
+            "--distributions writes symbolic derivatives only: a Dirac delta has no value at a point to compare, "
+            "and no steps; leave out --at, --hessian and --steps"
+        )
     asked = {"tape": args.tape, "autodiff": args.autodiff, "explain": args.explain, "plot": args.plot is not None}
     for request, given in asked.items():
         if given and args.format not in _FORMATS[request]:
@@ -201,9 +283,17 @@ def run(args: argparse.Namespace) -> int:
     if args.dps is not None:
         limits.check_dps(args.dps)  # --dps 0 is an error, not the default
     _check_options(args)
+    if args.implicit is not None:
+        return show_implicit(args, limits)  # an equation, not an expression: read by its own reader
     from .primitives.shapes import parse_shape_options
 
-    args.source = parse_program(args.expression, shapes=parse_shape_options(args.shape) or None, limits=limits)
+    args.source = parse_program(
+        args.expression,
+        shapes=parse_shape_options(args.shape) or None,
+        functions=[name.strip() for text in args.function for name in text.split(",")],
+        depends=_depends(args.depends),
+        limits=limits,
+    )
     point = _point(args.at, limits)
     if args.random is not None:
         from .tape.points import random_point
@@ -211,6 +301,8 @@ def run(args: argparse.Namespace) -> int:
         point = random_point(args.source, point, args.random)
     if args.graph is not None:  # --graph "" is an error, not no graph
         _write_graph(args, point, limits)
+    if args.check is not None:
+        return show_check(args, point, limits)
     if args.steps:
         return show_steps(args, point, limits)
     if args.explain or args.plot is not None:
@@ -240,6 +332,8 @@ def show_comparison(args: argparse.Namespace, point: dict[str, sp.Expr], limits:
     from .tape.tape import Tape
 
     wrt: list[Any] | None = _wrt(args.wrt)
+    if args.mixed:
+        wrt = [wrt]
     if args.hessian:
         names = wrt or list(Tape(args.source).variables)  # --wrt orders the matrix
         wrt = [[a, b] for i, a in enumerate(names) for b in names[i:]]
@@ -372,12 +466,136 @@ def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     """No point given: print the symbolic partial derivatives."""
     if isinstance(args.source, ArrayProgram):
         return show_matrix_derivatives(args, limits)
+    if isinstance(args.order, str):
+        return show_nth(args, limits)
     from .symbolic.report import derivatives
 
-    table = derivatives(args.source, _wrt(args.wrt), args.order, with_hessian=args.hessian, limits=limits)
+    table = derivatives(
+        args.source,
+        _wrt(args.wrt),
+        args.order,
+        with_hessian=args.hessian,
+        mixed=args.mixed,
+        distributions=args.distributions,
+        limits=limits,
+    )
     _note_absent(table.absent, table.variables)
     render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
     print(render[args.format]())
+    return 0
+
+
+def show_implicit(args: argparse.Namespace, limits: Limits) -> int:
+    """--implicit Y: dⁿy/dxⁿ of an equation, its derivation, its check at a point; status 1 if one fails."""
+    from .comparison.implicit import equation_sides, implicit
+
+    others = {"--hessian": args.hessian, "--mixed": args.mixed, "--check": args.check, "--tape": args.tape}
+    others |= {"--autodiff": args.autodiff, "--graph": args.graph, "--plot": args.plot, "--explain": args.explain}
+    others |= {"--function": args.function, "--depends": args.depends, "--shape": args.shape}
+    given = [name for name, value in others.items() if value]
+    if given:
+        raise SymdiffError(f"--implicit takes --wrt, --order, --at, --steps and --format; not {', '.join(given)}")
+    y, x = args.implicit.strip(), _implicit_variable(args, equation_sides(args.expression, limits), limits)
+    point = _point(args.at, limits) or None
+    result = implicit(args.expression, y, x, args.order, at=point, limits=limits)
+    if not args.steps:
+        render = {"text": result.to_text, "json": result.to_json, "latex": result.to_latex}
+        print(render.get(args.format, result.to_markdown)())
+        return 0 if result.agree else 1
+    from .render import implicit as implicit_view
+    from .stepwise.implicit import implicit_steps
+
+    if args.order != 1 or args.format == "json":
+        raise SymdiffError("--implicit --steps writes the derivation of dy/dx (order 1) as text, latex or markdown")
+    derivation = implicit_steps(args.expression, y, x, limits=limits)
+    check = result.check
+    if args.format == "text":
+        lines = (
+            []
+            if check is None
+            else ["", implicit_view.point_line(result, check), implicit_view.verdict_line(result, check)]
+        )
+        print("\n".join([derivation.to_text(), *lines]))
+    else:
+        print(derivation.to_latex() if args.format == "latex" else derivation.to_markdown())
+    return 0 if derivation.verified and result.agree else 1
+
+
+def _implicit_variable(args: argparse.Namespace, sides: tuple[sp.Expr, sp.Expr], limits: Limits) -> str:
+    """--wrt, or the equation's one variable besides y."""
+    wanted = _wrt(args.wrt) or []
+    if len(wanted) > 1:
+        raise SymdiffError("--implicit differentiates by one variable: --wrt x")
+    if wanted:
+        return wanted[0]
+    names = variable_names(sides[0] - sides[1])
+    if args.implicit.strip() not in names:
+        raise SymdiffError(
+            f"{args.implicit} does not occur in the equation (its variables: {', '.join(names) or 'none'})"
+        )
+    others = sorted(set(names) - {args.implicit.strip()})
+    if len(others) != 1:
+        raise SymdiffError(f"say which variable {args.implicit} is a function of: --wrt x")
+    return others[0]
+
+
+def show_check(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
+    """--check ANSWER: is it the derivative? Exit 0 if it is, 1 if not (or undecided)."""
+    from .comparison.answer import check_answer
+
+    if isinstance(args.source, ArrayProgram) or point or args.hessian or isinstance(args.order, str):
+        raise SymdiffError(
+            "--check compares one symbolic derivative of a scalar expression: leave out --at and --hessian"
+        )
+    names = _wrt(args.wrt)
+    if names is not None and len(names) > 1 and not args.mixed:
+        raise SymdiffError("--check takes one --wrt variable, or several with --mixed")
+    wrt: Any = names if args.mixed else (names[0] if names else None)
+    check = check_answer(args.source, args.check, wrt, args.order, limits=limits)
+    if args.steps:
+        from .render import steps as steps_view
+        from .stepwise import steps
+
+        derivation = steps(
+            args.source,
+            check.wrt if args.mixed else check.wrt[0],
+            len(check.wrt) if not args.mixed else 1,
+            detail=args.detail,
+            limits=limits,
+        )
+        render = {"text": steps_view.text, "latex": steps_view.latex, "markdown": steps_view.markdown}
+        if args.format in render:
+            print(render[args.format](derivation))
+            print()
+    render_check = {
+        "text": check.to_text,
+        "json": check.to_json,
+        "latex": check.to_latex,
+        "markdown": check.to_markdown,
+    }
+    print(render_check[args.format]())
+    return 0 if check.ok else 1
+
+
+def show_nth(args: argparse.Namespace, limits: Limits) -> int:
+    """--order n: the n-th derivative with n a symbol, for each --wrt variable."""
+    from .language.printing import name_latex, to_latex, to_text
+    from .symbolic.derivatives import diff
+
+    f = args.source.expression
+    names = _wrt(args.wrt) or list(variable_names(f))
+    n = args.order
+    rows = [(name, diff(f, name, order=n, limits=limits)) for name in names]
+    d = "d" if len(variable_names(f)) <= 1 else "∂"
+    if args.format == "text":
+        lines = [f"f({', '.join(variable_names(f))}) = {to_text(f)}"]
+        lines += [f"{d}^{n}f/{d}{name}^{n} = {to_text(result)}  (for every whole {n} ≥ 1)" for name, result in rows]
+        print("\n".join(lines))
+        return 0
+    tex_d = "d" if d == "d" else r"\partial"
+    body = [rf"\frac{{{tex_d}^{{{n}}} f}}{{{tex_d} {name_latex(name)}^{{{n}}}}} &= {to_latex(r)}" for name, r in rows]
+    latex = "\\begin{aligned}\n" + " \\\\\n".join(body) + "\n\\end{aligned}"
+    print(latex if args.format == "latex" else f"$$\n{latex}\n$$")
     return 0
 
 
@@ -413,7 +631,10 @@ def show_steps(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limi
     if not wanted:
         raise SymdiffError("the expression has no variables; give the one to differentiate by with --wrt")
     at = point or None  # at a point, each derivation ends in its value (and a program's factors)
-    derivations = [steps(program, name, args.order, detail=args.detail, at=at, limits=limits) for name in wanted]
+    if args.mixed:
+        derivations = [steps(program, wanted, detail=args.detail, at=at, limits=limits)]
+    else:
+        derivations = [steps(program, name, args.order, detail=args.detail, at=at, limits=limits) for name in wanted]
     _note_absent(tuple(name for name in wanted if name not in variables), variables)
     if args.format == "json":
         print(steps_view.json_many(derivations))

@@ -73,7 +73,7 @@ CATALOGUE: dict[str, tuple[list[str], str]] = {
     "dunder wrt": (["a*b", "--wrt", "__class__"], "--wrt expects variable names"),
     "negative order": (["x^2", "--order", "-1"], "order must be at least 1"),
     "huge order": (["x^2", "--order", "1000"], "above the limit of 10"),
-    "order not a number": (["x^2", "--order", "2.5"], "invalid int value"),
+    "order not a number": (["x^2", "--order", "2.5"], "expected a whole number or a name such as n"),
     "dps as an expression": (["x", "--at", "x=1", "--dps", "10^9"], "invalid int value"),
     "dps too large": (["x", "--at", "x=1", "--dps", "1000000000"], "dps must be between 15 and 1000"),
     "unknown finite-difference method": (["x", "--at", "x=1", "--fd", "magic"], "invalid choice"),

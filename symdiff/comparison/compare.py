@@ -31,7 +31,7 @@ import sympy as sp
 
 from ..errors import EvaluationError, LimitError, SymdiffError, check_choice, describe
 from ..finite import METHODS, FiniteDifference, FiniteDifferences, Method
-from ..finite.api import checked_step
+from ..finite.api import bounding_limits, checked_step
 from ..finite.function import Function
 from ..finite.result import ABSOLUTE
 from ..language.arrays import ArrayProgram
@@ -39,6 +39,7 @@ from ..language.dag import dag_size, printable
 from ..language.parser import Program, check_language, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable, variable_list
+from ..symbolic.exact import exact_value, given_exactly
 from ..tape import reference, taylor
 from ..tape.graph import Graph
 from ..tape.points import checked_point, ordered_values, parse_point
@@ -131,6 +132,8 @@ class Row:
         explanations: why, when the derivative is not an ordinary number here.
         finite_is_noise: the finite difference's value means nothing (f is undefined here and
             nothing was certified): views show it as n/a.
+        exact: the derivative at the point in a short exact form (−π² at x = π), when the point
+            was given exactly and SymPy finds one.
     """
 
     wrt: tuple[str, ...]
@@ -146,6 +149,7 @@ class Row:
     explanations: tuple[Explanation, ...] = ()
     finite_note: str = ""
     finite_is_noise: bool = False
+    exact: sp.Expr | None = None
 
     @property
     def finite_agrees(self) -> bool:
@@ -319,10 +323,10 @@ def _expected(
 def _finite(
     f: sp.Expr, wrt: tuple[str, ...], floats: Mapping[str, float], settings: _Settings
 ) -> tuple[FiniteDifference | None, str]:
-    """The finite difference for one row, or why it does not apply (a refused method, order > 2)."""
-    if len(wrt) > 2:
-        return None, "finite differences give first and second derivatives"
-    mixed = len(wrt) == 2 and wrt[0] != wrt[1]
+    """The finite difference for one row, or why it does not apply (a refused method, a mixed partial of order 3)."""
+    mixed = len(set(wrt)) > 1
+    if mixed and len(wrt) > 2:
+        return None, "finite differences give mixed partials of order 2 only"
     dps = settings.dps if settings.fd == "mpmath" else None
     try:
         wanted = list(wrt) if mixed else wrt[0]
@@ -508,6 +512,10 @@ def _row(
         "disagree" if not ok else "explained" if explanations else "agree" if confirmed else "unconfirmed"
     )
     noise = fd is not None and not math.isfinite(fd.error_bound) and not math.isfinite(trace.value)
+    exact_at = given_exactly(at.exact, tuple(at.floats))
+    exact = None
+    if exact_at is not None and mpmath.isfinite(ref) and not explanations:
+        exact = exact_value(derivative, exact_at, ref)
     return Row(
         wrt,
         derivative,
@@ -522,6 +530,7 @@ def _row(
         tuple(explanations),
         note,
         noise,
+        exact,
     )
 
 
@@ -578,7 +587,8 @@ def compare(
     floats = dict(zip(tape.variables, ordered_values(tape.variables, _float_point(point)), strict=True))
     trace = tape.trace(floats)
     gradient = tape.gradient(floats)
-    settings = _Settings(fd, h, dps, limits, Function(f, limits))
+    highest = max((len(w) for w in requested), default=1)
+    settings = _Settings(fd, h, dps, limits, Function(f, bounding_limits(limits, highest)))
     nodes = exact_values(tape.graph, point, dps)
     ref_value = nodes.low[tape.graph.output]
     at_ = _At(point, floats, nodes, ref_value)

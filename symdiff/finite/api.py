@@ -22,7 +22,7 @@ from . import METHODS, Method, fast, methods
 from .function import Function
 from .lines import COMPLEX_STEP, NOT_A_POINT, OVERFLOW, ComplexLine, DifferenceLine, Estimate, Line, ValueLine
 from .result import FiniteDifference, status_and_reason, within_tolerance
-from .stencils import Stencil, stencil
+from .stencils import MAX_DERIVATIVE, Stencil, stencil
 
 STENCIL_METHODS = ("forward", "backward", "central")
 
@@ -34,8 +34,9 @@ class FiniteDifferences:
     Args:
         expr: expression text, a program, or a SymPy expression.
         wrt: a variable, or two variables for a mixed partial (``["x", "y"]`` is ∂²f/∂x∂y).
-        order: 1 or 2 (with a single ``wrt``).
-        method: ``auto`` (complex step where the expression is analytic, else Richardson),
+        order: 1 to 10 (with a single ``wrt``).
+        method: ``auto`` (complex step where the expression is analytic, else Richardson; for
+            orders above 2, central differences at 50 digits),
             ``forward``, ``backward``, ``central`` (one stencil), ``richardson``, ``complex``
             or ``mpmath``.
         h: the step. Given, it is used as is (teaching mode): ``forward`` computes exactly
@@ -67,8 +68,9 @@ class FiniteDifferences:
         dps: int | None = None,
         limits: Limits = DEFAULT_LIMITS,
     ):
-        self.function = expr if isinstance(expr, Function) else Function(expr, limits)
         self.wrt = _wrt(wrt, order)
+        limits.check_order(len(self.wrt))
+        self.function = expr if isinstance(expr, Function) else Function(expr, bounding_limits(limits, len(self.wrt)))
         self.method = check_choice("method", method, METHODS)
         self.h = checked_step(h, self.method)
         if accuracy is not None:
@@ -81,9 +83,15 @@ class FiniteDifferences:
         self.dps = 50 if dps is None else dps
         limits.check_dps(self.dps)
         if self.method in STENCIL_METHODS:
-            self.stencil: Stencil | None = stencil(self.method, 2 if self._diagonal2 else 1, accuracy)  # type: ignore[arg-type]
+            order = 1 if self._mixed else len(self.wrt)
+            self.stencil: Stencil | None = stencil(self.method, order, accuracy)  # type: ignore[arg-type]
         else:
             self.stencil = None
+        if self.method == "complex" and len(self.wrt) > 2:
+            raise MethodError(
+                "the complex step gives first derivatives (and, with a difference, second ones); "
+                f"for order {len(self.wrt)} use method='richardson' or 'central'"
+            )
         if self.method == "complex" and self.function.not_analytic:
             p = self.function.not_analytic[0]
             where = f" ({p.nondiff.note})" if p.nondiff is not None else ""
@@ -97,12 +105,17 @@ class FiniteDifferences:
         self._detail = self._stencil_detail(self.stencil, "") if self.stencil is not None else ""
 
     @property
-    def _diagonal2(self) -> bool:
-        return len(self.wrt) == 2 and self.wrt[0] == self.wrt[1]
-
-    @property
     def _mixed(self) -> bool:
         return len(self.wrt) == 2 and self.wrt[0] != self.wrt[1]
+
+    def _resolved(self) -> str:
+        """The method ``auto`` stands for: the complex step where f is analytic, else Richardson; for
+        orders above 2 differences at 50 digits, since in float64 their stencils lose most digits to rounding."""
+        if self.method != "auto":
+            return self.method
+        if len(self.wrt) > 2:
+            return "mpmath"
+        return "richardson" if self.function.not_analytic else "complex"
 
     def __call__(self, at: Mapping[str, Any]) -> FiniteDifference:
         values, point = _values(self.function.variables, at)
@@ -164,11 +177,9 @@ class FiniteDifferences:
     def _estimate(self, values: list[Any]) -> _Outcome:
         fn = self.function
         k, inner = fn.index_of(self.wrt[-1]), fn.index_of(self.wrt[0])
-        method = self.method
+        method = self._resolved()
         if method == "mpmath":
             return self._mpmath(values)
-        if method == "auto":
-            method = "richardson" if fn.not_analytic else "complex"
         if method == "complex" and len(self.wrt) == 1:
             h = COMPLEX_STEP if self.h is None else self.h
             return _Outcome(methods.complex_first_derivative(fn, values, k, h), "complex step", None, (0, 0))
@@ -280,7 +291,7 @@ class FiniteDifferences:
             culprit = self._culprit(estimate, values, outcome.span)
         status, reason = status_and_reason(estimate, culprit, self._fix())
         certified = outcome.detail == "complex step"  # its bound is certified as a whole
-        method = self.method if self.method != "auto" else ("richardson" if self.function.not_analytic else "complex")
+        method = self._resolved()
         return FiniteDifference(
             value=value,
             error_bound=_plain(_total(truncation, rounding)),
@@ -457,12 +468,26 @@ def _plain(value: Any) -> Any:
     return float(array) if array.ndim == 0 else array
 
 
+# The truncation bound of a derivative of order d needs derivatives of order d + accuracy: for the
+# tenth derivative, the twelfth. Bounds may go this far past max_order (bound_ops still caps their size).
+BOUND_ROOM = 4
+
+
+def bounding_limits(limits: Limits, order: int) -> Limits:
+    """The limits the error bounds work under: room above the order asked for its truncation derivatives."""
+    if order + BOUND_ROOM <= limits.max_order:
+        return limits
+    return dataclasses.replace(limits, max_order=order + BOUND_ROOM)
+
+
 def _wrt(wrt: Any, order: int) -> tuple[str, ...]:
-    if isinstance(order, bool) or not isinstance(order, int) or order not in (1, 2):
+    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= MAX_DERIVATIVE:
         raise SymdiffError(
-            f"finite differences give first and second derivatives; order must be 1 or 2, got {describe(order)}"
+            f"finite differences give derivatives of order 1 to {MAX_DERIVATIVE}; got order {describe(order)}"
         )
     names = tuple(v.name for v in variable_list(wrt))
+    if len(names) == 1:
+        return names * order
     if len(names) not in (1, 2):
         raise SymdiffError(f"give one variable, or two for a mixed partial; got {len(names)}")
     if len(names) == 2 and order != 1:

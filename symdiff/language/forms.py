@@ -22,6 +22,7 @@ import sympy as sp
 from ..errors import SymdiffError
 from .dag import postorder
 from .dag import substitute as replace_nodes
+from .unknown import as_values, is_derivative_of_unknown
 
 
 class Terms(sp.Add):
@@ -169,9 +170,9 @@ def classical_diff(expr: sp.Expr, *variables: sp.Symbol) -> sp.Expr:
     result = expr
     for v in variables:
         result = derivative(result, v)
-    if any(isinstance(node, (sp.Derivative, sp.Subs)) for node in postorder(result)):
+    if any(isinstance(n, (sp.Derivative, sp.Subs)) and not is_derivative_of_unknown(n) for n in postorder(result)):
         raise SymdiffError(f"SymPy cannot differentiate {sp.sstr(expr)[:60]}: there is no rule for it")
-    return result
+    return as_values(result)
 
 
 def derivative(expr: sp.Expr, v: sp.Symbol) -> sp.Expr:

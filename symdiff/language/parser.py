@@ -20,7 +20,7 @@ import contextlib
 import itertools
 import math
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +34,11 @@ from ..primitives import registry
 from ..primitives.shapes import Shape, ShapeError, checked_shapes, parse_shape, shape_text
 from .arrays import ArrayProgram
 from .dag import depth as tree_depth
-from .dag import free_symbols
+from .dag import free_symbols, postorder
 from .lexer import Token, name_problem, shortened, tokenize
 from .printing import integer_from_digits
 from .symbols import ELEMENT_TYPES, Canonical, canonical
+from .unknown import declaration, dependent, derivative_at, is_unknown, parameters, unknown
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
 ARRAY_PROGRAM_HERE = (
@@ -47,6 +48,7 @@ ARRAY_PROGRAM_HERE = (
 )
 _ARRAYS_ONLY = "{what} needs vectors or matrices: declare their shapes first, e.g. W: 3x2 or x: 2 on a line of its own"
 _FUNCTIONS = registry.text_functions()
+_PRIMITIVES = registry.text_primitives()
 _ARRAY_ONLY_FUNCTIONS = frozenset(registry.array_only_names())
 _UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
 
@@ -158,6 +160,10 @@ class _Parser:
         self.current: str | None = None  # the name being defined on this line
         self.last_line_offset = 0  # where the line being read starts
         self.output_offset = 0  # where a bare last line (the output) starts
+        self.unknown: dict[str, Any] = {}  # declared unknown functions (f: function) → SymPy function
+        self.depends: dict[str, sp.Expr] = {}  # declared dependent variables (x: depends on t) → x(t)
+        self.lambdas: dict[str, sp.Lambda] = {}  # functions defined on a line: f(u) = u^2
+        self.arities: dict[str, int] = {}  # how many arguments each unknown function was first called with
 
     # -- token helpers -------------------------------------------------------------------
 
@@ -217,6 +223,9 @@ class _Parser:
             self.pos += 2
             return None
         self.pos = begin
+        if start.kind == "name" and self._defines_function():
+            self.function_definition()
+            return None
         name: str | None = None
         if start.kind == "name" and self.tokens[self.pos + 1].text == "=":
             name = self._definition_name(self.advance())
@@ -234,6 +243,43 @@ class _Parser:
         else:
             self.defined[name] = start.offset
         return Definition(name, expression, source)
+
+    def _defines_function(self) -> bool:
+        """Does the line read ``name(u, v, …) =``: a function defined on a line of its own?"""
+        k = self.pos + 1
+        if self.tokens[k].text != "(":
+            return False
+        k += 1
+        while self.tokens[k].kind == "name" and self.tokens[k + 1].text in (",", ")"):
+            if self.tokens[k + 1].text == ")":
+                return self.tokens[k + 2].text == "="
+            k += 2
+        return False
+
+    def function_definition(self) -> None:
+        """``f(u) = u^2 + 1``: f is then known, and every call f(a) is a^2 + 1."""
+        name = self.advance()
+        if name.text in _FUNCTIONS or name.text in CONSTANTS or name.text in self.lambdas:
+            what = "defined twice" if name.text in self.lambdas else "a function or constant of symdiff's own"
+            raise self.error(f"'{name.text}' is {what}; give the function another name", name)
+        if name.text in self.used or name.text in self.defined:
+            raise self.error(f"'{name.text}' is already a variable or a line; give the function another name", name)
+        self.advance()  # (
+        params = []
+        while self.token.kind == "name":
+            params.append(self.advance().text)
+            self.advance()  # , or )
+        if len(set(params)) != len(params):
+            raise self.error(f"the parameters of {name.text}(…) must be different names", name)
+        self.advance()  # =
+        self.expect_operand(self.tokens[self.pos - 1])
+        self.current = None  # no line is being defined: a parameter may share a line's name
+        body = self.sum()
+        for param in params:  # the parameters are local to the definition; its other names are used
+            if self.used.get(param, -1) > name.offset:
+                del self.used[param]
+        self.lambdas[name.text] = sp.Lambda(parameters(params), body)
+        self.unknown.pop(name.text, None)
 
     def sum(self) -> Any:
         # Terms are collected and added once: adding one at a time is quadratic in SymPy.
@@ -323,8 +369,12 @@ class _Parser:
         if token.kind == "number":
             self.advance()
             return self.numeral(token)
+        if token.kind == "name" and self._is_rate(token):
+            return self.rate()
         if token.kind == "name":
             self.advance()
+            if self.at("'") and (token.text in self.unknown or token.text in self.lambdas):
+                return self.primed(token)
             if self.at("(") and not (implicit and self._multiplies(token)):
                 return self.call(token)
             return self.name(token)
@@ -338,8 +388,62 @@ class _Parser:
             return inner
         raise self.error(self._unexpected())
 
+    def _is_rate(self, token: Token) -> bool:
+        """Does ``dx/dt`` start here, x declared to depend on t?"""
+        dependent = self.depends.get(token.text[1:]) if token.text.startswith("d") else None
+        if dependent is None or self.tokens[self.pos + 1].text != "/":
+            return False
+        return self.tokens[self.pos + 2].text == f"d{sp.sstr(dependent.args[0])}"
+
+    def rate(self) -> sp.Expr:
+        """``dx/dt``: the derivative of a variable declared to depend on t, as symdiff writes it."""
+        dependent = self.depends[self.advance().text[1:]]
+        self.advance()  # /
+        self.advance()  # dt
+        return derivative_at(dependent.func, dependent.args, [0])  # a value, not a goal of a derivation
+
+    def primed(self, name: Token) -> sp.Expr:
+        """``f'(u)``, ``f''(u)``: a derivative of a function of one argument, at u."""
+        primes = 0
+        while self.at("'"):
+            self.advance()
+            primes += 1
+        if not self.at("("):
+            raise self.error(
+                f"{name.text}{chr(39) * primes} is a derivative: write it at a point, e.g. {name.text}'(x)"
+            )
+        args = self.call_arguments(name)
+        if len(args) != 1:
+            raise self.error(f"{name.text}' is the derivative of a function of one argument; write one argument", name)
+        self.check_arity(name, 1)
+        lam = self.lambdas.get(name.text)
+        if lam is None:  # f′(u) of an unknown f: a value, as symdiff writes it
+            return derivative_at(self.unknown[name.text], args, [0] * primes)
+        u = sp.Dummy("u", real=True)
+        return self.checked(sp.diff(lam(u), u, primes).xreplace({u: args[0]}), name)
+
+    def check_arity(self, name: Token, count: int) -> None:
+        """An unknown or defined function takes the same number of arguments at every call."""
+        expected = len(self.lambdas[name.text].variables) if name.text in self.lambdas else self.arities.get(name.text)
+        if expected is None:
+            self.arities[name.text] = count
+        elif expected != count:
+            plural = "s" if expected != 1 else ""
+            raise self.error(
+                f"{name.text} takes {expected} argument{plural} (as defined or first used), got {count}", name
+            )
+
     def call(self, name: Token) -> Any:
+        if name.text in self.depends:
+            return self._dependent_call(name, self.call_arguments(name))
         builder, fewest, most = self.function(name)
+        args = self.call_arguments(name)
+        if len(args) < fewest or (most is not None and len(args) > most):
+            raise self.error(f"{name.text} takes {_count(fewest, most)}, got {len(args)}", name)
+        return self.applied(name, builder, args)
+
+    def call_arguments(self, name: Token) -> list[Any]:
+        """The arguments of a call, from its '(' to its ')'."""
         open_paren = self.advance()
         args: list[Any] = []
         with self.nested(open_paren):
@@ -352,9 +456,7 @@ class _Parser:
         if not self.at(")"):
             raise self.error(f"'(' of {name.text}( is never closed", open_paren)
         self.advance()
-        if len(args) < fewest or (most is not None and len(args) > most):
-            raise self.error(f"{name.text} takes {_count(fewest, most)}, got {len(args)}", name)
-        return self.applied(name, builder, args)
+        return args
 
     # -- what the grammar builds: SymPy expressions (an array program overrides these) ----
 
@@ -399,11 +501,23 @@ class _Parser:
         return self.number(token)
 
     def applied(self, name: Token, builder: Callable[..., Any], args: list[Any]) -> sp.Expr:
+        self.check_whole(name, args)
+        if name.text in self.unknown or name.text in self.lambdas:
+            self.check_arity(name, len(args))
         try:
             node = builder(*args)
         except (TypeError, ValueError, ArithmeticError) as exc:
             raise self.error(f"cannot build {name.text}(…): {exc}", name) from None
         return self.checked(node, name)
+
+    def check_whole(self, name: Token, args: list[Any]) -> None:
+        """Refuse polygamma(y, x), LambertW(x, 1), nthroot(x, 2.5): arguments that must be whole numbers."""
+        p = _PRIMITIVES.get(name.text)
+        if p is not None and p.whole:
+            try:
+                registry.operands(p, args, f"{name.text}(…)")
+            except SymdiffError as error:
+                raise self.error(str(error), name) from None
 
     def argument(self) -> sp.Expr:
         if self.token.kind == "name" and self.tokens[self.pos + 1].text == "=":
@@ -414,16 +528,36 @@ class _Parser:
         entry = _FUNCTIONS.get(name.text)
         if entry is not None:
             return entry
+        if name.text in self.lambdas:
+            lam = self.lambdas[name.text]
+            return lam, len(lam.variables), len(lam.variables)
+        if name.text in self.unknown:
+            return self.unknown[name.text], 1, None
         if name.text in _ARRAY_ONLY_FUNCTIONS:
             raise self.error(_ARRAYS_ONLY.format(what=f"{name.text}(…)"), name)
         if name.text in CONSTANTS:
             raise self.error(f"'{name.text}' is a constant, not a function; to multiply write {name.text}*(…)", name)
         hint = _close(name.text, self.function_names, 0.6)
-        suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; to multiply write {name.text}*(…)"
+        suggestion = (
+            f"; did you mean '{hint[0]}'?"
+            if hint
+            else f"; to multiply write {name.text}*(…); for a function nobody wrote out, declare {name.text}: function"
+        )
         raise self.error(f"unknown function '{name.text}'{suggestion}", name)
+
+    def _dependent_call(self, name: Token, args: list[sp.Expr]) -> sp.Expr:
+        """x(t) for a variable declared to depend on t: the same as x."""
+        dependent = self.depends[name.text]
+        if tuple(args) != dependent.args:
+            raise self.error(
+                f"{name.text} depends on {sp.sstr(dependent.args[0])}: write {name.text} or {sp.sstr(dependent)}", name
+            )
+        return dependent
 
     def _multiplies(self, name: Token) -> bool:
         """A name before '(' inside an implicit product is a factor unless it is (or nearly is) a function."""
+        if name.text in self.unknown or name.text in self.lambdas or name.text in self.depends:
+            return False  # a declared or defined function: 2f(x) is 2·f(x)
         if name.text in self.function_names or name.text in CONSTANTS:
             return name.text in CONSTANTS  # 2pi(x+1) is 2π(x+1); e(x) after a factor too
         return not _close(name.text, self.function_names, 0.75)
@@ -436,6 +570,10 @@ class _Parser:
             raise self.error(f"'{text}' is a function; call it with parentheses: {text}(…)", token)
         if text == self.current:
             raise self.error(f"'{text}' is used in its own definition", token)
+        if text in self.depends:
+            return self.depends[text]  # x, declared to depend on t, is x(t)
+        if text in self.unknown or text in self.lambdas:
+            raise self.error(f"'{text}' is a function; call it with its arguments: {text}(x)", token)
         self.used.setdefault(text, token.offset)
         return symbol(text)
 
@@ -557,9 +695,13 @@ class _Parser:
 
     def _definition_name(self, token: Token) -> str:
         text = token.text
-        if text in CONSTANTS or text in _FUNCTIONS:
+        if text in CONSTANTS or text in _FUNCTIONS or text in self.unknown or text in self.lambdas:
+            kind = "constant" if text in CONSTANTS else "function"
+            raise self.error(f"'{text}' is a {kind} and cannot be assigned", token)
+        if text in self.depends:
             raise self.error(
-                f"'{text}' is a {'constant' if text in CONSTANTS else 'function'} and cannot be assigned", token
+                f"'{text}' is declared to depend on {sp.sstr(self.depends[text].args[0])}; give the line another name",
+                token,
             )
         if text in self.defined:
             raise self.error(f"'{text}' is defined twice", token)
@@ -598,6 +740,7 @@ class _Parser:
         if not definitions[-1].name:
             self.output_offset = self.last_line_offset
             taken = {d.name for d in definitions} | {s.name for d in definitions for s in free_symbols(d.expression)}
+            taken |= {*self.unknown, *self.depends, *self.lambdas}  # f(x) = f(x) would read as a definition
             definitions[-1] = Definition(fresh_output_name(taken), definitions[-1].expression, definitions[-1].source)
         resolved: dict[sp.Symbol, sp.Expr] = {}
         with sympy_recursion_guard("reading the program"):
@@ -641,12 +784,22 @@ def fresh_output_name(taken: set[str]) -> str:
 
 @serialized
 def parse_program(
-    text: str, *, shapes: Mapping[str, Any] | None = None, limits: Limits = DEFAULT_LIMITS
+    text: str,
+    *,
+    shapes: Mapping[str, Any] | None = None,
+    functions: Sequence[str] = (),
+    depends: Mapping[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Program | ArrayProgram:
     """Read a program: named definitions separated by ``;`` or newlines, the last one the output.
 
     A program that declares vectors or matrices (a line ``W: 64x10``, or ``shapes={"W": (64, 10)}``)
     is an ``ArrayProgram`` of tensor nodes; any other is a ``Program`` of SymPy expressions.
+
+    Unknown functions and declared dependence (see docs/unknown-functions.md): ``functions=["f", "g"]``
+    is the line ``f, g: function`` (f(x), g(x, y), f(g(x)) are then calls of functions nobody wrote
+    out), ``depends={"x": "t"}`` the line ``x: depends on t`` (every x is x(t), and the derivative
+    by t is the total one, with dx/dt).
 
     Example:
         >>> prog = parse_program("h = tanh(w1*x); y = tanh(w2*h); L = (y - t)^2")
@@ -656,6 +809,8 @@ def parse_program(
         (-t + tanh(w2*tanh(w1*x)))**2
         >>> parse_program("W: 2x3; x: 3; y = W x").shapes
         {'W': (2, 3), 'x': (3,)}
+        >>> parse_program("f(g(x))", functions=["f", "g"]).expression
+        f(g(x))
 
     Raises:
         ParseError: with the line and column of the first problem.
@@ -667,9 +822,26 @@ def parse_program(
             f"the input is {len(text)} characters long; the limit is {limits.max_length} (max_length)", text[:200], 0
         )
     declared = tuple(checked_shapes(shapes).items())  # hashable: the remembered reading depends on it
+    given = _given_functions(functions, depends)
     if len(text) > _REMEMBERED_LENGTH:
-        return _read(text, declared, limits)
-    return _read_remembered(text, declared, limits)
+        return _read(text, declared, limits, given)
+    return _read_remembered(text, declared, limits, given)
+
+
+def _given_functions(functions: Sequence[str], depends: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    """``functions=["f"]`` and ``depends={"x": "t"}`` as the declarations they stand for: (name, right-hand side)."""
+    if isinstance(functions, str) or not all(isinstance(f, str) for f in functions):
+        raise SymdiffError(f"functions must be a sequence of names such as ['f', 'g'], got {functions!r:.60}")
+    if depends is not None and not (
+        isinstance(depends, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in depends.items())
+    ):
+        raise SymdiffError(f"depends maps names to the variable they depend on, e.g. {{'x': 't'}}; got {depends!r:.60}")
+    given = [(name, "function") for name in functions]
+    given += [(name, f"depends on {on}") for name, on in (depends or {}).items()]
+    for name, _ in given:
+        if not name.isidentifier() or name.startswith("_"):
+            raise SymdiffError(f"not a name for a function or variable: {name!r}")
+    return tuple(given)
 
 
 # Texts up to this long are remembered (in SymPy's cache, with its bound and ``clear_cache``):
@@ -677,12 +849,21 @@ def parse_program(
 _REMEMBERED_LENGTH = 10_000
 
 
-def _read(text: str, shapes: tuple[tuple[str, Shape], ...], limits: Limits) -> Program | ArrayProgram:
+def _read(
+    text: str, shapes: tuple[tuple[str, Shape], ...], limits: Limits, given: tuple[tuple[str, str], ...] = ()
+) -> Program | ArrayProgram:
     with sympy_recursion_guard("reading the expression"):
         parser = _Parser(text, limits)
+        for name, declared_as in given:  # functions=… and depends=…, as if declared on a line
+            kind = declaration(declared_as)
+            assert kind is not None
+            _declare_functions(parser, [Token("name", name, 0)], kind, Token("shape", declared_as, 0))
         declared = _declarations(parser, dict(shapes))
         if any(declared.values()):
             from .array_parser import ArrayParser
+
+            if parser.unknown or parser.depends:
+                raise ParseError("unknown functions and declared dependence are for scalar expressions", text, 0)
 
             array_parser = ArrayParser(text, limits, declared)
             program: Program | ArrayProgram = array_parser.program()
@@ -697,19 +878,16 @@ def _declarations(parser: _Parser, given: dict[str, Shape]) -> dict[str, Shape]:
     for k, token in enumerate(tokens):
         if token.kind != "shape":
             continue
+        declared_kind = declaration(token.text)
+        if declared_kind is not None:
+            _declare_functions(parser, _declared_names(tokens, k), declared_kind, token)
+            continue
         try:
             shape = parse_shape(token.text, "the declared shape")
         except ShapeError as error:
             start = token.offset + len(token.text) - len(token.text.lstrip())
             raise ParseError(str(error), parser.text, start, max(1, len(token.text.strip()))) from None
-        names = []
-        j = k - 1
-        while j >= 0 and tokens[j].kind == "name":
-            names.append(tokens[j])
-            j -= 2 if j >= 1 and tokens[j - 1].text == "," else 1
-            if j >= 0 and tokens[j].kind != "name":
-                break
-        for name in names:
+        for name in _declared_names(tokens, k):
             if name.text in CONSTANTS or name.text in _FUNCTIONS:
                 raise ParseError(
                     f"'{name.text}' is a constant or a function, not a variable to declare",
@@ -728,11 +906,61 @@ def _declarations(parser: _Parser, given: dict[str, Shape]) -> dict[str, Shape]:
     return declared
 
 
+def _declared_names(tokens: list[Token], k: int) -> list[Token]:
+    """The names before the declaration at token k: ``x, y`` of ``x, y: 10``."""
+    names = []
+    j = k - 1
+    while j >= 0 and tokens[j].kind == "name":
+        names.append(tokens[j])
+        j -= 2 if j >= 1 and tokens[j - 1].text == "," else 1
+        if j >= 0 and tokens[j].kind != "name":
+            break
+    return names
+
+
+def _declare_functions(parser: _Parser, names: list[Token], kind: tuple[str, str], token: Token) -> None:
+    """``f, g: function`` or ``x, y: depends on t``, recorded on the parser."""
+    what, on = kind
+    if what == "depends" and not (on.isidentifier() and on not in CONSTANTS and on not in _FUNCTIONS):
+        start = token.offset + token.text.find(on) if on else token.offset
+        raise ParseError(
+            f"'depends on' takes the name of a variable, e.g. x: depends on t; got {on!r}",
+            parser.text,
+            start,
+            max(1, len(on)),
+        )
+    for name in names:
+        text = name.text
+        if (what == "function" and text in parser.unknown) or (
+            what == "depends" and text in parser.depends and parser.depends[text].args == (symbol(on),)
+        ):
+            continue  # declared the same way twice (--function f and a line f: function): no conflict
+        problem = ""
+        if text in CONSTANTS or text in _FUNCTIONS:
+            problem = f"'{text}' is a constant or a function of symdiff's own; declare another name"
+        elif text in parser.unknown or text in parser.depends:
+            problem = f"{text} is declared twice"
+        elif what == "depends" and text == on:
+            problem = f"{text} cannot depend on itself"
+        if problem:
+            raise ParseError(problem, parser.text, name.offset, len(text))
+        if what == "function":
+            parser.unknown[text] = unknown(text)
+        else:
+            parser.depends[text] = dependent(text)(symbol(on))
+
+
 _read_remembered = cacheit(_read)
 
 
 @serialized
-def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
+def parse(
+    text: str,
+    *,
+    functions: Sequence[str] = (),
+    depends: Mapping[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> sp.Expr:
     """Read expression text into a SymPy expression, without ever evaluating it as Python.
 
     Accepts implicit multiplication (``3x^2 - 4x + 5``), ``^`` or ``**`` for powers, the
@@ -747,7 +975,7 @@ def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
         ParseError: a ``ValueError`` whose message names the problem and its column;
             ``error.caret()`` draws the offending line with a caret under the problem.
     """
-    return parse_program(text, limits=limits).expression
+    return parse_program(text, functions=functions, depends=depends, limits=limits).expression
 
 
 def as_expression(expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
@@ -771,9 +999,17 @@ def caller_expression(
     if isinstance(expr, Program):
         return Canonical(expr.expression, names={name: symbol(name) for name in expr.inputs})
     if isinstance(expr, sp.Basic) and not isinstance(expr, sp.MatrixBase):
+        expr = _real_unknowns(registry.adopted(expr))
         check_language(expr, limits, symbolic=elements)
         return canonical(expr, elements=elements)
     raise SymdiffError(f"expected expression text or a SymPy expression, got {type(expr).__name__}")
+
+
+def _real_unknowns(expr: sp.Basic) -> sp.Basic:
+    """SymPy's Function("f") applied, made real: symdiff's unknown function of that name."""
+    if any(is_unknown(node) and not node.is_real for node in postorder(expr)):
+        return expr.replace(lambda n: is_unknown(n) and not n.is_real, lambda n: unknown(n.func.__name__)(*n.args))
+    return expr
 
 
 def check_language(expr: sp.Basic, limits: Limits = DEFAULT_LIMITS, *, symbolic: bool = False) -> None:

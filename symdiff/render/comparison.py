@@ -121,7 +121,8 @@ def text(cmp: Comparison) -> str:
                 reference_text(row.reference),
             )
         )
-        table.append(("  error", error_text(row.symbolic), error_text(autodiff) if autodiff else "", fd_error, ""))
+        exact = "" if row.exact is None or row.exact.is_Integer else f"= {to_text(row.exact)}"  # beside the reference
+        table.append(("  error", error_text(row.symbolic), error_text(autodiff) if autodiff else "", fd_error, exact))
     widths = [max(len(r[k]) for r in table) for k in range(5)]
     for r in table:
         lines.append("  ".join([r[0].ljust(widths[0]), *(r[k].rjust(widths[k]) for k in range(1, 5))]).rstrip())
@@ -250,6 +251,7 @@ def row_data(cmp: Comparison, row: Row) -> dict[str, Any]:
             "finite_difference": _method_data(row.finite_error),
         },
         "float_reference": reference_text(row.float_reference, 17),
+        "exact": None if row.exact is None else to_text(row.exact),
         "explanations": [
             {"kind": e.kind, "message": e.message, "node": e.node, "slopes": list(e.slopes) if e.slopes else None}
             for e in row.explanations
@@ -308,8 +310,10 @@ def _latex_rows(cmp: Comparison, names: dict[str, str]) -> list[str]:
             reference_text(row.reference),
         ]
         rows.append(" & ".join([label, *(latex_number(c) if c != "not applicable" else r"\text{n/a}" for c in cells)]))
-        errors = [error_text(row.symbolic), error_text(row.autodiff) if row.autodiff else "", fd_error, row.verdict]
-        rows.append(" & ".join([r"\quad\text{error}", *(_latex_text(c) for c in errors)]))
+        errors = [error_text(row.symbolic), error_text(row.autodiff) if row.autodiff else "", fd_error]
+        exact = "" if row.exact is None or row.exact.is_Integer else f"= {to_latex(row.exact)}"
+        cells = [*(_latex_text(c) for c in errors), exact or _latex_text(row.verdict)]
+        rows.append(" & ".join([r"\quad\text{error}", *cells]))
     return rows
 
 

@@ -17,7 +17,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..errors import EvaluationError, LimitError, SymdiffError, check_choice, describe
+from ..errors import EvaluationError, LimitError, MethodError, SymdiffError, check_choice, describe
 from ..language.arrays import ArrayProgram
 from ..language.dag import free_symbols, tree_size
 from ..language.parser import (
@@ -28,8 +28,10 @@ from ..language.parser import (
     symbol,
     variable_names,
 )
+from ..language.unknown import check_variables, has_unknowns, needs_definition, unknowns
 from ..limits import DEFAULT_LIMITS, Limits, serialized, sympy_recursion_guard
 from ..symbolic.derivatives import ExprLike, VariableLike, checked_names, diff, variable, wrt_variables
+from ..symbolic.exact import given_exactly
 from ..tape.points import checked_point
 from . import verify
 from .engine import Builder, derive_expression
@@ -97,10 +99,14 @@ def steps(
     for v in variables:
         if v in lines and v not in free_symbols(f):
             raise SymdiffError(f"{v.name} is a line of the program; differentiate with respect to one of its inputs")
+    check_variables(f, [v.name for v in variables])
+    if at is not None and has_unknowns(f):
+        raise MethodError(needs_definition(unknowns(f)[0]))  # the value at a point needs the functions' values
     point = _point(at, f)
     function = program.output.name if isinstance(program, Program) else "f"
+    exact = given_exactly(at, variable_names(f))
     taken = {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)}
-    builder = Builder(detail, taken, limits.max_ops)
+    builder = Builder(detail, taken, limits.max_ops, exact)
     with sympy_recursion_guard("writing the derivation"):
         outcome = _derive(builder, program, f, variables * order, point, limits.steps_nodes)
         builder.close()
@@ -122,6 +128,7 @@ def steps(
         result_check=verdict.how,
         result_verified=verdict.ok,
         at=None if point is None else {s.name: v for s, v in point.items()},
+        exact_at=exact or {},
         value=outcome.value,
         values={s.name: v for s, v in outcome.values.items()},
         factors=outcome.factors,

@@ -76,7 +76,11 @@ def _node(node: sp.Basic, values: dict[sp.Basic, Any], point: Mapping[sp.Symbol,
     p = registry.for_sympy_node(node)
     if p is None:
         raise _UnsupportedNodeError(type(node).__name__)
-    args = [values[a] for a in getattr(node, "pargs", node.args)]  # Heaviside's hidden H0 is not an argument
+    # Heaviside's hidden H0 is not an argument; LambertW(x)'s left-out branch 0 is
+    args = [
+        values[a] if a in values else mpmath.mpf(int(a))
+        for a in registry.operands(p, getattr(node, "pargs", node.args))
+    ]
     if len(args) > p.arity:  # max(a, b, c): max is associative
         return functools.reduce(p.mpmath, args)
     return p.mpmath(*args)

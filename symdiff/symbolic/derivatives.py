@@ -10,6 +10,7 @@ reverse mode over the expression's graph, with shared definitions (``symdiff.sym
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -31,8 +32,11 @@ from ..language.parser import (
     symbol,
     variable_names,
 )
-from ..language.symbols import ELEMENT_TYPES, Canonical, key_of, undefined_function
+from ..language.symbols import ELEMENT_TYPES, Canonical, key_of
+from ..language.unknown import check_variables, has_unknowns, is_derivative_of_unknown
 from ..limits import DEFAULT_LIMITS, Limits, serialized, sympy_recursion_guard
+from ..primitives import registry
+from ..primitives.primitive import Primitive
 from .gradient import SymbolicGradient, SymbolicHessian, resolve, reverse_gradient, reverse_hessian
 from .higher import taylor_derivative, written_out_is_small
 from .reverse import Definition
@@ -136,7 +140,8 @@ def checked_names(canon: Canonical, wrt: object) -> None:
 def diff(
     expr: ExprLike,
     *wrt: VariableLike | Sequence[VariableLike] | int,
-    order: int = 1,
+    order: int | str | sp.Symbol = 1,
+    distributions: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ) -> sp.Expr | MatrixGradient | MatrixDerivative:
     """The partial derivative of ``expr``, written in the caller's own symbols.
@@ -146,7 +151,12 @@ def diff(
         wrt: what to differentiate by, as ``sympy.diff`` reads it: ``x``; ``x, 2`` or
             ``(x, 2)`` for a second derivative; ``x, y`` or ``[x, y]`` for the mixed partial
             ∂²f/∂x∂y. A variable is a name or a SymPy Symbol (or a matrix element, ``A[0, 0]``).
-        order: how many times to differentiate with respect to a single ``wrt``.
+        order: how many times to differentiate with respect to a single ``wrt``; a name (``"n"``)
+            asks for the n-th derivative with n a symbol, written for the functions whose every
+            derivative has a closed form (x^k, e^(ax), sin, cos, ln; see ``symbolic.nth``).
+        distributions: keep the Dirac deltas of jumps (``sign(x)`` has the derivative
+            ``2*DiracDelta(x)``): the derivative in the sense of distributions. By default they
+            are dropped, which is the derivative wherever it exists (``0`` for sign).
 
     SymPy symbols keep their assumptions: the derivative is taken over the reals and returned
     in the caller's symbols, so ``diff(sqrt(x**2 + 1), x)`` works with SymPy's ``subs``,
@@ -165,28 +175,42 @@ def diff(
         6*x
         >>> print(diff("x: 3; A: 3x3; L = x' A x", "x", order=2).formula_text())
         Aᵀ + A
+        >>> diff("x*heaviside(x)", "x", distributions=True)
+        x*DiracDelta(x) + Heaviside(x)
+        >>> diff("x^k", "x", order="n")
+        x**(k - n)*FallingFactorial(k, n)
     """
+    if isinstance(order, (str, sp.Symbol)):
+        return _nth(_source(expr, limits), wrt[0] if len(wrt) == 1 else wrt, order, limits)
     limits.check_order(order)  # before any arithmetic: True * 1 would pass as the order 1
     source = _source(expr, limits)
     if isinstance(source, ArrayProgram):
+        if distributions:
+            raise SymdiffError("distributional derivatives are written for scalar expressions only")
         return _array_diff(source, wrt, order, limits)
     canon = caller_expression(source, limits=limits)
     if not wrt:
         wrt = (_only_variable(canon),)
     checked_names(canon, wrt)
     variables = wrt_variables(wrt, order, limits)
-    return canon.restore(_derivative(canon.expression, tuple(variables), limits))
+    f = canon.expression
+    check_variables(f, [v.name for v in variables])
+    if distributions:
+        _check_distributions(f)
+    return canon.restore(_derivative(f, tuple(variables), limits, distributions))
 
 
 @cacheit  # in SymPy's cache, as sympy.diff's own steps are: the same derivative asked twice is found
-def _derivative(expr: sp.Expr, variables: tuple[sp.Symbol, ...], limits: Limits) -> sp.Expr:
+def _derivative(
+    expr: sp.Expr, variables: tuple[sp.Symbol, ...], limits: Limits, distributions: bool = False
+) -> sp.Expr:
     result = expr
     with sympy_recursion_guard("differentiating"):
-        if len(variables) > 1 and len(set(variables)) == 1:
+        if len(variables) > 1 and len(set(variables)) == 1 and not distributions:
             definitions, result = higher(result, variables[0], len(variables), limits)
             return result.xreplace(resolve(definitions)) if definitions else result
         for v in variables:
-            result = _differentiate(result, v, limits)
+            result = _differentiate(result, v, limits, keep_deltas=distributions)
         return tidy(result, limits)
 
 
@@ -214,6 +238,41 @@ def _only_variable(canon: Canonical) -> sp.Symbol:
     return symbol(names[0])
 
 
+def _check_distributions(expr: sp.Expr) -> None:
+    """Refuse a jump whose Dirac delta SymPy does not write (floor's comb of deltas, acot's at 0).
+
+    Only sign and the Heaviside step differentiate to deltas in SymPy; for any other function
+    with a jump the distributional derivative would silently miss its deltas.
+    """
+    for node in postorder(expr):
+        p = registry.for_sympy_node(node)
+        if p is not None and p.nondiff is not None and p.nondiff.kind == "jump" and not _writes_delta(p):
+            raise SymdiffError(
+                f"the derivative of {p.name} as a distribution has Dirac deltas at its jumps ({p.nondiff.note}) "
+                "that symdiff does not write; only sign and heaviside differentiate to DiracDelta"
+            )
+
+
+@functools.cache
+def _writes_delta(p: Primitive) -> bool:
+    """Does SymPy's derivative of ``p`` carry the Dirac delta of its jump?"""
+    args = sp.symbols(f"a:{p.arity}", real=True)
+    node = p.sympy(*args)
+    return any(sp.diff(node, a).has(sp.DiracDelta) for a in args if node.has(a))
+
+
+def _nth(source: sp.Basic | Program | ArrayProgram, wrt: object, order: str | sp.Symbol, limits: Limits) -> sp.Expr:
+    from .nth import nth_derivative, order_symbol
+
+    if isinstance(source, ArrayProgram) or not isinstance(wrt, (str, sp.Symbol)):
+        raise SymdiffError("a symbolic order (order='n') takes a scalar expression and one variable")
+    name = order.name if isinstance(order, sp.Symbol) else order
+    if not name.isidentifier():
+        raise SymdiffError(f"order must be a whole number or the name of one, such as 'n'; got {order!r}")
+    with sympy_recursion_guard("differentiating"):
+        return nth_derivative(as_expression(source, limits=limits), variable(wrt), order_symbol(name))
+
+
 def _array_diff(
     program: ArrayProgram, wrt: tuple[VariableLike | Sequence[VariableLike] | int, ...], order: int, limits: Limits
 ) -> MatrixGradient | MatrixDerivative:
@@ -230,17 +289,21 @@ def _array_diff(
     return matrix_calculus.matrix_hessian(program, names)
 
 
-def _differentiate(expr: sp.Expr, v: sp.Symbol, limits: Limits, *, large_in_reverse: bool = True) -> sp.Expr:
+def _differentiate(
+    expr: sp.Expr, v: sp.Symbol, limits: Limits, *, large_in_reverse: bool = True, keep_deltas: bool = False
+) -> sp.Expr:
     # sympy.diff costs about a millisecond per term it builds (assumption queries on each new
     # node): 4 s for a sum of 999 sines, which reverse mode differentiates in 0.1 s. Not for a
     # higher derivative (``large_in_reverse=False``): there each order is small written out, and
-    # reverse mode's expanded result would make the next order swell.
-    if _repeats(expr, limits) or (large_in_reverse and dag_size(expr) > limits.reverse_ops):
+    # reverse mode's expanded result would make the next order swell. Reverse mode runs on the
+    # registry's rules, which neither keep Dirac deltas nor know unknown functions.
+    in_reverse = _repeats(expr, limits) or (large_in_reverse and dag_size(expr) > limits.reverse_ops)
+    if in_reverse and not keep_deltas and not has_unknowns(expr):
         result = reverse_gradient(expr, [v.name], limits=limits).expand()[v.name]
     else:
-        result = derivative(expr, v)
-    # A derivative of an undefined function g(x) is an answer; of anything else, SymPy gave up.
-    if any(isinstance(node, sp.Derivative) and not undefined_function(node.expr) for node in postorder(result)):
+        result = sp.diff(expr, v) if keep_deltas else derivative(expr, v)
+    gave_up = (sp.Derivative, sp.Subs)  # SymPy's answer when it cannot differentiate, except of an unknown function
+    if any(isinstance(node, gave_up) and not is_derivative_of_unknown(node) for node in postorder(result)):
         raise SymdiffError(f"SymPy could not differentiate {sp.sstr(expr)[:60]} with respect to {v}")
     size = dag_size(result)
     if size > limits.max_ops:
@@ -301,12 +364,16 @@ def _wrt_list(canon: Canonical, wrt: Sequence[VariableLike] | VariableLike | Non
     if wrt is None:
         return _all_variables([canon.expression])
     checked_names(canon, wrt)
-    return variable_list(wrt)
+    variables = variable_list(wrt)
+    check_variables(canon.expression, [v.name for v in variables])
+    return variables
 
 
 def _reverse(method: Method, f: sp.Expr, variables: Sequence[sp.Symbol], limits: Limits) -> bool:
     """Whether to use reverse mode: asked for, or ``auto`` and the work is above ``limits.reverse_ops``."""
     check_choice("method", method, ("auto", "reverse", "diff"))
+    if has_unknowns(f):
+        return False  # reverse mode runs on the tape's primitives, and an unknown function is none
     if method == "auto":
         return len(variables) * dag_size(f) > limits.reverse_ops or _repeats(f, limits)
     return method == "reverse"

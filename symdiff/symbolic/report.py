@@ -10,7 +10,7 @@ import sympy as sp
 from ..language.dag import PRINTABLE_NODES, tree_size
 from ..language.parser import Program, as_expression, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
-from .derivatives import ExprLike, VariableLike, gradient, hessian, higher, variable
+from .derivatives import ExprLike, VariableLike, diff, gradient, hessian, higher, variable
 from .gradient import SymbolicHessian
 from .reverse import Definition, fresh_prefix
 
@@ -88,9 +88,15 @@ def derivatives(
     order: int = 1,
     *,
     with_hessian: bool = False,
+    mixed: bool = False,
+    distributions: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Derivatives:
-    """The partials of ``expr`` of the given order with respect to each of ``wrt`` (default: all)."""
+    """The partials of ``expr`` of the given order with respect to each of ``wrt`` (default: all).
+
+    ``mixed``: the one mixed partial ∂ⁿf/∂w₁…∂wₙ by every ``wrt`` in turn instead; ``distributions``:
+    with the Dirac deltas of sign and heaviside kept (see ``diff``).
+    """
     limits.check_order(order)
     if isinstance(expr, str):
         expr = parse_program(expr, limits=limits)  # keeps the output's name (L = …) for display
@@ -101,7 +107,15 @@ def derivatives(
     matrix = hessian(expr, None if wrt is None else wanted, limits=limits) if with_hessian else None
     shared = matrix if isinstance(matrix, SymbolicHessian) else None  # large: definitions shared with the gradient
     definitions = shared.definitions if shared else ()
-    if order == 1 and wanted:
+    if mixed:
+        partials: tuple[Partial, ...] = (
+            Partial(tuple(wanted), diff(f, wanted, distributions=distributions, limits=limits)),
+        )
+    elif distributions:
+        partials = tuple(
+            Partial((name,) * order, diff(f, name, order, distributions=True, limits=limits)) for name in wanted
+        )
+    elif order == 1 and wanted:
         first = shared.gradient if shared else gradient(expr, wanted, limits=limits)
         partials = tuple(Partial((name,) * order, first.get(name, sp.S.Zero)) for name in wanted)
         definitions = first.definitions

@@ -22,10 +22,11 @@ from typing import Any, Literal, NamedTuple
 import mpmath
 import sympy as sp
 
-from ..errors import SymdiffError
+from ..errors import MethodError, SymdiffError
 from ..language.dag import PRINTABLE_NODES, postorder, substitute
 from ..language.parser import Program, as_expression, fresh_output_name, natural_key, parse_program, symbol
 from ..language.symbols import canonical
+from ..language.unknown import is_derivative_of_unknown, is_unknown, needs_definition
 from ..limits import sympy_recursion_guard
 from ..primitives import registry
 from ..primitives.primitive import Primitive
@@ -286,7 +287,11 @@ def _operands(builder: _Builder, expr: sp.Expr) -> list[sp.Expr]:
         if _negative(expr.exp):
             return [sp.Pow(expr.base, -expr.exp)] if expr.exp is not sp.S.NegativeOne else [expr.base]
         return [expr.base] if expr.exp is sp.S.Half else [expr.base, expr.exp]
-    return list(getattr(expr, "pargs", expr.args))
+    args = getattr(expr, "pargs", expr.args)
+    primitive = registry.for_sympy_node(expr)
+    if primitive is None:
+        return list(args)
+    return list(registry.operands(primitive, args, lambda: sp.sstr(expr)[:60]))
 
 
 def _emit(builder: _Builder, expr: sp.Expr) -> int:
@@ -318,6 +323,8 @@ def _emit(builder: _Builder, expr: sp.Expr) -> int:
             return builder.op(root.name, (at(expr.base),), expr)
         return builder.op("pow", (at(expr.base), at(expr.exp)), expr)
     primitive = registry.for_sympy_node(expr)
+    if primitive is None and (is_unknown(expr) or is_derivative_of_unknown(expr)):
+        raise MethodError(needs_definition(expr))
     if primitive is None:
         shown = sp.sstr(expr)[:60]
         raise SymdiffError(f"the tape cannot evaluate {shown}: {type(expr).__name__} is not a symdiff primitive")
