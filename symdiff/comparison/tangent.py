@@ -26,11 +26,10 @@ from ..symbolic.derivatives import diff
 from ..symbolic.exact import exact_value, given_exactly
 from ..tape import reference
 from ..tape.tape import Tape
-from .explain import exact_values, explain_row, nonfinite
+from .explain import NOT_DIFFERENTIABLE, Explanation, exact_values, explain_row, nonfinite
 
 SAMPLES = 1201
 DIGITS = 30
-NOT_DIFFERENTIABLE = ("corner", "jump", "vertical")
 
 
 @dataclass(frozen=True)
@@ -183,7 +182,9 @@ def _reference(expr: sp.Expr, point: Mapping[str, Any]) -> mpmath.mpf:
         return reference.value(expr, point, DIGITS)
 
 
-def _kink(f: sp.Expr, derivative: sp.Expr, wrt: str, point: dict[str, float], exact: dict[str, sp.Expr] | None) -> Any:
+def _kink(
+    f: sp.Expr, derivative: sp.Expr, wrt: str, point: dict[str, float], exact: dict[str, sp.Expr] | None
+) -> Explanation | None:
     """The reason f is not differentiable at the point (the comparison's explanation), or None."""
     tape = Tape(f)
     graph, at = tape.graph, exact or point
