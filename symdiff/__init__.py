@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is import
     from .comparison.check import GradientCheck, check_gradient
     from .comparison.compare import Comparison, compare
     from .comparison.implicit import ImplicitCheck, ImplicitDerivative, implicit
+    from .comparison.tangent import Tangent, plot_tangent, tangent
     from .errors import EvaluationError, LimitError, MethodError, ParseError, SymdiffError
     from .finite.api import FiniteDifferenceMatrix, FiniteDifferences, fd_gradient, fd_hessian, finite_difference
     from .finite.result import FiniteDifference
@@ -56,6 +57,9 @@ _HOMES = {
     "implicit": ".comparison.implicit",
     "ImplicitDerivation": ".stepwise.implicit",
     "implicit_steps": ".stepwise.implicit",
+    "Tangent": ".comparison.tangent",
+    "plot_tangent": ".comparison.tangent",
+    "tangent": ".comparison.tangent",
     "EvaluationError": ".errors",
     "LimitError": ".errors",
     "MethodError": ".errors",
@@ -146,6 +150,7 @@ __all__ = [
     "SymbolicGradient",
     "SymbolicHessian",
     "SymdiffError",
+    "Tangent",
     "Tape",
     "Trace",
     "__version__",
@@ -165,11 +170,13 @@ __all__ = [
     "parse",
     "parse_program",
     "plot_step_sweep",
+    "plot_tangent",
     "relu",
     "sigmoid",
     "softplus",
     "step_sweep",
     "steps",
+    "tangent",
     "to_latex",
     "to_text",
 ]

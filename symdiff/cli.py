@@ -45,7 +45,8 @@ examples:
   python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --tape --at w1=0.5,x=2,t=0.3
   python -m symdiff "a*b + c" --at a=2,b=-3,c=10 --graph graph.svg
   python -m symdiff "3x^2 - 4x + 5" --at x=3 --fd forward --h 0.001 --explain
-  python -m symdiff "exp(x)" --at x=1 --plot sweep.png      error against step h
+  python -m symdiff "3x^2 - 4x + 5" --wrt x --at x=3 --plot tangent.png   f, its tangent, f'
+  python -m symdiff "exp(x)" --at x=1 --plot-steps sweep.png   error against step h
 
 expressions: numbers (3, 0.001, 1e-3), names (x, w1, x_1, alpha), pi and e,
 + - * / and ^ or ** for powers, implicit products (2x, 2(x+1), (a+b)(a-b)),
@@ -165,7 +166,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--explain", action="store_true", help="with --at: the finite difference taken apart (truncation, rounding)"
     )
-    parser.add_argument("--plot", metavar="FILE", help="with --at: plot error against step h (.png, .svg, .pdf)")
+    parser.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="with --at: draw f, its tangent at the point and f' (.png, .svg, .pdf; needs matplotlib)",
+    )
+    parser.add_argument(
+        "--plot-range",
+        metavar="LO,HI",
+        type=_plot_range,
+        help="with --plot: the interval of x to draw (default: the point ± max(3, |x|/4), where f is defined)",
+    )
+    parser.add_argument(
+        "--plot-steps",
+        metavar="FILE",
+        help="with --at: draw the finite differences' error against the step h (.png, .svg, .pdf)",
+    )
     parser.add_argument(
         "--force", action="store_true", help="let --graph and --plot replace a symbolic link (never written through)"
     )
@@ -173,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("text", "json", "latex", "markdown"),
         default="text",
-        help="output format (default text); --tape and --autodiff write text or json, --explain and --plot text",
+        help="output format (default text); --tape and --autodiff write text or json, --explain and --plot-steps text",
     )
     parser.add_argument("--steps", action="store_true", help="write the derivation step by step, every step verified")
     parser.add_argument(
@@ -217,6 +233,18 @@ def _order(text: str) -> int | str:
         raise argparse.ArgumentTypeError(f"expected a whole number or a name such as n, got {text!r}") from None
 
 
+def _plot_range(text: str) -> tuple[float, float]:
+    """--plot-range -1,7."""
+    text = text.strip()  # " -1,7": see _expressions_may_start_with_minus
+    try:
+        lo, hi = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected two numbers LO,HI such as -1,7, got {text!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise argparse.ArgumentTypeError(f"expected finite LO < HI, got {text!r}")
+    return lo, hi
+
+
 def _wrt(values: list[str] | None) -> list[str] | None:
     if values is None:
         return None
@@ -239,7 +267,7 @@ _FORMATS = {
     "tape": ("text", "json"),
     "autodiff": ("text", "json"),
     "explain": ("text",),
-    "plot": ("text",),
+    "plot_steps": ("text",),
 }
 
 
@@ -269,11 +297,18 @@ def _check_options(args: argparse.Namespace) -> None:
             "--distributions writes symbolic derivatives only: a Dirac delta has no value at a point to compare, "
             "and no steps; leave out --at, --hessian and --steps"
         )
-    asked = {"tape": args.tape, "autodiff": args.autodiff, "explain": args.explain, "plot": args.plot is not None}
+    asked = {
+        "tape": args.tape,
+        "autodiff": args.autodiff,
+        "explain": args.explain,
+        "plot_steps": args.plot_steps is not None,
+    }
     for request, given in asked.items():
         if given and args.format not in _FORMATS[request]:
             allowed = " or ".join(_FORMATS[request])
-            raise SymdiffError(f"--{request} writes {allowed}, not --format {args.format}")
+            raise SymdiffError(f"--{request.replace('_', '-')} writes {allowed}, not --format {args.format}")
+    if args.plot_range is not None and args.plot is None:
+        raise SymdiffError("--plot-range is the interval of x that --plot draws: add --plot FILE")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -301,11 +336,13 @@ def run(args: argparse.Namespace) -> int:
         point = random_point(args.source, point, args.random)
     if args.graph is not None:  # --graph "" is an error, not no graph
         _write_graph(args, point, limits)
+    if args.plot:
+        _write_tangent(args, point, limits)
     if args.check is not None:
         return show_check(args, point, limits)
     if args.steps:
         return show_steps(args, point, limits)
-    if args.explain or args.plot is not None:
+    if args.explain or args.plot_steps is not None:
         return show_finite(args, point, limits)
     if args.tape:
         return show_tape(args, point, limits)
@@ -313,8 +350,8 @@ def run(args: argparse.Namespace) -> int:
         return show_autodiff(args, point, limits)
     if point:
         return show_comparison(args, point, limits)
-    if args.graph is not None:
-        return 0  # the graph was the whole request
+    if args.graph is not None or args.plot is not None:
+        return 0  # the graph or the picture was the whole request
     return show_derivatives(args, limits)
 
 
@@ -424,17 +461,18 @@ def show_tape(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limit
 
 
 def show_finite(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
-    """--explain: each finite difference taken apart; --plot: error against step, drawn to a file."""
+    """--explain: each finite difference taken apart; --plot-steps: error against step, drawn to a file."""
     from .finite import finite_difference, step_sweep
     from .render.sweep import plot_step_sweep
 
     if not point:
-        raise SymdiffError("--explain and --plot need a point: --at NAME=VALUE,...")
+        raise SymdiffError("--explain and --plot-steps need a point: --at NAME=VALUE,...")
     at = _floats(point)
     names = _wrt(args.wrt) or list(point)
-    if args.plot is not None:
-        existed = os.path.lexists(args.plot)
-        written = plot_step_sweep(step_sweep(args.source, names[0], at, limits=limits), args.plot, force=args.force)
+    if args.plot_steps is not None:
+        existed = os.path.lexists(args.plot_steps)
+        sweep = step_sweep(args.source, names[0], at, limits=limits)
+        written = plot_step_sweep(sweep, args.plot_steps, force=args.force)
         _note_written(written, existed)
     if args.explain:
         method: Method = args.fd or "auto"
@@ -460,6 +498,25 @@ def _write_graph(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Li
 
 def _note_written(path: Any, existed: bool) -> None:
     print(f"symdiff: {'overwrote' if existed else 'wrote'} {path}", file=sys.stderr)
+
+
+def _write_tangent(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> None:
+    """--plot: f along one variable, its tangent at the point and f', drawn to a file."""
+    from .comparison.tangent import tangent
+    from .render.figures import checked_target
+
+    if isinstance(args.source, ArrayProgram):
+        raise SymdiffError("--plot draws a scalar function of one variable; an array program has no such picture")
+    variables = variable_names(args.source.expression)
+    names = _wrt(args.wrt) or list(variables)
+    if len(names) != 1:
+        raise SymdiffError(f"--plot draws f along one variable: give it with --wrt (one of {', '.join(names)})")
+    if not point:
+        raise SymdiffError(f"--plot draws the tangent at a point: give it with --at {names[0]}=VALUE")
+    checked_target(args.plot, "--plot")  # before the work, not after
+    picture = tangent(args.source, names[0], point, x_range=args.plot_range, limits=limits)
+    written = picture.plot(args.plot)
+    print(f"symdiff: wrote {written} ({picture})", file=sys.stderr)
 
 
 def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
@@ -693,18 +750,13 @@ def _say(line: str) -> None:
 def _expressions_may_start_with_minus(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
     """Let ``symdiff "-x^2 + 1"`` work: argparse would take the expression for an option.
 
-    An argument with a single leading '-' that is no option of ours (nor an option's value) gets
-    a leading space, which argparse reads as positional and the expression parser ignores.
-    Anything starting with '--' is left to argparse, so a misspelt option is still reported.
+    An argument with a single leading '-' that is no option of ours gets a leading space, which
+    argparse reads as positional (or as an option's value: --check "-sin(x)", --plot-range -1,7)
+    and the expression parser and number conversions ignore. Anything starting with '--' is
+    left to argparse, so a misspelt option is still reported.
     """
-    options = {o: action.nargs != 0 for action in parser._actions for o in action.option_strings}
-    result, expects_value = [], False
-    for arg in argv:
-        if arg.startswith("-") and not arg.startswith("--") and arg not in options and not expects_value:
-            arg = " " + arg
-        expects_value = options.get(arg, False)
-        result.append(arg)
-    return result
+    options = {o for action in parser._actions for o in action.option_strings}
+    return [" " + a if a.startswith("-") and not a.startswith("--") and a not in options else a for a in argv]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -41,6 +41,8 @@ ExplanationKind = Literal[
     "indeterminate",
     "cancellation",
 ]
+# Kinds that say the derivative does not exist at the point (a kink of f, of whatever sort).
+NOT_DIFFERENTIABLE = frozenset({"corner", "jump", "vertical"})
 # Kinds after which nan or ±inf is a right answer: the derivative does not exist as a float64 number.
 NONFINITE_KINDS = frozenset({"jump", "vertical", "domain", "singularity", "overflow", "indeterminate"})
 FLOAT_MAX = sys.float_info.max

@@ -162,6 +162,9 @@ class Primitive:
         whole: the arguments that must be whole-number constants (see ``WholeArgument``).
         replaces: SymPy's own classes for the same function, which SymPy cannot differentiate
             (``sympy.floor``): SymPy input using them is read as ``sympy_class``.
+        square: ``square(u)``: the primitive of ``u``, squared, in the form a textbook writes
+            in derivatives (tan² u = sec² u − 1, so that tan′ reads sec² u); ``tidy`` uses it
+            where that is no longer.
     """
 
     name: str
@@ -186,6 +189,7 @@ class Primitive:
     frameworks: FrameworkSource | None = None
     whole: tuple[WholeArgument, ...] = ()
     replaces: tuple[type, ...] = ()
+    square: Callable[[Any], Any] | None = None
 
     def __post_init__(self) -> None:
         if len(self.partials) != self.arity:

@@ -12,13 +12,11 @@ from collections.abc import Mapping, Sequence
 
 import sympy as sp
 
-from ..comparison.explain import Explanation, exact_values, explain_row
+from ..comparison.explain import NOT_DIFFERENTIABLE, Explanation, exact_values, explain_row
 from ..language.parser import Program
 from ..tape.reference import Exact, to_mpf
 from ..tape.tape import Tape
 from .numeric import DIGITS
-
-NOT_DIFFERENTIABLE = frozenset({"corner", "jump", "vertical"})
 
 
 def not_differentiable(

@@ -20,7 +20,7 @@ from sympy.core.cache import cacheit
 
 from ..errors import LimitError, SymdiffError, check_choice, describe
 from ..language.arrays import ArrayProgram
-from ..language.dag import dag_size, expanded_size, free_symbols, postorder, tree_size
+from ..language.dag import dag_size, expanded_size, free_symbols, postorder, substitute, tree_size
 from ..language.forms import derivative
 from ..language.lexer import name_problem
 from ..language.parser import (
@@ -342,7 +342,51 @@ def tidy(expr: sp.Expr, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
     # (x+1)(x+2)…(x+60) expands into a 60-term polynomial with 80-digit coefficients.
     candidates += [sp.expand_mul(e) for e in (expr, combined) if expanded_size(e) <= limits.tidy_ops]
     shorter = [c for c in candidates if sp.count_ops(c) <= 0.75 * size]
-    return min(shorter, key=sp.count_ops) if shorter else expr
+    return _textbook(min(shorter, key=sp.count_ops) if shorter else expr, limits)
+
+
+def _textbook(expr: sp.Expr, limits: Limits) -> sp.Expr:
+    """The forms a teacher writes, each used only where it is no longer than what it replaces.
+
+    A square the registry writes otherwise (tan² u + 1 is sec² u, so d/dx tan x = sec² x), and
+    a sum of fractions as one fraction over its common denominator, the numerator multiplied
+    out when it is a polynomial: d/dx (x² + 1)/(x − 1) = (x² − 2x − 1)/(x − 1)², where SymPy
+    writes 2x/(x − 1) − (x² + 1)/(x − 1)². The denominator stays factored, as it is written.
+    """
+    return _one_fraction(_squares(expr), limits)
+
+
+def _squares(expr: sp.Expr) -> sp.Expr:
+    swaps = {}
+    for node in postorder(expr):
+        p = registry.for_sympy_node(node.base) if node.is_Pow and node.exp == 2 else None
+        if p is not None and p.square is not None:
+            swaps[node] = p.square(*node.base.args)
+    if not swaps:
+        return expr
+    candidate = substitute(expr, swaps)
+    return candidate if sp.count_ops(candidate) <= sp.count_ops(expr) else expr
+
+
+def _one_fraction(expr: sp.Expr, limits: Limits) -> sp.Expr:
+    # Only a sum of fractions: the product rule's e^(-x^2)/(x + 1) - 2x·e^(-x^2)·ln(x + 1) stays.
+    combined = sp.together(expr) if expr.is_Add and all(_denominator(term) for term in expr.args) else expr
+    numerator, denominator = sp.fraction(combined, exact=True)
+    if not _denominator(combined):
+        return expr
+    # x^2*(x^2 + 3) is kept as it is: only a sum (2x(x - 1) - x^2 - 1) is multiplied out, and
+    # a sum of other terms has its common factors taken out (x·e^x − e^x is (x − 1)·e^x).
+    if numerator.is_Add and numerator.is_polynomial() and expanded_size(numerator) <= limits.tidy_ops:
+        numerator = sp.expand(numerator)
+    elif numerator.is_Add:
+        numerator = sp.factor_terms(numerator)
+    candidate = numerator / denominator
+    return candidate if sp.count_ops(candidate) <= sp.count_ops(expr) else expr
+
+
+def _denominator(term: sp.Expr) -> bool:
+    """Does ``term`` divide by something that depends on a variable (not by 3, not by e^x)?"""
+    return bool(sp.fraction(term, exact=True)[1].free_symbols)
 
 
 def _huge_power(expr: sp.Expr, limits: Limits) -> bool:
