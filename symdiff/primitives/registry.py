@@ -985,7 +985,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         ),
         sympy_class=functions.hypot,
         latex=r"\operatorname{hypot}",
-        noun="the hypotenuse √(a² + b²)",
+        noun="the hypotenuse",
         interval=intervals.norm,
         numpy_source=NumpySource("np.hypot"),
         frameworks=FrameworkSource(
@@ -1080,7 +1080,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         derivative=lambda m, x, out: out * m.polygamma(0, x + 1),
         latex=r"\operatorname{factorial}",
         domain=lambda x: _not_a_pole(np.asarray(x) + 1),
-        noun="the factorial x! = Γ(x + 1)",
+        noun="the factorial (the gamma function at x + 1)",
         interval=intervals.gamma_like(1.0, 1),
         numpy_source=NumpySource(helper=special.FACTORIAL_SOURCE, imports=("math",), exact=False),
         frameworks=FrameworkSource(special.gamma_framework("torch", "x + 1"), special.gamma_framework("jax", "x + 1")),
