@@ -5,7 +5,8 @@
 The seed takes h = 0.001 and gets [f(3.001) − f(3)] / 0.001 = 14.003 against the exact 14.
 Here the same number three ways (symbolic 14, autodiff 14, forward difference 14.003…), the
 forward difference taken apart into truncation and rounding, and the error against h for
-forward, central and complex steps: the classic V-shaped plot.
+forward, central and complex steps: the classic V-shaped plot. And the picture behind it all:
+f, its tangent at 3 (slope 14) and f′ (docs/images/seed_tangent.png is this script's).
 
     python examples/01_derivative_from_the_limit.py [--out DIR]
 """
@@ -29,6 +30,7 @@ class Result:
     forward: sd.FiniteDifference
     auto: sd.FiniteDifference
     sweep: sd.StepSweep
+    tangent: sd.Tangent
 
 
 def compute() -> Result:
@@ -41,6 +43,7 @@ def compute() -> Result:
         forward=sd.finite_difference(F, "x", {"x": 3}, method="forward", h=0.001),
         auto=sd.finite_difference(F, "x", {"x": 3}),
         sweep=sd.step_sweep(F, "x", {"x": 3}),
+        tangent=sd.tangent(F, "x", {"x": 3}),
     )
 
 
@@ -54,13 +57,14 @@ def main(out: Path) -> Result:
     print(result.forward.explain())
     print()
     print(f"auto (complex step): {result.auto.value!r} ± {result.auto.error_bound:g}")
+    print(result.tangent)
     out.mkdir(parents=True, exist_ok=True)
-    image = out / "step_sweep.png"
     try:
-        sd.plot_step_sweep(result.sweep, image)
+        image = sd.plot_step_sweep(result.sweep, out / "step_sweep.png")
         print(f"error against h for forward, central and complex steps: {image}")
+        print(f"f, its tangent at x = 3 and f′: {result.tangent.plot(out / 'seed_tangent.png')}")
     except sd.SymdiffError as missing:
-        print(f"plot skipped: {missing}")
+        print(f"plots skipped: {missing}")
     return result
 
 

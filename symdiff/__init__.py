@@ -18,10 +18,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is imported on first use
+    from .comparison.answer import AnswerCheck, check_answer
     from .comparison.array_check import ArrayGradientCheck
     from .comparison.arrays import ArrayComparison
     from .comparison.check import GradientCheck, check_gradient
     from .comparison.compare import Comparison, compare
+    from .comparison.implicit import ImplicitCheck, ImplicitDerivative, implicit
+    from .comparison.tangent import Tangent, plot_tangent, tangent
     from .errors import EvaluationError, LimitError, MethodError, ParseError, SymdiffError
     from .finite.api import FiniteDifferenceMatrix, FiniteDifferences, fd_gradient, fd_hessian, finite_difference
     from .finite.result import FiniteDifference
@@ -33,6 +36,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is import
     from .primitives.functions import cbrt, relu, sigmoid, softplus
     from .render.sweep import plot_step_sweep
     from .stepwise import Derivation, MatrixDerivation, steps
+    from .stepwise.implicit import ImplicitDerivation, implicit_steps
     from .symbolic.derivatives import diff, gradient, hessian, jacobian
     from .symbolic.gradient import SymbolicGradient, SymbolicHessian
     from .symbolic.matrix_result import MatrixDerivative, MatrixGradient
@@ -42,10 +46,20 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is import
 # Where each public name lives. ``import symdiff`` imports none of them: a command that only
 # differentiates symbolically never loads finite differences, the comparison, plotting or NumPy.
 _HOMES = {
+    "AnswerCheck": ".comparison.answer",
+    "check_answer": ".comparison.answer",
     "GradientCheck": ".comparison.check",
     "check_gradient": ".comparison.check",
     "Comparison": ".comparison.compare",
     "compare": ".comparison.compare",
+    "ImplicitCheck": ".comparison.implicit",
+    "ImplicitDerivative": ".comparison.implicit",
+    "implicit": ".comparison.implicit",
+    "ImplicitDerivation": ".stepwise.implicit",
+    "implicit_steps": ".stepwise.implicit",
+    "Tangent": ".comparison.tangent",
+    "plot_tangent": ".comparison.tangent",
+    "tangent": ".comparison.tangent",
     "EvaluationError": ".errors",
     "LimitError": ".errors",
     "MethodError": ".errors",
@@ -109,6 +123,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "AnswerCheck",
     "ArrayComparison",
     "ArrayGradientCheck",
     "ArrayProgram",
@@ -120,6 +135,9 @@ __all__ = [
     "FiniteDifferenceMatrix",
     "FiniteDifferences",
     "GradientCheck",
+    "ImplicitCheck",
+    "ImplicitDerivation",
+    "ImplicitDerivative",
     "LimitError",
     "Limits",
     "MatrixDerivation",
@@ -132,10 +150,12 @@ __all__ = [
     "SymbolicGradient",
     "SymbolicHessian",
     "SymdiffError",
+    "Tangent",
     "Tape",
     "Trace",
     "__version__",
     "cbrt",
+    "check_answer",
     "check_gradient",
     "compare",
     "diff",
@@ -144,15 +164,19 @@ __all__ = [
     "finite_difference",
     "gradient",
     "hessian",
+    "implicit",
+    "implicit_steps",
     "jacobian",
     "parse",
     "parse_program",
     "plot_step_sweep",
+    "plot_tangent",
     "relu",
     "sigmoid",
     "softplus",
     "step_sweep",
     "steps",
+    "tangent",
     "to_latex",
     "to_text",
 ]

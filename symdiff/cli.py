@@ -45,7 +45,8 @@ examples:
   python -m symdiff "h = tanh(w1*x); L = (h - t)^2" --tape --at w1=0.5,x=2,t=0.3
   python -m symdiff "a*b + c" --at a=2,b=-3,c=10 --graph graph.svg
   python -m symdiff "3x^2 - 4x + 5" --at x=3 --fd forward --h 0.001 --explain
-  python -m symdiff "exp(x)" --at x=1 --plot sweep.png      error against step h
+  python -m symdiff "3x^2 - 4x + 5" --wrt x --at x=3 --plot tangent.png   f, its tangent, f'
+  python -m symdiff "exp(x)" --at x=1 --plot-steps sweep.png   error against step h
 
 expressions: numbers (3, 0.001, 1e-3), names (x, w1, x_1, alpha), pi and e,
 + - * / and ^ or ** for powers, implicit products (2x, 2(x+1), (a+b)(a-b)),
@@ -74,8 +75,51 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="variables to differentiate with respect to, comma-separated (default: all)",
     )
-    parser.add_argument("--order", metavar="N", type=int, default=1, help="order of the derivative (default 1)")
+    parser.add_argument(
+        "--order",
+        metavar="N",
+        type=_order,
+        default=1,
+        help="order of the derivative (default 1); a name such as n for the n-th derivative as a formula",
+    )
     parser.add_argument("--hessian", action="store_true", help="also print the matrix of second partials")
+    parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="the one mixed partial by every --wrt variable in turn: --wrt x,y --mixed is ∂²f/∂x∂y",
+    )
+    parser.add_argument(
+        "--function",
+        metavar="NAMES",
+        action="append",
+        default=[],
+        help="unknown functions, comma-separated: --function f,g reads f(x), g(x, y), f(g(x)) "
+        "(or a line f, g: function)",
+    )
+    parser.add_argument(
+        "--depends",
+        metavar="NAMES:VAR",
+        action="append",
+        default=[],
+        help="declared dependence: --depends x,y:t makes every x and y a function of t, so --wrt t is the "
+        "total derivative (or a line x, y: depends on t)",
+    )
+    parser.add_argument(
+        "--check",
+        metavar="ANSWER",
+        help="is ANSWER the derivative? decided symbolically, else at points, with a counterexample when it is not",
+    )
+    parser.add_argument(
+        "--implicit",
+        metavar="Y",
+        help='implicit differentiation: "x^2 + y^2 = 25" --implicit y --wrt x is dy/dx (any --order); with --at x=3 '
+        "(y found on the curve) or --at x=3,y=4, checked against mpmath.diff of the implicit function",
+    )
+    parser.add_argument(
+        "--distributions",
+        action="store_true",
+        help="keep the Dirac deltas of sign and heaviside: derivatives as distributions (symbolic only)",
+    )
     parser.add_argument(
         "--shape",
         metavar="NAME=SIZES,...",
@@ -122,7 +166,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--explain", action="store_true", help="with --at: the finite difference taken apart (truncation, rounding)"
     )
-    parser.add_argument("--plot", metavar="FILE", help="with --at: plot error against step h (.png, .svg, .pdf)")
+    parser.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="with --at: draw f, its tangent at the point and f' (.png, .svg, .pdf; needs matplotlib)",
+    )
+    parser.add_argument(
+        "--plot-range",
+        metavar="LO,HI",
+        type=_plot_range,
+        help="with --plot: the interval of x to draw (default: the point ± max(3, |x|/4), where f is defined)",
+    )
+    parser.add_argument(
+        "--plot-steps",
+        metavar="FILE",
+        help="with --at: draw the finite differences' error against the step h (.png, .svg, .pdf)",
+    )
     parser.add_argument(
         "--force", action="store_true", help="let --graph and --plot replace a symbolic link (never written through)"
     )
@@ -130,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("text", "json", "latex", "markdown"),
         default="text",
-        help="output format (default text); --tape and --autodiff write text or json, --explain and --plot text",
+        help="output format (default text); --tape and --autodiff write text or json, --explain and --plot-steps text",
     )
     parser.add_argument("--steps", action="store_true", help="write the derivation step by step, every step verified")
     parser.add_argument(
@@ -149,6 +208,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     return parser
+
+
+def _depends(texts: list[str]) -> dict[str, str]:
+    """--depends x,y:t (repeatable) as {"x": "t", "y": "t"}."""
+    depends: dict[str, str] = {}
+    for text in texts:
+        names, sep, on = text.partition(":")
+        if not sep or not on.strip():
+            raise SymdiffError(f"--depends expects NAMES:VARIABLE, e.g. --depends x,y:t; got {text!r}")
+        for name in names.split(","):
+            depends[name.strip()] = on.strip()
+    return depends
+
+
+def _order(text: str) -> int | str:
+    """--order 3, or --order n (the n-th derivative, n a symbol)."""
+    text = text.strip()
+    if text.isidentifier():
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number or a name such as n, got {text!r}") from None
+
+
+def _plot_range(text: str) -> tuple[float, float]:
+    """--plot-range -1,7."""
+    text = text.strip()  # " -1,7": see _expressions_may_start_with_minus
+    try:
+        lo, hi = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected two numbers LO,HI such as -1,7, got {text!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise argparse.ArgumentTypeError(f"expected finite LO < HI, got {text!r}")
+    return lo, hi
 
 
 def _wrt(values: list[str] | None) -> list[str] | None:
@@ -173,7 +267,7 @@ _FORMATS = {
     "tape": ("text", "json"),
     "autodiff": ("text", "json"),
     "explain": ("text",),
-    "plot": ("text",),
+    "plot_steps": ("text",),
 }
 
 
@@ -187,22 +281,54 @@ def _check_options(args: argparse.Namespace) -> None:
                 "--h is used as given only with a fixed method: add --fd central (or forward, backward, "
                 "richardson, complex)"
             )
-    asked = {"tape": args.tape, "autodiff": args.autodiff, "explain": args.explain, "plot": args.plot is not None}
+    numeric = args.at or args.random is not None or args.steps or args.hessian or args.mixed or args.format == "json"
+    if isinstance(args.order, str) and numeric:
+        raise SymdiffError(
+            f"--order {args.order} writes the n-th derivative as a formula only (text, latex or markdown): "
+            "for values give the order as a number"
+        )
+    if args.mixed:
+        if not args.wrt or len(_wrt(args.wrt) or []) < 2:
+            raise SymdiffError("--mixed needs two or more variables: --wrt x,y --mixed is ∂²f/∂x∂y")
+        if args.order != 1 or args.hessian:
+            raise SymdiffError("--mixed is one mixed partial: leave out --order and --hessian")
+    if args.distributions and (args.at or args.random is not None or args.hessian or args.steps):
+        raise SymdiffError(
+            "--distributions writes symbolic derivatives only: a Dirac delta has no value at a point to compare, "
+            "and no steps; leave out --at, --hessian and --steps"
+        )
+    asked = {
+        "tape": args.tape,
+        "autodiff": args.autodiff,
+        "explain": args.explain,
+        "plot_steps": args.plot_steps is not None,
+    }
     for request, given in asked.items():
         if given and args.format not in _FORMATS[request]:
             allowed = " or ".join(_FORMATS[request])
-            raise SymdiffError(f"--{request} writes {allowed}, not --format {args.format}")
+            raise SymdiffError(f"--{request.replace('_', '-')} writes {allowed}, not --format {args.format}")
+    if args.plot_range is not None and args.plot is None:
+        raise SymdiffError("--plot-range is the interval of x that --plot draws: add --plot FILE")
 
 
 def run(args: argparse.Namespace) -> int:
     """Do what the arguments ask; return the exit status."""
     limits = _limits(args.limit)
+    limits.check_order(args.order)  # before any use: (x,) * 10**26 is no way to find out
     if args.dps is not None:
         limits.check_dps(args.dps)  # --dps 0 is an error, not the default
     _check_options(args)
+    if args.implicit is not None:
+        return show_implicit(args, limits)  # an equation, not an expression: read by its own reader
     from .primitives.shapes import parse_shape_options
 
-    args.source = parse_program(args.expression, shapes=parse_shape_options(args.shape) or None, limits=limits)
+    args.source = parse_program(
+        args.expression,
+        shapes=parse_shape_options(args.shape) or None,
+        functions=[name.strip() for text in args.function for name in text.split(",")],
+        depends=_depends(args.depends),
+        limits=limits,
+    )
     point = _point(args.at, limits)
     if args.random is not None:
         from .tape.points import random_point
@@ -210,9 +336,13 @@ def run(args: argparse.Namespace) -> int:
         point = random_point(args.source, point, args.random)
     if args.graph is not None:  # --graph "" is an error, not no graph
         _write_graph(args, point, limits)
+    if args.plot:
+        _write_tangent(args, point, limits)
+    if args.check is not None:
+        return show_check(args, point, limits)
     if args.steps:
         return show_steps(args, point, limits)
-    if args.explain or args.plot is not None:
+    if args.explain or args.plot_steps is not None:
         return show_finite(args, point, limits)
     if args.tape:
         return show_tape(args, point, limits)
@@ -220,8 +350,8 @@ def run(args: argparse.Namespace) -> int:
         return show_autodiff(args, point, limits)
     if point:
         return show_comparison(args, point, limits)
-    if args.graph is not None:
-        return 0  # the graph was the whole request
+    if args.graph is not None or args.plot is not None:
+        return 0  # the graph or the picture was the whole request
     return show_derivatives(args, limits)
 
 
@@ -239,6 +369,8 @@ def show_comparison(args: argparse.Namespace, point: dict[str, sp.Expr], limits:
     from .tape.tape import Tape
 
     wrt: list[Any] | None = _wrt(args.wrt)
+    if args.mixed:
+        wrt = [wrt]
     if args.hessian:
         names = wrt or list(Tape(args.source).variables)  # --wrt orders the matrix
         wrt = [[a, b] for i, a in enumerate(names) for b in names[i:]]
@@ -329,17 +461,18 @@ def show_tape(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limit
 
 
 def show_finite(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
-    """--explain: each finite difference taken apart; --plot: error against step, drawn to a file."""
+    """--explain: each finite difference taken apart; --plot-steps: error against step, drawn to a file."""
     from .finite import finite_difference, step_sweep
     from .render.sweep import plot_step_sweep
 
     if not point:
-        raise SymdiffError("--explain and --plot need a point: --at NAME=VALUE,...")
+        raise SymdiffError("--explain and --plot-steps need a point: --at NAME=VALUE,...")
     at = _floats(point)
     names = _wrt(args.wrt) or list(point)
-    if args.plot is not None:
-        existed = os.path.lexists(args.plot)
-        written = plot_step_sweep(step_sweep(args.source, names[0], at, limits=limits), args.plot, force=args.force)
+    if args.plot_steps is not None:
+        existed = os.path.lexists(args.plot_steps)
+        sweep = step_sweep(args.source, names[0], at, limits=limits)
+        written = plot_step_sweep(sweep, args.plot_steps, force=args.force)
         _note_written(written, existed)
     if args.explain:
         method: Method = args.fd or "auto"
@@ -367,16 +500,159 @@ def _note_written(path: Any, existed: bool) -> None:
     print(f"symdiff: {'overwrote' if existed else 'wrote'} {path}", file=sys.stderr)
 
 
+def _write_tangent(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> None:
+    """--plot: f along one variable, its tangent at the point and f', drawn to a file."""
+    from .comparison.tangent import tangent
+    from .render.figures import checked_target
+
+    if isinstance(args.source, ArrayProgram):
+        raise SymdiffError("--plot draws a scalar function of one variable; an array program has no such picture")
+    variables = variable_names(args.source.expression)
+    names = _wrt(args.wrt) or list(variables)
+    if len(names) != 1:
+        raise SymdiffError(f"--plot draws f along one variable: give it with --wrt (one of {', '.join(names)})")
+    if not point:
+        raise SymdiffError(f"--plot draws the tangent at a point: give it with --at {names[0]}=VALUE")
+    checked_target(args.plot, "--plot")  # before the work, not after
+    picture = tangent(args.source, names[0], point, x_range=args.plot_range, limits=limits)
+    written = picture.plot(args.plot)
+    print(f"symdiff: wrote {written} ({picture})", file=sys.stderr)
+
+
 def show_derivatives(args: argparse.Namespace, limits: Limits) -> int:
     """No point given: print the symbolic partial derivatives."""
     if isinstance(args.source, ArrayProgram):
         return show_matrix_derivatives(args, limits)
+    if isinstance(args.order, str):
+        return show_nth(args, limits)
     from .symbolic.report import derivatives
 
-    table = derivatives(args.source, _wrt(args.wrt), args.order, with_hessian=args.hessian, limits=limits)
+    table = derivatives(
+        args.source,
+        _wrt(args.wrt),
+        args.order,
+        with_hessian=args.hessian,
+        mixed=args.mixed,
+        distributions=args.distributions,
+        limits=limits,
+    )
     _note_absent(table.absent, table.variables)
     render = {"text": table.to_text, "json": table.to_json, "latex": table.to_latex, "markdown": table.to_markdown}
     print(render[args.format]())
+    return 0
+
+
+def show_implicit(args: argparse.Namespace, limits: Limits) -> int:
+    """--implicit Y: dⁿy/dxⁿ of an equation, its derivation, its check at a point; status 1 if one fails."""
+    from .comparison.implicit import equation_sides, implicit
+
+    others = {"--hessian": args.hessian, "--mixed": args.mixed, "--check": args.check, "--tape": args.tape}
+    others |= {"--autodiff": args.autodiff, "--graph": args.graph, "--plot": args.plot, "--explain": args.explain}
+    others |= {"--function": args.function, "--depends": args.depends, "--shape": args.shape}
+    given = [name for name, value in others.items() if value]
+    if given:
+        raise SymdiffError(f"--implicit takes --wrt, --order, --at, --steps and --format; not {', '.join(given)}")
+    y, x = args.implicit.strip(), _implicit_variable(args, equation_sides(args.expression, limits), limits)
+    point = _point(args.at, limits) or None
+    result = implicit(args.expression, y, x, args.order, at=point, limits=limits)
+    if not args.steps:
+        render = {"text": result.to_text, "json": result.to_json, "latex": result.to_latex}
+        print(render.get(args.format, result.to_markdown)())
+        return 0 if result.agree else 1
+    from .render import implicit as implicit_view
+    from .stepwise.implicit import implicit_steps
+
+    if args.order != 1 or args.format == "json":
+        raise SymdiffError("--implicit --steps writes the derivation of dy/dx (order 1) as text, latex or markdown")
+    derivation = implicit_steps(args.expression, y, x, limits=limits)
+    check = result.check
+    if args.format == "text":
+        lines = (
+            []
+            if check is None
+            else ["", implicit_view.point_line(result, check), implicit_view.verdict_line(result, check)]
+        )
+        print("\n".join([derivation.to_text(), *lines]))
+    else:
+        print(derivation.to_latex() if args.format == "latex" else derivation.to_markdown())
+    return 0 if derivation.verified and result.agree else 1
+
+
+def _implicit_variable(args: argparse.Namespace, sides: tuple[sp.Expr, sp.Expr], limits: Limits) -> str:
+    """--wrt, or the equation's one variable besides y."""
+    wanted = _wrt(args.wrt) or []
+    if len(wanted) > 1:
+        raise SymdiffError("--implicit differentiates by one variable: --wrt x")
+    if wanted:
+        return wanted[0]
+    names = variable_names(sides[0] - sides[1])
+    if args.implicit.strip() not in names:
+        raise SymdiffError(
+            f"{args.implicit} does not occur in the equation (its variables: {', '.join(names) or 'none'})"
+        )
+    others = sorted(set(names) - {args.implicit.strip()})
+    if len(others) != 1:
+        raise SymdiffError(f"say which variable {args.implicit} is a function of: --wrt x")
+    return others[0]
+
+
+def show_check(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:
+    """--check ANSWER: is it the derivative? Exit 0 if it is, 1 if not (or undecided)."""
+    from .comparison.answer import check_answer
+
+    if isinstance(args.source, ArrayProgram) or point or args.hessian or isinstance(args.order, str):
+        raise SymdiffError(
+            "--check compares one symbolic derivative of a scalar expression: leave out --at and --hessian"
+        )
+    names = _wrt(args.wrt)
+    if names is not None and len(names) > 1 and not args.mixed:
+        raise SymdiffError("--check takes one --wrt variable, or several with --mixed")
+    wrt: Any = names if args.mixed else (names[0] if names else None)
+    check = check_answer(args.source, args.check, wrt, args.order, limits=limits)
+    if args.steps:
+        from .render import steps as steps_view
+        from .stepwise import steps
+
+        derivation = steps(
+            args.source,
+            check.wrt if args.mixed else check.wrt[0],
+            len(check.wrt) if not args.mixed else 1,
+            detail=args.detail,
+            limits=limits,
+        )
+        render = {"text": steps_view.text, "latex": steps_view.latex, "markdown": steps_view.markdown}
+        if args.format in render:
+            print(render[args.format](derivation))
+            print()
+    render_check = {
+        "text": check.to_text,
+        "json": check.to_json,
+        "latex": check.to_latex,
+        "markdown": check.to_markdown,
+    }
+    print(render_check[args.format]())
+    return 0 if check.ok else 1
+
+
+def show_nth(args: argparse.Namespace, limits: Limits) -> int:
+    """--order n: the n-th derivative with n a symbol, for each --wrt variable."""
+    from .language.printing import name_latex, to_latex, to_text
+    from .symbolic.derivatives import diff
+
+    f = args.source.expression
+    names = _wrt(args.wrt) or list(variable_names(f))
+    n = args.order
+    rows = [(name, diff(f, name, order=n, limits=limits)) for name in names]
+    d = "d" if len(variable_names(f)) <= 1 else "∂"
+    if args.format == "text":
+        lines = [f"f({', '.join(variable_names(f))}) = {to_text(f)}"]
+        lines += [f"{d}^{n}f/{d}{name}^{n} = {to_text(result)}  (for every whole {n} ≥ 1)" for name, result in rows]
+        print("\n".join(lines))
+        return 0
+    tex_d = "d" if d == "d" else r"\partial"
+    body = [rf"\frac{{{tex_d}^{{{n}}} f}}{{{tex_d} {name_latex(name)}^{{{n}}}}} &= {to_latex(r)}" for name, r in rows]
+    latex = "\\begin{aligned}\n" + " \\\\\n".join(body) + "\n\\end{aligned}"
+    print(latex if args.format == "latex" else f"$$\n{latex}\n$$")
     return 0
 
 
@@ -412,7 +688,10 @@ def show_steps(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limi
     if not wanted:
         raise SymdiffError("the expression has no variables; give the one to differentiate by with --wrt")
     at = point or None  # at a point, each derivation ends in its value (and a program's factors)
-    derivations = [steps(program, name, args.order, detail=args.detail, at=at, limits=limits) for name in wanted]
+    if args.mixed:
+        derivations = [steps(program, wanted, detail=args.detail, at=at, limits=limits)]
+    else:
+        derivations = [steps(program, name, args.order, detail=args.detail, at=at, limits=limits) for name in wanted]
     _note_absent(tuple(name for name in wanted if name not in variables), variables)
     if args.format == "json":
         print(steps_view.json_many(derivations))
@@ -473,18 +752,13 @@ def _say(line: str) -> None:
 def _expressions_may_start_with_minus(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
     """Let ``symdiff "-x^2 + 1"`` work: argparse would take the expression for an option.
 
-    An argument with a single leading '-' that is no option of ours (nor an option's value) gets
-    a leading space, which argparse reads as positional and the expression parser ignores.
-    Anything starting with '--' is left to argparse, so a misspelt option is still reported.
+    An argument with a single leading '-' that is no option of ours gets a leading space, which
+    argparse reads as positional (or as an option's value: --check "-sin(x)", --plot-range -1,7)
+    and the expression parser and number conversions ignore. Anything starting with '--' is
+    left to argparse, so a misspelt option is still reported.
     """
-    options = {o: action.nargs != 0 for action in parser._actions for o in action.option_strings}
-    result, expects_value = [], False
-    for arg in argv:
-        if arg.startswith("-") and not arg.startswith("--") and arg not in options and not expects_value:
-            arg = " " + arg
-        expects_value = options.get(arg, False)
-        result.append(arg)
-    return result
+    options = {o for action in parser._actions for o in action.option_strings}
+    return [" " + a if a.startswith("-") and not a.startswith("--") and a not in options else a for a in argv]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -47,6 +47,9 @@ class Limits:
             5 × this; the bound falls back on a lower order or on none.
         max_drawn_nodes: nodes of a graph drawn by Graphviz (.svg, .png, .pdf); its layout
             takes minutes beyond a few hundred. A .dot file of any size can still be written.
+        steps_nodes: a derivation writes every step out and checks it: the expression written
+            out as a tree may have at most this many nodes (a program that reuses its names
+            doubles with every line).
     """
 
     max_length: int = 10_000
@@ -59,6 +62,7 @@ class Limits:
     reverse_ops: int = 200
     bound_ops: int = 2_000
     max_drawn_nodes: int = 300
+    steps_nodes: int = 300
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import mpmath
@@ -21,34 +21,72 @@ settings.register_profile("long", deadline=None, max_examples=20_000, suppress_h
 settings.load_profile(os.environ.get("SYMDIFF_HYPOTHESIS_PROFILE", "ci"))
 
 
-def comfortable_points(p: Primitive, rng: np.random.Generator, count: int) -> list[tuple[float, ...]]:
+def comfortable_points(
+    p: Primitive, rng: np.random.Generator, count: int, *, vary_whole: bool = True
+) -> list[tuple[float, ...]]:
     """Random argument tuples well inside ``p``'s domain and away from where it is not smooth.
 
     "Well inside" means the domain still holds 0.05 away in every direction, so that
-    float64 evaluation of a derivative rule is well conditioned there.
+    float64 evaluation of a derivative rule is well conditioned there. Arguments that must be
+    whole numbers (polygamma's order) take one of the values the registry gives as examples
+    (the first, as ``on_symbols`` writes it, unless ``vary_whole``).
     """
     points: list[tuple[float, ...]] = []
+    whole = {w.position: w.examples if vary_whole else w.examples[:1] for w in p.whole}
     while len(points) < count:
         args = tuple(rng.uniform(-3, 3, size=p.arity))
         if p.name == "pow":
             args = (rng.uniform(0.2, 3), rng.uniform(-3, 3))
-        if all(_smooth_near(p, args, shift) for shift in (-0.05, 0.0, 0.05)):
+        args = tuple(float(rng.choice(whole[i])) if i in whole else a for i, a in enumerate(args))
+        if all(_smooth_near(p, args, shift) for shift in (-0.05, 0.0, 0.05)) and _smooth_around(p, args):
             points.append(args)
     return points
 
 
+def _moved(p: Primitive, args: tuple[float, ...], shift: float) -> tuple[float, ...]:
+    """The arguments moved by ``shift``, all but the whole numbers."""
+    constant = {w.position for w in p.whole}
+    return tuple(a if i in constant else a + shift for i, a in enumerate(args))
+
+
 def _smooth_near(p: Primitive, args: tuple[float, ...], shift: float) -> bool:
-    moved = tuple(a + shift for a in args)
+    moved = _moved(p, args, shift)
     if p.domain is not None and not np.all(p.domain(*moved)):
         return False
     if p.nondiff is not None:
         for sign in (-1, 1):  # no kink between the point and the shifted point
-            nearby = tuple(a + sign * abs(shift) for a in args)
-            if np.any(p.nondiff.where(*nearby)) or (p.arity == 2 and abs(args[0] - args[1]) < 0.1):
+            nearby = _moved(p, args, sign * abs(shift))
+            if np.any(p.nondiff.where(*nearby)) or (len(p.variable_positions) == 2 and abs(args[0] - args[1]) < 0.1):
                 return False
         if p.name in ("abs", "relu", "sign", "heaviside", "acot", "cbrt", "sqrt") and abs(args[0]) < 0.1:
             return False
     return True
+
+
+def _smooth_around(p: Primitive, args: tuple[float, ...]) -> bool:
+    """The primitive's own interval extension finds it smooth 0.1 around the point (floor between integers)."""
+    from symdiff.finite.enclosure import NAMESPACES
+
+    constant = {w.position for w in p.whole}
+    box = [b for i, a in enumerate(args) for b in ((a, a) if i in constant else (a - 0.1, a + 0.1))]
+    with np.errstate(all="ignore"):
+        _, _, smooth = p.interval(NAMESPACES["numpy"], p.implementation("numpy"), *map(np.float64, box))  # type: ignore[misc]
+    return bool(np.all(smooth))
+
+
+def on_symbols(p: Primitive, names: Sequence[str] = ("x", "y")) -> tuple[sp.Expr, tuple[str, ...]]:
+    """``p`` applied to real symbols, a whole-number argument to its first example: (the node, the names used)."""
+    from symdiff.language.parser import symbol
+
+    whole = {w.position: w.examples[0] for w in p.whole}
+    used = dict(zip(p.variable_positions, names, strict=False))  # the first name for the first variable
+    args = [sp.Integer(whole[i]) if i in whole else symbol(used[i]) for i in range(p.arity)]
+    return p.sympy(*args), tuple(used.values())
+
+
+def variable_values(p: Primitive, point: tuple[float, ...]) -> tuple[float, ...]:
+    """A point's arguments that are variables (not whole-number constants), for ``on_symbols``' names."""
+    return tuple(point[i] for i in p.variable_positions)
 
 
 def sympy_value(expr: sp.Expr, values: dict[sp.Symbol, float], dps: int = 40) -> mpmath.mpf:

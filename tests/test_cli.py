@@ -97,7 +97,7 @@ def test_absent_variable_is_zero_with_a_note(capsys: pytest.CaptureFixture[str])
         (["x", "--order", "1000"], "order 1000 is above the limit of 10"),
         (["x", "--limit", "max_order"], "--limit expects NAME=VALUE"),
         (["x", "--limit", "max_order=lots"], "needs a whole number"),
-        (["x", "--order", "two"], "invalid int value"),
+        (["x", "--order", "2.5"], "expected a whole number or a name"),
         (["x", "--format", "pdf"], "invalid choice"),
     ],
 )

@@ -43,7 +43,9 @@ def test_01_derivative_from_the_limit(tmp_path: Path) -> None:
     assert number(r"forward difference, h = 0\.001: (\S+)", out) == pytest.approx(14.003, abs=1e-11)
     assert "so 14.00300000000243 = 14 + 0.003 + 2.43e-12" in out
     assert "auto (complex step): 14.0 ± 0" in out
+    assert "tangent to f = 3x^2 - 4x + 5 at x = 3: 14x - 22 (slope 14)" in out
     assert (tmp_path / "step_sweep.png").exists() == PLOTTING
+    assert (tmp_path / "seed_tangent.png").exists() == PLOTTING
 
 
 def test_02_partial_derivatives() -> None:

@@ -137,18 +137,19 @@ def test_cli_explains_each_partial(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0 and out.count("exact: ") == 2 and "∂f/∂a = b = -3" in out and "∂f/∂c = 1 = 1" in out
 
 
-def test_cli_plot(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_cli_plot_steps_draws_the_sweep(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     target = tmp_path / "sweep.png"
-    status, out, err = run(capsys, "exp(x)", "--at", "x=1", "--plot", str(target))
+    status, out, err = run(capsys, "exp(x)", "--at", "x=1", "--plot-steps", str(target))
     assert status == 0 and out == "" and err == f"symdiff: wrote {target}\n" and target.exists()
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["exp(x)", "--at", "x=1", "--plot", "/no/such/folder/sweep.png"], "cannot write /no/such/folder/sweep.png"),
-        (["exp(x)", "--at", "x=1", "--plot", "sweep.txt"], "use one of .png, .svg, .pdf"),
+        (["exp(x)", "--at", "x=1", "--plot-steps", "/no/such/folder/sweep.png"], "cannot write /no/such/folder/"),
+        (["exp(x)", "--at", "x=1", "--plot-steps", "sweep.txt"], "use one of .png, .svg, .pdf"),
+        (["exp(x)", "--plot-steps", "sweep.png"], "need a point"),
         (["exp(x)", "--explain"], "need a point"),
         (["abs(x)", "--at", "x=1", "--fd", "complex", "--explain"], "needs an analytic expression, but abs is not"),
         (["exp(x)", "--at", "x=1", "--fd", "mpmath", "--dps", "3", "--explain"], "dps must be between"),

@@ -19,7 +19,7 @@ import symdiff as sd
 from symdiff.language.parser import symbol
 from symdiff.primitives import registry
 from symdiff.primitives.primitive import Primitive
-from tests.conftest import comfortable_points
+from tests.conftest import comfortable_points, on_symbols, variable_values
 
 FUNCTIONS = [p for p in registry.PRIMITIVES if p.infix is None]
 NETWORK = "h = tanh(w1*x + b); y = sigmoid(w2*h); L = (y - t)^2 + 0.1*relu(w1) + softplus(b) - max(w2, 0.3)"
@@ -40,9 +40,9 @@ def exported(tape: sd.Tape, framework: str) -> Any:
 
 def case(p: Primitive, rng: np.random.Generator) -> tuple[sd.Tape, dict[str, float]]:
     """A tape of p itself, and a point well inside its domain."""
-    variables = [symbol(n) for n in ("x", "y")[: p.arity]]
-    args = comfortable_points(p, rng, 1)[0]
-    return sd.Tape(p.sympy(*variables)), {v.name: float(a) for v, a in zip(variables, args, strict=True)}
+    node, names = on_symbols(p)
+    args = variable_values(p, comfortable_points(p, rng, 1, vary_whole=False)[0])
+    return sd.Tape(node), {name: float(a) for name, a in zip(names, args, strict=True)}
 
 
 @pytest.fixture
@@ -150,6 +150,9 @@ def test_every_function_says_how_pytorch_and_jax_write_it(p: Primitive) -> None:
     arguments = ("x",) if p.arity == 1 else ("a", "b")
     for framework, prefix in (("torch", "torch."), ("jax", "j")):
         body = getattr(p.frameworks, framework)
-        compile(f"def f({', '.join(arguments)}):\n    return {body}\n", p.name, "exec")
-        assert body.startswith((prefix, "1 / ")), body
+        lines = body.splitlines() if "\n" in body else [f"return {body}"]  # several lines: the body itself
+        compile(f"def f({', '.join(arguments)}):\n" + "".join(f"    {line}\n" for line in lines), p.name, "exec")
+        assert lines[-1].startswith("return ") and lines[0].removeprefix("return ").startswith(
+            (prefix, "x = ", "1 / ")
+        ), body
         assert all(a in body for a in arguments)

@@ -73,7 +73,7 @@ CATALOGUE: dict[str, tuple[list[str], str]] = {
     "dunder wrt": (["a*b", "--wrt", "__class__"], "--wrt expects variable names"),
     "negative order": (["x^2", "--order", "-1"], "order must be at least 1"),
     "huge order": (["x^2", "--order", "1000"], "above the limit of 10"),
-    "order not a number": (["x^2", "--order", "2.5"], "invalid int value"),
+    "order not a number": (["x^2", "--order", "2.5"], "expected a whole number or a name such as n"),
     "dps as an expression": (["x", "--at", "x=1", "--dps", "10^9"], "invalid int value"),
     "dps too large": (["x", "--at", "x=1", "--dps", "1000000000"], "dps must be between 15 and 1000"),
     "unknown finite-difference method": (["x", "--at", "x=1", "--fd", "magic"], "invalid choice"),
@@ -96,6 +96,19 @@ CATALOGUE: dict[str, tuple[list[str], str]] = {
     "derivation too long": (["+".join(f"sin({k}x)" for k in range(1, 80)), "--steps", "--wrt", "x"], "(max_ops)"),
     "Hessian with too many entries": (["+".join(f"q{i}" for i in range(450)), "--hessian"], "202,500 entries"),
     "a limit of 30 digits": (["x", "--limit", "max_ops=" + "9" * 30], "at most 18 digits"),
+    # numbers too large for the machinery itself ("Nothing silently wrong")
+    "order beyond any integer": (["x^2", "--order", "9" * 26], "above the limit of 10"),
+    "order beyond any integer, Hessian": (["x^2", "--order", "9" * 26, "--hessian"], "above the limit of 10"),
+    "order 0": (["x^2", "--order", "0"], "order must be at least 1"),
+    "a point of 100,001 digits": (["x^2", "--at", "x=1." + "3" * 100_000], "characters long"),
+    "an exponent of 5,000 digits": (["x + 1e" + "9" * 5000], "max_digits"),
+    "200 nested sines": (["sin(" * 200 + "x" + ")" * 200], "nested more than 100 levels"),
+    "dps of a hundred thousand": (["x", "--at", "x=1", "--dps", "100000"], "dps must be between 15 and 1000"),
+    "a derivation of a program that doubles every line": (
+        ["; ".join(["u0 = x"] + [f"u{k} = sin(u{k - 1})*u{k - 1} + y*u{k - 1}" for k in range(1, 21)]), "--steps"],
+        "steps_nodes",
+    ),
+    "a SymPy-style order in --wrt": (["x^3", "--wrt", "x,2"], "--wrt expects variable names"),
 }
 
 
@@ -320,3 +333,56 @@ def test_a_program_that_reuses_its_names_prints_as_its_lines(capsys: pytest.Capt
     assert "u19(x) = u18*sin(u18) + u18" in text
     assert len(text) < 5_000
     assert data["expression"] == "u18*sin(u18) + u18" and len(data["program"]) == 20
+
+
+def _u_chain(lines: int) -> str:
+    return "; ".join(["u0 = x"] + [f"u{k} = sin(u{k - 1})*u{k - 1} + y*u{k - 1}" for k in range(1, lines)])
+
+
+# Inputs within the default limits that used to hang (over 60 s) or fail with exit 3: each is
+# answered with its exit status (0 agree, 1 a real disagreement) in well under 5 s.
+ANSWERED: dict[str, tuple[list[str], int]] = {
+    "output name taken": (["f + out + output + f_out"], 0),
+    "output name taken, at a point": (["f + out + output + f_out", "--at", "f=1,out=2,output=3,f_out=4"], 0),
+    "tanh³, tenth derivative": (["tanh(tanh(tanh(x)))", "--order", "10"], 0),
+    "tanh³, tenth derivative at a point": (["tanh(tanh(tanh(x)))", "--order", "10", "--at", "x=0.3"], 0),
+    "atan³, tenth derivative": (["atan(atan(atan(x)))", "--order", "10", "--at", "x=0.3"], 0),
+    "x^x^x, tenth derivative": (["x^x^x", "--order", "10", "--at", "x=0.5"], 0),
+    "sigmoid³, tenth derivative": (["sigmoid(sigmoid(sigmoid(x)))", "--order", "10"], 0),
+    "40 sines": (["+".join(f"sin({k}x)" for k in range(1, 41)), "--at", "x=0.3"], 0),
+    "40 sines, order 3": (["+".join(f"sin({k}x)" for k in range(1, 41)), "--order", "3", "--at", "x=0.3"], 0),
+    "40 sines, steps": (["+".join(f"sin({k}x)" for k in range(1, 41)), "--steps"], 0),
+    "chain of 30 products, Hessian": (["+".join(f"x{k}*x{k + 1}" for k in range(1, 31)), "--hessian"], 0),
+    "chain of 30 products at a point": (
+        ["+".join(f"x{k}*x{k + 1}" for k in range(1, 31)), "--at", ",".join(f"x{k}=0.5" for k in range(1, 32))],
+        0,
+    ),
+    "20 lines that double, at a point": ([_u_chain(20), "--at", "x=0.1,y=0.2"], 0),
+    "x²·sign(x) at its kink": (["x^2*sign(x)", "--at", "x=0"], 0),
+    "a jump": (["heaviside(x)", "--at", "x=0"], 0),
+    "kinks that multiply": (["sign(x)*abs(x)", "--at", "x=0"], 1),  # the rules give 0, the derivative is 1
+    "log outside its domain": (["log(x)", "--at", "x=-1"], 0),
+    "zero to a power": (["0^(2^x + x^3 + 2)", "--at", "x=1"], 0),
+}
+
+
+@pytest.mark.parametrize(("args", "status"), ANSWERED.values(), ids=ANSWERED.keys())
+def test_what_used_to_hang_is_answered_quickly(
+    capsys: pytest.CaptureFixture[str], args: list[str], status: int
+) -> None:
+    start = time.perf_counter()
+    with time_limit(20.0):
+        got = cli.main(args)
+    elapsed = time.perf_counter() - start
+    _, err = capsys.readouterr()
+    assert got == status, err
+    assert "internal error" not in err and "Traceback" not in err
+    assert elapsed < 5.0, f"took {elapsed:.1f} s"
+
+
+def test_a_program_that_doubles_every_line_is_drawn_quickly(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    start = time.perf_counter()
+    with time_limit(20.0):
+        assert cli.main([_u_chain(20), "--graph", str(tmp_path / "g.dot"), "--at", "x=0.1,y=0.2"]) == 0
+    assert time.perf_counter() - start < 5.0
+    assert "u19" in (tmp_path / "g.dot").read_text()

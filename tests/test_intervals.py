@@ -65,9 +65,14 @@ def _random_boxes(
         comfortable_points(p, rng, count) if not anywhere else [tuple(rng.normal(0, 3, p.arity)) for _ in range(count)]
     )
     boxes = []
+    whole = {w.position: w.examples for w in p.whole}
     for centre in centres:
         box = []
-        for c in centre:
+        for i, c in enumerate(centre):
+            if i in whole:  # a whole-number argument is a constant: a point, one of the values it takes
+                n = float(rng.choice(whole[i]))
+                box.append((n, n))
+                continue
             c = float(c) * (10 ** rng.uniform(0, 4) if anywhere and rng.random() < 0.2 else 1.0)
             width = 10 ** rng.uniform(-12, 0.3)
             box.append((c - width * rng.random(), c + width * rng.random()))
@@ -124,15 +129,14 @@ def test_extension_is_tight_at_a_point(p: Primitive, backend: str, rng: np.rando
 @pytest.mark.parametrize("backend", ["scalar", "numpy"])
 def test_a_box_around_a_non_differentiable_point_is_not_smooth(p: Primitive, backend: str) -> None:
     """Wherever the registry says the primitive is not differentiable, a box straddling that point is not smooth."""
-    candidates = [(c,) * p.arity for c in (0.0, 1.0, -1.0)]
+    example = p.nondiff.example  # type: ignore[union-attr]
+    candidates = [example if len(example) == p.arity else example * p.arity]
+    candidates += [(c,) * p.arity for c in (0.0, 1.0, -1.0)]
     found = [c for c in candidates if np.all(p.nondiff.where(*map(np.float64, c)))]  # type: ignore[union-attr]
-    if p.name == "pow":
-        found = [(0.0, 0.5)]  # the vertical tangent of a^(1/2) at a = 0
-    assert found, f"{p.name}: no non-differentiable point among 0, ±1"
+    assert found, f"{p.name}: not differentiable neither at its example {example} nor at 0, ±1"
+    constant = {w.position for w in p.whole}
     for point in found:
-        box = [(c - 0.1, c + 0.1) for c in point]
-        if p.name == "pow":
-            box[1] = (0.5, 0.5)
+        box = [(c, c) if i in constant else (c - 0.1, c + 0.1) for i, c in enumerate(point)]
         assert not np.all(_enclose(p, backend, box)[2]), f"{p.name} claims to be smooth around {point}"
 
 

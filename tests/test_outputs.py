@@ -20,8 +20,9 @@ import sympy as sp
 
 import symdiff as sd
 from symdiff import cli
+from symdiff.language.dag import PRINTABLE_NODES
 from symdiff.language.parser import symbol
-from symdiff.language.printing import PRINT_NODES, latex_names
+from symdiff.language.printing import latex_names
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,7 +96,7 @@ def test_a_derivative_too_long_to_print_is_described_and_its_numbers_shown() -> 
     assert "(not written out: 30,487,416 nodes" in cmp.to_text()
     data = json.loads(cmp.to_json())
     row = data["derivatives"][0]
-    assert row["expression"] is None and row["latex"] is None and row["written_size"] > PRINT_NODES
+    assert row["expression"] is None and row["latex"] is None and row["written_size"] > PRINTABLE_NODES
     assert cmp.agree and row["symbolic"] == pytest.approx(row["autodiff"], rel=1e-12)
     with pytest.raises(sd.LimitError, match="max_nodes"):
         sd.to_text(cmp.rows[0].derivative)

@@ -28,8 +28,15 @@ SYMBOLS = sp.symbols("a0 a1", real=True)
 
 
 def _node(p: Primitive) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
+    """``p`` applied to symbols (a whole-number argument too: the points give it a value)."""
     args = SYMBOLS[: p.arity]
     return p.sympy(*args), args
+
+
+def nondifferentiable_point(p: Primitive) -> tuple[float, ...]:
+    """The registry's example of a point where ``p`` is not differentiable, one value per argument."""
+    example = p.nondiff.example  # type: ignore[union-attr]
+    return example if len(example) == p.arity else example * p.arity
 
 
 @pytest.mark.parametrize("p", PRIMITIVES, ids=IDS)
@@ -40,9 +47,9 @@ def test_rules_match_sympy_diff(p: Primitive, rng: np.random.Generator) -> None:
     for point in comfortable_points(p, rng, 25):
         values = dict(zip(args, point, strict=True))
         out = p.numpy(*map(np.float64, point))
-        for i, rule in enumerate(p.partials):
+        for i in p.variable_positions:
             expected = sympy_value(sp.diff(node, args[i]), values)
-            actual = rule(m, *map(np.float64, point), out)
+            actual = p.partials[i](m, *map(np.float64, point), out)
             assert_close(actual, expected, rtol=1e-12, atol=1e-15)
 
 
@@ -69,10 +76,11 @@ def test_symbolic_backend_rules_equal_sympy_diff(p: Primitive) -> None:
     """Run on SymPy symbols, each rule is the same function as SymPy's own derivative."""
     node, args = _node(p)
     m = registry.NAMESPACES["sympy"]
-    for i, rule in enumerate(p.partials):
-        ours = sp.sympify(rule(m, *args, node))
+    examples = {w.position: w.examples[-1] for w in p.whole}
+    point = {a: sp.Integer(examples[k]) if k in examples else sp.Rational(7, 5) + k for k, a in enumerate(args)}
+    for i in p.variable_positions:
+        ours = sp.sympify(p.partials[i](m, *args, node))
         theirs = sp.diff(node, args[i]).replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
-        point = {a: sp.Rational(7, 5) + k for k, a in enumerate(args)}
         if p.domain is None or np.all(p.domain(*[float(v) for v in point.values()])):
             assert abs(complex(sp.N((ours - theirs).xreplace(point), 30))) < 1e-25
 
@@ -85,12 +93,7 @@ def test_non_analytic_primitives_say_where_they_are_not_differentiable(p: Primit
 @pytest.mark.parametrize("p", [p for p in PRIMITIVES if p.nondiff is not None], ids=lambda p: p.name)
 def test_nondifferentiable_points_are_really_bad(p: Primitive) -> None:
     """At a point the registry marks, the two one-sided slopes differ or are infinite."""
-    point = {"corner": 0.0, "jump": 0.0, "vertical": 0.0}[p.nondiff.kind]  # type: ignore[union-attr]
-    args = (point, point) if p.arity == 2 else (point,)
-    if p.name in ("asin", "acos", "asec", "acsc", "acosh", "asech"):
-        args = (1.0,)
-    if p.name == "pow":
-        args = (0.0, 0.5)
+    args = nondifferentiable_point(p)
     assert np.all(p.nondiff.where(*args))  # type: ignore[union-attr]
     f = p.mpmath
     with mpmath.workdps(50):
@@ -105,8 +108,10 @@ def test_nondifferentiable_points_are_really_bad(p: Primitive) -> None:
 
 
 def test_every_text_name_parses_to_its_primitive() -> None:
+    primitives = registry.text_primitives()
     for name, (_builder, fewest, _most) in registry.text_functions().items():
-        args = ", ".join(f"x{i}" for i in range(fewest))
+        whole = {w.position: w.examples[0] for w in primitives[name].whole} if name in primitives else {}
+        args = ", ".join(str(whole[i]) if i in whole else f"x{i}" for i in range(fewest))
         expr = parse(f"{name}({args})")
         assert expr.free_symbols, name
 
@@ -180,4 +185,26 @@ def test_every_function_says_how_exported_numpy_code_writes_it(p: Primitive) -> 
     namespace: dict[str, object] = {"np": np, **{m: importlib.import_module(m) for m in source.imports}}
     exec(helper_source(p), namespace)  # what the exported code defines: it must at least compile and run
     with np.errstate(all="ignore"):
-        assert np.shape(namespace[p.name](np.array([0.5, -2.0]))) == (2,)
+        arguments = [np.array([0.5, -2.0]) if i in p.variable_positions else 1.0 for i in range(p.arity)]
+        assert np.shape(namespace[p.name](*arguments)) == (2,)
+
+
+KINKED = [p for p in PRIMITIVES if p.nondiff is not None and p.nondiff.branch is not None]
+
+
+@pytest.mark.parametrize("p", KINKED, ids=[p.name for p in KINKED])
+def test_each_branch_is_the_primitive_on_its_side_of_the_kink(p: Primitive, rng: np.random.Generator) -> None:
+    """abs(u) is side·u where u has that side's sign; max(a, b) is a where a > b: checked at random points."""
+    assert p.nondiff is not None and p.nondiff.switch is not None and p.nondiff.branch is not None
+    node, args = _node(p)
+    switch = p.nondiff.switch(*args)
+    for side in (-1, 1):
+        branch = sp.sympify(p.nondiff.branch(side, *args))
+        checked = 0
+        for point in rng.normal(0, 3, size=(200, p.arity)):
+            values = dict(zip(args, map(float, point), strict=True))
+            if float(switch.subs(values)) * side <= 0:
+                continue
+            assert_close(sympy_value(branch, values), sympy_value(node, values), rtol=1e-13, atol=1e-15)
+            checked += 1
+        assert checked > 20

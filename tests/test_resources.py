@@ -20,7 +20,7 @@ CPU_SECONDS = 12.0
 WALL_SECONDS = 60.0  # two at a time, on a shared machine
 PEAK_MIB = 1024
 OUTPUT_BYTES = 2_000_000
-LIMIT_NAMED = re.compile(r"\b(max_[a-z_]+|bound_ops|tidy_ops|reverse_ops)\b")
+LIMIT_NAMED = re.compile(r"\b(max_[a-z_]+|bound_ops|tidy_ops|reverse_ops|steps_nodes)\b")
 READY = [name for name, case in CASES.items() if not case.pending]
 WAITING = [
     pytest.param(n, marks=pytest.mark.xfail(reason=f"waits for {c.pending}")) for n, c in CASES.items() if c.pending

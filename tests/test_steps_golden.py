@@ -27,7 +27,7 @@ def test_no_stale_golden_files() -> None:
 
 def test_the_seed_examples_are_there() -> None:
     polynomial = DOCUMENTS["polynomial.tex"]
-    assert r"&= 6 x - 4" in polynomial and r"&= 14.0" in polynomial  # f'(3) = 14
+    assert r"&= 6 x - 4" in polynomial and r"&= 14 " in polynomial  # f'(3) = 14
     assert r"\frac{\partial}{\partial a}\left(a b + c\right) &=" in DOCUMENTS["abc-a.tex"]
     assert r"&= b && \text{(5) simplify}" in DOCUMENTS["abc-a.tex"]
     assert r"&= a && \text{(5) simplify}" in DOCUMENTS["abc-b.tex"]

@@ -18,7 +18,7 @@ from symdiff.primitives import registry
 from symdiff.primitives.primitive import Primitive
 from symdiff.tape import reference
 from symdiff.tape.tape import Tape
-from tests.conftest import assert_close, comfortable_points, sympy_value
+from tests.conftest import assert_close, comfortable_points, on_symbols, sympy_value, variable_values
 from tests.expressions import VARIABLES, exact_gradient, float_gradient, random_expression
 
 
@@ -50,13 +50,12 @@ PRIMITIVES = list(registry.PRIMITIVES)
 
 @pytest.mark.parametrize("p", PRIMITIVES, ids=[p.name for p in PRIMITIVES])
 def test_every_primitive_on_the_tape_matches_the_symbolic_derivative(p: Primitive, rng: np.random.Generator) -> None:
-    names = ("x", "y")[: p.arity]
-    expr = p.sympy(*(symbol(n) for n in names))
+    expr, names = on_symbols(p)
     if not expr.free_symbols >= {symbol(n) for n in names}:
         pytest.skip("SymPy simplified the node away")
     tape = Tape(expr)
     partials = {n: sd.diff(expr, n) for n in names}
-    points = comfortable_points(p, rng, 10)
+    points = [variable_values(p, point) for point in comfortable_points(p, rng, 10, vary_whole=False)]
     for point in points:
         values = dict(zip(names, point, strict=True))
         gradient = tape.gradient(values)

@@ -17,7 +17,7 @@ from ..symbolic.derivatives import ExprLike
 if TYPE_CHECKING:
     from .array_check import ArrayGradientCheck
 
-from ..tape.points import real_number
+from ..tape.points import checked_point, real_number
 from .compare import Comparison, MethodValue, Verdict, compare, judge
 
 # A hand-written gradient computes the same quantity by a different formula; allow it this many
@@ -63,6 +63,7 @@ class GradientCheck:
 
 def _values(result: Any, variables: Sequence[str]) -> dict[str, float]:
     if isinstance(result, Mapping):
+        result = checked_point(result)
         missing = [v for v in variables if v not in result]
         if missing:
             raise EvaluationError(f"your gradient has no entry for {', '.join(missing)}")

@@ -6,12 +6,15 @@ For each requested partial derivative at a point:
 * **autodiff**: the reverse-mode tape's gradient (for a second derivative, the tape run on
   the symbolic first derivative);
 * **finite difference**: with its method, step and error bound;
-* **reference**: the symbolic derivative evaluated with mpmath at ``dps`` digits.
+* **reference**: f itself run in Taylor mode with mpmath at ``dps`` digits (``tape.taylor``),
+  independent of the symbolic derivative it judges; at a kink, read off f's branches on
+  either side (``tape.branches``); for a mixed partial, the symbolic derivative at ``dps``.
 
 The float64 methods agree when they are within a rounding bound derived from the computation
 itself (``tolerance``); the finite difference agrees when it lies within its own error
-bound. Kinks, domain errors, singularities and overflow are explained rather than reported
-as failures.
+bound, and confirms the reference only when that bound is smaller than the derivative.
+The derivative exists only where f does: where f is undefined no number is right. Kinks,
+domain errors, singularities and overflow are explained rather than reported as failures.
 """
 
 from __future__ import annotations
@@ -28,14 +31,17 @@ import sympy as sp
 
 from ..errors import EvaluationError, LimitError, SymdiffError, check_choice, describe
 from ..finite import METHODS, FiniteDifference, FiniteDifferences, Method
-from ..finite.api import checked_step
+from ..finite.api import bounding_limits, checked_step
 from ..finite.function import Function
+from ..finite.result import ABSOLUTE
 from ..language.arrays import ArrayProgram
-from ..language.dag import dag_size
+from ..language.dag import dag_size, printable
 from ..language.parser import Program, check_language, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable, variable_list
-from ..tape import reference
+from ..symbolic.exact import exact_value, given_exactly
+from ..tape import reference, taylor
+from ..tape.graph import Graph
 from ..tape.points import checked_point, ordered_values, parse_point
 from ..tape.tape import Tape
 from ..tape.trace import Trace
@@ -48,15 +54,17 @@ from .explain import (
     NONFINITE_KINDS,
     ExactValues,
     Explanation,
+    KinkAssessment,
     cancellation,
     exact_values,
     explain_row,
+    float_range,
     formula_problem,
     one_sided_slopes,
     range_problem,
 )
 
-Verdict = Literal["agree", "explained", "disagree"]
+Verdict = Literal["agree", "explained", "unconfirmed", "disagree"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,11 @@ class MethodValue:
 
     ``tolerance`` is what the method is allowed: the rounding bound for symbolic and autodiff,
     the error bound for a finite difference. ``agrees`` is true when the value is one the
-    derivative may have here (see ``Expected``) within that allowance.
+    derivative may have here (see ``Expected``) within that allowance: nothing contradicts it.
+    ``confirmed`` is true when it also confirms the reference: a finite difference without a
+    bound, or with a bound larger than the derivative itself (0 ± 341 for 5.2e-12), confirms
+    nothing, though it contradicts nothing either. The errors are measured against the
+    reference at the point float64 holds (the float methods cannot see any other).
     """
 
     value: float
@@ -73,6 +85,7 @@ class MethodValue:
     relative_error: float
     tolerance: float
     agrees: bool
+    confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -108,14 +121,19 @@ class Row:
         finite_error: the finite difference's errors against the reference; its tolerance is
             the error bound (inf when it could not certify one, in which case nothing was
             claimed and it counts as agreeing).
-        reference: the symbolic derivative at the exact point to ``dps`` digits (an mpmath number).
+        reference: the derivative at the exact point to ``dps`` digits (an mpmath number; see the
+            module's docstring for where it comes from).
         float_reference: the same at the point float64 holds (the exact point rounded).
         expected: what the methods may answer here.
-        verdict: "agree", "explained" (not an ordinary number here, said why, and every method
-            answered something it may), or "disagree".
+        verdict: "agree"; "explained" (not an ordinary number here, said why, and every method
+            answered something it may); "unconfirmed" (symbolic and autodiff agree, but the finite
+            difference could not confirm it: no bound, a bound larger than the derivative, or
+            not applicable); or "disagree".
         explanations: why, when the derivative is not an ordinary number here.
         finite_is_noise: the finite difference's value means nothing (f is undefined here and
             nothing was certified): views show it as n/a.
+        exact: the derivative at the point in a short exact form (−π² at x = π), when the point
+            was given exactly and SymPy finds one.
     """
 
     wrt: tuple[str, ...]
@@ -131,6 +149,7 @@ class Row:
     explanations: tuple[Explanation, ...] = ()
     finite_note: str = ""
     finite_is_noise: bool = False
+    exact: sp.Expr | None = None
 
     @property
     def finite_agrees(self) -> bool:
@@ -140,6 +159,11 @@ class Row:
     @property
     def finite_certified(self) -> bool:
         return self.finite is not None and math.isfinite(self.finite.error_bound)
+
+    @property
+    def finite_confirms(self) -> bool:
+        """The finite difference applies, is bounded, and its bound pins the derivative down."""
+        return self.finite_error is not None and self.finite_error.confirmed
 
     @property
     def agree(self) -> bool:
@@ -261,18 +285,36 @@ def accepts(expected: Expected, value: float, allowance: float) -> bool:
 
 
 def judge(value: float, ref: mpmath.mpf, expected: Expected, allowance: float) -> MethodValue:
-    """A method's value, its errors against the reference, and whether it may be right here."""
+    """A method's value, its errors against ``ref``, and whether it may be right here."""
     absolute, relative = _errors(value, ref)
     return MethodValue(value, absolute, relative, allowance, accepts(expected, value, allowance))
 
 
-def _expected(ref: mpmath.mpf, float_ref: mpmath.mpf, explanations: Sequence[Explanation]) -> Expected:
+def _measured_against(ref: mpmath.mpf, float_ref: mpmath.mpf) -> mpmath.mpf:
+    """The reference errors are measured against: at the float64 point, where the methods work."""
+    return float_ref if mpmath.isfinite(float_ref) else ref
+
+
+def _expected(
+    ref: mpmath.mpf,
+    float_ref: mpmath.mpf,
+    explanations: Sequence[Explanation],
+    kinks: KinkAssessment | None,
+    f_defined: bool,
+) -> Expected:
+    nonfinite = not mpmath.isfinite(ref) or any(e.kind in NONFINITE_KINDS for e in explanations)
+    if not f_defined:
+        return Expected(None, None, True)  # f itself is not a number here: no number is its derivative
     candidates = [r for r in (ref, float_ref) if mpmath.isfinite(r)]
+    if kinks is not None and kinks.accepted is not None:
+        candidates = list(kinks.accepted)  # read off f's branches: the derivative, or between the one-sided ones
+        if kinks.exact_only and mpmath.isfinite(float_ref):
+            candidates.append(float_ref)  # float64 works beside the kink, where f is smooth
     for e in explanations:
-        candidates += [mpmath.mpf(s) for s in (e.slopes or ())]
+        if kinks is None:
+            candidates += [mpmath.mpf(s) for s in (e.slopes or ())]
         if e.kind == "underflow":
             candidates.append(mpmath.mpf(0))  # float64 rounds it to zero
-    nonfinite = not mpmath.isfinite(ref) or any(e.kind in NONFINITE_KINDS for e in explanations)
     if not candidates:
         return Expected(None, None, nonfinite)
     return Expected(min(candidates), max(candidates), nonfinite)
@@ -281,10 +323,10 @@ def _expected(ref: mpmath.mpf, float_ref: mpmath.mpf, explanations: Sequence[Exp
 def _finite(
     f: sp.Expr, wrt: tuple[str, ...], floats: Mapping[str, float], settings: _Settings
 ) -> tuple[FiniteDifference | None, str]:
-    """The finite difference for one row, or why it does not apply (a refused method, order > 2)."""
-    if len(wrt) > 2:
-        return None, "finite differences give first and second derivatives"
-    mixed = len(wrt) == 2 and wrt[0] != wrt[1]
+    """The finite difference for one row, or why it does not apply (a refused method, a mixed partial of order 3)."""
+    mixed = len(set(wrt)) > 1
+    if mixed and len(wrt) > 2:
+        return None, "finite differences give mixed partials of order 2 only"
     dps = settings.dps if settings.fd == "mpmath" else None
     try:
         wanted = list(wrt) if mixed else wrt[0]
@@ -299,13 +341,18 @@ def _finite(
 
 
 def _finite_error(fd: FiniteDifference | None, ref: mpmath.mpf, expected: Expected) -> MethodValue | None:
+    """The finite difference judged: within its bound of an answer that is right here, and whether
+    the bound is tight enough to confirm the reference (``MethodValue.confirmed``)."""
     if fd is None:
         return None
-    value = float(fd.value)
-    if not math.isfinite(fd.error_bound):
-        absolute, relative = _errors(value, ref)
-        return MethodValue(value, absolute, relative, math.inf, True)  # no bound, nothing claimed
-    return judge(value, ref, expected, float(fd.error_bound))
+    value, bound = float(fd.value), float(fd.error_bound)
+    absolute, relative = _errors(value, ref)
+    if not math.isfinite(bound):
+        return MethodValue(value, absolute, relative, math.inf, True, False)  # no bound: nothing claimed
+    agrees = accepts(expected, value, bound)
+    with mpmath.workdps(30):
+        tight = mpmath.isfinite(ref) and (bound < abs(ref) or (ref == 0 and bound <= ABSOLUTE))
+    return MethodValue(value, absolute, relative, bound, agrees, agrees and bool(tight))
 
 
 def _derivative(f: sp.Expr, wrt: tuple[str, ...], settings: _Settings) -> sp.Expr:
@@ -320,14 +367,31 @@ def _derivative(f: sp.Expr, wrt: tuple[str, ...], settings: _Settings) -> sp.Exp
     return diff(f, list(wrt), limits=limits)
 
 
-def _autodiff(
-    f: sp.Expr, wrt: tuple[str, ...], floats: Mapping[str, float], gradient: Mapping[str, float], settings: _Settings
-) -> float:
-    """The tape's value; for a second derivative, back-propagated through the symbolic first derivative."""
+def _derivatives(f: sp.Expr, wrt: tuple[str, ...], settings: _Settings) -> tuple[sp.Expr, sp.Expr | None]:
+    """The derivative, and the one of an order less (None for a first derivative).
+
+    A derivative too large to write out (Taylor mode's, order 10) is differentiated once more
+    from the one below rather than computed again from f: one sweep instead of two.
+    """
     if len(wrt) == 1:
+        return _derivative(f, wrt, settings), None
+    lower = _derivative(f, wrt[:-1], settings)
+    if printable(lower):
+        return _derivative(f, wrt, settings), lower
+    return diff(lower, wrt[-1], limits=settings.limits), lower
+
+
+def _autodiff(
+    lower: sp.Expr | None,
+    wrt: tuple[str, ...],
+    floats: Mapping[str, float],
+    gradient: Mapping[str, float],
+    limits: Limits,
+) -> float:
+    """The tape's value; for a higher derivative, back-propagated through the symbolic one of an order less."""
+    if lower is None:
         return float(gradient.get(wrt[0], 0.0))
-    limits = settings.limits
-    first = Tape(_derivative(f, wrt[:-1], settings), limits=limits)
+    first = Tape(lower, limits=limits)
     inner = {k: v for k, v in floats.items() if k in first.variables}
     return float(first.gradient(inner).get(wrt[-1], 0.0))
 
@@ -339,6 +403,7 @@ class _At:
     exact: dict[str, sp.Expr]
     floats: dict[str, float]
     nodes: ExactValues
+    value: mpmath.mpf  # f at the exact point: nan outside the domain, ±inf at a pole
 
 
 def _exact_reference(derivative: sp.Expr, at: _At, dps: int) -> mpmath.mpf:
@@ -356,6 +421,29 @@ def _exact_reference(derivative: sp.Expr, at: _At, dps: int) -> mpmath.mpf:
             return mpmath.nan
 
 
+def _references(
+    graph: Graph, formula: Graph, wrt: tuple[str, ...], at: _At, dps: int, f_finite: bool
+) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """The derivative at the exact point and at the float point, to ``dps`` digits.
+
+    From f itself by Taylor mode, independent of the symbolic derivative it judges: f's own
+    graph, run forward at high precision with the registry's rules. The symbolic derivative
+    (``formula``'s graph) is the reference for a mixed partial, and where Taylor mode breaks
+    down although f is finite: it needs f analytic along the line, and x·√x at 0 gives 0·∞.
+    """
+    found = []
+    for point in (at.exact, at.floats):
+        with mpmath.workdps(dps):
+            written = reference.evaluate(formula, {k: point[k] for k in formula.inputs}, dps)[formula.output]
+            if len(set(wrt)) != 1:
+                found.append(written)
+                continue
+            values = {name: point[name] for name in graph.inputs}
+            value = taylor.derivatives(graph, values, wrt[0], len(wrt), taylor.MpmathNumbers())[len(wrt)]
+            found.append(written if f_finite and not mpmath.isfinite(value) and mpmath.isfinite(written) else value)
+    return found[0], found[1]
+
+
 def _explanations(
     tape: Tape,
     trace: Trace,
@@ -363,23 +451,29 @@ def _explanations(
     derivative_tape: Tape,
     wrt: tuple[str, ...],
     at: _At,
-    values: tuple[mpmath.mpf, float],
+    values: tuple[mpmath.mpf, mpmath.mpf, float],
     dps: int,
-) -> tuple[list[Explanation], mpmath.mpf]:
-    """Why the derivative is not an ordinary number here, and the reference that goes with that."""
-    ref, bound = values
-    found = explain_row(tape.graph, trace, derivative, wrt, at.exact, dps, at.nodes)
+) -> tuple[list[Explanation], mpmath.mpf, KinkAssessment | None]:
+    """Why the derivative is not an ordinary number here, the reference that goes with that, and what
+    f's branches say at a kink."""
+    ref, formula, bound = values
+    found, kinks = explain_row(tape.graph, trace, derivative, wrt, at.exact, dps, at.nodes, convention=ref)
     used = {k: at.floats[k] for k in derivative_tape.variables}
-    if any(e.exact_only for e in found):
+    if kinks is not None and kinks.derivative is not None:
+        ref = kinks.derivative  # read off f's branches: the derivative, or the symmetric one at a corner
+    elif any(e.exact_only for e in found):
         ref = _exact_reference(derivative, at, dps)
     if found:
-        return found, ref
-    if not mpmath.isfinite(ref) and math.isfinite(trace.value):
+        return found, ref, kinks
+    if not mpmath.isfinite(formula) and math.isfinite(trace.value):
+        # The formula fails where f is defined: 0/0 in y·x^y/x at x = 0, log(-2) in the formula of x^x.
         limits = one_sided_slopes(derivative, wrt[-1], at.exact, dps) if len(wrt) == 1 else None
         problem = formula_problem(derivative_tape.graph, derivative_tape.trace(used), trace.value, limits)
-        return [problem], ref
-    other = range_problem(ref) or cancellation(derivative_tape.graph, list(used.values()), bound, ref)
-    return ([other] if other else []), ref
+        return [problem], ref, None
+    ranges = (range_problem(ref), float_range(derivative_tape.graph, derivative_tape.trace(used), ref))
+    found = [e for e in ranges if e is not None]
+    other = cancellation(derivative_tape.graph, list(used.values()), bound, ref)
+    return found + ([other] if other and not found else []), ref, kinks
 
 
 def _row(
@@ -391,21 +485,37 @@ def _row(
     trace: Trace,
     settings: _Settings,
 ) -> Row:
-    derivative = _derivative(f, wrt, settings)
+    derivative, lower = _derivatives(f, wrt, settings)
     derivative_tape = Tape(derivative, limits=settings.limits)
     used = {k: at.floats[k] for k in derivative_tape.variables}
-    ref = reference.output(derivative_tape.graph, {k: at.exact[k] for k in used}, settings.dps)
-    float_ref = reference.output(derivative_tape.graph, used, settings.dps)
+    formula = reference.output(derivative_tape.graph, {k: at.exact[k] for k in used}, settings.dps)
+    ref, float_ref = _references(tape.graph, derivative_tape.graph, wrt, at, settings.dps, math.isfinite(trace.value))
     bound = tolerance.rounding_bound(derivative_tape.graph, list(used.values()), inputs_exact=True)
-    explanations, ref = _explanations(tape, trace, derivative, derivative_tape, wrt, at, (ref, bound), settings.dps)
-    expected = _expected(ref, float_ref, explanations)
-    symbolic = judge(float(derivative_tape.value(used)), ref, expected, bound)
-    autodiff = judge(_autodiff(f, wrt, at.floats, gradient, settings), ref, expected, bound)
+    explanations, ref, kinks = _explanations(
+        tape, trace, derivative, derivative_tape, wrt, at, (ref, formula, bound), settings.dps
+    )
+    if kinks is not None and kinks.derivative is not None and not kinks.exact_only:
+        float_ref = kinks.derivative  # float64 sits on the kink too: the same branches decide there
+    expected = _expected(ref, float_ref, explanations, kinks, not mpmath.isnan(at.value))
+    measured = _measured_against(ref, float_ref)
+    # The derivative exists only where f does: the formula's value where f is undefined (1/x for log at -1) is not one.
+    undefined = math.isnan(trace.value)
+    value = float(derivative_tape.value(used)) if not undefined else math.nan
+    symbolic = judge(value, measured, expected, bound)
+    tape_value = _autodiff(lower, wrt, at.floats, gradient, settings.limits) if not undefined else math.nan
+    autodiff = judge(tape_value, measured, expected, bound)
     fd, note = _finite(f, wrt, at.floats, settings)
-    finite_error = _finite_error(fd, ref, expected)
+    finite_error = _finite_error(fd, measured, expected)
     ok = symbolic.agrees and autodiff.agrees and (finite_error is None or finite_error.agrees)
-    verdict: Verdict = "disagree" if not ok else "explained" if explanations else "agree"
+    confirmed = finite_error is not None and finite_error.confirmed
+    verdict: Verdict = (
+        "disagree" if not ok else "explained" if explanations else "agree" if confirmed else "unconfirmed"
+    )
     noise = fd is not None and not math.isfinite(fd.error_bound) and not math.isfinite(trace.value)
+    exact_at = given_exactly(at.exact, tuple(at.floats))
+    exact = None
+    if exact_at is not None and mpmath.isfinite(ref) and not explanations:
+        exact = exact_value(derivative, exact_at, ref)
     return Row(
         wrt,
         derivative,
@@ -420,6 +530,7 @@ def _row(
         tuple(explanations),
         note,
         noise,
+        exact,
     )
 
 
@@ -476,11 +587,13 @@ def compare(
     floats = dict(zip(tape.variables, ordered_values(tape.variables, _float_point(point)), strict=True))
     trace = tape.trace(floats)
     gradient = tape.gradient(floats)
-    settings = _Settings(fd, h, dps, limits, Function(f, limits))
-    at_ = _At(point, floats, exact_values(tape.graph, point, dps))
+    highest = max((len(w) for w in requested), default=1)
+    settings = _Settings(fd, h, dps, limits, Function(f, bounding_limits(limits, highest)))
+    nodes = exact_values(tape.graph, point, dps)
+    ref_value = nodes.low[tape.graph.output]
+    at_ = _At(point, floats, nodes, ref_value)
     rows = tuple(_row(f, w, at_, gradient, tape, trace, settings) for w in requested)
     function = source.output.name if isinstance(source, Program) else "f"
-    ref_value = reference.output(tape.graph, point, dps)
     return Comparison(f, function, variable_names(f), point, trace.value, ref_value, rows, dps, trace)
 
 

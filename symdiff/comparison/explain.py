@@ -10,6 +10,7 @@ reference just left and right of the point.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 from collections.abc import Mapping, Sequence
@@ -20,16 +21,28 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from ..language.dag import printable
 from ..language.printing import scientific, to_text
-from ..tape import reference
+from ..tape import branches, reference
 from ..tape.graph import Graph, lower
 from ..tape.reference import Exact
 from ..tape.trace import Trace
 from .tolerance import cancelling_node
 
 ExplanationKind = Literal[
-    "corner", "jump", "vertical", "domain", "singularity", "overflow", "underflow", "indeterminate", "cancellation"
+    "corner",
+    "jump",
+    "vertical",
+    "convention",
+    "domain",
+    "singularity",
+    "overflow",
+    "underflow",
+    "indeterminate",
+    "cancellation",
 ]
+# Kinds that say the derivative does not exist at the point (a kink of f, of whatever sort).
+NOT_DIFFERENTIABLE = frozenset({"corner", "jump", "vertical"})
 # Kinds after which nan or ±inf is a right answer: the derivative does not exist as a float64 number.
 NONFINITE_KINDS = frozenset({"jump", "vertical", "domain", "singularity", "overflow", "indeterminate"})
 FLOAT_MAX = sys.float_info.max
@@ -61,8 +74,9 @@ class Explanation:
 
 
 def _subexpression(graph: Graph, index: int) -> str:
+    """How a message names a node: its expression, or its tape line when that is too long to write out."""
     expr = graph.expressions[index]
-    return to_text(expr) if expr is not None else graph.equation(index)
+    return to_text(expr) if expr is not None and printable(expr) else graph.equation(index)
 
 
 def _arguments(graph: Graph, values: Sequence[Any], index: int) -> str:
@@ -72,7 +86,7 @@ def _arguments(graph: Graph, values: Sequence[Any], index: int) -> str:
         if graph.nodes[a].kind == "const":
             continue
         expr = graph.expressions[a]
-        label = to_text(expr) if expr is not None else graph.label(a)
+        label = to_text(expr) if expr is not None and printable(expr) else graph.label(a)
         parts.append(f"{label} = {_number(values[a])}")
     return ", ".join(parts)
 
@@ -277,6 +291,116 @@ def _smooth(kind: str, slopes: tuple[float, float] | None) -> bool:
     return kind == "corner" and slopes is not None and slopes[0] == slopes[1]
 
 
+@dataclass(frozen=True)
+class KinkAssessment:
+    """What f does at kinks on the point, read off its branches on either side (``tape.branches``).
+
+    Attributes:
+        explanations: what to say (nothing when f is differentiable and the rules give its derivative).
+        derivative: the derivative where it exists; the symmetric value (the average of the
+            one-sided ones) at a corner; None at a jump, where the rules' convention stands.
+        accepted: the finite answers that are right: the derivative, or anything between the
+            one-sided values at a corner; None at a jump (only nan, ±inf and the convention).
+    """
+
+    explanations: tuple[Explanation, ...]
+    derivative: mpmath.mpf | None
+    accepted: tuple[mpmath.mpf, mpmath.mpf] | None
+    exact_only: bool = False  # the kink is at the exact point only; float64, beside it, sees a smooth point
+
+
+_ORDINAL = {1: "first", 2: "second", 3: "third"}
+
+
+def _ordinal(n: int) -> str:
+    return _ORDINAL.get(n, f"{n}th")
+
+
+def _same(a: mpmath.mpf, b: mpmath.mpf, dps: int) -> bool:
+    with mpmath.workdps(dps):
+        if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
+            return bool(a == b)
+        return bool(abs(a - b) <= mpmath.mpf(10) ** (-(dps // 2)) * max(1, abs(a), abs(b)))
+
+
+def assess_kinks(
+    graph: Graph,
+    indices: Sequence[int],
+    variable: str,
+    order: int,
+    point: Mapping[str, Exact],
+    dps: int,
+    convention: mpmath.mpf,
+    where: str,
+) -> KinkAssessment | None:
+    """The derivative of ``order`` along ``variable`` at kink nodes ``indices``, from f's branches.
+
+    ``convention`` is what the rules give there (sign(0) = 0); ``where`` names the kink for
+    people. None when a kink has no branches to read (a vertical tangent) or cannot be resolved.
+    """
+    found = branches.sides(graph, point, variable, indices, dps)
+    if found is None:
+        return None
+    left, right = found
+    node = "; ".join(graph.equation(i) for i in indices)
+    if not (left.continuous and right.continuous):
+        jump = "; f jumps here, so its one-sided difference quotients diverge"
+        return KinkAssessment(
+            (Explanation("jump", f"not differentiable in {variable} here: {where}{jump}"),), None, None
+        )
+    lows = branches.one_sided_derivatives(left, point, variable, order, dps)
+    highs = branches.one_sided_derivatives(right, point, variable, order, dps)
+    for k in range(1, order):
+        if not _same(lows[k], highs[k], dps):
+            message = (
+                f"the {_ordinal(order)} derivative in {variable} does not exist here: {where}; the one-sided "
+                f"{_ordinal(k)} derivatives are {float(lows[k]):.6g} (left) and {float(highs[k]):.6g} (right)"
+            )
+            return KinkAssessment((Explanation("jump", message, node),), None, None)
+    low, high = lows[order], highs[order]
+    if not (mpmath.isfinite(low) and mpmath.isfinite(high)):
+        return None
+    if _same(low, high, dps):
+        if _same(convention, high, dps):
+            return KinkAssessment((), high, (high, high))
+        message = (
+            f"differentiable in {variable} here, although {where}: the one-sided derivatives are both "
+            f"{float(high):.6g}, but the rules' values at the kink give {float(convention):.6g}"
+        )
+        return KinkAssessment(
+            (Explanation("convention", message, slopes=(float(low), float(high))),), high, (high, high)
+        )
+    slopes = (float(low), float(high))
+    message = (
+        f"not differentiable in {variable} here: {where}; one-sided slopes {slopes[0]:.6g} (left) and "
+        f"{slopes[1]:.6g} (right)"
+    )
+    with mpmath.workdps(dps):
+        middle = (low + high) / 2
+    if _same(convention, middle, dps):
+        message += "; every method gives the average of the two, the symmetric derivative"
+    return KinkAssessment((Explanation("corner", message, node, slopes),), middle, (min(low, high), max(low, high)))
+
+
+def _formula_value(derivative: sp.Expr, point: Mapping[str, Exact], dps: int) -> mpmath.mpf:
+    """What the rules give at the point: the derivative's formula there."""
+    graph = lower(derivative)
+    return reference.evaluate(graph, {name: point[name] for name in graph.inputs}, dps)[graph.output]
+
+
+def _where(graph: Graph, indices: Sequence[int], values: Sequence[Any], beside: str) -> str:
+    """The kinks at the point, for people: ``abs(x - 1) (at x - 1 = 0) has a corner at 0``."""
+    parts = []
+    for index in indices:
+        node = graph.nodes[index]
+        assert node.op is not None
+        assert node.op.nondiff is not None
+        what = f"{_subexpression(graph, index)} (at {_arguments(graph, values, index)})"
+        parts.append(f"{what} has a {node.op.nondiff.note}")
+    where = " and ".join(parts)
+    return where + (f" at the exact point; float64 sees {beside}, just beside it" if beside else "")
+
+
 def explain_row(
     graph: Graph,
     trace: Trace,
@@ -285,35 +409,55 @@ def explain_row(
     point: Mapping[str, Exact],
     dps: int,
     exact: ExactValues | None = None,
-) -> list[Explanation]:
+    convention: mpmath.mpf | None = None,
+) -> tuple[list[Explanation], KinkAssessment | None]:
     """Every reason the derivative with respect to ``wrt`` is not an ordinary number here.
 
     With ``exact`` (the nodes at the exact point), kinks and poles that only the exact point
-    hits are found too.
+    hits are found too. At kinks, a derivative in one variable is read off f's branches on
+    either side (``assess_kinks``, which also says what the derivative is); ``convention`` is
+    what the rules give there. Returns the explanations and that assessment (None when there
+    is none: no kink, a mixed partial, a vertical tangent).
     """
     variable = wrt[-1]
-    explanations = []
+    explanations: list[Explanation] = []
     found = kinks(graph, trace, variable)
     only_exact = [i for i in exact_kinks(graph, exact, variable) if i not in found] if exact else []
-    slopes = one_sided_slopes(derivative, variable, point, dps) if len(wrt) == 1 and (found or only_exact) else None
-    for index in found + only_exact:
-        kind = graph.nodes[index].op.nondiff.kind  # type: ignore[union-attr]
-        if _smooth(kind, slopes):
-            continue
-        if index in found:
-            values: Sequence[Any] = _trace_values(trace)
-            beside = ""
-        else:
+    assessment = None
+    if (found or only_exact) and len(set(wrt)) == 1:
+        beside = ""
+        values: Sequence[Any] = _trace_values(trace)
+        if not found:
             assert exact is not None
             values = _snapped_values(exact)
             beside = ", ".join(f"{r.label} = {r.value!r}" for r in trace.rows if r.kind == "input")
-        explanations.append(_kink_explanation(graph, index, values, variable, slopes, beside))
+        where = _where(graph, found or only_exact, values, beside)
+        rules = convention if convention is not None else _formula_value(derivative, point, dps)
+        assessment = assess_kinks(graph, found + only_exact, variable, len(wrt), point, dps, rules, where)
+        if assessment is not None and not found:
+            assessment = dataclasses.replace(assessment, exact_only=True)
+    if assessment is not None:
+        explanations += assessment.explanations
+    else:
+        slopes = one_sided_slopes(derivative, variable, point, dps) if len(wrt) == 1 and (found or only_exact) else None
+        for index in found + only_exact:
+            kind = graph.nodes[index].op.nondiff.kind  # type: ignore[union-attr]
+            if _smooth(kind, slopes):
+                continue
+            if index in found:
+                values = _trace_values(trace)
+                beside = ""
+            else:
+                assert exact is not None
+                values = _snapped_values(exact)
+                beside = ", ".join(f"{r.label} = {r.value!r}" for r in trace.rows if r.kind == "input")
+            explanations.append(_kink_explanation(graph, index, values, variable, slopes, beside))
     problem = nonfinite(graph, trace, point)
     if problem is None and exact is not None:
         problem = exact_pole(graph, exact, trace)
     if problem is not None:
         explanations.append(problem)
-    return explanations
+    return explanations, assessment
 
 
 # -- the derivative's own value ---------------------------------------------------------------------
@@ -326,7 +470,8 @@ def formula_problem(
     limits: tuple[float, float] | None,
 ) -> Explanation:
     """The derivative's formula is not a number here although f is: x^y·y/x at x = 0, log(x) in x^x at -2."""
-    formula = to_text(derivative_graph.expressions[derivative_graph.output])
+    output = derivative_graph.expressions[derivative_graph.output]
+    formula = to_text(output) if output is not None and printable(output) else "(too long to write out)"
     defined = f"although f itself is defined here (f = {_number(f_value)})"
     index = next((i for i, r in enumerate(derivative_trace.rows) if r.first_nonfinite), None)
     if index is None:
@@ -362,6 +507,26 @@ def range_problem(ref: mpmath.mpf) -> Explanation | None:
     if abs(ref) < FLOAT_TINY:
         return Explanation("underflow", f"underflow: the derivative, {shown}, is below the smallest float64 (2.2e-308)")
     return None
+
+
+def float_range(derivative_graph: Graph, derivative_trace: Trace, ref: mpmath.mpf) -> Explanation | None:
+    """The derivative is a number, but its formula leaves the float64 range on the way there.
+
+    -14·(z - 1/3)·heaviside(…)/y³ at y = 1e-300 is 0, yet y³ underflows to 0 and float64 gives 0/0.
+    """
+    if not mpmath.isfinite(ref) or math.isfinite(derivative_trace.value):
+        return None
+    index = next((i for i, r in enumerate(derivative_trace.rows) if r.first_nonfinite), None)
+    if index is None:
+        return None
+    row = derivative_trace.rows[index]
+    values = _trace_values(derivative_trace)
+    where = f"{_subexpression(derivative_graph, index)} at {_arguments(derivative_graph, values, index)}"
+    message = (
+        f"float64 range: the derivative is {scientific(ref) if ref else '0'}, but float64 leaves its range in the "
+        f"formula on the way ({where} is {_number(row.value)}), so a float64 method may give inf or nan"
+    )
+    return Explanation("overflow", message, row.equation)
 
 
 def cancellation(graph: Graph, inputs: Sequence[float], bound: float, ref: mpmath.mpf) -> Explanation | None:

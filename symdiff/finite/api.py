@@ -21,8 +21,8 @@ from ..tape.points import checked_point, ordered_values, real_number
 from . import METHODS, Method, fast, methods
 from .function import Function
 from .lines import COMPLEX_STEP, NOT_A_POINT, OVERFLOW, ComplexLine, DifferenceLine, Estimate, Line, ValueLine
-from .result import FiniteDifference, status_and_reason
-from .stencils import Stencil, stencil
+from .result import FiniteDifference, status_and_reason, within_tolerance
+from .stencils import MAX_DERIVATIVE, Stencil, stencil
 
 STENCIL_METHODS = ("forward", "backward", "central")
 
@@ -34,8 +34,9 @@ class FiniteDifferences:
     Args:
         expr: expression text, a program, or a SymPy expression.
         wrt: a variable, or two variables for a mixed partial (``["x", "y"]`` is ∂²f/∂x∂y).
-        order: 1 or 2 (with a single ``wrt``).
-        method: ``auto`` (complex step where the expression is analytic, else Richardson),
+        order: 1 to 10 (with a single ``wrt``).
+        method: ``auto`` (complex step where the expression is analytic, else Richardson; for
+            orders above 2, central differences at 50 digits),
             ``forward``, ``backward``, ``central`` (one stencil), ``richardson``, ``complex``
             or ``mpmath``.
         h: the step. Given, it is used as is (teaching mode): ``forward`` computes exactly
@@ -67,8 +68,9 @@ class FiniteDifferences:
         dps: int | None = None,
         limits: Limits = DEFAULT_LIMITS,
     ):
-        self.function = expr if isinstance(expr, Function) else Function(expr, limits)
         self.wrt = _wrt(wrt, order)
+        limits.check_order(len(self.wrt))
+        self.function = expr if isinstance(expr, Function) else Function(expr, bounding_limits(limits, len(self.wrt)))
         self.method = check_choice("method", method, METHODS)
         self.h = checked_step(h, self.method)
         if accuracy is not None:
@@ -81,9 +83,15 @@ class FiniteDifferences:
         self.dps = 50 if dps is None else dps
         limits.check_dps(self.dps)
         if self.method in STENCIL_METHODS:
-            self.stencil: Stencil | None = stencil(self.method, 2 if self._diagonal2 else 1, accuracy)  # type: ignore[arg-type]
+            order = 1 if self._mixed else len(self.wrt)
+            self.stencil: Stencil | None = stencil(self.method, order, accuracy)  # type: ignore[arg-type]
         else:
             self.stencil = None
+        if self.method == "complex" and len(self.wrt) > 2:
+            raise MethodError(
+                "the complex step gives first derivatives (and, with a difference, second ones); "
+                f"for order {len(self.wrt)} use method='richardson' or 'central'"
+            )
         if self.method == "complex" and self.function.not_analytic:
             p = self.function.not_analytic[0]
             where = f" ({p.nondiff.note})" if p.nondiff is not None else ""
@@ -97,12 +105,17 @@ class FiniteDifferences:
         self._detail = self._stencil_detail(self.stencil, "") if self.stencil is not None else ""
 
     @property
-    def _diagonal2(self) -> bool:
-        return len(self.wrt) == 2 and self.wrt[0] == self.wrt[1]
-
-    @property
     def _mixed(self) -> bool:
         return len(self.wrt) == 2 and self.wrt[0] != self.wrt[1]
+
+    def _resolved(self) -> str:
+        """The method ``auto`` stands for: the complex step where f is analytic, else Richardson; for
+        orders above 2 differences at 50 digits, since in float64 their stencils lose most digits to rounding."""
+        if self.method != "auto":
+            return self.method
+        if len(self.wrt) > 2:
+            return "mpmath"
+        return "richardson" if self.function.not_analytic else "complex"
 
     def __call__(self, at: Mapping[str, Any]) -> FiniteDifference:
         values, point = _values(self.function.variables, at)
@@ -164,11 +177,9 @@ class FiniteDifferences:
     def _estimate(self, values: list[Any]) -> _Outcome:
         fn = self.function
         k, inner = fn.index_of(self.wrt[-1]), fn.index_of(self.wrt[0])
-        method = self.method
+        method = self._resolved()
         if method == "mpmath":
             return self._mpmath(values)
-        if method == "auto":
-            method = "richardson" if fn.not_analytic else "complex"
         if method == "complex" and len(self.wrt) == 1:
             h = COMPLEX_STEP if self.h is None else self.h
             return _Outcome(methods.complex_first_derivative(fn, values, k, h), "complex step", None, (0, 0))
@@ -191,15 +202,44 @@ class FiniteDifferences:
             estimate, family = methods.richardson(fn, line, values, derivative, self.h, self._plans)
             detail = f"{label}Richardson ({family.name})"
             chosen = None
-            if np.ndim(estimate.entry) == 0 and estimate.code != methods.NOT_DIFFERENTIABLE:
+            if (
+                np.ndim(estimate.entry) == 0
+                and estimate.code != methods.NOT_DIFFERENTIABLE
+                and np.isfinite(estimate.value)
+            ):
                 chosen = methods.table_entries(family, methods.ROWS)[int(estimate.entry)][0]  # cheap: no weights
                 detail += f", column {family.columns.index(chosen)} (accuracy {chosen.accuracy})"
             plain = chosen if isinstance(line, ValueLine) else None  # a formula on f itself
-            return _Outcome(estimate, detail, plain, chosen.span if chosen else (-1, 1))
+            outcome = _Outcome(estimate, detail, plain, chosen.span if chosen else (-1, 1))
+            return self._better_central(outcome, line, values, derivative, label) if self.method == "auto" else outcome
         used = self.stencil if self.stencil is not None else stencil("central", derivative)
         estimate = methods.stencil_at_step(line, values, used, self.h)
         plain = used if isinstance(line, ValueLine) else None  # a formula on f itself
         return _Outcome(estimate, self._stencil_detail(used, label), plain, used.span)
+
+    def _better_central(
+        self, outcome: _Outcome, line: Line, values: list[Any], derivative: int, label: str
+    ) -> _Outcome:
+        """``auto`` keeps the smaller certified bound of Richardson's and the central stencil's at its own step.
+
+        Richardson starts from the function's natural scale; where that estimate is off, the
+        automatic central step (balanced on the truncation derivative) can do far better.
+        """
+        mine = outcome.estimate
+        if np.ndim(values[line.k]) != 0 or mine.code not in (methods.OK, methods.UNBOUNDED):
+            return outcome
+        if mine.code == methods.OK and within_tolerance(float(mine.value), float(mine.truncation + mine.rounding)):
+            return outcome  # already as good as "ok" asks: the central stencil's bound costs a higher derivative
+        used = stencil("central", derivative)
+        central = methods.stencil_at_step(line, values, used, None)
+        if central.code != methods.OK:
+            return outcome
+        theirs = central
+        if mine.code == methods.OK and mine.truncation + mine.rounding <= theirs.truncation + theirs.rounding:
+            return outcome
+        central.evaluations += mine.evaluations
+        plain = used if isinstance(line, ValueLine) else None
+        return _Outcome(central, self._stencil_detail(used, label), plain, used.span)
 
     @staticmethod
     def _stencil_detail(used: Stencil, label: str) -> str:
@@ -231,6 +271,8 @@ class FiniteDifferences:
         estimate = outcome.estimate
         if self.method in ("forward", "backward") and not self._mixed:
             estimate = self._at_a_kink(estimate, values)
+        if np.any(np.asarray(estimate.code) != methods.OK):  # where f is undefined no estimate is ok
+            estimate = self._where_f_is_defined(estimate, values)
         value = _plain(estimate.value)
         truncation, rounding = _plain(estimate.truncation), _plain(estimate.rounding)
         scalar = type(value) is float and type(truncation) is float and type(estimate.code) is int
@@ -249,7 +291,7 @@ class FiniteDifferences:
             culprit = self._culprit(estimate, values, outcome.span)
         status, reason = status_and_reason(estimate, culprit, self._fix())
         certified = outcome.detail == "complex step"  # its bound is certified as a whole
-        method = self.method if self.method != "auto" else ("richardson" if self.function.not_analytic else "complex")
+        method = self._resolved()
         return FiniteDifference(
             value=value,
             error_bound=_plain(_total(truncation, rounding)),
@@ -266,6 +308,21 @@ class FiniteDifferences:
             point=point,
             stencil=outcome.stencil,
             digits=outcome.digits,
+        )
+
+    def _where_f_is_defined(self, estimate: Estimate, values: list[Any]) -> Estimate:
+        """No value where f itself is undefined: the derivative of log at -1 is not π/h = 2.4e200, what the
+        complex step finds on the complex continuation. (Where f is ±inf, an overflow or a pole, the
+        stencil's ±inf or nan says as much.)"""
+        with np.errstate(all="ignore"):
+            undefined = np.isnan(self.function.f.array(values))
+        if not np.any(undefined):
+            return estimate
+        return dataclasses.replace(
+            estimate,
+            value=_plain(np.where(undefined, math.nan, estimate.value)),
+            truncation=_plain(np.where(undefined, math.inf, estimate.truncation)),
+            rounding=_plain(np.where(undefined, math.inf, estimate.rounding)),
         )
 
     def _at_a_kink(self, estimate: Estimate, values: list[Any]) -> Estimate:
@@ -316,7 +373,7 @@ class FiniteDifferences:
         that is not smooth on the stencil's interval, the coordinates that are not finite,
         or where f overflows."""
         code = np.asarray(estimate.code)
-        named = (methods.NOT_SMOOTH, methods.ONE_SIDED, NOT_A_POINT, OVERFLOW)
+        named = (methods.NOT_SMOOTH, methods.ONE_SIDED, NOT_A_POINT, OVERFLOW, methods.JUMP)
         troubled = np.isin(code, named)
         if not np.any(troubled):
             return ""
@@ -328,6 +385,8 @@ class FiniteDifferences:
             return ", ".join(f"{n} = {v}" for n, v in zip(names, pick, strict=True) if not math.isfinite(v))
         if kind == methods.ONE_SIDED:
             span = (-1, 1)
+        if kind == methods.JUMP:
+            span = (0, 0)  # the kink at the point itself
         h = float(np.broadcast_to(estimate.step, code.shape).ravel()[first])
         k = self.function.index_of(self.wrt[-1])
         if kind == OVERFLOW:  # f itself, not one primitive: name the whole point
@@ -409,12 +468,26 @@ def _plain(value: Any) -> Any:
     return float(array) if array.ndim == 0 else array
 
 
+# The truncation bound of a derivative of order d needs derivatives of order d + accuracy: for the
+# tenth derivative, the twelfth. Bounds may go this far past max_order (bound_ops still caps their size).
+BOUND_ROOM = 4
+
+
+def bounding_limits(limits: Limits, order: int) -> Limits:
+    """The limits the error bounds work under: room above the order asked for its truncation derivatives."""
+    if order + BOUND_ROOM <= limits.max_order:
+        return limits
+    return dataclasses.replace(limits, max_order=order + BOUND_ROOM)
+
+
 def _wrt(wrt: Any, order: int) -> tuple[str, ...]:
-    if isinstance(order, bool) or not isinstance(order, int) or order not in (1, 2):
+    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= MAX_DERIVATIVE:
         raise SymdiffError(
-            f"finite differences give first and second derivatives; order must be 1 or 2, got {describe(order)}"
+            f"finite differences give derivatives of order 1 to {MAX_DERIVATIVE}; got order {describe(order)}"
         )
     names = tuple(v.name for v in variable_list(wrt))
+    if len(names) == 1:
+        return names * order
     if len(names) not in (1, 2):
         raise SymdiffError(f"give one variable, or two for a mixed partial; got {len(names)}")
     if len(names) == 2 and order != 1:

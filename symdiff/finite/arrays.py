@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import mpmath
+import numpy as np
 
 from ..errors import SymdiffError
 from ..limits import DEFAULT_LIMITS, Limits
@@ -80,6 +81,10 @@ class DirectionalDerivatives:
     def __call__(self, point: Mapping[str, Any], direction: Mapping[str, Any]) -> FiniteDifference:
         self.line.aim(point, direction)
         result = self.finite({"t": 0.0})
+        if not any(np.any(np.asarray(v) != 0) for v in direction.values()):
+            # Along the zero vector f does not change: ∇f·0 is 0 exactly, even where f has no
+            # gradient (the stencil's values may still be nan there, as at cbrt(0)).
+            return dataclasses.replace(result, value=0.0, error_bound=0.0, status="ok", reason="")
         if result.error_bound == math.inf and math.isfinite(result.step):
             # One-sided slopes that disagree: say which element of which node has the kink.
             culprit = self.line.model.culprit(-result.step, result.step)

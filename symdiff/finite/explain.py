@@ -29,6 +29,7 @@ from ..symbolic.derivatives import diff
 from ..tape.graph import lower
 from ..tape.reference import evaluate
 from ..tape.tape import Tape
+from .function import Evaluator
 from .stencils import Stencil
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ class Explanation:
         leading: the leading truncation term C·hᵖ·f⁽ᵖ⁺ᵈ⁾(x) with the exact derivative.
         step: the error from storing x + sᵢh as floats (None when not split).
         rounding: the error from rounding the values and the arithmetic (None when not split).
+        smooth: f is smooth on the stencil's interval; where it is not (a kink, a jump), the
+            truncation is the formula across it and Taylor's leading term says nothing about it.
     """
 
     result: FiniteDifference
@@ -71,6 +74,7 @@ class Explanation:
     leading: mpmath.mpf | None
     step: mpmath.mpf | None
     rounding: mpmath.mpf | None
+    smooth: bool = True
 
     @property
     def true_error(self) -> mpmath.mpf:
@@ -167,6 +171,9 @@ def _split(
     ideal, stored_sum = ideal / scale, stored_sum / scale
     q = stencil.accuracy + d
     higher = _value(diff(result.expression, name, q), point) if q <= 10 else mpmath.nan
+    box = [(float(point[n]), float(point[n])) for n in tape.variables]
+    box[tape.variables.index(name)] = (x + float(stencil.span[0]) * h, x + float(stencil.span[1]) * h)
+    smooth = bool(Evaluator(tape.graph, tape.variables).enclose(box)[2])
     leading = (
         mpmath.mpf(stencil.coefficient.numerator)
         / stencil.coefficient.denominator
@@ -182,4 +189,5 @@ def _split(
         leading=leading,
         step=stored_sum - ideal,
         rounding=mpmath.mpf(result.value) - stored_sum,
+        smooth=smooth,
     )

@@ -34,7 +34,9 @@ class Evaluator:
 
     def __init__(self, graph: Graph, variables: Sequence[str]):
         self.graph = graph
-        self.expression: sp.Expr = graph.expressions[graph.output]
+        # In the inputs alone: a program's output line is written in its line names (2*h0), which the
+        # derivatives that bound the error must see through (d/dx of 2*h0 is not 0).
+        self.expression: sp.Expr = graph.in_inputs(graph.expressions[graph.output])
         self._pick = [variables.index(name) for name in graph.inputs]
         self._all = self._pick == list(range(len(variables)))  # takes the point's values as they are
         self._float = compile_graph(graph, "scalar", False)
@@ -94,13 +96,15 @@ class Function:
         hidden_kinks: it uses a primitive with a jump or corner, which its derivative may not show.
     """
 
-    def __init__(self, expr: str | sp.Basic | Program, limits: Limits):
+    def __init__(self, expr: str | sp.Basic | Program, limits: Limits, variables: Sequence[str] | None = None):
+        """``variables``: the order of every point's values, when it is another function's (f's branch at a
+        kink, which may not use all of f's variables); by default the expression's own."""
         source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
         if isinstance(source, sp.Basic):
             check_language(source, limits)
         graph = lower(source)
         self.limits = limits
-        self.variables: tuple[str, ...] = graph.inputs
+        self.variables: tuple[str, ...] = graph.inputs if variables is None else tuple(variables)
         self.f = Evaluator(graph, self.variables)
         self.expression = self.f.expression
         used = {node.op.name: node.op for node in graph.nodes if node.op is not None}

@@ -42,6 +42,7 @@ COMPLEX_STEP = 2.0**-664  # about 1e-200, and a power of 2: dividing by it is ex
 # Why an estimate is not "ok"; the first reason that applies is reported (see result.REASONS).
 OK, NOT_SMOOTH, NOT_FINITE, UNBOUNDED, NOT_DIFFERENTIABLE, ONE_SIDED = 0, 1, 2, 3, 4, 5
 NOT_A_POINT, OVERFLOW = 6, 7  # a coordinate is nan or ±inf; f is beyond the largest float (exp at 1000)
+JUMP = 8  # f jumps at the point: its difference quotients from one side diverge
 
 
 def gamma(n: int) -> float:

@@ -23,9 +23,12 @@ import numpy as np
 
 from ..errors import SymdiffError
 from ..primitives import intervals
+from ..tape import taylor
+from . import kinks
 from .enclosure import magnitude
 from .function import Function
 from .lines import (
+    JUMP,
     NOT_DIFFERENTIABLE,
     NOT_FINITE,
     NOT_SMOOTH,
@@ -37,6 +40,7 @@ from .lines import (
     Line,
     Table,
     U,
+    ValueLine,
     complex_step,
     error_from_enclosure,
     outward_box,
@@ -126,6 +130,26 @@ def derivative_values(fn: Function, line: Line, values: Sequence[Any], q: int) -
         return np.full(np.shape(values[line.k]), np.nan)
 
 
+def line_derivatives(fn: Function, line: Line, values: Sequence[Any], orders: int) -> list[Any]:
+    """|G⁽q⁾(x)| for q = 0 … orders, in floats, where a step is chosen (never where a bound is).
+
+    Along f itself by Taylor mode over f's graph: one sweep, where differentiating the formula
+    eight times over can take seconds (x^x). Along a derivative of f, or along a line through
+    an array program (its own Taylor model, ``array_line``), by the evaluator's derivatives.
+    """
+    graph = getattr(fn.f, "graph", None)
+    if line.index != () or graph is None:
+        return [derivative_values(fn, line, values, q) for q in range(orders + 1)]
+    point = {name: np.asarray(values[fn.variables.index(name)], dtype=float) for name in graph.inputs}
+    variable = fn.variables[line.k]
+    if variable not in graph.inputs:
+        shape = np.shape(values[line.k])
+        return [np.abs(np.broadcast_to(fn.f.array(values), shape))] + [np.zeros(shape)] * orders
+    found = taylor.derivatives(graph, point, variable, orders, taylor.FloatNumbers())
+    shape = np.shape(values[line.k])
+    return [np.abs(np.broadcast_to(np.asarray(d, dtype=float), shape)) for d in found]
+
+
 def automatic_step(fn: Function, line: Line, values: Sequence[Any], stencil: Stencil, *, clear: bool = True) -> Any:
     """The power-of-2 step that balances truncation and rounding, kept clear of singularities.
 
@@ -137,8 +161,7 @@ def automatic_step(fn: Function, line: Line, values: Sequence[Any], stencil: Ste
     x = np.asarray(values[line.k], dtype=float)
     p, d = stencil.accuracy, stencil.derivative
     noise = float(stencil.abs_weights) * line.noise(values)
-    growth = derivative_values(fn, line, values, p + d)
-    slope = derivative_values(fn, line, values, p + d + 1)
+    *_, growth, slope = line_derivatives(fn, line, values, p + d + 1)
     cap = scale_of(x)
     reach = float(max(-stencil.span[0], stencil.span[1]))
     with np.errstate(all="ignore"):
@@ -154,7 +177,8 @@ def clear_of_singularities(line: Line, values: Sequence[Any], step: Any, span: t
     """Halve the step until f is smooth on [x + a·h, x + b·h] (left as is where it never is)."""
     x = np.asarray(values[line.k], dtype=float)
     lo, hi = outward_box(x, step, *span)
-    smooth = np.asarray(line.smooth(values, lo[..., None], hi[..., None]), dtype=bool)[..., 0]
+    smooth = np.asarray(line.smooth(values, lo[..., None], hi[..., None]), dtype=bool)
+    smooth = np.broadcast_to(smooth, (*np.shape(lo), 1))[..., 0]  # a constant branch encloses as one value
     if np.all(smooth):
         return step
     halvings = np.exp2(-np.arange(SHRINK, dtype=float))
@@ -180,27 +204,47 @@ def stencil_at_step(line: Line, values: Sequence[Any], stencil: Stencil, step: A
     blocked = np.asarray(estimate.code) == NOT_SMOOTH
     if not np.any(blocked):
         return estimate
-    return _merge(blocked, table.evaluate(values, clear_of_singularities(line, values, step, stencil.span)), estimate)
+    cleared = _merge(
+        blocked, table.evaluate(values, clear_of_singularities(line, values, step, stencil.span)), estimate
+    )
+    # A step chosen automatically that never cleared the kink gives a number about f elsewhere: none is given.
+    uncleared = np.asarray(cleared.code) == NOT_SMOOTH
+    return dataclasses.replace(cleared, value=_plain_where(uncleared, math.nan, cleared.value))
+
+
+def _plain_where(where: Any, a: Any, b: Any) -> Any:
+    result = np.where(where, a, b)
+    return float(result) if np.ndim(result) == 0 else result
 
 
 def natural_scale(fn: Function, line: Line, values: Sequence[Any], orders: int) -> Any:
-    """Where the Taylor series of the line's function stops being dominated by its first terms.
+    """About the radius of convergence of the line's Taylor series: the length f varies over.
 
-    With aₖ = |G⁽ᵏ⁾(x)|/k!, the k-th term overtakes the first at t = (a₁/aₖ)^(1/(k-1)); the
-    smallest such t over k estimates the radius of convergence (1/x at x gives about x,
-    sin(1000x) about 1/1000). Falls back on a₀ when a₁ is 0; infinite for a low-degree polynomial.
+    With aₖ = |G⁽ᵏ⁾(x)|/k!, the ratio test at the highest orders, (aⱼ/a_q)^(1/(q-j)) for the last
+    few q: 1/x at x gives about x, sin(1000x) about 1/1000, a pole at distance r gives r. The
+    low orders are not used: at a minimum found numerically, f′ is rounding noise (1e-32)
+    that would make the scale 1e-21 instead of the distance to the pole. Where the highest
+    coefficients vanish (a polynomial, sin at 0), the first terms decide as before: where the
+    k-th term overtakes the first, t = (a₁/aₖ)^(1/(k-1)) (a₀ when a₁ is 0); infinite for a
+    low-degree polynomial.
     """
-    terms = [derivative_values(fn, line, values, q) / math.factorial(q) for q in range(orders + 1)]
-    scale = np.full(np.shape(values[line.k]), np.inf)
+    terms = [d / math.factorial(q) for q, d in enumerate(line_derivatives(fn, line, values, orders))]
+    tail = np.full(np.shape(values[line.k]), np.inf)
+    head = np.full(np.shape(values[line.k]), np.inf)
     with np.errstate(all="ignore"):
+        for q in range(max(2, orders - 2), orders + 1):
+            for j in range(max(1, q - 2), q):
+                reach = (terms[j] / terms[q]) ** (1 / (q - j))
+                usable = (terms[j] > 0) & (terms[q] > 0) & np.isfinite(reach)
+                tail = np.where(usable, np.fmin(tail, reach), tail)
         for q in range(2, orders + 1):
             for first in (1, 0):
                 reach = (terms[first] / terms[q]) ** (1 / (q - first))
                 usable = (terms[first] > 0) & (terms[q] > 0) & np.isfinite(reach)
                 if first == 0:
                     usable &= ~(terms[1] > 0)
-                scale = np.where(usable, np.fmin(scale, reach), scale)
-    return scale
+                head = np.where(usable, np.fmin(head, reach), head)
+    return np.where(np.isfinite(tail), tail, head)
 
 
 def richardson(
@@ -230,10 +274,56 @@ def richardson(
     sides = []
     for sign in (-1, 1):  # no smooth central interval: look at each side
         side, side_layout = plans.table(sign, derivative, columns)
-        span = (Fraction(0), Fraction(sign)) if sign > 0 else (Fraction(sign), Fraction(0))
-        step = clear_of_singularities(line, values, start, span)
+        step = clear_of_singularities(line, values, start, _span(sign))
         sides.append((side, Table(line, side_layout, mean_value=True).evaluate(values, step)))
-    return _one_sided(blocked, estimate, central, sides)
+    if np.ndim(x) == 0 and isinstance(line, ValueLine) and derivative == 1:
+        sides = _on_branches(fn, line, values, sides, plans, columns)
+    result, family = _one_sided(blocked, estimate, central, sides)
+    if derivative > 1 and np.ndim(x) == 0 and result.code == OK:
+        # Equal one-sided second derivatives prove nothing if the first ones differ (abs at 0: 0 and 0).
+        lower, _ = richardson(fn, line, values, derivative - 1, None, plans)
+        if lower.code in (NOT_DIFFERENTIABLE, JUMP):
+            result = Estimate(math.nan, math.inf, math.inf, result.step, NOT_DIFFERENTIABLE, 0, result.evaluations)
+            result.sides = lower.sides
+    return result, family
+
+
+def _span(sign: int) -> tuple[Fraction, Fraction]:
+    return (Fraction(0), Fraction(sign)) if sign > 0 else (Fraction(sign), Fraction(0))
+
+
+def _on_branches(
+    fn: Function, line: Line, values: Sequence[Any], sides: list[tuple[Family, Estimate]], plans: Plans, columns: int
+) -> list[tuple[Family, Estimate]]:
+    """A side whose stencil interval is not smooth, estimated on the branch f takes there (see ``kinks``).
+
+    A side where f jumps gets no estimate (code JUMP).
+    """
+    found = kinks.branches_at(fn, values, line.k)
+    if found is None:
+        return sides
+    x = np.asarray(values[line.k], dtype=float)
+    result = []
+    for (family, estimate), branch in zip(sides, found, strict=True):
+        if estimate.code == OK:
+            result.append((family, estimate))
+            continue
+        if branch.function is None:
+            result.append((family, Estimate(math.nan, math.inf, math.inf, estimate.step, JUMP, 0, 0)))
+            continue
+        side_line = ValueLine(branch.function, line.k)
+        orders = min(8, fn.limits.max_order)
+        scale = np.fmin(natural_scale(branch.function, side_line, values, orders), 4 * scale_of(x))
+        start = np.fmax(power_of_two_below(scale), smallest_step(x))
+        step = kinks.valid_step(
+            branch, values, line.k, clear_of_singularities(side_line, values, start, _span(branch.direction))
+        )
+        if step is None:
+            result.append((family, estimate))
+            continue
+        _, layout = plans.table(branch.direction, 1, columns)
+        result.append((family, Table(side_line, layout, mean_value=True).evaluate(values, step)))
+    return result
 
 
 def _one_sided(
@@ -248,6 +338,11 @@ def _one_sided(
     """
     (left_family, left), (right_family, right) = sides
     left_ok, right_ok = np.asarray(left.code) == OK, np.asarray(right.code) == OK
+    jumps = (np.asarray(left.code) == JUMP) | (np.asarray(right.code) == JUMP)
+    # No side to read: no estimate. (The central stencil's value at a step that never cleared the kink
+    # is about f four units away, not about f here.)
+    nothing = Estimate(math.nan, math.inf, math.inf, central.step, np.where(jumps, JUMP, NOT_SMOOTH), 0, 0)
+    central = _merge(blocked, nothing, central)
     with np.errstate(invalid="ignore"):
         left_bound = left.truncation + left.rounding
         right_bound = right.truncation + right.rounding
@@ -260,7 +355,7 @@ def _one_sided(
     with np.errstate(invalid="ignore", over="ignore"):
         average = (left.value + right.value) / 2
     result = _merge(kink, Estimate(average, np.inf, np.inf, right.step, NOT_DIFFERENTIABLE, 0, 0), result)
-    only_right, only_left = blocked & right_ok & ~left_ok, blocked & left_ok & ~right_ok
+    only_right, only_left = blocked & right_ok & ~left_ok & ~jumps, blocked & left_ok & ~right_ok & ~jumps
     result = _merge(only_right, dataclasses.replace(right, code=ONE_SIDED), result)
     result = _merge(only_left, dataclasses.replace(left, code=ONE_SIDED), result)
     result.evaluations = central.evaluations + left.evaluations + right.evaluations

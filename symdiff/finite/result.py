@@ -10,7 +10,18 @@ import numpy as np
 import sympy as sp
 
 from ..limits import serialized_class
-from .lines import NOT_A_POINT, NOT_DIFFERENTIABLE, NOT_FINITE, NOT_SMOOTH, OK, ONE_SIDED, OVERFLOW, UNBOUNDED, Estimate
+from .lines import (
+    JUMP,
+    NOT_A_POINT,
+    NOT_DIFFERENTIABLE,
+    NOT_FINITE,
+    NOT_SMOOTH,
+    OK,
+    ONE_SIDED,
+    OVERFLOW,
+    UNBOUNDED,
+    Estimate,
+)
 from .stencils import Stencil
 
 TOLERANCE = 1e-6  # "ok" means the bound is at most this fraction of |value| …
@@ -106,11 +117,11 @@ REASONS = {
     NOT_SMOOTH: "f is not smooth where the formula needs it ({culprit})",
     NOT_FINITE: "f is not finite at a point of the stencil",
     UNBOUNDED: "the truncation error could not be bounded (the higher derivative is unbounded or unavailable)",
-    NOT_DIFFERENTIABLE: "f is not differentiable here: the one-sided slopes are {left:.10g} and {right:.10g} "
-    "(the value given is their average)",
+    NOT_DIFFERENTIABLE: "f is not differentiable here: the one-sided slopes are {left:.10g} and {right:.10g}{average}",
     ONE_SIDED: "a one-sided derivative: f is not smooth on the other side of this point ({culprit})",
     NOT_A_POINT: "the point is not finite ({culprit}): finite differences need finite coordinates",
     OVERFLOW: "f overflows: its value {culprit} is beyond the largest float (about 1.8e308)",
+    JUMP: "f jumps here ({culprit}): its one-sided difference quotients diverge, so there is no derivative to estimate",
 }
 
 
@@ -143,7 +154,9 @@ def _reason(
     value: float, truncation: float, rounding: float, code: int, sides: tuple[float, float], culprit: str, fix: str
 ) -> str:
     if code != OK:
-        return REASONS[code].format(culprit=culprit or "a pole, kink or domain edge", left=sides[0], right=sides[1])
+        average = " (the value given is their average)" if math.isfinite(value) else ""
+        where = culprit or "a pole, kink or domain edge"
+        return REASONS[code].format(culprit=where, left=sides[0], right=sides[1], average=average)
     bound = truncation + rounding
     if not math.isfinite(bound):
         return REASONS[UNBOUNDED]

@@ -34,6 +34,7 @@ import sympy as sp
 from ..errors import SymdiffError, describe
 
 Kind = Literal["forward", "backward", "central"]
+MAX_DERIVATIVE = 10  # beyond it a stencil's weights amplify rounding by more than 10^13 (numdifftools stops here too)
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,8 @@ def stencil(kind: Kind, derivative: int = 1, accuracy: int | None = None) -> Ste
         >>> print(stencil("central", accuracy=4))
         f'(x) ≈ [-f(x + 2h) + 8f(x + h) - 8f(x - h) + f(x - 2h)] / 12h
     """
-    if derivative not in (1, 2):
-        raise SymdiffError(f"finite differences give derivatives of order 1 or 2, not {derivative}")
+    if isinstance(derivative, bool) or not isinstance(derivative, int) or not 1 <= derivative <= MAX_DERIVATIVE:
+        raise SymdiffError(f"finite differences give derivatives of order 1 to {MAX_DERIVATIVE}, not {derivative!r}")
     p = accuracy if accuracy is not None else (2 if kind == "central" else 1)
     if isinstance(p, bool) or not isinstance(p, int) or p < 1:
         raise SymdiffError(f"accuracy must be a whole number of at least 1, got {describe(accuracy)}")
@@ -169,11 +170,15 @@ def stencil(kind: Kind, derivative: int = 1, accuracy: int | None = None) -> Ste
 def richardson_column(column: int, derivative: int = 1) -> Stencil:
     """Column j of a Richardson table with step ratio 2: the central stencil on ±1, ±1/2, …, ±1/2ʲ.
 
+    A derivative of order d needs d + 1 points: its column 0 already has ⌈d/2⌉ pairs
+    (±1, ±1/2 for the third derivative), and each column one pair more, halving again.
+
     Example:
         >>> [str(w) for w in richardson_column(1).weights]  # (4·D(h/2) - D(h)) / 3
         ['1/6', '-4/3', '4/3', '-1/6']
     """
-    halves = [Fraction(1, 2**k) for k in range(column + 1)]
+    pairs = (derivative + 1) // 2
+    halves = [Fraction(1, 2**k) for k in range(column + pairs)]
     points = [-s for s in halves] + halves + ([Fraction(0)] if derivative % 2 == 0 else [])
     return make(points, derivative)
 

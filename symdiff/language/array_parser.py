@@ -20,7 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import ParseError
+import sympy as sp
+
+from ..errors import ParseError, SymdiffError
 from ..limits import Limits
 from ..primitives import registry
 from ..primitives.primitive import Primitive
@@ -183,12 +185,25 @@ class ArrayParser(_Parser):
         if entry.name == "log" and len(given) == 2:  # log(x, b) = ln x / ln b
             base = self.build(entry, [given[1]], name)
             return self.build(registry.primitive("div"), [self.build(entry, [given[0]], name), base], name)
+        if entry.whole:
+            given = self.whole_numbers(entry, list(given), name)
         result = given[0]
         if entry.arity == 2 and len(given) > 2:  # max(a, b, c) = max(max(a, b), c)
             for arg in given[1:]:
                 result = self.build(entry, [result, arg], name)
             return result
         return self.build(entry, list(given), name)
+
+    def whole_numbers(self, p: Primitive, given: list[Tensor], name: Token) -> list[Tensor]:
+        """As for scalars: lambertw(x) is lambertw(x, 0), and polygamma's order must be a whole number."""
+        left_out = [w.default for w in p.whole if w.position >= len(given) and w.default is not None]
+        given += [arrays.constant(sp.Integer(default)) for default in left_out]
+        shown = [a.value if a.kind == "const" else sp.Symbol(a.name or "an array") for a in given]
+        try:
+            registry.operands(p, shown, f"{name.text}(…)")
+        except SymdiffError as error:
+            raise self.error(str(error), name) from None
+        return given
 
     def whole(self, value: Tensor, name: Token) -> int:
         """A whole-number argument (an axis): a constant integer."""

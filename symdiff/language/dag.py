@@ -102,6 +102,21 @@ def tree_size(expr: sp.Basic) -> int:
     return sizes[expr]
 
 
+# Written out, a formula of more nodes than this is not worth reading, and printing it may take
+# forever: a shared graph (e = sin(e)*e + e, ten times) can have a tree of 10⁹ nodes.
+PRINTABLE_NODES = 2_000
+
+
+def printable(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is short enough to write out (counted in distinct nodes first, so it is cheap)."""
+    return dag_size(expr) <= PRINTABLE_NODES and tree_size(expr) <= PRINTABLE_NODES
+
+
+def not_written(expr: sp.Basic) -> str:
+    """What a view shows instead of a formula too long to write out."""
+    return f"(not written out: {tree_size(expr):,} nodes, more than {PRINTABLE_NODES:,})"
+
+
 def expanded_size(expr: sp.Basic, cap: float = 1e9) -> float:
     """About how many nodes ``expand_mul(expr)`` would have (capped), without expanding.
 

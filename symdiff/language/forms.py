@@ -21,6 +21,8 @@ import sympy as sp
 
 from ..errors import SymdiffError
 from .dag import postorder
+from .dag import substitute as replace_nodes
+from .unknown import as_values, is_derivative_of_unknown
 
 
 class Terms(sp.Add):
@@ -164,16 +166,33 @@ def substitute(line: sp.Expr, mapping: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
 
 
 def classical_diff(expr: sp.Expr, *variables: sp.Symbol) -> sp.Expr:
-    """SymPy's derivative as a classical one: DiracDelta terms (zero wherever the derivative
-    exists, see docs/conventions.md) are dropped, as ``symdiff.diff`` drops them."""
+    """SymPy's derivative as a classical one (see ``derivative``), by each of ``variables`` in turn."""
     result = expr
     for v in variables:
-        result = sp.diff(result, v)
-        if result.has(sp.DiracDelta):
-            result = result.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
-    if result.has(sp.Derivative, sp.Subs):
+        result = derivative(result, v)
+    if any(isinstance(n, (sp.Derivative, sp.Subs)) and not is_derivative_of_unknown(n) for n in postorder(result)):
         raise SymdiffError(f"SymPy cannot differentiate {sp.sstr(expr)[:60]}: there is no rule for it")
-    return result
+    return as_values(result)
+
+
+def derivative(expr: sp.Expr, v: sp.Symbol) -> sp.Expr:
+    """``sympy.diff(expr, v)`` as a classical derivative, the one ``symdiff.diff`` reports.
+
+    DiracDelta terms (zero wherever the derivative exists, see docs/conventions.md) are
+    dropped. Parts that are constant wherever they are differentiable are held constant:
+    ``0^u`` is 0 where u > 0 and infinite where u < 0, so its derivative is 0, where SymPy's
+    power rule writes log(0)·0^u·u′, which is nan.
+    """
+    constants = {
+        node: sp.Dummy("c", real=True)
+        for node in postorder(expr)
+        if node.is_Pow and node.base.is_zero and not node.exp.is_number
+    }
+    result = sp.diff(replace_nodes(expr, constants), v)
+    if constants:
+        result = replace_nodes(result, {c: node for node, c in constants.items()})
+    deltas = {node: sp.S.Zero for node in postorder(result) if isinstance(node, sp.DiracDelta)}
+    return replace_nodes(result, deltas) if deltas else result
 
 
 def plain(line: sp.Expr) -> sp.Expr:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,9 +34,11 @@ from ..primitives import registry
 from ..primitives.shapes import Shape, ShapeError, checked_shapes, parse_shape, shape_text
 from .arrays import ArrayProgram
 from .dag import depth as tree_depth
-from .dag import free_symbols, substitute
+from .dag import free_symbols, postorder
 from .lexer import Token, name_problem, shortened, tokenize
 from .printing import integer_from_digits
+from .symbols import ELEMENT_TYPES, Canonical, canonical
+from .unknown import declaration, dependent, derivative_at, is_unknown, parameters, unknown
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
 ARRAY_PROGRAM_HERE = (
@@ -45,6 +48,7 @@ ARRAY_PROGRAM_HERE = (
 )
 _ARRAYS_ONLY = "{what} needs vectors or matrices: declare their shapes first, e.g. W: 3x2 or x: 2 on a line of its own"
 _FUNCTIONS = registry.text_functions()
+_PRIMITIVES = registry.text_primitives()
 _ARRAY_ONLY_FUNCTIONS = frozenset(registry.array_only_names())
 _UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
 
@@ -116,6 +120,12 @@ def symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
+def python_int_digits() -> int:
+    """How many digits Python converts between text and int (``sys.set_int_max_str_digits``; 0 is no limit)."""
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    return limit or 10**18
+
+
 # Intermediate integers SymPy may build for an exact power: a million digits take milliseconds.
 _WORK_DIGITS = 1_000_000
 
@@ -150,6 +160,10 @@ class _Parser:
         self.current: str | None = None  # the name being defined on this line
         self.last_line_offset = 0  # where the line being read starts
         self.output_offset = 0  # where a bare last line (the output) starts
+        self.unknown: dict[str, Any] = {}  # declared unknown functions (f: function) → SymPy function
+        self.depends: dict[str, sp.Expr] = {}  # declared dependent variables (x: depends on t) → x(t)
+        self.lambdas: dict[str, sp.Lambda] = {}  # functions defined on a line: f(u) = u^2
+        self.arities: dict[str, int] = {}  # how many arguments each unknown function was first called with
 
     # -- token helpers -------------------------------------------------------------------
 
@@ -209,6 +223,9 @@ class _Parser:
             self.pos += 2
             return None
         self.pos = begin
+        if start.kind == "name" and self._defines_function():
+            self.function_definition()
+            return None
         name: str | None = None
         if start.kind == "name" and self.tokens[self.pos + 1].text == "=":
             name = self._definition_name(self.advance())
@@ -226,6 +243,43 @@ class _Parser:
         else:
             self.defined[name] = start.offset
         return Definition(name, expression, source)
+
+    def _defines_function(self) -> bool:
+        """Does the line read ``name(u, v, …) =``: a function defined on a line of its own?"""
+        k = self.pos + 1
+        if self.tokens[k].text != "(":
+            return False
+        k += 1
+        while self.tokens[k].kind == "name" and self.tokens[k + 1].text in (",", ")"):
+            if self.tokens[k + 1].text == ")":
+                return self.tokens[k + 2].text == "="
+            k += 2
+        return False
+
+    def function_definition(self) -> None:
+        """``f(u) = u^2 + 1``: f is then known, and every call f(a) is a^2 + 1."""
+        name = self.advance()
+        if name.text in _FUNCTIONS or name.text in CONSTANTS or name.text in self.lambdas:
+            what = "defined twice" if name.text in self.lambdas else "a function or constant of symdiff's own"
+            raise self.error(f"'{name.text}' is {what}; give the function another name", name)
+        if name.text in self.used or name.text in self.defined:
+            raise self.error(f"'{name.text}' is already a variable or a line; give the function another name", name)
+        self.advance()  # (
+        params = []
+        while self.token.kind == "name":
+            params.append(self.advance().text)
+            self.advance()  # , or )
+        if len(set(params)) != len(params):
+            raise self.error(f"the parameters of {name.text}(…) must be different names", name)
+        self.advance()  # =
+        self.expect_operand(self.tokens[self.pos - 1])
+        self.current = None  # no line is being defined: a parameter may share a line's name
+        body = self.sum()
+        for param in params:  # the parameters are local to the definition; its other names are used
+            if self.used.get(param, -1) > name.offset:
+                del self.used[param]
+        self.lambdas[name.text] = sp.Lambda(parameters(params), body)
+        self.unknown.pop(name.text, None)
 
     def sum(self) -> Any:
         # Terms are collected and added once: adding one at a time is quadratic in SymPy.
@@ -315,8 +369,12 @@ class _Parser:
         if token.kind == "number":
             self.advance()
             return self.numeral(token)
+        if token.kind == "name" and self._is_rate(token):
+            return self.rate()
         if token.kind == "name":
             self.advance()
+            if self.at("'") and (token.text in self.unknown or token.text in self.lambdas):
+                return self.primed(token)
             if self.at("(") and not (implicit and self._multiplies(token)):
                 return self.call(token)
             return self.name(token)
@@ -330,8 +388,62 @@ class _Parser:
             return inner
         raise self.error(self._unexpected())
 
+    def _is_rate(self, token: Token) -> bool:
+        """Does ``dx/dt`` start here, x declared to depend on t?"""
+        dependent = self.depends.get(token.text[1:]) if token.text.startswith("d") else None
+        if dependent is None or self.tokens[self.pos + 1].text != "/":
+            return False
+        return self.tokens[self.pos + 2].text == f"d{sp.sstr(dependent.args[0])}"
+
+    def rate(self) -> sp.Expr:
+        """``dx/dt``: the derivative of a variable declared to depend on t, as symdiff writes it."""
+        dependent = self.depends[self.advance().text[1:]]
+        self.advance()  # /
+        self.advance()  # dt
+        return derivative_at(dependent.func, dependent.args, [0])  # a value, not a goal of a derivation
+
+    def primed(self, name: Token) -> sp.Expr:
+        """``f'(u)``, ``f''(u)``: a derivative of a function of one argument, at u."""
+        primes = 0
+        while self.at("'"):
+            self.advance()
+            primes += 1
+        if not self.at("("):
+            raise self.error(
+                f"{name.text}{chr(39) * primes} is a derivative: write it at a point, e.g. {name.text}'(x)"
+            )
+        args = self.call_arguments(name)
+        if len(args) != 1:
+            raise self.error(f"{name.text}' is the derivative of a function of one argument; write one argument", name)
+        self.check_arity(name, 1)
+        lam = self.lambdas.get(name.text)
+        if lam is None:  # f′(u) of an unknown f: a value, as symdiff writes it
+            return derivative_at(self.unknown[name.text], args, [0] * primes)
+        u = sp.Dummy("u", real=True)
+        return self.checked(sp.diff(lam(u), u, primes).xreplace({u: args[0]}), name)
+
+    def check_arity(self, name: Token, count: int) -> None:
+        """An unknown or defined function takes the same number of arguments at every call."""
+        expected = len(self.lambdas[name.text].variables) if name.text in self.lambdas else self.arities.get(name.text)
+        if expected is None:
+            self.arities[name.text] = count
+        elif expected != count:
+            plural = "s" if expected != 1 else ""
+            raise self.error(
+                f"{name.text} takes {expected} argument{plural} (as defined or first used), got {count}", name
+            )
+
     def call(self, name: Token) -> Any:
+        if name.text in self.depends:
+            return self._dependent_call(name, self.call_arguments(name))
         builder, fewest, most = self.function(name)
+        args = self.call_arguments(name)
+        if len(args) < fewest or (most is not None and len(args) > most):
+            raise self.error(f"{name.text} takes {_count(fewest, most)}, got {len(args)}", name)
+        return self.applied(name, builder, args)
+
+    def call_arguments(self, name: Token) -> list[Any]:
+        """The arguments of a call, from its '(' to its ')'."""
         open_paren = self.advance()
         args: list[Any] = []
         with self.nested(open_paren):
@@ -344,9 +456,7 @@ class _Parser:
         if not self.at(")"):
             raise self.error(f"'(' of {name.text}( is never closed", open_paren)
         self.advance()
-        if len(args) < fewest or (most is not None and len(args) > most):
-            raise self.error(f"{name.text} takes {_count(fewest, most)}, got {len(args)}", name)
-        return self.applied(name, builder, args)
+        return args
 
     # -- what the grammar builds: SymPy expressions (an array program overrides these) ----
 
@@ -391,11 +501,23 @@ class _Parser:
         return self.number(token)
 
     def applied(self, name: Token, builder: Callable[..., Any], args: list[Any]) -> sp.Expr:
+        self.check_whole(name, args)
+        if name.text in self.unknown or name.text in self.lambdas:
+            self.check_arity(name, len(args))
         try:
             node = builder(*args)
         except (TypeError, ValueError, ArithmeticError) as exc:
             raise self.error(f"cannot build {name.text}(…): {exc}", name) from None
         return self.checked(node, name)
+
+    def check_whole(self, name: Token, args: list[Any]) -> None:
+        """Refuse polygamma(y, x), LambertW(x, 1), nthroot(x, 2.5): arguments that must be whole numbers."""
+        p = _PRIMITIVES.get(name.text)
+        if p is not None and p.whole:
+            try:
+                registry.operands(p, args, f"{name.text}(…)")
+            except SymdiffError as error:
+                raise self.error(str(error), name) from None
 
     def argument(self) -> sp.Expr:
         if self.token.kind == "name" and self.tokens[self.pos + 1].text == "=":
@@ -406,16 +528,36 @@ class _Parser:
         entry = _FUNCTIONS.get(name.text)
         if entry is not None:
             return entry
+        if name.text in self.lambdas:
+            lam = self.lambdas[name.text]
+            return lam, len(lam.variables), len(lam.variables)
+        if name.text in self.unknown:
+            return self.unknown[name.text], 1, None
         if name.text in _ARRAY_ONLY_FUNCTIONS:
             raise self.error(_ARRAYS_ONLY.format(what=f"{name.text}(…)"), name)
         if name.text in CONSTANTS:
             raise self.error(f"'{name.text}' is a constant, not a function; to multiply write {name.text}*(…)", name)
         hint = _close(name.text, self.function_names, 0.6)
-        suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; to multiply write {name.text}*(…)"
+        suggestion = (
+            f"; did you mean '{hint[0]}'?"
+            if hint
+            else f"; to multiply write {name.text}*(…); for a function nobody wrote out, declare {name.text}: function"
+        )
         raise self.error(f"unknown function '{name.text}'{suggestion}", name)
+
+    def _dependent_call(self, name: Token, args: list[sp.Expr]) -> sp.Expr:
+        """x(t) for a variable declared to depend on t: the same as x."""
+        dependent = self.depends[name.text]
+        if tuple(args) != dependent.args:
+            raise self.error(
+                f"{name.text} depends on {sp.sstr(dependent.args[0])}: write {name.text} or {sp.sstr(dependent)}", name
+            )
+        return dependent
 
     def _multiplies(self, name: Token) -> bool:
         """A name before '(' inside an implicit product is a factor unless it is (or nearly is) a function."""
+        if name.text in self.unknown or name.text in self.lambdas or name.text in self.depends:
+            return False  # a declared or defined function: 2f(x) is 2·f(x)
         if name.text in self.function_names or name.text in CONSTANTS:
             return name.text in CONSTANTS  # 2pi(x+1) is 2π(x+1); e(x) after a factor too
         return not _close(name.text, self.function_names, 0.75)
@@ -428,6 +570,10 @@ class _Parser:
             raise self.error(f"'{text}' is a function; call it with parentheses: {text}(…)", token)
         if text == self.current:
             raise self.error(f"'{text}' is used in its own definition", token)
+        if text in self.depends:
+            return self.depends[text]  # x, declared to depend on t, is x(t)
+        if text in self.unknown or text in self.lambdas:
+            raise self.error(f"'{text}' is a function; call it with its arguments: {text}(x)", token)
         self.used.setdefault(text, token.offset)
         return symbol(text)
 
@@ -435,6 +581,13 @@ class _Parser:
         mantissa, _, exponent_text = token.text.lower().partition("e")
         whole, _, fraction = mantissa.partition(".")
         digits = (whole + fraction).lstrip("0") or "0"
+        exponent_digits = len(exponent_text.lstrip("+-").lstrip("0"))
+        if exponent_digits > len(str(self.limits.max_digits)) + 1:  # checked before int(): 1e<5000 nines>
+            raise self.error(
+                f"number {shortened(token.text)} has about 10^{exponent_digits - 1} digits; "
+                f"the limit is {self.limits.max_digits} (max_digits)",
+                token,
+            )
         exponent = int(exponent_text or "0") - len(fraction)
         size = len(digits) + max(exponent, -exponent - len(digits), 0)
         if size > self.limits.max_digits:
@@ -542,9 +695,13 @@ class _Parser:
 
     def _definition_name(self, token: Token) -> str:
         text = token.text
-        if text in CONSTANTS or text in _FUNCTIONS:
+        if text in CONSTANTS or text in _FUNCTIONS or text in self.unknown or text in self.lambdas:
+            kind = "constant" if text in CONSTANTS else "function"
+            raise self.error(f"'{text}' is a {kind} and cannot be assigned", token)
+        if text in self.depends:
             raise self.error(
-                f"'{text}' is a {'constant' if text in CONSTANTS else 'function'} and cannot be assigned", token
+                f"'{text}' is declared to depend on {sp.sstr(self.depends[text].args[0])}; give the line another name",
+                token,
             )
         if text in self.defined:
             raise self.error(f"'{text}' is defined twice", token)
@@ -583,6 +740,7 @@ class _Parser:
         if not definitions[-1].name:
             self.output_offset = self.last_line_offset
             taken = {d.name for d in definitions} | {s.name for d in definitions for s in free_symbols(d.expression)}
+            taken |= {*self.unknown, *self.depends, *self.lambdas}  # f(x) = f(x) would read as a definition
             definitions[-1] = Definition(fresh_output_name(taken), definitions[-1].expression, definitions[-1].source)
         resolved: dict[sp.Symbol, sp.Expr] = {}
         with sympy_recursion_guard("reading the program"):
@@ -626,12 +784,22 @@ def fresh_output_name(taken: set[str]) -> str:
 
 @serialized
 def parse_program(
-    text: str, *, shapes: Mapping[str, Any] | None = None, limits: Limits = DEFAULT_LIMITS
+    text: str,
+    *,
+    shapes: Mapping[str, Any] | None = None,
+    functions: Sequence[str] = (),
+    depends: Mapping[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Program | ArrayProgram:
     """Read a program: named definitions separated by ``;`` or newlines, the last one the output.
 
     A program that declares vectors or matrices (a line ``W: 64x10``, or ``shapes={"W": (64, 10)}``)
     is an ``ArrayProgram`` of tensor nodes; any other is a ``Program`` of SymPy expressions.
+
+    Unknown functions and declared dependence (see docs/unknown-functions.md): ``functions=["f", "g"]``
+    is the line ``f, g: function`` (f(x), g(x, y), f(g(x)) are then calls of functions nobody wrote
+    out), ``depends={"x": "t"}`` the line ``x: depends on t`` (every x is x(t), and the derivative
+    by t is the total one, with dx/dt).
 
     Example:
         >>> prog = parse_program("h = tanh(w1*x); y = tanh(w2*h); L = (y - t)^2")
@@ -641,6 +809,8 @@ def parse_program(
         (-t + tanh(w2*tanh(w1*x)))**2
         >>> parse_program("W: 2x3; x: 3; y = W x").shapes
         {'W': (2, 3), 'x': (3,)}
+        >>> parse_program("f(g(x))", functions=["f", "g"]).expression
+        f(g(x))
 
     Raises:
         ParseError: with the line and column of the first problem.
@@ -652,9 +822,26 @@ def parse_program(
             f"the input is {len(text)} characters long; the limit is {limits.max_length} (max_length)", text[:200], 0
         )
     declared = tuple(checked_shapes(shapes).items())  # hashable: the remembered reading depends on it
+    given = _given_functions(functions, depends)
     if len(text) > _REMEMBERED_LENGTH:
-        return _read(text, declared, limits)
-    return _read_remembered(text, declared, limits)
+        return _read(text, declared, limits, given)
+    return _read_remembered(text, declared, limits, given)
+
+
+def _given_functions(functions: Sequence[str], depends: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    """``functions=["f"]`` and ``depends={"x": "t"}`` as the declarations they stand for: (name, right-hand side)."""
+    if isinstance(functions, str) or not all(isinstance(f, str) for f in functions):
+        raise SymdiffError(f"functions must be a sequence of names such as ['f', 'g'], got {functions!r:.60}")
+    if depends is not None and not (
+        isinstance(depends, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in depends.items())
+    ):
+        raise SymdiffError(f"depends maps names to the variable they depend on, e.g. {{'x': 't'}}; got {depends!r:.60}")
+    given = [(name, "function") for name in functions]
+    given += [(name, f"depends on {on}") for name, on in (depends or {}).items()]
+    for name, _ in given:
+        if not name.isidentifier() or name.startswith("_"):
+            raise SymdiffError(f"not a name for a function or variable: {name!r}")
+    return tuple(given)
 
 
 # Texts up to this long are remembered (in SymPy's cache, with its bound and ``clear_cache``):
@@ -662,12 +849,21 @@ def parse_program(
 _REMEMBERED_LENGTH = 10_000
 
 
-def _read(text: str, shapes: tuple[tuple[str, Shape], ...], limits: Limits) -> Program | ArrayProgram:
+def _read(
+    text: str, shapes: tuple[tuple[str, Shape], ...], limits: Limits, given: tuple[tuple[str, str], ...] = ()
+) -> Program | ArrayProgram:
     with sympy_recursion_guard("reading the expression"):
         parser = _Parser(text, limits)
+        for name, declared_as in given:  # functions=… and depends=…, as if declared on a line
+            kind = declaration(declared_as)
+            assert kind is not None
+            _declare_functions(parser, [Token("name", name, 0)], kind, Token("shape", declared_as, 0))
         declared = _declarations(parser, dict(shapes))
         if any(declared.values()):
             from .array_parser import ArrayParser
+
+            if parser.unknown or parser.depends:
+                raise ParseError("unknown functions and declared dependence are for scalar expressions", text, 0)
 
             array_parser = ArrayParser(text, limits, declared)
             program: Program | ArrayProgram = array_parser.program()
@@ -682,19 +878,16 @@ def _declarations(parser: _Parser, given: dict[str, Shape]) -> dict[str, Shape]:
     for k, token in enumerate(tokens):
         if token.kind != "shape":
             continue
+        declared_kind = declaration(token.text)
+        if declared_kind is not None:
+            _declare_functions(parser, _declared_names(tokens, k), declared_kind, token)
+            continue
         try:
             shape = parse_shape(token.text, "the declared shape")
         except ShapeError as error:
             start = token.offset + len(token.text) - len(token.text.lstrip())
             raise ParseError(str(error), parser.text, start, max(1, len(token.text.strip()))) from None
-        names = []
-        j = k - 1
-        while j >= 0 and tokens[j].kind == "name":
-            names.append(tokens[j])
-            j -= 2 if j >= 1 and tokens[j - 1].text == "," else 1
-            if j >= 0 and tokens[j].kind != "name":
-                break
-        for name in names:
+        for name in _declared_names(tokens, k):
             if name.text in CONSTANTS or name.text in _FUNCTIONS:
                 raise ParseError(
                     f"'{name.text}' is a constant or a function, not a variable to declare",
@@ -713,11 +906,61 @@ def _declarations(parser: _Parser, given: dict[str, Shape]) -> dict[str, Shape]:
     return declared
 
 
+def _declared_names(tokens: list[Token], k: int) -> list[Token]:
+    """The names before the declaration at token k: ``x, y`` of ``x, y: 10``."""
+    names = []
+    j = k - 1
+    while j >= 0 and tokens[j].kind == "name":
+        names.append(tokens[j])
+        j -= 2 if j >= 1 and tokens[j - 1].text == "," else 1
+        if j >= 0 and tokens[j].kind != "name":
+            break
+    return names
+
+
+def _declare_functions(parser: _Parser, names: list[Token], kind: tuple[str, str], token: Token) -> None:
+    """``f, g: function`` or ``x, y: depends on t``, recorded on the parser."""
+    what, on = kind
+    if what == "depends" and not (on.isidentifier() and on not in CONSTANTS and on not in _FUNCTIONS):
+        start = token.offset + token.text.find(on) if on else token.offset
+        raise ParseError(
+            f"'depends on' takes the name of a variable, e.g. x: depends on t; got {on!r}",
+            parser.text,
+            start,
+            max(1, len(on)),
+        )
+    for name in names:
+        text = name.text
+        if (what == "function" and text in parser.unknown) or (
+            what == "depends" and text in parser.depends and parser.depends[text].args == (symbol(on),)
+        ):
+            continue  # declared the same way twice (--function f and a line f: function): no conflict
+        problem = ""
+        if text in CONSTANTS or text in _FUNCTIONS:
+            problem = f"'{text}' is a constant or a function of symdiff's own; declare another name"
+        elif text in parser.unknown or text in parser.depends:
+            problem = f"{text} is declared twice"
+        elif what == "depends" and text == on:
+            problem = f"{text} cannot depend on itself"
+        if problem:
+            raise ParseError(problem, parser.text, name.offset, len(text))
+        if what == "function":
+            parser.unknown[text] = unknown(text)
+        else:
+            parser.depends[text] = dependent(text)(symbol(on))
+
+
 _read_remembered = cacheit(_read)
 
 
 @serialized
-def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
+def parse(
+    text: str,
+    *,
+    functions: Sequence[str] = (),
+    depends: Mapping[str, str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> sp.Expr:
     """Read expression text into a SymPy expression, without ever evaluating it as Python.
 
     Accepts implicit multiplication (``3x^2 - 4x + 5``), ``^`` or ``**`` for powers, the
@@ -732,35 +975,58 @@ def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
         ParseError: a ``ValueError`` whose message names the problem and its column;
             ``error.caret()`` draws the offending line with a caret under the problem.
     """
-    return parse_program(text, limits=limits).expression
+    return parse_program(text, functions=functions, depends=depends, limits=limits).expression
 
 
 def as_expression(expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
-    """Text, a Program or a SymPy expression, as a SymPy expression over real symbols.
+    """Text, a Program or a SymPy expression, as a SymPy expression over symdiff's real symbols."""
+    return caller_expression(expr, limits=limits, elements=False).expression
+
+
+def caller_expression(
+    expr: str | sp.Basic | Program, *, limits: Limits = DEFAULT_LIMITS, elements: bool = True
+) -> Canonical:
+    """``as_expression``, with the way back to a SymPy caller's own symbols (see ``symbols``).
 
     A SymPy expression is held to what the language can write (see ``check_language``).
+    ``elements``: matrix and indexed elements (``A[0, 0]``) are variables (the symbolic layer)
+    rather than refused (the numeric layers).
     """
     if isinstance(expr, str):
         expr = parse_program(expr, limits=limits)
     if isinstance(expr, ArrayProgram):
         raise SymdiffError(ARRAY_PROGRAM_HERE)
     if isinstance(expr, Program):
-        return expr.expression
+        return Canonical(expr.expression, names={name: symbol(name) for name in expr.inputs})
     if isinstance(expr, sp.Basic) and not isinstance(expr, sp.MatrixBase):
-        check_language(expr, limits)
-        return realify(expr)
+        expr = _real_unknowns(registry.adopted(expr))
+        check_language(expr, limits, symbolic=elements)
+        return canonical(expr, elements=elements)
     raise SymdiffError(f"expected expression text or a SymPy expression, got {type(expr).__name__}")
 
 
-def check_language(expr: sp.Basic, limits: Limits = DEFAULT_LIMITS) -> None:
+def _real_unknowns(expr: sp.Basic) -> sp.Basic:
+    """SymPy's Function("f") applied, made real: symdiff's unknown function of that name."""
+    if any(is_unknown(node) and not node.is_real for node in postorder(expr)):
+        return expr.replace(lambda n: is_unknown(n) and not n.is_real, lambda n: unknown(n.func.__name__)(*n.args))
+    return expr
+
+
+def check_language(expr: sp.Basic, limits: Limits = DEFAULT_LIMITS, *, symbolic: bool = False) -> None:
     """Refuse a SymPy expression the language could not have written: the parser's rules, for SymPy input.
 
     Every node must be a real number (no I, zoo, nan, oo; at most ``max_digits`` digits), a
     constant such as pi, a commutative symbol with a valid name, a sum, product or power, or a
     registry function. Anything else (booleans, sets, matrices, Derivative, Integral, a
     function SymPy does not define) would reach code that cannot handle it, or give a
-    plausible wrong answer (``diff(sympy.I, "x")`` was 0).
+    plausible wrong answer (``diff(sympy.I, "x")`` was 0). ``symbolic``: for the symbolic layer,
+    which also takes an undefined function ``g(x)`` (SymPy differentiates it by the chain rule);
+    numbers need its definition.
     """
+    if isinstance(expr, sp.Tuple):  # a Jacobian's expressions, checked together
+        for item in expr.args:
+            check_language(item, limits, symbolic=symbolic)
+        return
     if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr):
         kind = "a matrix expression" if isinstance(expr, sp.MatrixExpr) else f"a {type(expr).__name__}"
         raise SymdiffError(f"expected an expression of real numbers, got {kind}: {_shown(expr)}")
@@ -768,9 +1034,11 @@ def check_language(expr: sp.Basic, limits: Limits = DEFAULT_LIMITS) -> None:
     stack = [expr]
     while stack:  # from the top down, so that the outermost problem is the one reported
         node = stack.pop()
-        problem = _node_problem(node, limits)
+        problem = _node_problem(node, limits, symbolic)
         if problem:
             raise SymdiffError(problem if node is expr else f"{problem}, in {_shown(expr)}")
+        if isinstance(node, ELEMENT_TYPES):
+            continue  # A[0, 0], w[1]: variables of the symbolic layer, refused by the numeric ones (symbols.canonical)
         for arg in node.args:
             # Only expressions are walked: a Piecewise's conditions are for SymPy to judge.
             if isinstance(arg, sp.Expr) and arg not in seen:
@@ -787,12 +1055,14 @@ def _shown(expr: sp.Basic) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
-def _node_problem(node: sp.Basic, limits: Limits) -> str | None:
+def _node_problem(node: sp.Basic, limits: Limits, symbolic: bool) -> str | None:
+    if isinstance(node, ELEMENT_TYPES):
+        return None
     if node in _UNDEFINED or node is sp.nan:
         return f"{node} is not a real number"
     if isinstance(node, sp.Symbol):
         if not node.is_commutative:
-            return f"{node.name} is not commutative; symdiff's variables are real numbers"
+            return f"{node.name} is a non-commutative symbol; symdiff's variables are real numbers"
         return name_problem(node.name)
     if node.is_Number:
         if not node.is_finite:
@@ -806,14 +1076,8 @@ def _node_problem(node: sp.Basic, limits: Limits) -> str | None:
         return f"{node} is not a real number; symdiff works over the reals"
     if registry.for_sympy_node(node) is not None:
         return None
-    if isinstance(node, AppliedUndef):
+    if isinstance(node, AppliedUndef) and not symbolic:  # SymPy differentiates g(x); numbers need its definition
         return f"{_shown(node)} is a function with no definition; write it out, e.g. sin(x) or x^2 + 1"
     if isinstance(node, sp.Function):  # registry functions, and SymPy's own (which sympy.diff knows)
         return None
     return f"{type(node).__name__} is not part of symdiff's language ({_shown(node)}); see docs/language.md"
-
-
-def realify(expr: sp.Basic) -> sp.Expr:
-    """Replace symbols that are not known to be real by real symbols of the same name."""
-    swap = {s: symbol(s.name) for s in free_symbols(expr) if isinstance(s, sp.Symbol) and s.is_real is not True}
-    return substitute(expr, swap) if swap else expr

@@ -24,7 +24,8 @@ from sympy.printing.str import StrPrinter
 from ..errors import LimitError, SymdiffError
 from ..limits import serialized, sympy_recursion_guard
 from ..primitives import registry
-from .dag import free_symbols, tree_size
+from .dag import free_symbols, not_written, printable, tree_size
+from .unknown import is_dependent, unknown_derivative
 
 # A factor that would glue onto a number as an exponent (3 e2 → 3e2 = 300) or as a missing
 # one (2 e → 2e, which the parser refuses as ambiguous): such products keep their '*'.
@@ -118,8 +119,52 @@ class _Linear:
         return str(usual(expr, **kwargs))
 
 
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _notation(node: sp.Basic, print_: Any, latex: bool) -> str | None:
+    """f′(g(x)), dx/dt, ∂f/∂x(x, y) or ∂₁f(g(x), y) (and their LaTeX) for a derivative of an unknown function."""
+    found = unknown_derivative(node)
+    if found is None:
+        return None
+    func, args, slots = found
+    name = func.__name__
+    shown = name_latex(name) if latex else name
+    order = len(slots)
+    arguments = ", ".join(print_(a) for a in args)
+    call = rf"\left({arguments}\right)" if latex else f"({arguments})"
+    if getattr(func, "dependent", False) and len(args) == 1:  # x(t): dx/dt
+        t = print_(args[0])
+        if latex:
+            power = f"^{{{order}}}" if order > 1 else ""
+            return rf"\frac{{d{power} {shown}}}{{d {t}{power}}}"
+        power = _superscript(order) if order > 1 else ""
+        return f"d{power}{name}/d{t}{power}"
+    if len(args) == 1:
+        if latex:
+            primes = "'" * order if order <= 3 else f"^{{({order})}}"
+            return f"{shown}{primes}{call}"
+        primes = "'" * order if order <= 3 else f"⁽{_superscript(order)}⁾"
+        return f"{name}{primes}{call}"
+    variables = [args[i] for i in slots]
+    if all(isinstance(v, sp.Symbol) for v in variables):  # ∂²f/∂x∂y(x, y)
+        return (
+            derivative_latex(name, [v.name for v in variables])
+            if latex
+            else derivative_text(name, [v.name for v in variables])
+        ) + call
+    positions = "".join(str(i + 1) for i in slots)
+    return rf"\partial_{{{positions}}} {shown}{call}" if latex else f"∂{positions.translate(_SUBSCRIPTS)}{name}{call}"
+
+
 class TextPrinter(_Linear, StrPrinter):
     """SymPy's str printer, changed to write symdiff's input language."""
+
+    def parenthesize(self, item: Any, level: int, strict: bool = False) -> str:
+        found = unknown_derivative(item) if level > PRECEDENCE["Mul"] else None
+        if found is not None and getattr(found[0], "dependent", False):
+            return f"({self._print(item)})"  # dx/dt is a quotient: (dx/dt)^2
+        return str(super().parenthesize(item, level, strict))
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         # The form is chosen from the exponent, and base and exponent are printed once each:
@@ -155,9 +200,17 @@ class TextPrinter(_Linear, StrPrinter):
         return str(super()._print_Rational(expr))
 
     def _print_Function(self, expr: Any) -> str:
+        if is_dependent(expr):
+            return str(expr.func.__name__)  # x, declared to depend on t, is written x
         name = registry.text_name(expr) or expr.func.__name__
         args = getattr(expr, "pargs", expr.args)  # Heaviside(x) keeps a hidden H0 = 1/2
         return f"{name}({self.stringify(args, ', ')})"
+
+    def _print_Derivative(self, expr: Any) -> str:
+        return _notation(expr, self._print, latex=False) or str(super()._print_Derivative(expr))
+
+    def _print_Subs(self, expr: Any) -> str:
+        return _notation(expr, self._print, latex=False) or str(super()._print_Subs(expr))
 
     _print_Heaviside = _print_Function
     _print_Max = _print_Function
@@ -198,6 +251,18 @@ class TexPrinter(_Linear, LatexPrinter):
     def _print_Mul(self, expr: sp.Mul) -> str:
         based = _with_log_bases(expr)
         return str(super()._print_Mul(expr) if based is None else self._print(based))
+
+    def _print_Derivative(self, expr: Any) -> str:
+        return _notation(expr, self._print, latex=True) or str(super()._print_Derivative(expr))
+
+    def _print_Subs(self, subs: Any) -> str:
+        return _notation(subs, self._print, latex=True) or str(super()._print_Subs(subs))
+
+    def _print_Function(self, expr: Any, exp: str | None = None) -> str:
+        if is_dependent(expr):  # x, declared to depend on t, is written x
+            name = name_latex(expr.func.__name__)
+            return name if exp is None else f"{name}^{{{exp}}}"
+        return str(super()._print_Function(expr, exp))
 
     def _print_Heaviside(self, expr: Any, exp: str | None = None) -> str:
         # SymPy writes θ(x), which reads as a variable theta times (x): theta*relu(theta) as θθ(θ).
@@ -284,19 +349,14 @@ def latex_names(names: Iterable[str]) -> dict[str, str]:
     return distinct
 
 
-def omitted(expr: sp.Basic) -> str:
-    """What a view writes instead of a formula too long to print."""
-    return f"(not written out: {tree_size(expr):,} nodes, more than {PRINT_NODES:,})"
-
-
 def formula_text(expr: sp.Basic) -> str:
-    """``to_text(expr)``, or a note with its size when it is too long to write out."""
-    return to_text(expr) if tree_size(expr) <= PRINT_NODES else omitted(expr)
+    """``to_text(expr)``, or a note with its size when it is too long to read (see ``dag.printable``)."""
+    return to_text(expr) if printable(expr) else not_written(expr)
 
 
 def formula_latex(expr: sp.Basic, names: Mapping[str, str] | None = None) -> str:
-    """``to_latex(expr)``, or a note with its size when it is too long to write out."""
-    return to_latex(expr, names=names) if tree_size(expr) <= PRINT_NODES else rf"\text{{{omitted(expr)}}}"
+    """``to_latex(expr)``, or a note with its size when it is too long to read."""
+    return to_latex(expr, names=names) if printable(expr) else rf"\text{{{not_written(expr)}}}"
 
 
 def name_latex(name: str, names: Mapping[str, str] | None = None) -> str:
@@ -340,3 +400,24 @@ def scientific(value: mpmath.mpf, digits: int = 6) -> str:
             return mpmath.nstr(value, digits, min_fixed=-4, max_fixed=digits)
         sign = "-" if value < 0 else ""
         return f"{sign}10^({mpmath.nstr(exponent, digits)})"
+
+
+def terminating_decimal(value: sp.Expr, digits: int = 15) -> str | None:
+    """A rational with a finite decimal expansion of at most ``digits`` significant digits as one: -17/5 is -3.4."""
+    if not value.is_Rational or value.is_Integer:
+        return None
+    q = int(value.q)
+    twos, fives = 0, 0
+    while q % 2 == 0:
+        q, twos = q // 2, twos + 1
+    while q % 5 == 0:
+        q, fives = q // 5, fives + 1
+    if q != 1:
+        return None
+    places = max(twos, fives)
+    scaled = abs(int(value.p)) * 10**places // int(value.q)
+    if len(str(scaled).rstrip("0")) > digits:
+        return None
+    whole, fraction = divmod(scaled, 10**places)
+    sign = "-" if value < 0 else ""
+    return f"{sign}{whole}.{str(fraction).rjust(places, '0').rstrip('0')}"

@@ -1,4 +1,4 @@
-"""SymPy functions that SymPy lacks: the neural-network activations and the real cube root.
+"""SymPy functions that SymPy lacks or cannot differentiate: activations, real roots, accurate exp and log.
 
 They are real SymPy functions (not expanded formulas), so derivatives stay readable:
 ``diff(sigmoid(x), x) == sigmoid(x)*(1 - sigmoid(x))``. They print as σ(x), ReLU(x),
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import mpmath
 import sympy as sp
+from sympy.core.function import ArgumentIndexError
 from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects, never text
 
 from ..errors import SymdiffError
@@ -253,3 +255,165 @@ class Min(sp.Min):
             raise sp.ArgumentIndexError(self, argindex)
         others = [a for i, a in enumerate(self.args) if i != argindex - 1]
         return sp.Heaviside(type(self)(*others) - self.args[argindex - 1])
+
+
+class nthroot(sp.Function):
+    """The real n-th root for a whole n ≥ 2: nthroot(−32, 5) = −2, the real root (SymPy's ``x**(1/5)`` is complex).
+
+    An even n is SymPy's principal root ``x**(1/n)`` (real where x ≥ 0), n = 3 the cube root
+    ``cbrt``: only odd n ≥ 5 stay an ``nthroot`` node.
+    """
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, x: sp.Expr, n: sp.Expr) -> sp.Expr | None:
+        if not (n.is_Integer and n >= 2):
+            return None  # the registry refuses it with a message that says where
+        if n == 2 or n % 2 == 0:
+            return sp.Pow(x, sp.Rational(1, int(n)))
+        if n == 3:
+            return cbrt(x)
+        if x.is_Rational:
+            root = sp.Abs(x) ** sp.Rational(1, int(n))
+            if root.is_Rational:
+                return sp.sign(x) * root
+        if x.could_extract_minus_sign():
+            return -cls(-x, n)
+        if x.is_Pow and x.exp == n and x.base.is_extended_real:
+            return x.base
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        if argindex != 1:
+            raise ArgumentIndexError(self, argindex)
+        x, n = self.args
+        return 1 / (n * nthroot(x, n) ** (n - 1))
+
+    def _eval_is_extended_real(self) -> bool | None:
+        return self.args[0].is_extended_real
+
+    def _eval_evalf(self, prec: int) -> Any:
+        x, n = self.args
+        return (sp.sign(x) * sp.Abs(x) ** (1 / n))._eval_evalf(prec)
+
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        x, n = self.args
+        root = rf"\sqrt[{printer._print(n)}]{{{printer._print(x)}}}"
+        return root if exp is None else rf"\left({root}\right)^{{{exp}}}"
+
+
+class expm1(_RealFunction):
+    """e^x − 1, accurate for small x (``expm1(1e-20)`` is 1e-20, where ``exp(x) - 1`` is 0 in floats)."""
+
+    latex_symbol = r"\operatorname{expm1}"
+
+    @classmethod
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
+        value = sp.exp(x)
+        return value - 1 if not isinstance(value, sp.exp) else None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.exp(self.args[0])
+
+    def _eval_rewrite_as_exp(self, x: sp.Expr, **hints: Any) -> sp.Expr:
+        return sp.exp(x) - 1
+
+    def _eval_evalf(self, prec: int) -> Any:
+        x = self.args[0]._eval_evalf(prec)
+        if x is None or not x.is_Number:
+            return None
+        with mpmath.workprec(prec):
+            return sp.Float(mpmath.expm1(x._to_mpmath(prec)), precision=prec)
+
+
+class log1p(_RealFunction):
+    """ln(1 + x), accurate for small x (``log1p(1e-20)`` is 1e-20, where ``log(1 + x)`` is 0 in floats)."""
+
+    latex_symbol = r"\operatorname{log1p}"
+
+    @classmethod
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
+        value = sp.log(1 + x)
+        return value if not isinstance(value, sp.log) else None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return 1 / (1 + self.args[0])
+
+    def _eval_rewrite_as_exp(self, x: sp.Expr, **hints: Any) -> sp.Expr:
+        return sp.log(1 + x)
+
+    def _eval_evalf(self, prec: int) -> Any:
+        x = self.args[0]._eval_evalf(prec)
+        if x is None or not x.is_Number:
+            return None
+        with mpmath.workprec(prec):
+            value = mpmath.log1p(x._to_mpmath(prec))
+            return sp.Float(value, precision=prec) if isinstance(value, mpmath.mpf) else None
+
+    def _eval_is_extended_real(self) -> bool | None:
+        return (self.args[0] > -1) if self.args[0].is_number else None
+
+
+class hypot(sp.Function):
+    """√(a² + b²) without overflow or underflow (``hypot(1e200, 1e200)`` is finite in floats)."""
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, a: sp.Expr, b: sp.Expr) -> sp.Expr | None:
+        if a.is_zero:
+            return sp.Abs(b)
+        if b.is_zero:
+            return sp.Abs(a)
+        if a.is_number and b.is_number:
+            return sp.sqrt(a**2 + b**2)
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return self.args[argindex - 1] / self
+
+    def _eval_power(self, exponent: sp.Expr) -> sp.Expr | None:
+        # hypot(a, b)^2 is a² + b²: the derivative of atan2 reads y/(x² + y²), as a textbook writes it.
+        if exponent.is_Integer and exponent % 2 == 0:
+            a, b = self.args
+            return (a**2 + b**2) ** (exponent / 2)
+        return None
+
+    def _eval_is_extended_nonnegative(self) -> bool | None:
+        return all(a.is_extended_real for a in self.args) or None
+
+    def _eval_is_extended_real(self) -> bool | None:
+        return all(a.is_extended_real for a in self.args) or None
+
+    def _eval_rewrite_as_sqrt(self, a: sp.Expr, b: sp.Expr, **hints: Any) -> sp.Expr:
+        return sp.sqrt(a**2 + b**2)
+
+    def _eval_evalf(self, prec: int) -> Any:
+        return sp.sqrt(self.args[0] ** 2 + self.args[1] ** 2)._eval_evalf(prec)
+
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        args = ", ".join(printer._print(a) for a in self.args)
+        name = r"\operatorname{hypot}" + (f"^{{{exp}}}" if exp else "")
+        return rf"{name}\left({args}\right)"
+
+
+class floor(sp.floor):
+    """SymPy's floor ⌊x⌋, with the derivative it has off the integers: 0 (SymPy leaves it unevaluated)."""
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.S.Zero
+
+
+class ceiling(sp.ceiling):
+    """SymPy's ceiling ⌈x⌉, with the derivative it has off the integers: 0."""
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.S.Zero
+
+
+class frac(sp.frac):
+    """SymPy's fractional part x − ⌊x⌋ (frac(−0.25) = 0.75), with its derivative off the integers: 1."""
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.S.One

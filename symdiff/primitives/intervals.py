@@ -512,7 +512,8 @@ def power(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[A
         base_lo = m.where(defined, m.where(positive, a_lo, 0.0), 1.0)
         base_hi = m.where(defined, a_hi, 1.0)
         lo, hi = m.hull(f(base_lo, b_lo), f(base_lo, b_hi), f(base_hi, b_lo), f(base_hi, b_hi))
-        return m.where(defined, lo, m.nan), m.where(defined, hi, m.nan), positive
+        zero_base = (a_lo == 0) & (a_hi == 0) & (b_lo > 0)  # 0^b is the constant 0 while b > 0
+        return m.where(defined, lo, m.nan), m.where(defined, hi, m.nan), positive | zero_base
 
     def general() -> tuple[Any, Any, Any]:
         is_whole = (b_lo == b_hi) & (b_lo == m.floor(b_lo))
@@ -530,3 +531,143 @@ def pairwise(larger: bool) -> Extension:
         return pick(a_lo, b_lo), pick(a_hi, b_hi), (a_lo >= b_hi) | (a_hi <= b_lo)
 
     return extension
+
+
+# -- the functions of calculus courses: angles, steps, gamma and its kin -------------------
+
+_PI_UP = math.nextafter(math.pi, math.inf)  # the float π is below the true π
+GAMMA_MINIMUM = 1.4616321449683622  # where Γ and ln Γ turn on x > 0 (the root of ψ), within half an ulp
+_SINC_MINIMUM = -0.2172336282112217  # sinc's least value (at x ≈ 4.4934), rounded down
+BRANCH_POINT = -0.36787944117144233  # -1/e rounded up: the real branches of LambertW start here
+
+
+def _hull_of(m: Any, f: Callable[..., Any], ulps: float, *points: tuple[Any, ...]) -> tuple[Any, Any]:
+    lo, hi = m.hull(*(f(*p) for p in points))
+    return m.down(lo, ulps), m.up(hi, ulps)
+
+
+def angle(m: Any, f: Any, y_lo: Any, y_hi: Any, x_lo: Any, x_hi: Any) -> tuple[Any, Any, Any]:
+    """atan2(y, x) over a box: the angles of a convex set that misses the origin lie between its corners'.
+
+    Unless the box touches the negative x-axis, where the angle jumps from π to −π: then [−π, π].
+    """
+    defined = (y_lo > 0) | (y_hi < 0) | (x_lo > 0) | (x_hi < 0)
+    smooth = (y_lo > 0) | (y_hi < 0) | (x_lo > 0)  # neither the origin nor the cut
+    lo, hi = _hull_of(m, f, 2, (y_lo, x_lo), (y_lo, x_hi), (y_hi, x_lo), (y_hi, x_hi))
+    lo, hi = m.where(smooth, lo, -_PI_UP), m.where(smooth, hi, _PI_UP)
+    return m.where(defined, lo, m.nan), m.where(defined, hi, m.nan), smooth
+
+
+def _nearest_to_zero(m: Any, lo: Any, hi: Any) -> Any:
+    return m.where(lo > 0, lo, m.where(hi < 0, -hi, 0.0))
+
+
+def norm(m: Any, f: Any, a_lo: Any, a_hi: Any, b_lo: Any, b_hi: Any) -> tuple[Any, Any, Any]:
+    """hypot(a, b) grows with |a| and |b|: its extremes are at the points nearest to and farthest from 0."""
+    lo = f(_nearest_to_zero(m, a_lo, a_hi), _nearest_to_zero(m, b_lo, b_hi))
+    hi = f(m.max(-a_lo, a_hi), m.max(-b_lo, b_hi))
+    return m.down(lo, 1), m.up(hi, 1), (a_lo > 0) | (a_hi < 0) | (b_lo > 0) | (b_hi < 0)
+
+
+def staircase(m: Any, f: Any, lo: Any, hi: Any) -> tuple[Any, Any, Any]:
+    """floor or ceiling: exact in floats, increasing, smooth on a box holding no integer."""
+    return f(lo), f(hi), misses(m, lo, hi, 0.0, 1.0)
+
+
+def fractional(m: Any, f: Any, lo: Any, hi: Any) -> tuple[Any, Any, Any]:
+    """x − ⌊x⌋: increasing between two integers (x − 1 rounds: an ulp), anything in [0, 1] across one."""
+    between = misses(m, lo, hi, 0.0, 1.0)
+    return m.where(between, m.down(f(lo), 1), 0.0), m.where(between, m.up(f(hi), 1), 1.0), between
+
+
+def _between_poles(m: Any, lo: Any, hi: Any) -> Any:
+    """The box lies left of 0 strictly between two consecutive non-positive integers."""
+    return (m.floor(lo) == m.floor(hi)) & (m.floor(lo) < lo) & (hi < 0)
+
+
+def gamma_like(shift: float, ulps: float) -> Extension:
+    """Γ(x + shift) (``shift`` 0: gamma, 1: factorial), from an implementation within ``ulps`` ulps.
+
+    Right of the poles it falls to its minimum at x + shift = 1.4616… and rises again (``turning``;
+    the float turning point is within half an ulp of the true one, where Γ is flat to 10⁻³²).
+    Between two poles it is monotone on any box where ψ = Γ′/Γ keeps one sign; ψ increases
+    there, so its signs at the two ends decide. Elsewhere (a pole, ψ changing sign): no enclosure.
+    """
+    right = turning(GAMMA_MINIMUM - shift, ulps, minimum=True)
+
+    def extension(m: Any, f: Callable[[Any], Any], lo: Any, hi: Any) -> tuple[Any, Any, Any]:
+        def on_the_left() -> tuple[Any, Any, Any]:
+            u_lo, u_hi = lo + shift, hi + shift  # exact where it matters: a pole needs x + shift ≤ 0
+            psi_lo, psi_hi = m.polygamma(0.0, u_lo), m.polygamma(0.0, u_hi)
+            one_sign = ((psi_lo > 0) & (psi_hi > 0)) | ((psi_lo < 0) & (psi_hi < 0))
+            monotone = _between_poles(m, u_lo, u_hi) & one_sign
+            a, b = _hull_of(m, f, ulps, (lo,), (hi,))
+            return m.where(monotone, a, m.nan), m.where(monotone, b, m.nan), monotone
+
+        return m.either(lo + shift > 0, lambda: right(m, f, lo, hi), on_the_left)
+
+    return extension
+
+
+def log_gamma(m: Any, f: Any, lo: Any, hi: Any) -> tuple[Any, Any, Any]:
+    """ln Γ(x) on x > 0: down to its minimum at 1.4616…, then up."""
+    positive = lo > 0
+    a, b, _ = turning(GAMMA_MINIMUM, 1, minimum=True)(m, f, m.where(positive, lo, 1.0), m.where(positive, hi, 1.0))
+    return m.where(positive, a, m.nan), m.where(positive, b, m.nan), positive
+
+
+def polygamma(m: Any, f: Any, n_lo: Any, n_hi: Any, lo: Any, hi: Any) -> tuple[Any, Any, Any]:
+    """ψ⁽ⁿ⁾(x): monotone on x > 0; between two poles too when n is even (then ψ⁽ⁿ⁺¹⁾ > 0 everywhere)."""
+    even = n_lo == 2 * m.floor(n_lo / 2)
+    monotone = (n_lo == n_hi) & ((lo > 0) | (even & _between_poles(m, lo, hi)))
+    a, b = _hull_of(m, f, 1, (n_lo, lo), (n_lo, hi))
+    return m.where(monotone, a, m.nan), m.where(monotone, b, m.nan), monotone
+
+
+def lambert(m: Any, f: Any, lo: Any, hi: Any, k_lo: Any, k_hi: Any) -> tuple[Any, Any, Any]:
+    """LambertW on its branch k: 0 increases on [−1/e, ∞), −1 decreases on [−1/e, 0); vertical at −1/e."""
+    upper = hi < m.where(k_lo == 0, m.inf, 0.0)
+    branch = (k_lo == k_hi) & ((k_lo == 0) | (k_lo == -1))
+    defined = branch & (lo >= BRANCH_POINT) & upper
+    a, b = _hull_of(m, f, 1, (lo, k_lo), (hi, k_lo))
+    return m.where(defined, a, m.nan), m.where(defined, b, m.nan), defined & (lo > BRANCH_POINT)
+
+
+def sinc(m: Any, f: Any, lo: Any, hi: Any) -> tuple[Any, Any, Any]:
+    """sin(x)/x: on [−3, 3] it falls with |x|; further out, the sine's enclosure over the box's.
+
+    Never below its least value, never above 1.
+    """
+    central = (lo >= -3.0) & (hi <= 3.0)
+    c_lo, c_hi = m.down(f(m.max(-lo, hi)), 2), m.up(f(_nearest_to_zero(m, lo, hi)), 2)
+    s_lo, s_hi, _ = periodic(1, extrema=((math.pi / 2, 1.0), (3 * math.pi / 2, -1.0)))(m, m.sin, lo, hi)
+    q_lo, q_hi, defined = div(m, None, s_lo, s_hi, lo, hi)
+    q_lo, q_hi = m.where(defined, m.max(q_lo, _SINC_MINIMUM), _SINC_MINIMUM), m.where(defined, m.min(q_hi, 1.0), 1.0)
+    return m.where(central, c_lo, q_lo), m.where(central, c_hi, q_hi), True
+
+
+def root(m: Any, f: Any, lo: Any, hi: Any, n_lo: Any, n_hi: Any) -> tuple[Any, Any, Any]:
+    """The real n-th root, increasing: of any x for odd n, of x ≥ 0 for even n; vertical at 0."""
+    odd = n_lo != 2 * m.floor(n_lo / 2)
+    defined = (n_lo == n_hi) & (odd | (lo >= 0))
+    a, b = _hull_of(m, f, 2, (lo, n_lo), (hi, n_lo))
+    return m.where(defined, a, m.nan), m.where(defined, b, m.nan), defined & ((lo > 0) | (hi < 0))
+
+
+def binomial(m: Any, f: Any, n_lo: Any, n_hi: Any, k_lo: Any, k_hi: Any) -> tuple[Any, Any, Any]:
+    """Γ(n+1) / (Γ(k+1) Γ(n−k+1)): at a point from the implementation; over a box from the three gammas' enclosures."""
+
+    def point() -> tuple[Any, Any, Any]:
+        value = f(n_lo, k_lo)
+        return m.down(value, 1), m.up(value, 1), (n_lo > -1) | (n_lo != m.floor(n_lo))
+
+    def box() -> tuple[Any, Any, Any]:
+        gamma = gamma_like(0.0, 8)
+        top = gamma(m, m.gamma, m.sum_down(n_lo, 1.0), m.sum_up(n_hi, 1.0))
+        left = gamma(m, m.gamma, m.sum_down(k_lo, 1.0), m.sum_up(k_hi, 1.0))
+        rest = gamma(m, m.gamma, m.sum_down(m.sum_down(n_lo, -k_hi), 1.0), m.sum_up(m.sum_up(n_hi, -k_lo), 1.0))
+        below = mul(m, None, left[0], left[1], rest[0], rest[1])
+        lo, hi, defined = div(m, None, top[0], top[1], below[0], below[1])
+        return lo, hi, defined & top[2] & left[2] & rest[2]
+
+    return m.either((n_lo == n_hi) & (k_lo == k_hi), point, box)

@@ -43,11 +43,43 @@ class NonDifferentiable:
             ``"jump"`` (discontinuous, like sign at 0) or ``"vertical"`` (infinite slope,
             like sqrt or cbrt at 0).
         note: a short phrase for people, e.g. ``"corner at x = 0"``.
+        switch: ``switch(*args)`` on SymPy arguments: the primitive changes branch where this
+            changes sign (``u`` for abs(u), ``a - b`` for max(a, b)); None for a vertical tangent.
+        branch: ``branch(side, *args)``: the smooth SymPy expression the primitive equals where
+            ``switch`` has the sign ``side`` (±1): abs(u) is side·u, max(a, b) is a where a > b.
+        example: the arguments of one such point, for tests (0 by default, for every argument).
     """
 
     where: Callable[..., Any]
     kind: Literal["corner", "jump", "vertical"]
     note: str
+    switch: Callable[..., Any] | None = None
+    branch: Callable[..., Any] | None = None
+    example: tuple[float, ...] = (0.0,)
+
+
+@dataclass(frozen=True)
+class WholeArgument:
+    """An argument that must be a whole-number constant: polygamma's order, LambertW's branch, a root's index.
+
+    The parser and the tape refuse anything else (a variable, 2.5, a value outside ``allowed``);
+    nothing is differentiated with respect to it, so its rule is the literal 0.
+
+    Attributes:
+        position: which argument (0 is the first).
+        name: what it is called in messages (``"the order n"``).
+        allowed: ``allowed(k)`` for an int k: whether the function takes it.
+        values: the values allowed, in words (``"0, 1, 2, …"``).
+        default: the value when the SymPy node leaves it out (``LambertW(x)`` is ``LambertW(x, 0)``).
+        examples: values tests try.
+    """
+
+    position: int
+    name: str
+    allowed: Callable[[int], bool]
+    values: str
+    default: int | None = None
+    examples: tuple[int, ...] = (0,)
 
 
 @dataclass(frozen=True)
@@ -63,11 +95,15 @@ class NumpySource:
         helper: the body lines of ``def name(x):``, the helper's definition; it must follow
             the primitive's NumPy implementation on real numbers, nan and ±inf.
         imports: modules of the standard library the helper uses (``("math",)`` for erf).
+        exact: the helper computes what the registry's NumPy implementation does, bit for bit.
+            False for the few functions the registry evaluates with mpmath (polygamma, LambertW):
+            there the helper, NumPy and ``math`` alone, is an approximation (to about 1e-11).
     """
 
     call: str = ""
     helper: tuple[str, ...] = ()
     imports: tuple[str, ...] = ()
+    exact: bool = True
 
     def __post_init__(self) -> None:
         if bool(self.call) == bool(self.helper):
@@ -80,7 +116,8 @@ class FrameworkSource:
 
     Each is one expression in the arguments, named ``x`` (one argument) or ``a, b`` (two), with
     ``torch`` or ``jnp`` (``jax.numpy``), ``jax`` and ``jax.scipy.special`` imported; the exported
-    code defines ``def name(x): return <expression>`` for each primitive it calls. Arguments are
+    code defines ``def name(x): return <expression>`` for each primitive it calls. A text of several
+    lines is the function's body itself, ending in its ``return`` (LambertW iterates). Arguments are
     tensors (arrays), or a Python number for one argument of pow, max and min.
     """
 
@@ -122,6 +159,12 @@ class Primitive:
             ``None`` for the operators, which Python writes itself.
         frameworks: how code exported for PyTorch and JAX writes it (see ``FrameworkSource``);
             ``None`` for the operators.
+        whole: the arguments that must be whole-number constants (see ``WholeArgument``).
+        replaces: SymPy's own classes for the same function, which SymPy cannot differentiate
+            (``sympy.floor``): SymPy input using them is read as ``sympy_class``.
+        square: ``square(u)``: the primitive of ``u``, squared, in the form a textbook writes
+            in derivatives (tan² u = sec² u − 1, so that tan′ reads sec² u); ``tidy`` uses it
+            where that is no longer.
     """
 
     name: str
@@ -144,10 +187,19 @@ class Primitive:
     interval: Callable[..., Any] | None = None
     numpy_source: NumpySource | None = None
     frameworks: FrameworkSource | None = None
+    whole: tuple[WholeArgument, ...] = ()
+    replaces: tuple[type, ...] = ()
+    square: Callable[[Any], Any] | None = None
 
     def __post_init__(self) -> None:
         if len(self.partials) != self.arity:
             raise ValueError(f"primitive {self.name}: {self.arity} arguments but {len(self.partials)} rules")
+
+    @property
+    def variable_positions(self) -> tuple[int, ...]:
+        """The arguments a derivative can be taken by (all but the whole-number constants)."""
+        constant = {w.position for w in self.whole}
+        return tuple(i for i in range(self.arity) if i not in constant)
 
     @property
     def display(self) -> str:

@@ -18,17 +18,19 @@ At a jump (sign, heaviside at 0) the rule returns 0, as every autodiff framework
 from __future__ import annotations
 
 import cmath
+import dataclasses
 import functools
 import math
 import operator
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType, SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import mpmath
 import sympy as sp
 
-from . import functions, intervals
+from ..errors import SymdiffError
+from . import functions, intervals, special
 from .arrays import ARRAY_PRIMITIVES, ArrayPrimitive
 from .lazy import NumpyFunction, numpy_module
 from .primitive import (
@@ -39,6 +41,7 @@ from .primitive import (
     NonDifferentiable,
     NumpySource,
     Primitive,
+    WholeArgument,
     build_namespace,
 )
 
@@ -226,6 +229,12 @@ def _nonzero(x: Any) -> Any:
     return np.asarray(x) != 0
 
 
+def _not_a_pole(x: Any) -> Any:
+    """Off the poles of Γ: x is not 0, -1, -2, …"""
+    x = np.asarray(x)
+    return (x > 0) | (x != np.floor(x))
+
+
 def _abs_le_1(x: Any) -> Any:
     return np.abs(x) <= 1
 
@@ -240,6 +249,22 @@ def _pow_domain(a: Any, b: Any) -> Any:
     return (a > 0) | ((a == 0) & (b >= 0)) | ((a < 0) & integral)
 
 
+def _exactly_zero(value: Any) -> bool:
+    """Is ``value`` a single number that is exactly 0? (An array of several, or generated code, is not one.)"""
+    try:
+        return bool(value == 0)
+    except (TypeError, ValueError):
+        return False
+
+
+def _pow_exponent_partial(m: Any, a: Any, b: Any, out: Any) -> Any:
+    """∂(a^b)/∂b = log(a)·a^b. With the base exactly 0, a^b is locally constant (0 where b > 0),
+    so the slope is 0 there, not log(0)·0 = nan; out·0 keeps it nan where 0^b is infinite (b < 0)."""
+    if _exactly_zero(a):
+        return out * 0
+    return m.log(a) * out
+
+
 def _pow_vertical(a: Any, b: Any) -> Any:
     a, b = np.asarray(a), np.asarray(b)
     return (a == 0) & (b < 1) & (b > 0) & (b != np.round(b))
@@ -252,9 +277,34 @@ _OUTSIDE_UNIT = intervals.outside(-1, 1, closed=False)
 
 CORNER_AT_0 = NonDifferentiable(_at_zero, "corner", "corner at 0")
 JUMP_AT_0 = NonDifferentiable(_at_zero, "jump", "jump at 0")
+
+
+def _branches(kink: NonDifferentiable, branch: Callable[..., Any], switch: Callable[..., Any] | None = None) -> Any:
+    """``kink`` with the branches on either side of it (see ``NonDifferentiable``); the switch is the argument."""
+    return dataclasses.replace(kink, branch=branch, switch=switch or (lambda u: u))
+
+
+def _step_branch(side: int, u: Any) -> Any:
+    return sp.S.One if side > 0 else sp.S.Zero
+
+
+def _acot_branch(side: int, u: Any) -> Any:
+    """acot(u) = atan(1/u): π/2 - atan(u) for u > 0 and -π/2 - atan(u) for u < 0 (acot(0) = π/2)."""
+    return sp.pi / 2 * side - sp.atan(u)
+
+
 VERTICAL_AT_0 = NonDifferentiable(_at_zero, "vertical", "vertical tangent at 0")
-VERTICAL_AT_1 = NonDifferentiable(lambda x: np.abs(x) == 1, "vertical", "vertical tangent at ±1")
+VERTICAL_AT_1 = NonDifferentiable(lambda x: np.abs(x) == 1, "vertical", "vertical tangent at ±1", example=(1.0,))
+JUMP_AT_INTEGERS = NonDifferentiable(
+    lambda x: np.asarray(x) == np.floor(x), "jump", "jump at every integer", example=(1.0,)
+)
 TIE = NonDifferentiable(lambda a, b: np.asarray(a) == np.asarray(b), "corner", "tie between the two arguments")
+
+
+def _tie(larger: bool) -> NonDifferentiable:
+    """max (``larger``) or min of a and b: a on one side of a = b, b on the other."""
+    return _branches(TIE, lambda side, a, b: a if (side > 0) == larger else b, lambda a, b: a - b)
+
 
 # ---------------------------------------------------------------------------------------
 # The table.
@@ -379,11 +429,11 @@ PRIMITIVES: tuple[Primitive, ...] = (
         scalar=math.pow,
         numpy=NumpyFunction("power"),
         mpmath=_mp_pow,
-        partials=(lambda m, a, b, out: b * a ** (b - 1), lambda m, a, b, out: m.log(a) * out),
+        partials=(lambda m, a, b, out: b * a ** (b - 1), _pow_exponent_partial),
         sympy_class=sp.Pow,
         symbol="^",
         latex="^",
-        nondiff=NonDifferentiable(_pow_vertical, "vertical", "vertical tangent at 0"),
+        nondiff=NonDifferentiable(_pow_vertical, "vertical", "vertical tangent at 0", example=(0.0, 0.5)),
         domain=_pow_domain,
         noun="the power",
         interval=intervals.power,
@@ -487,6 +537,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=mpmath.tan,
         derivative=lambda m, x, out: 1 + out**2,
         latex=r"\tan",
+        square=lambda u: sp.sec(u) ** 2 - 1,
         domain=lambda x: np.cos(x) != 0,
         noun="the tangent",
         interval=intervals.periodic(1, pole=(math.pi / 2, math.pi)),
@@ -529,6 +580,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_reciprocal(mpmath.tan),
         derivative=lambda m, x, out: -(1 + out**2),
         latex=r"\cot",
+        square=lambda u: sp.csc(u) ** 2 - 1,
         domain=lambda x: np.sin(x) != 0,
         noun="the cotangent",
         interval=intervals.periodic(3, pole=(0.0, math.pi)),
@@ -625,7 +677,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         derivative=lambda m, x, out: -1 / (1 + x**2),
         latex=r"\operatorname{arccot}",
         aliases=("arccot",),
-        nondiff=JUMP_AT_0,
+        nondiff=_branches(JUMP_AT_0, _acot_branch),
         noun="the arccotangent",
         interval=intervals.after_reciprocal(
             lambda m: m.atan,
@@ -743,7 +795,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         derivative=lambda m, x, out: 1 / m.sqrt(x**2 - 1),
         latex=r"\operatorname{arcosh}",
         aliases=("arccosh", "arcosh"),
-        nondiff=NonDifferentiable(lambda x: np.asarray(x) == 1, "vertical", "vertical tangent at 1"),
+        nondiff=NonDifferentiable(lambda x: np.asarray(x) == 1, "vertical", "vertical tangent at 1", example=(1.0,)),
         domain=lambda x: np.asarray(x) >= 1,
         noun="the inverse hyperbolic cosine",
         interval=intervals.increasing(
@@ -776,7 +828,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         derivative=lambda m, x, out: -1 / (x * m.sqrt(1 - x**2)),
         latex=r"\operatorname{arsech}",
         aliases=("arcsech", "arsech"),
-        nondiff=NonDifferentiable(lambda x: np.asarray(x) == 1, "vertical", "vertical tangent at 1"),
+        nondiff=NonDifferentiable(lambda x: np.asarray(x) == 1, "vertical", "vertical tangent at 1", example=(1.0,)),
         domain=lambda x: (np.asarray(x) > 0) & (np.asarray(x) <= 1),
         noun="the inverse hyperbolic secant",
         interval=intervals.after_reciprocal(
@@ -828,7 +880,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=abs,
         derivative=lambda m, x, out: m.sign(x),
         analytic=False,
-        nondiff=CORNER_AT_0,
+        nondiff=_branches(CORNER_AT_0, lambda side, u: side * u),
         aliases=("Abs",),
         symbol="|·|",
         latex=r"\left|\cdot\right|",
@@ -845,7 +897,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=mpmath.sign,
         derivative=lambda m, x, out: 0,
         analytic=False,
-        nondiff=JUMP_AT_0,
+        nondiff=_branches(JUMP_AT_0, lambda side, u: sp.Integer(side)),
         aliases=("sgn",),
         latex=r"\operatorname{sign}",
         noun="the sign function",
@@ -861,7 +913,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_step,
         derivative=lambda m, x, out: 0,
         analytic=False,
-        nondiff=JUMP_AT_0,
+        nondiff=_branches(JUMP_AT_0, _step_branch),
         aliases=("Heaviside", "step"),
         symbol="H",
         latex=r"\operatorname{H}",
@@ -886,6 +938,279 @@ PRIMITIVES: tuple[Primitive, ...] = (
             imports=("math",),
         ),
         frameworks=FrameworkSource("torch.erf(x)", "jax.scipy.special.erf(x)"),
+    ),
+    # The functions of calculus courses beyond the elementary ones.
+    Primitive(
+        name="atan2",
+        arity=2,
+        sympy=sp.atan2,
+        scalar=math.atan2,
+        numpy=NumpyFunction("arctan2"),
+        mpmath=mpmath.atan2,
+        # ∂/∂y = x/(x² + y²), written with hypot so that x² + y² cannot overflow (x = 1e200)
+        partials=(
+            lambda m, y, x, out: x / m.hypot(y, x) / m.hypot(y, x),
+            lambda m, y, x, out: -y / m.hypot(y, x) / m.hypot(y, x),
+        ),
+        analytic=False,  # NumPy's arctan2 takes no complex numbers: no complex step
+        nondiff=NonDifferentiable(
+            lambda y, x: (np.asarray(y) == 0) & (np.asarray(x) <= 0),
+            "jump",
+            "jump across the negative x-axis (atan2(y, x) with y = 0, x ≤ 0)",
+            example=(0.0, -1.0),
+        ),
+        domain=lambda y, x: (np.asarray(y) != 0) | (np.asarray(x) != 0),
+        sympy_class=sp.atan2,
+        latex=r"\operatorname{atan2}",
+        aliases=("arctan2",),
+        noun="the two-argument arctangent",
+        interval=intervals.angle,
+        numpy_source=NumpySource("np.arctan2"),
+        frameworks=FrameworkSource(
+            "torch.atan2(torch.as_tensor(a, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64))",
+            "jnp.arctan2(a, b)",
+        ),
+    ),
+    Primitive(
+        name="hypot",
+        arity=2,
+        sympy=functions.hypot,
+        scalar=math.hypot,
+        numpy=NumpyFunction("hypot"),
+        mpmath=mpmath.hypot,
+        partials=(lambda m, a, b, out: a / out, lambda m, a, b, out: b / out),
+        analytic=False,  # NumPy's hypot takes no complex numbers
+        nondiff=NonDifferentiable(
+            lambda a, b: (np.asarray(a) == 0) & (np.asarray(b) == 0), "corner", "corner at the origin (a cone)"
+        ),
+        sympy_class=functions.hypot,
+        latex=r"\operatorname{hypot}",
+        noun="the hypotenuse",
+        interval=intervals.norm,
+        numpy_source=NumpySource("np.hypot"),
+        frameworks=FrameworkSource(
+            "torch.hypot(torch.as_tensor(a, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64))",
+            "jnp.hypot(a, b)",
+        ),
+    ),
+    _fn(
+        "floor",
+        sympy_class=functions.floor,
+        scalar=lambda x: float(math.floor(x)),
+        numpy=NumpyFunction("floor"),
+        mpmath=mpmath.floor,
+        derivative=lambda m, x, out: 0,
+        analytic=False,
+        nondiff=JUMP_AT_INTEGERS,
+        replaces=(sp.floor,),
+        latex=r"\operatorname{floor}",
+        noun="the floor function",
+        interval=intervals.staircase,
+        numpy_source=NumpySource("np.floor"),
+        frameworks=FrameworkSource("torch.floor(x)", "jnp.floor(x)"),
+    ),
+    _fn(
+        "ceiling",
+        sympy_class=functions.ceiling,
+        scalar=lambda x: float(math.ceil(x)),
+        numpy=NumpyFunction("ceil"),
+        mpmath=mpmath.ceil,
+        derivative=lambda m, x, out: 0,
+        analytic=False,
+        nondiff=JUMP_AT_INTEGERS,
+        replaces=(sp.ceiling,),
+        aliases=("ceil",),
+        latex=r"\operatorname{ceiling}",
+        noun="the ceiling function",
+        interval=intervals.staircase,
+        numpy_source=NumpySource("np.ceil"),
+        frameworks=FrameworkSource("torch.ceil(x)", "jnp.ceil(x)"),
+    ),
+    _fn(
+        "frac",
+        sympy_class=functions.frac,
+        scalar=lambda x: x - math.floor(x),
+        numpy=lambda x: x - np.floor(x),
+        mpmath=mpmath.frac,
+        derivative=lambda m, x, out: 1,
+        analytic=False,
+        nondiff=JUMP_AT_INTEGERS,
+        replaces=(sp.frac,),
+        noun="the fractional part",
+        interval=intervals.fractional,
+        numpy_source=NumpySource(helper=("return x - np.floor(x)  # frac(-0.25) = 0.75, as SymPy's frac",)),
+        frameworks=FrameworkSource("torch.sub(x, torch.floor(x))", "jnp.subtract(x, jnp.floor(x))"),
+    ),
+    _fn(
+        "gamma",
+        sympy_class=sp.gamma,
+        scalar=math.gamma,
+        numpy=special.NUMPY["gamma"],
+        mpmath=mpmath.gamma,
+        derivative=lambda m, x, out: out * m.polygamma(0, x),
+        latex=r"\Gamma",
+        aliases=("Gamma",),
+        domain=_not_a_pole,
+        noun="the gamma function",
+        interval=intervals.gamma_like(0.0, 8),  # math.gamma: within 5 ulps
+        numpy_source=NumpySource(helper=special.GAMMA_SOURCE, imports=("math",)),
+        frameworks=FrameworkSource(special.gamma_framework("torch", "x"), special.gamma_framework("jax", "x")),
+    ),
+    _fn(
+        "loggamma",
+        sympy_class=sp.loggamma,
+        scalar=special.FLOAT["loggamma"],
+        numpy=special.NUMPY["loggamma"],
+        mpmath=special.MP["loggamma"],
+        derivative=lambda m, x, out: m.polygamma(0, x),
+        latex=r"\ln\Gamma",
+        aliases=("lgamma", "lngamma", "gammaln"),
+        domain=lambda x: np.asarray(x) > 0,
+        noun="the log-gamma function",
+        interval=intervals.log_gamma,
+        numpy_source=NumpySource(helper=special.LOGGAMMA_SOURCE, imports=("math",), exact=False),
+        frameworks=FrameworkSource("torch.lgamma(x)", "jax.scipy.special.gammaln(x)"),
+    ),
+    _fn(
+        "factorial",
+        sympy_class=sp.factorial,
+        scalar=special.FLOAT["factorial"],
+        numpy=special.NUMPY["factorial"],
+        mpmath=mpmath.factorial,
+        derivative=lambda m, x, out: out * m.polygamma(0, x + 1),
+        latex=r"\operatorname{factorial}",
+        domain=lambda x: _not_a_pole(np.asarray(x) + 1),
+        noun="the factorial (the gamma function at x + 1)",
+        interval=intervals.gamma_like(1.0, 1),
+        numpy_source=NumpySource(helper=special.FACTORIAL_SOURCE, imports=("math",), exact=False),
+        frameworks=FrameworkSource(special.gamma_framework("torch", "x + 1"), special.gamma_framework("jax", "x + 1")),
+    ),
+    Primitive(
+        name="binomial",
+        arity=2,
+        sympy=sp.binomial,
+        scalar=special.FLOAT["binomial"],
+        numpy=special.NUMPY["binomial"],
+        mpmath=special.MP["binomial"],
+        partials=(
+            lambda m, n, k, out: out * (m.polygamma(0, n + 1) - m.polygamma(0, n - k + 1)),
+            lambda m, n, k, out: out * (m.polygamma(0, n - k + 1) - m.polygamma(0, k + 1)),
+        ),
+        # Γ(n + 1) has a pole where n is a negative integer, and there the limit depends on the direction.
+        domain=lambda n, k: _not_a_pole(np.asarray(n) + 1),
+        sympy_class=sp.binomial,
+        latex=r"\operatorname{binomial}",
+        aliases=("choose",),
+        noun="the binomial coefficient",
+        interval=intervals.binomial,
+        numpy_source=NumpySource(helper=special.BINOMIAL_SOURCE, imports=("math",), exact=False),
+        frameworks=FrameworkSource(special.binomial_framework("torch"), special.binomial_framework("jax")),
+    ),
+    Primitive(
+        name="polygamma",
+        arity=2,
+        sympy=sp.polygamma,
+        scalar=special.FLOAT["polygamma"],
+        numpy=special.NUMPY["polygamma"],
+        mpmath=special.MP["polygamma"],
+        partials=(lambda m, n, x, out: 0, lambda m, n, x, out: m.polygamma(n + 1, x)),
+        domain=lambda n, x: _not_a_pole(x),
+        sympy_class=sp.polygamma,
+        latex=r"\psi",
+        noun="the polygamma function",
+        interval=intervals.polygamma,
+        numpy_source=NumpySource(helper=special.POLYGAMMA_SOURCE, imports=("math",), exact=False),
+        frameworks=FrameworkSource(special.POLYGAMMA_TORCH, "jax.scipy.special.polygamma(int(a), b)"),
+        whole=(WholeArgument(0, "the order n", lambda n: n >= 0, "0, 1, 2, …", examples=(0, 1, 2)),),
+    ),
+    Primitive(
+        name="lambertw",
+        arity=2,
+        sympy=sp.LambertW,
+        scalar=special.FLOAT["lambertw"],
+        numpy=special.NUMPY["lambertw"],
+        mpmath=special.MP["lambertw"],
+        # W′ = W/(x(1 + W)) = e^(−W)/(1 + W), which holds at x = 0 too (W′(0) = 1)
+        partials=(lambda m, x, k, out: m.exp(-out) / (1 + out), lambda m, x, k, out: 0),
+        nondiff=NonDifferentiable(
+            lambda x, k: np.asarray(x) == intervals.BRANCH_POINT,
+            "vertical",
+            "vertical tangent at -1/e, where the branches meet",
+            example=(intervals.BRANCH_POINT, 0.0),
+        ),
+        domain=lambda x, k: (np.asarray(x) >= intervals.BRANCH_POINT) & ((np.asarray(k) == 0) | (np.asarray(x) < 0)),
+        sympy_class=sp.LambertW,
+        latex="W",
+        aliases=("LambertW",),
+        parse_arity=(1, 2),
+        noun="the Lambert W function",
+        interval=intervals.lambert,
+        numpy_source=NumpySource(helper=special.LAMBERTW_SOURCE, exact=False),
+        frameworks=FrameworkSource(special.LAMBERTW_TORCH, special.LAMBERTW_JAX),
+        whole=(
+            WholeArgument(
+                1, "the branch k", lambda k: k in (0, -1), "0 (the principal branch) or -1", default=0, examples=(0, -1)
+            ),
+        ),
+    ),
+    _fn(
+        "expm1",
+        sympy_class=functions.expm1,
+        scalar=math.expm1,
+        numpy=NumpyFunction("expm1"),
+        mpmath=mpmath.expm1,
+        derivative=lambda m, x, out: out + 1,
+        noun="e^x - 1",
+        interval=intervals.increasing(1),
+        numpy_source=NumpySource("np.expm1"),
+        frameworks=FrameworkSource("torch.expm1(x)", "jnp.expm1(x)"),
+    ),
+    _fn(
+        "log1p",
+        sympy_class=functions.log1p,
+        scalar=math.log1p,
+        numpy=NumpyFunction("log1p"),
+        mpmath=mpmath.log1p,
+        derivative=lambda m, x, out: 1 / (1 + x),
+        domain=lambda x: np.asarray(x) > -1,
+        noun="ln(1 + x)",
+        interval=intervals.increasing(1, domain=intervals.within(-1, math.inf, closed=False)),
+        numpy_source=NumpySource("np.log1p"),
+        frameworks=FrameworkSource("torch.log1p(x)", "jnp.log1p(x)"),
+    ),
+    _fn(
+        "sinc",
+        sympy_class=sp.sinc,
+        scalar=special.float_sinc,
+        numpy=special.numpy_sinc,
+        mpmath=special.mp_sinc,
+        # (cos x − sinc x)/x: 0/0 at x = 0 itself, where the derivative is 0 (SymPy's formula is 0/0 there too)
+        derivative=lambda m, x, out: (m.cos(x) - out) / x,
+        noun="the sinc function sin(x)/x",
+        interval=intervals.sinc,
+        numpy_source=NumpySource(helper=special.SINC_SOURCE),
+        frameworks=FrameworkSource("torch.sinc(x / 3.141592653589793)", "jnp.sinc(x / jnp.pi)"),
+    ),
+    Primitive(
+        name="nthroot",
+        arity=2,
+        sympy=functions.nthroot,
+        scalar=special.float_nthroot,
+        numpy=special.numpy_nthroot,
+        mpmath=special.mp_nthroot,
+        partials=(lambda m, x, n, out: 1 / (n * out ** (n - 1)), lambda m, x, n, out: 0),
+        nondiff=NonDifferentiable(
+            lambda x, n: np.asarray(x) == 0, "vertical", "vertical tangent at 0", example=(0.0, 5.0)
+        ),
+        domain=lambda x, n: (np.asarray(x) >= 0) | (np.asarray(n) % 2 == 1),
+        sympy_class=functions.nthroot,
+        symbol="ⁿ√",
+        latex=r"\sqrt[n]",
+        noun="the real n-th root",
+        interval=intervals.root,
+        numpy_source=NumpySource(helper=special.NTHROOT_SOURCE),
+        frameworks=FrameworkSource("torch.sign(a) * torch.abs(a) ** (1 / b)", "jnp.sign(a) * jnp.abs(a) ** (1 / b)"),
+        whole=(WholeArgument(1, "the index n", lambda n: n >= 2, "2, 3, 4, …", examples=(5, 7)),),
     ),
     # Neural-network activations.
     _fn(
@@ -916,7 +1241,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_relu,
         derivative=lambda m, x, out: m.heaviside(x),
         analytic=False,
-        nondiff=CORNER_AT_0,
+        nondiff=_branches(CORNER_AT_0, lambda side, u: u if side > 0 else sp.S.Zero),
         symbol="ReLU",
         latex=r"\operatorname{ReLU}",
         aliases=("ReLU",),
@@ -947,7 +1272,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_max,
         partials=(lambda m, a, b, out: m.heaviside(a - b), lambda m, a, b, out: m.heaviside(b - a)),
         analytic=False,
-        nondiff=TIE,
+        nondiff=_tie(larger=True),
         sympy_class=sp.Max,
         latex=r"\max",
         aliases=("Max",),
@@ -970,7 +1295,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         mpmath=_mp_min,
         partials=(lambda m, a, b, out: m.heaviside(b - a), lambda m, a, b, out: m.heaviside(a - b)),
         analytic=False,
-        nondiff=TIE,
+        nondiff=_tie(larger=False),
         sympy_class=sp.Min,
         latex=r"\min",
         aliases=("Min",),
@@ -989,6 +1314,11 @@ PRIMITIVES: tuple[Primitive, ...] = (
 MACROS: tuple[Macro, ...] = (
     Macro("log2", lambda x: sp.log(x, 2), 1, "logarithm base 2", tensor=lambda b, x: b.log(x) / b.log(2)),
     Macro("log10", lambda x: sp.log(x, 10), 1, "logarithm base 10", tensor=lambda b, x: b.log(x) / b.log(10)),
+    Macro("exp2", lambda x: sp.Integer(2) ** x, 1, "2^x", tensor=lambda b, x: 2**x),
+    Macro("digamma", lambda x: sp.polygamma(0, x), 1, "ψ(x) = polygamma(0, x)", tensor=lambda b, x: b.polygamma(0, x)),
+    Macro(
+        "trigamma", lambda x: sp.polygamma(1, x), 1, "ψ′(x) = polygamma(1, x)", tensor=lambda b, x: b.polygamma(1, x)
+    ),
     # The seed's losses, written as the seed writes them.
     Macro("mse", None, 2, "mean squared error: mean((y - t)^2)", tensor=lambda b, y, t: b.mean((y - t) ** 2)),
     Macro(
@@ -1011,7 +1341,11 @@ ARRAYS: MappingProxyType[str, ArrayPrimitive] = MappingProxyType({p.name: p for 
 BY_NAME: MappingProxyType[str, Primitive] = MappingProxyType({p.name: p for p in PRIMITIVES})
 # SymPy's class, and the class symdiff builds instead when that is a different one (functions.Max).
 BY_CLASS: MappingProxyType[type, Primitive] = MappingProxyType(
-    {cls: p for p in PRIMITIVES for cls in (p.sympy_class, p.sympy) if isinstance(cls, type)}
+    {cls: p for p in PRIMITIVES for cls in (p.sympy_class, p.sympy, *p.replaces) if isinstance(cls, type)}
+)
+# SymPy's own classes that symdiff reads as its own (sympy.floor as the floor SymPy can differentiate).
+ADOPTED: MappingProxyType[type, type] = MappingProxyType(
+    {cls: p.sympy_class for p in PRIMITIVES if p.sympy_class is not None for cls in p.replaces}
 )
 
 
@@ -1053,6 +1387,51 @@ def for_sympy_node(node: sp.Basic) -> Primitive | None:
     return BY_CLASS.get(type(node))
 
 
+def operands(p: Primitive, args: Sequence[sp.Expr], where: str | Callable[[], str] = "") -> tuple[sp.Expr, ...]:
+    """A SymPy node's arguments as ``p``'s rules take them: left-out defaults filled in, whole numbers checked.
+
+    ``LambertW(x)`` is ``LambertW(x, 0)``; ``polygamma(y, x)`` and ``polygamma(1/2, x)`` are refused
+    with a ``SymdiffError`` naming the argument (``where``, for messages: the call as written, or a
+    function that writes it: printing a large shared expression costs its tree, so only on error).
+    """
+    args = tuple(args)
+    missing = p.arity - len(args)
+    if missing > 0:
+        defaults = [w.default for w in p.whole if w.position >= len(args)]
+        if len(defaults) == missing and all(d is not None for d in defaults):
+            args = (*args, *(sp.Integer(d) for d in defaults))
+    for w in p.whole:
+        if w.position >= len(args):
+            continue
+        value = args[w.position]
+        if not (isinstance(value, sp.Basic) and value.is_Integer and w.allowed(int(value))):
+            shown = (where() if callable(where) else where) or f"{p.name}(…)"
+            raise SymdiffError(f"{shown}: {w.name} must be a whole number ({w.values}), not {sp.sstr(value)}")
+    return args
+
+
+def _distinct_nodes(expr: sp.Basic) -> Iterator[sp.Basic]:
+    """Each distinct node of ``expr`` once: a shared graph is walked in its size, not its tree's (2^depth)."""
+    seen: set[sp.Basic] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            yield node
+            stack.extend(node.args)
+
+
+def adopted(expr: sp.Basic) -> sp.Basic:
+    """``expr`` with SymPy's own floor, ceiling and frac read as symdiff's (which SymPy can differentiate)."""
+    if not ADOPTED or not any(isinstance(node, tuple(ADOPTED)) for node in _distinct_nodes(expr)):
+        return expr
+    return expr.replace(
+        lambda node: type(node) in ADOPTED,
+        lambda node: ADOPTED[type(node)](*node.args),
+    )
+
+
 def for_power(exponent: sp.Expr) -> Primitive | None:
     """The primitive that SymPy keeps as a power of its argument: sqrt(x) is Pow(x, 1/2)."""
     return BY_NAME["sqrt"] if exponent is sp.S.Half else None
@@ -1062,8 +1441,8 @@ def text_functions() -> dict[str, tuple[Callable[..., sp.Expr], int, int | None]
     """Every function name the parser accepts: name → (builder, fewest args, most args)."""
     table: dict[str, tuple[Callable[..., sp.Expr], int, int | None]] = {}
     for p in PRIMITIVES:
-        if p.infix is not None or p.name == "pow":
-            continue  # operators are written as operators
+        if p.infix is not None:
+            continue  # operators are written as operators; pow(a, b) is a^b
         lo, hi = p.arg_range
         for name in (p.name, *p.aliases):
             table[name] = (p.sympy, lo, hi)

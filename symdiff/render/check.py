@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..language.printing import derivative_latex, to_text
+from ..language.printing import derivative_latex, formula_text
 from .comparison import _function_latex, _names, _point_latex, error_text, reference_text, value_text
 
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ def _verdict(check: GradientCheck) -> str:
 
 def text(check: GradientCheck) -> str:
     cmp = check.comparison
-    lines = [f"checking a gradient of {cmp.function} = {to_text(cmp.expression)}", ""]
+    formula = formula_text(cmp.expression)
+    lines = [f"checking a gradient of {cmp.function} = {formula}", ""]
     table = [("", "yours", "reference", "finite difference", "error", "")]
     for partial, cells in zip(check.partials, _cells(check), strict=True):
         table.append((f"∂{cmp.function}/∂{partial.variable}", *cells))

@@ -121,7 +121,8 @@ def text(cmp: Comparison) -> str:
                 reference_text(row.reference),
             )
         )
-        table.append(("  error", error_text(row.symbolic), error_text(autodiff) if autodiff else "", fd_error, ""))
+        exact = "" if row.exact is None or row.exact.is_Integer else f"= {to_text(row.exact)}"  # beside the reference
+        table.append(("  error", error_text(row.symbolic), error_text(autodiff) if autodiff else "", fd_error, exact))
     widths = [max(len(r[k]) for r in table) for k in range(5)]
     for r in table:
         lines.append("  ".join([r[0].ljust(widths[0]), *(r[k].rjust(widths[k]) for k in range(1, 5))]).rstrip())
@@ -154,12 +155,34 @@ def _disagreement(cmp: Comparison, row: Row) -> str:
     return f"{derivative_text(cmp.function, row.wrt, cmp.ordinary)}: DISAGREEMENT: " + "; ".join(off)
 
 
+def _unconfirmed(row: Row) -> str:
+    """Why the finite difference confirms nothing for this row ("" when it confirms the reference)."""
+    if row.finite_confirms:
+        return ""
+    if row.finite is None:
+        return "it does not apply"
+    if not row.finite_certified:
+        return "it has no error bound here"
+    return "its error bound is larger than the derivative"
+
+
 def _verdict(cmp: Comparison) -> str:
+    """What was confirmed and what was not: a finite difference without a useful bound never counts as agreeing."""
     if not cmp.agree:
         return f"✗ the methods disagree (reference: {cmp.dps} digits)"
-    if any(row.verdict == "explained" for row in cmp.rows):
-        return f"✓ every method agrees with the {cmp.dps}-digit reference, or the difference is explained above"
-    return f"✓ every method agrees with the {cmp.dps}-digit reference"
+    explained = ", or the difference is explained above" if any(r.verdict == "explained" for r in cmp.rows) else ""
+    reasons = [(row, _unconfirmed(row)) for row in cmp.rows]
+    if not any(why for _, why in reasons):
+        return f"✓ every method agrees with the {cmp.dps}-digit reference{explained}"
+    if len({why for _, why in reasons}) == 1:
+        why = f" ({reasons[0][1]})"
+    else:
+        labels = (f"{derivative_text(cmp.function, r.wrt, cmp.ordinary)}: {why}" for r, why in reasons if why)
+        why = f" ({'; '.join(labels)})"
+    return (
+        f"✓ symbolic and autodiff agree with the {cmp.dps}-digit reference{explained}; "
+        f"the finite difference confirms nothing{why}"
+    )
 
 
 # -- JSON ---------------------------------------------------------------------------------------
@@ -190,6 +213,7 @@ def _finite_data(row: Row) -> dict[str, Any]:
             "applicable": False,
             "certified": False,
             "within_bound": False,
+            "confirms": False,
         }
     error = row.finite_error
     assert error is not None
@@ -203,6 +227,7 @@ def _finite_data(row: Row) -> dict[str, Any]:
         "applicable": True,
         "certified": row.finite_certified,
         "within_bound": row.finite_certified and error.agrees,
+        "confirms": row.finite_confirms,
         "absolute": number(error.absolute_error),
         "relative": number(error.relative_error),
     }
@@ -226,6 +251,7 @@ def row_data(cmp: Comparison, row: Row) -> dict[str, Any]:
             "finite_difference": _method_data(row.finite_error),
         },
         "float_reference": reference_text(row.float_reference, 17),
+        "exact": None if row.exact is None else to_text(row.exact),
         "explanations": [
             {"kind": e.kind, "message": e.message, "node": e.node, "slopes": list(e.slopes) if e.slopes else None}
             for e in row.explanations
@@ -284,8 +310,10 @@ def _latex_rows(cmp: Comparison, names: dict[str, str]) -> list[str]:
             reference_text(row.reference),
         ]
         rows.append(" & ".join([label, *(latex_number(c) if c != "not applicable" else r"\text{n/a}" for c in cells)]))
-        errors = [error_text(row.symbolic), error_text(row.autodiff) if row.autodiff else "", fd_error, row.verdict]
-        rows.append(" & ".join([r"\quad\text{error}", *(_latex_text(c) for c in errors)]))
+        errors = [error_text(row.symbolic), error_text(row.autodiff) if row.autodiff else "", fd_error]
+        exact = "" if row.exact is None or row.exact.is_Integer else f"= {to_latex(row.exact)}"
+        cells = [*(_latex_text(c) for c in errors), exact or _latex_text(row.verdict)]
+        rows.append(" & ".join([r"\quad\text{error}", *cells]))
     return rows
 
 

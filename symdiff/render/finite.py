@@ -184,9 +184,11 @@ def _error_lines(e: Explanation) -> list[str]:
         lines.append(_part("rounding", e.rounding, "inside f"))
         return lines
     leading = _leading(r.stencil.coefficient, r.stencil.accuracy, r.stencil.accuracy + r.stencil.derivative)
-    lines.append(
-        _part("truncation", e.truncation, f"the formula itself, in exact arithmetic (≈ {leading} = {small(e.leading)})")
-    )
+    if e.smooth:
+        why = f"the formula itself, in exact arithmetic (≈ {leading} = {small(e.leading)})"
+    else:
+        why = "the formula across a kink or jump, in exact arithmetic (Taylor's estimate does not apply here)"
+    lines.append(_part("truncation", e.truncation, why))
     moved = [s for s in e.samples if mpmath.mpf(s.stored) != s.intended]
     if moved:
         s = moved[0]

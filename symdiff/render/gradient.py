@@ -93,7 +93,8 @@ def _numpy_source(p: Primitive) -> NumpySource:
 
 def helper_source(p: Primitive) -> str:
     """``def name(x): …``: the NumPy definition exported code carries for a registry function."""
-    return f"def {p.name}(x):\n" + "".join(f"    {line}\n" for line in _numpy_source(p).helper)
+    parameters = "x" if p.arity == 1 else "a, b"
+    return f"def {p.name}({parameters}):\n" + "".join(f"    {line}\n" for line in _numpy_source(p).helper)
 
 
 class PythonPrinter(StrPrinter):
@@ -111,7 +112,7 @@ class PythonPrinter(StrPrinter):
         # Every registry function, before StrPrinter's own methods for some (Heaviside, Max) see it.
         primitive = registry.for_sympy_node(expr)
         if primitive is not None and primitive.numpy_source is not None:
-            return self._call(primitive, getattr(expr, "pargs", expr.args))
+            return self._call(primitive, registry.operands(primitive, getattr(expr, "pargs", expr.args)))
         return str(super()._print(expr, **kwargs))
 
     def _call(self, primitive: Primitive, arguments: Sequence[sp.Basic]) -> str:

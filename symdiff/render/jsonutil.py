@@ -8,8 +8,8 @@ from typing import Any
 
 import sympy as sp
 
-from ..language.dag import tree_size
-from ..language.printing import PRINT_NODES, to_latex, to_text
+from ..language.dag import printable, tree_size
+from ..language.printing import to_latex, to_text
 
 
 def number(value: float) -> float | str:
@@ -29,9 +29,8 @@ def dumps(data: Any) -> str:
 
 def formula_data(expr: sp.Basic) -> dict[str, Any]:
     """A formula's JSON keys, text and LaTeX: both null, with the size, when it is too long to write out."""
-    size = tree_size(expr)
-    if size > PRINT_NODES:
-        return {"expression": None, "latex": None, "written_size": size}
+    if not printable(expr):
+        return {"expression": None, "latex": None, "written_size": tree_size(expr)}
     return {"expression": to_text(expr), "latex": to_latex(expr)}
 
 

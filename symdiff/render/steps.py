@@ -17,7 +17,7 @@ import sympy as sp
 from sympy.printing.precedence import PRECEDENCE, precedence
 
 from ..language.forms import Factors, LocalDerivative, Terms, is_template, reading_order
-from ..language.printing import TexPrinter, TextPrinter, name_latex, to_latex, to_text
+from ..language.printing import TexPrinter, TextPrinter, name_latex, terminating_decimal, to_latex, to_text
 from . import matrix_steps
 from .jsonutil import dumps
 from .width import PAGE_WIDTH, fitted, latex_width
@@ -323,6 +323,17 @@ def _definitions(d: Derivation) -> list[tuple[str, sp.Expr, mpmath.mpf | None]]:
     return [(line.name, line.expression, d.values.get(line.name)) for line in d.program.definitions]
 
 
+def _given(d: Derivation, name: str, value: mpmath.mpf, *, latex: bool = False) -> str:
+    """A coordinate of the point as it was given: π when it was, else the number."""
+    exact = d.exact_at.get(name)
+    if exact is None or exact.is_Float:
+        return _number(value)
+    decimal = terminating_decimal(exact)  # 0.1 was given, read exactly as 1/10
+    if decimal is not None:
+        return decimal
+    return to_latex(exact) if latex else to_text(exact)
+
+
 def _inputs(d: Derivation) -> list[tuple[str, mpmath.mpf]]:
     return [(name, value) for name, value in d.values.items() if name in d.variables]
 
@@ -340,7 +351,8 @@ def text(d: Derivation | MatrixDerivation) -> str:
     if _in_matrix_form(d):
         return matrix_steps.text(d)
     assert _scalar(d)
-    lines = [f"at {', '.join(f'{name} = {_number(value)}' for name, value in _inputs(d))}"] if d.at is not None else []
+    given = ", ".join(f"{name} = {_given(d, name, value)}" for name, value in _inputs(d))
+    lines = [f"at {given}"] if d.at is not None else []
     for name, expr, value in _definitions(d):
         lines.append(f"{name} = {line_text(expr, d.ordinary)}" + (f" = {_number(value)}" if value is not None else ""))
     rows: list[tuple[str, str]] = []
@@ -379,7 +391,7 @@ def latex(d: Derivation | MatrixDerivation) -> str:
     assert _scalar(d)
     rows = []
     if d.at is not None:
-        point = r",\; ".join(f"{name_latex(name)} = {_number(value)}" for name, value in _inputs(d))
+        point = r",\; ".join(f"{name_latex(name)} = {_given(d, name, value, latex=True)}" for name, value in _inputs(d))
         rows.append(rf"&\text{{at }} {point}")
     for name, expr, value in _definitions(d):
         shown = "" if value is None else f" = {_number(value)}"

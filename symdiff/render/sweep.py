@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import SymdiffError, describe
 from ..language.printing import to_text
 from ..limits import serialized
-from .files import output_path, replacing
+from .figures import checked_target, new_figure, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from ..finite.sweep import StepSweep
 
 STYLE = {"forward": ("tab:blue", "o"), "central": ("tab:orange", "s"), "complex": ("tab:green", "^")}
-PLOT_FORMATS = (".png", ".svg", ".pdf")
 
 
 @serialized
@@ -32,13 +31,8 @@ def plot_step_sweep(sweep: StepSweep, path: str | Path, *, force: bool = False) 
     """
     if not all(hasattr(sweep, a) for a in ("steps", "errors", "bounds", "slopes", "exact", "point", "wrt")):
         raise SymdiffError(f"plot_step_sweep draws the result of symdiff.step_sweep, got {describe(sweep)}")
-    target = output_path(path, "--plot", force=force)
-    if target.suffix.lower() not in PLOT_FORMATS:
-        raise SymdiffError(f"--plot {target}: use one of {', '.join(PLOT_FORMATS)}")
-    figure = _figure(sweep)
-    with replacing(target) as temporary:
-        figure.savefig(temporary, format=target.suffix.lower()[1:])
-    return target
+    target = checked_target(path, "--plot-steps", force=force)
+    return save_figure(_figure(sweep), target)
 
 
 def svg(sweep: StepSweep) -> str | None:
@@ -70,13 +64,7 @@ def html(sweep: StepSweep, drawing: str | None) -> str:
 
 
 def _figure(sweep: StepSweep) -> Figure:
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise SymdiffError('plotting needs matplotlib: pip install "symdiff[plot]"') from None
-    figure = Figure(figsize=(7, 4.8), layout="constrained")
-    FigureCanvasAgg(figure)
+    figure = new_figure((7, 4.8))
     axes = figure.add_subplot()
     floor = 1e-18 * max(abs(sweep.exact), 1e-300)
     for method, errors in sweep.errors.items():

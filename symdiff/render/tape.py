@@ -177,7 +177,12 @@ def tape_data(graph: Graph | ArrayGraph, trace: Trace | None) -> dict[str, Any]:
 # What exported PyTorch and JAX code imports: always the first; the others when a definition uses them.
 _IMPORTS = {
     "torch": {"import torch": "torch."},
-    "jax": {"import jax.numpy as jnp": "jnp.", "import jax": "jax.nn.", "import jax.scipy.special": "jax.scipy."},
+    "jax": {
+        "import jax.numpy as jnp": "jnp.",
+        "import jax": "jax.nn.",
+        "import jax.lax": "jax.lax.",
+        "import jax.scipy.special": "jax.scipy.",
+    },
 }
 _ARGUMENTS = {1: "x", 2: "a, b"}
 _CALL = re.compile(r"(?<![.\w])([a-z][a-z0-9_]*)\(")
@@ -194,7 +199,10 @@ def framework_source(graph: Graph | ArrayGraph, framework: str, code: str, expre
         p = registry.primitive(name)
         if p.frameworks is None:
             raise SymdiffError(f"{name} has no {framework} spelling: the tape cannot be exported for {framework}")
-        definitions.append(f"def _{name}({_ARGUMENTS[p.arity]}):\n    return {getattr(p.frameworks, framework)}\n")
+        text = getattr(p.frameworks, framework)
+        body = text if "\n" in text else f"return {text}"  # several lines: the body itself (LambertW iterates)
+        indented = "".join(f"    {line}\n" for line in body.splitlines())
+        definitions.append(f"def _{name}({_ARGUMENTS[p.arity]}):\n{indented}")
     code = _CALL.sub(lambda m: f"_{m[1]}(" if m[1] in called else m[0], code)
     used = "".join(definitions) + code
     first, *others = _IMPORTS[framework].items()

@@ -17,11 +17,21 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..errors import EvaluationError, SymdiffError, check_choice, describe
+from ..errors import EvaluationError, LimitError, MethodError, SymdiffError, check_choice, describe
 from ..language.arrays import ArrayProgram
-from ..language.parser import Program, as_expression, natural_key, parse_program, variable_names
+from ..language.dag import free_symbols, tree_size
+from ..language.parser import (
+    Program,
+    caller_expression,
+    natural_key,
+    parse_program,
+    symbol,
+    variable_names,
+)
+from ..language.unknown import check_variables, has_unknowns, needs_definition, unknowns
 from ..limits import DEFAULT_LIMITS, Limits, serialized, sympy_recursion_guard
-from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable, variable_list
+from ..symbolic.derivatives import ExprLike, VariableLike, checked_names, diff, variable, wrt_variables
+from ..symbolic.exact import given_exactly
 from ..tape.points import checked_point
 from . import verify
 from .engine import Builder, derive_expression
@@ -71,21 +81,34 @@ def steps(
         (b, True)
     """
     check_choice("detail", detail, DETAILS)
-    program = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
-    if isinstance(program, ArrayProgram):
-        return _matrix_steps(program, wrt, order, at)
-    f = as_expression(program, limits=limits)
+    source = parse_program(expr, limits=limits) if isinstance(expr, str) else expr
+    if isinstance(source, ArrayProgram):
+        return _matrix_steps(source, wrt, order, at)
+    canon = caller_expression(source, limits=limits)
+    f = canon.expression
+    written = tree_size(f)
+    if written > limits.steps_nodes:  # checked before the work: every step writes f out
+        raise LimitError(
+            f"a derivation writes the expression out, and written out it has {written} nodes, above the limit "
+            f"of {limits.steps_nodes} (steps_nodes); symdiff.gradient and the tape work on its shared form"
+        )
+    program = source if isinstance(source, Program) else f
+    checked_names(canon, wrt)
     variables = _variables(wrt, order, limits)
     lines = definitions(program) if isinstance(program, Program) else {}
     for v in variables:
-        if v in lines and v not in f.free_symbols:
+        if v in lines and v not in free_symbols(f):
             raise SymdiffError(f"{v.name} is a line of the program; differentiate with respect to one of its inputs")
+    check_variables(f, [v.name for v in variables])
+    if at is not None and has_unknowns(f):
+        raise MethodError(needs_definition(unknowns(f)[0]))  # the value at a point needs the functions' values
     point = _point(at, f)
     function = program.output.name if isinstance(program, Program) else "f"
+    exact = given_exactly(at, variable_names(f))
     taken = {*variable_names(f), *(v.name for v in variables), *(s.name for s in lines)}
-    builder = Builder(detail, taken, limits.max_ops)
+    builder = Builder(detail, taken, limits.max_ops, exact)
     with sympy_recursion_guard("writing the derivation"):
-        outcome = _derive(builder, program, f, variables * order, point)
+        outcome = _derive(builder, program, f, variables * order, point, limits.steps_nodes)
         builder.close()
         reference = diff(f, [v.name for v in variables], order, limits=limits)
         sections = verify.verify_sections(tuple(builder.sections), {**lines, **builder.substitutions}, lines, point)
@@ -95,16 +118,17 @@ def steps(
     if kinks:
         sections = _symmetric_value(sections)
     return Derivation(
-        expression=f,
+        expression=canon.restore(f),
         function=function,
         wrt=wrt_names,
         variables=variable_names(f),
         detail=detail,
         sections=key_steps(sections) if detail == "key" else sections,
-        result=outcome.result,
+        result=canon.restore(outcome.result),
         result_check=verdict.how,
         result_verified=verdict.ok,
         at=None if point is None else {s.name: v for s, v in point.items()},
+        exact_at=exact or {},
         value=outcome.value,
         values={s.name: v for s, v in outcome.values.items()},
         factors=outcome.factors,
@@ -130,8 +154,12 @@ def _matrix_steps(
 
 
 def _variables(wrt: VariableLike | Sequence[VariableLike], order: int, limits: Limits) -> list[sp.Symbol]:
-    variables = variable_list(wrt)
+    """The distinct variables differentiated by, each once (``order`` repeats a single one)."""
     limits.check_order(order)  # before any arithmetic: True * 1 would pass as the order 1
+    items = [wrt] if isinstance(wrt, (str, sp.Basic)) else wrt
+    if not isinstance(items, (list, tuple)):
+        raise SymdiffError(f"expected a variable or a list of variables, got {describe(wrt)}")
+    variables = wrt_variables(items, 1, limits)
     if len(variables) > 1 and order != 1:
         raise SymdiffError("give either a sequence of variables (a mixed partial) or an order, not both")
     limits.check_order(order * len(variables))
@@ -144,14 +172,23 @@ def _derive(
     f: sp.Expr,
     variables: list[sp.Symbol],
     point: Mapping[sp.Symbol, mpmath.mpf] | None,
+    written: int,
 ) -> Outcome:
     """Through the lines of a program for a first derivative by one of its inputs; otherwise the
     expression as a whole, one order at a time."""
     by_lines = isinstance(program, Program) and len(program.definitions) > 1 and len(variables) == 1
-    if by_lines and variables[0] in f.free_symbols:
+    inputs = free_symbols(f)  # each shared node once: the tree can be 2^20 long
+    if by_lines and variables[0] in inputs and _lines_use_only(program, inputs):
         return derive_program(builder, program, variables[0], point)
-    result = derive_expression(builder, f, variables)
+    result = derive_expression(builder, f, variables, written)
     return Outcome(result, None if point is None else builder.value(result, variables[-1], point), point or {})
+
+
+def _lines_use_only(program: Program, inputs: set[sp.Symbol]) -> bool:
+    """Whether every line reads only the output's inputs and earlier lines: h0 = g(x) - y; h1 = y + h0
+    does not depend on y, so a point gives y no value, and the lines cannot be gone through."""
+    names = {symbol(d.name) for d in program.definitions}
+    return all(free_symbols(d.expression) <= inputs | names for d in program.definitions)
 
 
 def _symmetric_value(sections: tuple[Section, ...]) -> tuple[Section, ...]:
@@ -191,7 +228,7 @@ def _point(at: Mapping[str, Any] | None, f: sp.Expr) -> dict[sp.Symbol, mpmath.m
 def _exact(at: Mapping[str, Any] | None, point: Mapping[sp.Symbol, mpmath.mpf]) -> dict[str, Any]:
     """The point as given where it is exact (pi from --at x=pi), else its mpmath value: a kink
     only the exact point hits (abs(sin(x)) at x = π) is found from the exact value."""
-    given = at or {}
+    given = checked_point(at) if at else {}
     return {s.name: given[s.name] if isinstance(given.get(s.name), sp.Basic) else v for s, v in point.items()}
 
 

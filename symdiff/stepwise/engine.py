@@ -31,14 +31,18 @@ from ..language.forms import (
     substitute,
 )
 from ..language.parser import symbol
-from ..language.printing import name_latex, to_text
+from ..language.printing import name_latex, terminating_decimal, to_text
 from ..limits import DEFAULT_LIMITS
 from ..symbolic.derivatives import tidy
+from ..symbolic.exact import exact_value
 from . import numeric, rules
 from .numeric import DIGITS
 from .record import Detail, Section, Step
 
 _SUBSTITUTION_NAMES = ("u", "v", "w")
+
+
+SHOWN_DIGITS = 6  # significant digits a value at a point is written with (as the renderers do)
 
 
 class Builder:
@@ -47,9 +51,16 @@ class Builder:
     The state is local to one derivation; nothing is shared between calls.
     """
 
-    def __init__(self, detail: Detail, taken: Iterable[str], budget: int = DEFAULT_LIMITS.max_ops):
+    def __init__(
+        self,
+        detail: Detail,
+        taken: Iterable[str],
+        budget: int = DEFAULT_LIMITS.max_ops,
+        exact: Mapping[str, sp.Expr] | None = None,
+    ):
         self.compact = detail != "full"
         self.budget = budget  # nodes the derivation may write (max_ops)
+        self.exact = exact  # the point in exact numbers (x = π), when it was given so
         self.taken = set(taken)
         self.substitutions: dict[sp.Symbol, sp.Expr] = {}
         self.sections: list[Section] = []
@@ -196,8 +207,17 @@ class Builder:
             number = numeric.evaluate(line, point)
         if number is None:
             raise EvaluationError(f"the derivative {to_text(line)} is not a real number at the point")
-        shown = sp.Float(number, DIGITS)
-        self.record(rules.Rewrite("value", "at the point", shown), line, wrt, line, shown)
+        exact = None if self.exact is None else exact_value(line, self.exact, number)
+        name = "at the point"
+        shown: sp.Expr = sp.Float(number, DIGITS)
+        decimal = None if exact is None else terminating_decimal(exact, SHOWN_DIGITS)
+        if decimal is not None:
+            shown = sp.Float(decimal, DIGITS)  # -17/5 at x = 0.1 is written -3.4, exactly
+        elif exact is not None:
+            shown = exact
+            if not exact.is_Integer:
+                name = f"at the point (≈ {mpmath.nstr(number, SHOWN_DIGITS)})"
+        self.record(rules.Rewrite("value", name, shown), line, wrt, line, shown)
         return number
 
 
@@ -262,11 +282,23 @@ def _opens(arg: sp.Expr, kind: type) -> bool:
     return isinstance(arg, kind)
 
 
-def derive_expression(builder: Builder, f: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Expr:
+def derive_expression(
+    builder: Builder, f: sp.Expr, variables: Sequence[sp.Symbol], written: int | None = None
+) -> sp.Expr:
     """d/dx f, one order at a time: one section per variable in ``variables``, each shown as
-    d/dx(f) = …, d²/dx²(f) = …"""
+    d/dx(f) = …, d²/dx²(f) = …
+
+    ``written``: refuse (``steps_nodes``) to derive again from a derivative whose tree is larger.
+    """
     result = f
     for k, x in enumerate(variables):
+        size = tree_size(result)
+        if written is not None and k > 0 and size > written:
+            raise LimitError(
+                f"the derivation's derivative of order {k} written out has {size} nodes, above the limit of "
+                f"{written} (steps_nodes): each order multiplies it; symdiff.diff gives order {len(variables)} "
+                "with shared definitions"
+            )
         lhs = goal(f, *variables[: k + 1])
         builder.open(lhs)
         line = goal(result, x)

@@ -12,24 +12,23 @@ from collections.abc import Mapping, Sequence
 
 import sympy as sp
 
-from ..comparison.explain import Explanation, exact_values, explain_row
+from ..comparison.explain import NOT_DIFFERENTIABLE, Explanation, exact_values, explain_row
 from ..language.parser import Program
 from ..tape.reference import Exact, to_mpf
 from ..tape.tape import Tape
 from .numeric import DIGITS
-
-NOT_DIFFERENTIABLE = frozenset({"corner", "jump", "vertical"})
 
 
 def not_differentiable(
     source: Program | sp.Expr, derivative: sp.Expr, wrt: Sequence[str], point: Mapping[str, Exact]
 ) -> tuple[Explanation, ...]:
     """The kinks that make the derivative with respect to ``wrt`` not exist at ``point``."""
-    tape = Tape(source)
+    # The output as one expression: a program's lines may use a variable the output does not depend on.
+    tape = Tape(source.expression if isinstance(source, Program) else source)
     exact = {name: v for name, v in point.items() if name in tape.variables}
     trace = tape.trace({name: float(to_mpf(v)) for name, v in exact.items()})
     # A corner met with equal slopes on both sides (relu(w·x) at x = 0 is relu(0) whatever w
     # is) is left out by explain_row itself; the exact values find a kink that only the exact
     # point hits (abs(sin(x)) at x = π, which float64 misses).
-    found = explain_row(tape.graph, trace, derivative, wrt, exact, DIGITS, exact_values(tape.graph, exact, DIGITS))
+    found, _ = explain_row(tape.graph, trace, derivative, wrt, exact, DIGITS, exact_values(tape.graph, exact, DIGITS))
     return tuple(e for e in found if e.kind in NOT_DIFFERENTIABLE)

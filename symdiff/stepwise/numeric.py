@@ -49,6 +49,10 @@ def _fast(expr: sp.Expr, point: Mapping[sp.Symbol, Any]) -> Any:
         value = _node(node, values, point)
         if _too_large(value):
             raise OverflowError(f"a value beyond 2^{MAX_MAGNITUDE}, which a check does not compare")
+        if isinstance(value, mpmath.mpc):
+            # Outside the real domain already: going on would only cost (the tangent of a complex number
+            # with a 4000-bit real part reduces it by π at 4000 bits, then of its sinh, …).
+            raise ValueError("a complex value: outside the real domain")
         values[node] = value
     return values[expr]
 
@@ -72,7 +76,11 @@ def _node(node: sp.Basic, values: dict[sp.Basic, Any], point: Mapping[sp.Symbol,
     p = registry.for_sympy_node(node)
     if p is None:
         raise _UnsupportedNodeError(type(node).__name__)
-    args = [values[a] for a in getattr(node, "pargs", node.args)]  # Heaviside's hidden H0 is not an argument
+    # Heaviside's hidden H0 is not an argument; LambertW(x)'s left-out branch 0 is
+    args = [
+        values[a] if a in values else mpmath.mpf(int(a))
+        for a in registry.operands(p, getattr(node, "pargs", node.args))
+    ]
     if len(args) > p.arity:  # max(a, b, c): max is associative
         return functools.reduce(p.mpmath, args)
     return p.mpmath(*args)

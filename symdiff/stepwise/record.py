@@ -84,6 +84,8 @@ class Derivation:
         result_check: how the result was checked against ``symdiff.diff``.
         result_verified: the result equals ``symdiff.diff`` (as functions).
         at: the point, when one was given.
+        exact_at: the point in exact numbers (x = π), when it was given so; the value step is then
+            exact too where SymPy finds a short form (−π²).
         value: the derivative at ``at``.
         values: at ``at``, the value of each input and of each named line of a program.
         factors: for a program at ``at``, the value of each local factor (``"∂y/∂h"``).
@@ -104,6 +106,7 @@ class Derivation:
     result_check: str = "not checked"
     result_verified: bool = False
     at: Mapping[str, mpmath.mpf] | None = None
+    exact_at: Mapping[str, sp.Expr] = field(default_factory=dict)
     value: mpmath.mpf | None = None
     values: Mapping[str, mpmath.mpf] = field(default_factory=dict)
     factors: Mapping[str, mpmath.mpf] = field(default_factory=dict)

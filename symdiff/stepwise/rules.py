@@ -19,6 +19,7 @@ import sympy as sp
 
 from ..language.forms import classical_diff, factors, goal, over, reading_order, squared, terms
 from ..language.parser import natural_key
+from ..language.unknown import derivative_at, is_dependent, is_derivative_of_unknown, is_unknown
 from ..primitives import registry
 from ..primitives.primitive import Primitive
 
@@ -56,6 +57,10 @@ def rewrite(target: sp.Expr, x: sp.Symbol, fresh: Fresh) -> Rewrite:
     p = registry.for_sympy_node(target)
     if p is not None:
         return function_rule(p, target, x, fresh)
+    if is_unknown(target):
+        return unknown_rule(target, x, fresh)
+    if is_derivative_of_unknown(target):
+        return derivative_of_unknown_rule(target, x)
     return Rewrite("fallback", "derivative from SymPy (no rule of its own)", classical_diff(target, x))
 
 
@@ -180,9 +185,31 @@ def function_rule(p: Primitive, target: sp.Expr, x: sp.Symbol, fresh: Fresh) -> 
     return Rewrite("chain", f"chain rule with the {name}", terms(*parts))
 
 
+def unknown_rule(target: sp.Expr, x: sp.Symbol, fresh: Fresh) -> Rewrite:
+    """An unknown function: f′(x), ∂f/∂x(x, y) or dx/dt, through the chain rule when an argument is not x itself."""
+    func, args = target.func, target.args
+    name = func.__name__
+    if is_dependent(target):
+        return Rewrite("depends", f"{name} depends on {x}", derivative_at(func, args, [0]))
+    varying = [i for i, arg in enumerate(args) if arg.has(x)]
+    if all(args[i] == x for i in varying):
+        partials = [derivative_at(func, args, [i]) for i in varying]
+        return Rewrite("unknown", f"derivative of the unknown function {name}", sp.Add(*partials))
+    if len(args) == 1:
+        return chain_rule(target, func, args[0], x, fresh)
+    parts = [factors(derivative_at(func, args, [i]), goal(args[i], x)) for i in varying]
+    return Rewrite("chain", f"chain rule with the unknown function {name}", terms(*parts))
+
+
+def derivative_of_unknown_rule(target: sp.Expr, x: sp.Symbol) -> Rewrite:
+    """A derivative of an unknown function, differentiated again: (f′(g(x)))′ = f″(g(x))·g′(x) in one step."""
+    name = target.expr.expr.func.__name__ if isinstance(target, sp.Subs) else target.expr.func.__name__
+    return Rewrite("unknown", f"derivative of a derivative of {name}", classical_diff(target, x))
+
+
 def _arguments(p: Primitive, node: sp.Expr) -> tuple[sp.Expr, ...]:
     """The node's arguments as the registry rule takes them."""
-    args = getattr(node, "pargs", node.args)  # Heaviside(x) keeps a hidden H0 = 1/2
+    args = registry.operands(p, getattr(node, "pargs", node.args))  # Heaviside(x) keeps a hidden H0 = 1/2
     if len(args) > p.arity:  # max(a, b, c) = max(a, max(b, c))
         args = (*args[: p.arity - 1], p.sympy(*args[p.arity - 1 :]))
     return tuple(args)
@@ -191,8 +218,8 @@ def _arguments(p: Primitive, node: sp.Expr) -> tuple[sp.Expr, ...]:
 def chain_rule(
     target: sp.Expr, outer: Callable[[sp.Expr], sp.Expr], inner: sp.Expr, x: sp.Symbol, fresh: Fresh
 ) -> Rewrite:
-    """d/dx f(g) = df/du · du/dx with u = g; or in one line, f'(g)·g'."""
-    if fresh is not None:
+    """d/dx f(g) = df/du · du/dx with u = g; or in one line, f'(g)·g' (always for g = x(t): u = x says nothing)."""
+    if fresh is not None and not is_dependent(inner):
         u = fresh()
         return Rewrite("chain", "chain rule", factors(goal(outer(u), u), goal(inner, x)), where=((u, inner),))
     u = sp.Dummy("u", real=True)

@@ -25,6 +25,7 @@ from ..language.dag import dag_size
 from ..language.forms import LocalDerivative, classical_diff, rebuild
 from ..language.parser import natural_key
 from ..language.printing import to_text
+from ..language.unknown import has_unknowns, made_concrete, witnesses
 from . import numeric
 from .numeric import DIGITS
 from .record import Section, Step
@@ -98,9 +99,13 @@ def verify_sections(
 
 
 def same(a: sp.Expr, b: sp.Expr, seed: int = 0) -> Verdict:
-    """Whether ``a`` and ``b`` are the same function."""
+    """Whether ``a`` and ``b`` are the same function (of every unknown function in them too)."""
     if a == b or sp.Add(a, -b) == 0:
         return Verdict(True, "identical")
+    if has_unknowns(a) or has_unknowns(b):
+        # For unknown functions, random concrete ones: equal for them is equal for all, but by a fluke.
+        concrete = witnesses(sp.Add(a, b, evaluate=False), seed)
+        a, b = made_concrete(a, concrete), made_concrete(b, concrete)
     verdict, real_somewhere = _at_random_points(a, b, seed)
     if verdict is not None:
         return verdict
@@ -149,5 +154,5 @@ def at_point(expr: sp.Expr, number: sp.Expr, point: Mapping[sp.Symbol, mpmath.mp
         computed = numeric.evaluate(expr, point)
         if computed is None:
             return Verdict(False, f"{to_text(expr)} is not a real number at the point")
-        shown = mpmath.mpf(number)
+        shown = mpmath.mpf(sp.N(number, DIGITS + 5)) if isinstance(number, sp.Basic) else mpmath.mpf(number)
         return Verdict(True, "at the point") if _close(computed, shown) else Verdict(False, "wrong value")

@@ -12,6 +12,7 @@ order. ``expand()`` substitutes them and gives plain SymPy expressions; ``to_tex
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,6 +24,7 @@ from sympy.core.sympify import _sympify  # strict: numbers and SymPy objects, ne
 from ..errors import LimitError, SymdiffError, describe
 from ..language.lexer import name_problem
 from ..language.parser import Program, parse_program, symbol
+from ..language.symbols import key_of
 from ..limits import DEFAULT_LIMITS, Limits, serialized_class, sympy_recursion_guard
 from ..tape.graph import Graph, lower, lower_all
 from .reverse import Definition, sweep
@@ -40,7 +42,13 @@ def resolve(definitions: Iterable[Definition]) -> dict[sp.Basic, sp.Expr]:
     return resolved
 
 
+# A SymPy caller's matrix or indexed element is a variable under its printed name (language.symbols).
+_ELEMENT_NAME = re.compile(r"[A-Za-z]\w*\[\d+(, \d+)*\]")
+
+
 def _name(what: str, name: Any) -> str:
+    if isinstance(name, str) and _ELEMENT_NAME.fullmatch(name):
+        return name
     problem = name_problem(name) if isinstance(name, str) else f"got {describe(name)}"
     if problem:
         raise SymdiffError(f"{what} must be a variable name: {problem}")
@@ -118,6 +126,16 @@ class SymbolicGradient(dict[str, sp.Expr]):
         if not isinstance(variables, (list, tuple)):
             raise SymdiffError(f"variables is a list of names, got {describe(variables)}")
         self.variables = tuple(_name("a variable", v) for v in variables)
+
+    def __getitem__(self, key: str | sp.Basic) -> sp.Expr:
+        """A partial by the variable's name or by the SymPy symbol itself (``g[x]`` as ``g["x"]``)."""
+        return super().__getitem__(key_of(key) if isinstance(key, sp.Basic) else key)
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(key_of(key) if isinstance(key, sp.Basic) else key)
+
+    def get(self, key: str | sp.Basic, default: Any = None) -> Any:
+        return super().get(key_of(key) if isinstance(key, sp.Basic) else key, default)
 
     def expand(self) -> dict[str, sp.Expr]:
         """Plain SymPy expressions, the definitions substituted."""

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..language.dag import tree_size
+from ..language.dag import PRINTABLE_NODES, tree_size
 from ..language.parser import Program, as_expression, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
-from .derivatives import ExprLike, VariableLike, diff, gradient, hessian, variable
+from .derivatives import ExprLike, VariableLike, diff, gradient, hessian, higher, variable
 from .gradient import SymbolicHessian
-from .reverse import Definition
+from .reverse import Definition, fresh_prefix
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,16 @@ def derivatives(
     order: int = 1,
     *,
     with_hessian: bool = False,
+    mixed: bool = False,
+    distributions: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Derivatives:
-    """The partials of ``expr`` of the given order with respect to each of ``wrt`` (default: all)."""
+    """The partials of ``expr`` of the given order with respect to each of ``wrt`` (default: all).
+
+    ``mixed``: the one mixed partial ∂ⁿf/∂w₁…∂wₙ by every ``wrt`` in turn instead; ``distributions``:
+    with the Dirac deltas of sign and heaviside kept (see ``diff``).
+    """
+    limits.check_order(order)
     if isinstance(expr, str):
         expr = parse_program(expr, limits=limits)  # keeps the output's name (L = …) for display
     f = as_expression(expr, limits=limits)
@@ -100,12 +107,20 @@ def derivatives(
     matrix = hessian(expr, None if wrt is None else wanted, limits=limits) if with_hessian else None
     shared = matrix if isinstance(matrix, SymbolicHessian) else None  # large: definitions shared with the gradient
     definitions = shared.definitions if shared else ()
-    if order == 1 and wanted:
+    if mixed:
+        partials: tuple[Partial, ...] = (
+            Partial(tuple(wanted), diff(f, wanted, distributions=distributions, limits=limits)),
+        )
+    elif distributions:
+        partials = tuple(
+            Partial((name,) * order, diff(f, name, order, distributions=True, limits=limits)) for name in wanted
+        )
+    elif order == 1 and wanted:
         first = shared.gradient if shared else gradient(expr, wanted, limits=limits)
-        partials = tuple(Partial((name,), first.get(name, sp.S.Zero)) for name in wanted)
+        partials = tuple(Partial((name,) * order, first.get(name, sp.S.Zero)) for name in wanted)
         definitions = first.definitions
     else:
-        partials = tuple(Partial((name,) * order, diff(f, name, order, limits=limits)) for name in wanted)
+        partials, definitions = _higher_partials(f, wanted, order, definitions, limits)
     absent = tuple(n for n in wanted if n not in names)
     square = tuple(names if wrt is None else wanted) if with_hessian else ()
     matrix = shared.matrix if shared else matrix
@@ -113,9 +128,18 @@ def derivatives(
     return Derivatives(f, function, names, partials, absent, matrix, definitions, square, lines)
 
 
-# Beyond this many nodes written out, a program's substituted output is shown as its lines:
-# a program that reuses its names doubles in written size with every line (2^30 nodes by line 30).
-PRINTABLE_NODES = 2_000
+def _higher_partials(
+    f: sp.Expr, wanted: Sequence[str], order: int, definitions: tuple[Definition, ...], limits: Limits
+) -> tuple[tuple[Partial, ...], tuple[Definition, ...]]:
+    """Each derivative of ``order`` in one variable, small ones written out, large ones with shared
+    definitions (Taylor mode: see ``symbolic.higher``), numbered on from those already there."""
+    prefix = fresh_prefix([*variable_names(f), *(d.name for d, _ in definitions)])
+    partials, numbered = [], 0
+    for name in wanted:
+        found, expression = higher(f, variable(name), order, limits, prefix=prefix, start=numbered + 1)
+        partials.append(Partial((name,) * order, expression))
+        definitions, numbered = definitions + found, numbered + len(found)
+    return tuple(partials), definitions
 
 
 def _program_lines(expr: ExprLike | Program, f: sp.Expr) -> tuple[tuple[str, sp.Expr], ...]:

@@ -203,7 +203,7 @@ class _Sweep:
         rows = [self._backward(o) for o in self.outputs]
         exprs = [self.value(o) for o in self.outputs] if self.with_values else []
         exprs += [p for row in rows for p in row]
-        definitions, exprs = _prune(self.definitions, self.named, exprs)
+        definitions, exprs = prune(self.definitions, self.named, exprs)
         if len(definitions) < len(self.definitions):
             definitions, exprs = self._renumber(definitions, exprs)
         values = len(self.outputs) if self.with_values else 0
@@ -347,14 +347,14 @@ class _Sweep:
         return result
 
     def _renumber(self, definitions: list[Definition], exprs: list[sp.Expr]) -> tuple[list[Definition], list[sp.Expr]]:
-        """Number the definitions again without gaps, after ``_prune`` removed some."""
+        """Number the definitions again without gaps, after ``prune`` removed some."""
         numbered = iter(range(1, len(definitions) + 1))
         final = {d: d if d in self.named else symbol(f"{self.prefix}{next(numbered)}") for d, _ in definitions}
         renamed = [(final[d], rhs.xreplace(final)) for d, rhs in definitions]
         return renamed, [e.xreplace(final) for e in exprs]
 
 
-def _prune(
+def prune(
     definitions: Sequence[Definition], keep: Collection[sp.Symbol], exprs: Sequence[sp.Expr]
 ) -> tuple[list[Definition], list[sp.Expr]]:
     """Drop definitions nothing uses and write in place those used once (except those in ``keep``).

@@ -13,6 +13,7 @@ folded into constants.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,9 +22,11 @@ from typing import Any, Literal, NamedTuple
 import mpmath
 import sympy as sp
 
-from ..errors import SymdiffError
-from ..language.dag import postorder
-from ..language.parser import Program, as_expression, natural_key, parse_program, realify, symbol
+from ..errors import MethodError, SymdiffError
+from ..language.dag import PRINTABLE_NODES, postorder, substitute
+from ..language.parser import Program, as_expression, fresh_output_name, natural_key, parse_program, symbol
+from ..language.symbols import canonical
+from ..language.unknown import is_derivative_of_unknown, is_unknown, needs_definition
 from ..limits import sympy_recursion_guard
 from ..primitives import registry
 from ..primitives.primitive import Primitive
@@ -59,7 +62,10 @@ class Graph:
         input_nodes: the node index of each input, in the same order.
         output: the index of the node that computes the result.
         expressions: the SymPy sub-expression each node computes, or None for the partial
-            sums and products that folding a long sum or product creates.
+            sums and products that folding a long sum or product creates. A program's are
+            written in the names of its lines (``h1 + y``).
+        names: for a program, each line's name and what it stands for in the inputs alone,
+            to write any of ``expressions`` in the inputs (see ``in_inputs``).
     """
 
     nodes: tuple[Node, ...]
@@ -68,6 +74,11 @@ class Graph:
     output: int
     expressions: tuple[sp.Expr | None, ...] = field(repr=False, default=())
     labels: tuple[str, ...] = field(repr=False, default=())
+    names: tuple[tuple[sp.Symbol, sp.Expr], ...] = field(repr=False, default=())
+
+    def in_inputs(self, expr: sp.Expr) -> sp.Expr:
+        """One of ``expressions`` written in the inputs alone (a program's line names substituted)."""
+        return substitute(expr, dict(self.names)) if self.names else expr
 
     def label(self, index: int) -> str:
         """How a listing refers to a node: its name, v1, v2, … for unnamed operations, a constant's value."""
@@ -141,6 +152,7 @@ class _Builder:
         self.constants: dict[float, int] = {}
         self.decompositions: dict[sp.Expr, Any] = {}
         self.depths: dict[sp.Basic, int] = {}  # of every sub-expression being lowered
+        self.sizes: dict[sp.Basic, int] = {}  # the same written out as a tree, capped just past PRINTABLE_NODES
 
     def parts(self, expr: sp.Expr, decompose: Callable[[Any], Any]) -> Any:
         """``decompose(expr)``, computed once per sub-expression."""
@@ -149,13 +161,15 @@ class _Builder:
         return self.decompositions[expr]
 
     def sum_parts(self, expr: sp.Add) -> tuple[list[sp.Expr], list[sp.Expr]]:
-        return self.parts(expr, lambda e: _sum_parts(e, self.depths[e] <= _ORDERED_DEPTH))
+        ordered = self.depths[expr] <= _ORDERED_DEPTH and self.sizes[expr] <= PRINTABLE_NODES
+        return self.parts(expr, lambda e: _sum_parts(e, ordered))
 
     def measure(self, root: sp.Basic) -> None:
-        """Record the depth of every sub-expression of ``root`` (one pass, no recursion)."""
+        """Record the depth and written size of every sub-expression of ``root`` (one pass, no recursion)."""
         for node in postorder(root):
             if node not in self.depths:
                 self.depths[node] = 1 + max((self.depths[a] for a in node.args), default=0)
+                self.sizes[node] = min(PRINTABLE_NODES + 1, 1 + sum(self.sizes[a] for a in node.args))
 
     def add(self, node: Node, expr: sp.Expr | None) -> int:
         self.nodes.append(node)
@@ -205,8 +219,9 @@ def _constant_value(expr: sp.Expr) -> float | None:
 # Sums up to this many terms are lowered in printing order, so the listing follows what the
 # person sees; SymPy's ordering costs O(n²) on long sums, which keep SymPy's own argument order.
 _ORDERED_TERMS = 32
-# SymPy's ordering also recurses (sort keys, is_number) down the whole sum: a sum nested deeper
-# than this keeps SymPy's argument order, so that lowering has no depth limit of its own.
+# SymPy's ordering also recurses (sort keys, is_number) down the whole sum, and compares whole
+# trees (exponential for a shared graph): a sum nested deeper than this, or longer written out
+# than PRINTABLE_NODES, keeps SymPy's argument order, so that lowering has no depth limit of its own.
 _ORDERED_DEPTH = 100
 
 
@@ -226,11 +241,23 @@ def _sum_parts(expr: sp.Add, ordered: bool) -> tuple[list[sp.Expr], list[sp.Expr
             terms = expr.as_ordered_terms()
     for term in terms:
         # The sign from the coefficient: could_extract_minus_sign asks is_number, which recurses.
-        if _negative(term.as_coeff_Mul()[0]):
+        if term.is_Mul and _negative(term.args[0]):
+            minus.append(_negated(term))
+        elif _negative(term):
             minus.append(-term)
         else:
             plus.append(term)
     return plus, minus
+
+
+def _negated(term: sp.Mul) -> sp.Expr:
+    """-term for a product with a negative coefficient, built from its parts. (SymPy's ``-term`` and
+    ``could_extract_minus_sign`` look the new product up in the constructor's cache, comparing it with an
+    equal cached one argument by argument: on a shared graph that walks every path.)"""
+    coeff, *rest = term.args
+    if coeff is sp.S.NegativeOne:
+        return rest[0] if len(rest) == 1 else sp.Mul._from_args(rest)
+    return sp.Mul._from_args((-coeff, *rest))
 
 
 def _product_parts(expr: sp.Mul) -> tuple[sp.Expr, list[sp.Expr], list[sp.Expr]]:
@@ -260,7 +287,11 @@ def _operands(builder: _Builder, expr: sp.Expr) -> list[sp.Expr]:
         if _negative(expr.exp):
             return [sp.Pow(expr.base, -expr.exp)] if expr.exp is not sp.S.NegativeOne else [expr.base]
         return [expr.base] if expr.exp is sp.S.Half else [expr.base, expr.exp]
-    return list(getattr(expr, "pargs", expr.args))
+    args = getattr(expr, "pargs", expr.args)
+    primitive = registry.for_sympy_node(expr)
+    if primitive is None:
+        return list(args)
+    return list(registry.operands(primitive, args, lambda: sp.sstr(expr)[:60]))
 
 
 def _emit(builder: _Builder, expr: sp.Expr) -> int:
@@ -292,6 +323,8 @@ def _emit(builder: _Builder, expr: sp.Expr) -> int:
             return builder.op(root.name, (at(expr.base),), expr)
         return builder.op("pow", (at(expr.base), at(expr.exp)), expr)
     primitive = registry.for_sympy_node(expr)
+    if primitive is None and (is_unknown(expr) or is_derivative_of_unknown(expr)):
+        raise MethodError(needs_definition(expr))
     if primitive is None:
         shown = sp.sstr(expr)[:60]
         raise SymdiffError(f"the tape cannot evaluate {shown}: {type(expr).__name__} is not a symdiff primitive")
@@ -302,6 +335,12 @@ def _emit(builder: _Builder, expr: sp.Expr) -> int:
         shown = sp.sstr(expr)[:60]
         raise SymdiffError(f"the tape cannot evaluate {shown}: {primitive.name} takes {primitive.arity} argument(s)")
     return builder.op(primitive.name, args, expr)
+
+
+def _constants_put_in(builder: _Builder, expr: sp.Expr) -> sp.Expr:
+    """``expr`` with each program name that stands for a constant (h0 = 2) replaced by that constant."""
+    names = {s: builder.expressions[builder.index_of[s]] for s in expr.free_symbols if s in builder.index_of}
+    return expr.xreplace(names) if names else expr
 
 
 def _lower_into(builder: _Builder, root: sp.Expr) -> int:
@@ -320,7 +359,7 @@ def _lower_into(builder: _Builder, root: sp.Expr) -> int:
             operands = _operands(builder, expr)
             value = None
             if all(builder.nodes[builder.index_of[o]].kind == "const" for o in operands):
-                value = _constant_value(expr)  # no variables: fold, unless SymPy cannot evaluate it
+                value = _constant_value(_constants_put_in(builder, expr))  # fold, unless SymPy cannot evaluate it
             builder.index_of[expr] = _emit(builder, expr) if value is None else builder.constant(value, expr)
         else:
             stack.append((expr, True))
@@ -347,11 +386,14 @@ def lower(expr: str | sp.Basic | Program) -> Graph:
         else:
             output = _lower_into(builder, _expression(expr))
             if builder.nodes[output].kind == "op":
-                taken = {n.name for n in builder.nodes}
-                names[output] = next(n for n in ("f", "out", "output", "f_out") if n not in taken)
+                names[output] = fresh_output_name({n.name for n in builder.nodes})
     for index, name in names.items():
         builder.nodes[index] = builder.nodes[index]._replace(name=name)
-    return _inputs_first(builder.nodes, builder.expressions, [output])[0]
+    graph = _inputs_first(builder.nodes, builder.expressions, [output])[0]
+    if isinstance(expr, Program):
+        lines = tuple((symbol(d.name), e) for d, e in zip(expr.definitions, expr.resolved, strict=True))
+        graph = dataclasses.replace(graph, names=lines)
+    return graph
 
 
 def _expression(expr: Any) -> sp.Expr:
@@ -359,7 +401,7 @@ def _expression(expr: Any) -> sp.Expr:
     functions check what they are given (``check_language``), with the caller's limits, and
     lowering also serves symdiff's own results, whose numbers may be as large as those limits allow."""
     if isinstance(expr, sp.Expr) and not isinstance(expr, sp.MatrixBase):
-        return realify(expr)
+        return canonical(expr).expression
     return as_expression(expr)
 
 

@@ -68,7 +68,11 @@ def undefined_is_nan(domain: Any, args: Sequence[Any], out: Any, local: Any) -> 
 def backward(graph: Graph, values: Sequence[Any]) -> list[Any]:
     """The adjoint ∂output/∂node of every node (None where the output does not depend on it)."""
     adjoints: list[Any] = [None] * len(graph.nodes)
-    adjoints[graph.output] = np.ones_like(values[graph.output])
+    output = np.asarray(values[graph.output])
+    # Undefined value, undefined gradient, along every path: ∂(x + log(z))/∂x is no number where log(z) is nan.
+    adjoints[graph.output] = (
+        np.where(np.isnan(output), np.nan, np.ones_like(output)) if output.dtype.kind in "fc" else np.ones_like(output)
+    )
     with np.errstate(all="ignore"):
         for i in range(len(graph.nodes) - 1, -1, -1):
             node, adjoint = graph.nodes[i], adjoints[i]

@@ -11,7 +11,9 @@ import numpy as np
 import sympy as sp
 
 from ..errors import EvaluationError, ParseError, describe
+from ..language.lexer import shortened
 from ..language.parser import parse, variable_names
+from ..language.symbols import key_of
 from ..limits import DEFAULT_LIMITS, Limits
 
 # Values of these types take the tape's float fast path (Python's math module).
@@ -21,13 +23,13 @@ SCALAR_TYPES = frozenset({float, int, np.float64})
 def checked_point(at: Any) -> dict[str, Any]:
     """A point as a dict from variable name to value: the one check every function that takes a point makes.
 
-    Keys may be names or SymPy symbols (their names are used); anything else is an error.
+    Keys may be names, SymPy symbols or elements (their names are used, ``A[0, 0]``); anything else is an error.
     """
     if not isinstance(at, Mapping):
         raise EvaluationError(f"a point is a dict of variable values, got {describe(at)}")
     point: dict[str, Any] = {}
     for key, value in at.items():
-        name = key.name if isinstance(key, sp.Symbol) else key
+        name = key_of(key) if isinstance(key, sp.Basic) else key
         if not isinstance(name, str):
             raise EvaluationError(f"a point names each variable as text, got the key {describe(key)}")
         if name in point:
@@ -68,6 +70,7 @@ def merge(point: Mapping[str, Any] | None, values: dict[str, Any]) -> Mapping[st
 
 def ordered_values(variables: Sequence[str], point: Mapping[str, Any]) -> list[Any]:
     """The values of ``variables`` in order; names missing or unknown are an error naming them."""
+    point = checked_point(point)
     if point.keys() != set(variables):
         missing = [v for v in variables if v not in point]
         extra = sorted(k for k in point if k not in set(variables))
@@ -185,16 +188,17 @@ def _list(name: str, text: str, limits: Limits, depth: int = 1) -> tuple[list[An
 
 
 def _assignment(text: str) -> tuple[str, str]:
+    shown = repr(shortened(text))  # an --at of a million digits is not echoed whole
     if text.count("=") != 1:
         problem = "needs NAME=VALUE" if "=" not in text else "has more than one '='"
-        raise EvaluationError(f"--at {text!r} {problem}, e.g. --at a=2,b=-3")
+        raise EvaluationError(f"--at {shown} {problem}, e.g. --at a=2,b=-3")
     name, value = (part.strip() for part in text.split("="))
     if not name:
-        raise EvaluationError(f"--at {text!r} has no variable name before '='")
+        raise EvaluationError(f"--at {shown} has no variable name before '='")
     if not name.isidentifier() or name.startswith("_"):
-        raise EvaluationError(f"--at {text!r}: {name!r} is not a variable name")
+        raise EvaluationError(f"--at {shown}: {shortened(name)!r} is not a variable name")
     if not value:
-        raise EvaluationError(f"--at {text!r} has no value for {name}")
+        raise EvaluationError(f"--at {shown} has no value for {name}")
     return name, value
 
 
@@ -202,10 +206,12 @@ def _number(name: str, text: str, limits: Limits) -> sp.Expr:
     try:
         value = parse(text, limits=limits)
     except ParseError as error:
-        raise EvaluationError(f"--at {name}={text}: {error.reason}") from None
+        raise EvaluationError(f"--at {name}={shortened(text)}: {error.reason}") from None
     if value.free_symbols:
         names = ", ".join(sorted(map(str, value.free_symbols)))
-        raise EvaluationError(f"--at {name}={text}: the value must be a number, not an expression in {names}")
+        raise EvaluationError(
+            f"--at {name}={shortened(text)}: the value must be a number, not an expression in {names}"
+        )
     return value
 
 

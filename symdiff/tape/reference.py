@@ -8,7 +8,7 @@ division by zero is a signed infinity, as in float arithmetic.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
 import mpmath
@@ -16,6 +16,7 @@ import sympy as sp
 
 from ..language.parser import Program
 from ..limits import DEFAULT_LIMITS, Limits
+from ..primitives.primitive import Primitive
 from .graph import Graph, lower
 
 Exact: TypeAlias = "int | float | sp.Basic | mpmath.mpf"
@@ -33,7 +34,7 @@ def to_mpf(value: Exact) -> mpmath.mpf:
 HUGE_BITS = 2**16
 
 
-def _bounded(value: mpmath.mpf) -> mpmath.mpf:
+def bounded(value: mpmath.mpf) -> mpmath.mpf:
     if mpmath.isfinite(value) and value != 0 and mpmath.mag(value) > HUGE_BITS:
         return mpmath.inf if value > 0 else -mpmath.inf
     return value
@@ -56,17 +57,21 @@ def evaluate(graph: Graph, point: Mapping[str, Exact], dps: int = 50) -> list[mp
                 values[i] = constant(graph, i)
             elif node.kind == "op":
                 assert node.op is not None
-                args = [_bounded(values[a]) for a in node.args]
-                if any(mpmath.isnan(a) for a in args):
-                    values[i] = mpmath.nan
-                    continue
-                try:
-                    values[i] = _real(node.op.mpmath(*args))
-                except (ZeroDivisionError, OverflowError):
-                    values[i] = mpmath.inf  # 1/0, or a result too large for mpmath's exponent
-                except (ValueError, ArithmeticError, TypeError):
-                    values[i] = mpmath.nan  # e.g. sin(inf)
+                values[i] = apply(node.op, [values[a] for a in node.args])
     return values
+
+
+def apply(op: Primitive, args: Sequence[mpmath.mpf]) -> mpmath.mpf:
+    """One primitive at the working precision, over the reals: nan outside its domain, inf at 1/0."""
+    args = [bounded(a) for a in args]
+    if any(mpmath.isnan(a) for a in args):
+        return mpmath.nan
+    try:
+        return _real(op.mpmath(*args))
+    except (ZeroDivisionError, OverflowError):
+        return mpmath.inf  # 1/0, or a result too large for mpmath's exponent
+    except (ValueError, ArithmeticError, TypeError):
+        return mpmath.nan  # e.g. sin(inf)
 
 
 def constant(graph: Graph, index: int) -> mpmath.mpf:

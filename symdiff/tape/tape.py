@@ -20,7 +20,8 @@ the gradient of the total loss; ``per_sample_gradient`` keeps one gradient per o
 Conventions where the derivative is in doubt, the same on every path:
 
 * undefined value, undefined gradient: a primitive outside its domain (log at -1, atanh at
-  2) has a nan derivative, so a nan value never comes with a finite gradient;
+  2) has a nan derivative, and where the value is nan every partial is, so a nan value never
+  comes with a finite gradient (∂(x + log(z))/∂x is nan at z = -1, not 1);
 * a branch not taken adds exactly 0: where an adjoint or a local derivative is an exact 0
   (relu below 0, heaviside), the product is 0 even against inf or nan, unless the value
   itself is nan (relu(x)·log(x) at -1 is nan, and so is its gradient);
@@ -192,7 +193,7 @@ class Tape:
             try:
                 value, adjoints = self._function("scalar", True)(*floats)
                 total = sum(adjoints)
-                if total == total:  # no nan: no 0 × inf for the interpreter to settle
+                if total == total and value == value:  # no nan: no 0 × inf for the interpreter to settle
                     return value, dict(zip(self.variables, adjoints))  # noqa: B905 (same length by construction)
             except (ArithmeticError, ValueError):
                 pass
@@ -233,7 +234,7 @@ class Tape:
                 try:
                     value, adjoints = fast(*floats)
                     total = sum(adjoints)
-                    if total == total:
+                    if total == total and value == value:
                         return value, adjoints
                 except (ArithmeticError, ValueError):
                     pass

@@ -1,0 +1,67 @@
+"""Exact values at exact points: d/dx(x² sin x) at x = π is −π², not −9.8696."""
+
+from __future__ import annotations
+
+import fractions
+from collections.abc import Mapping
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+from ..language.dag import free_symbols, tree_size
+
+SHORT = 24  # nodes: an exact value longer than this is shown as a decimal
+_SIMPLIFY_NODES = 400  # values larger than this after substitution are not given to sympy.simplify
+
+
+def given_exactly(at: Mapping[str, Any] | None, names: tuple[str, ...]) -> dict[str, sp.Expr] | None:
+    """The point as exact SymPy numbers when every variable has an exact value (3, 1/2, pi/4); else None.
+
+    A float is not exact here (0.1 is 3602879701896397/2^55): from the command line, where decimals
+    are read exactly, 0.1 is 1/10.
+    """
+    if at is None:
+        return None
+    point: dict[str, sp.Expr] = {}
+    for name in names:
+        value = at.get(name)
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            point[name] = sp.Integer(value)
+        elif isinstance(value, fractions.Fraction):
+            point[name] = sp.Rational(value.numerator, value.denominator)
+        elif isinstance(value, sp.Basic) and value.is_number and value.is_extended_real and not value.has(sp.Float):
+            point[name] = value
+        else:
+            return None
+    return point
+
+
+def exact_value(expr: sp.Expr, point: Mapping[str, sp.Expr], approximately: Any = None) -> sp.Expr | None:
+    """``expr`` at ``point`` in a short exact form, when SymPy finds one (−π², √2/2, 1/4); else None.
+
+    ``approximately``: the value computed numerically (mpmath); the exact form must agree with it.
+    """
+    names = [s for s in free_symbols(expr) if isinstance(s, sp.Symbol)]
+    if any(s.name not in point for s in names):
+        return None  # a program's line, in the names of earlier lines
+    symbols = {s: point[s.name] for s in names}
+    value = expr.xreplace(symbols)
+    if tree_size(value) > _SIMPLIFY_NODES:
+        return None
+    try:
+        value = sp.simplify(value)
+    except (TypeError, ValueError, NotImplementedError, RecursionError, ArithmeticError):
+        return None
+    if not value.is_number or value.has(sp.Float, sp.nan, sp.zoo, sp.oo, -sp.oo) or tree_size(value) > SHORT:
+        return None
+    if approximately is not None:
+        with mpmath.workdps(30):
+            number = sp.N(value, 30)
+            if not number.is_real or abs(mpmath.mpf(number) - approximately) > mpmath.mpf(10) ** -20 * max(
+                1, abs(approximately)
+            ):
+                return None
+    return value
