@@ -336,7 +336,7 @@ def run(args: argparse.Namespace) -> int:
         point = random_point(args.source, point, args.random)
     if args.graph is not None:  # --graph "" is an error, not no graph
         _write_graph(args, point, limits)
-    if args.plot:
+    if args.plot is not None:  # --plot "" is an error too
         _write_tangent(args, point, limits)
     if args.check is not None:
         return show_check(args, point, limits)

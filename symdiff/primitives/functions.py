@@ -49,15 +49,19 @@ def _shown(expr: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-class _RealFunction(sp.Function):
+class _StrictArguments:
+    """Put first among a SymPy function's bases: its arguments are converted by ``_expressions``, never from text."""
+
+    def __new__(cls, *args: Any, **options: Any) -> Any:
+        return super().__new__(cls, *_expressions(cls.__name__, args), **options)
+
+
+class _RealFunction(_StrictArguments, sp.Function):
     """A real function of one real argument, printed with a custom symbol."""
 
     nargs = 1
     pretty_symbol = ""
     latex_symbol = ""
-
-    def __new__(cls, *args: Any, **options: Any) -> Any:
-        return super().__new__(cls, *_expressions(cls.__name__, args), **options)
 
     def _eval_is_extended_real(self) -> bool | None:
         return self.args[0].is_extended_real
@@ -257,7 +261,7 @@ class Min(sp.Min):
         return sp.Heaviside(type(self)(*others) - self.args[argindex - 1])
 
 
-class nthroot(sp.Function):
+class nthroot(_StrictArguments, sp.Function):
     """The real n-th root for a whole n ≥ 2: nthroot(−32, 5) = −2, the real root (SymPy's ``x**(1/5)`` is complex).
 
     An even n is SymPy's principal root ``x**(1/n)`` (real where x ≥ 0), n = 3 the cube root
@@ -355,7 +359,7 @@ class log1p(_RealFunction):
         return (self.args[0] > -1) if self.args[0].is_number else None
 
 
-class hypot(sp.Function):
+class hypot(_StrictArguments, sp.Function):
     """√(a² + b²) without overflow or underflow (``hypot(1e200, 1e200)`` is finite in floats)."""
 
     nargs = 2
@@ -398,21 +402,21 @@ class hypot(sp.Function):
         return rf"{name}\left({args}\right)"
 
 
-class floor(sp.floor):
+class floor(_StrictArguments, sp.floor):
     """SymPy's floor ⌊x⌋, with the derivative it has off the integers: 0 (SymPy leaves it unevaluated)."""
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sp.S.Zero
 
 
-class ceiling(sp.ceiling):
+class ceiling(_StrictArguments, sp.ceiling):
     """SymPy's ceiling ⌈x⌉, with the derivative it has off the integers: 0."""
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sp.S.Zero
 
 
-class frac(sp.frac):
+class frac(_StrictArguments, sp.frac):
     """SymPy's fractional part x − ⌊x⌋ (frac(−0.25) = 0.75), with its derivative off the integers: 1."""
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
