@@ -92,7 +92,7 @@ def valid_expressions() -> st.SearchStrategy[str]:
 
 def programs(lines: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[str]:
     """Two or three named lines using earlier names."""
-    return st.lists(lines or expressions(), min_size=1, max_size=3).map(
+    return st.lists(expressions() if lines is None else lines, min_size=1, max_size=3).map(
         lambda lines: "; ".join(f"h{i} = {line}" + (f" + h{i - 1}" if i else "") for i, line in enumerate(lines))
     )
 

@@ -83,19 +83,43 @@ class Measured:
     err: str
 
 
+_PEAK_FILE = "SYMDIFF_TEST_PEAK_FILE"
+# python -m symdiff, writing the process's own peak resident set (KiB) to a file as it exits.
+_WITH_PEAK = f"""
+import atexit, os, re, runpy, sys
+def _peak():
+    with open("/proc/self/status") as status, open(os.environ["{_PEAK_FILE}"], "w") as out:
+        out.write(re.search(r"VmHWM:\\s*(\\d+)", status.read()).group(1))
+atexit.register(_peak)
+sys.argv[0] = "symdiff"
+runpy.run_module("symdiff", run_name="__main__", alter_sys=True)
+"""
+
+
+def _own_peak_kib(path: Path, maxrss_kib: int) -> float:
+    try:
+        return float(path.read_text())
+    except (OSError, ValueError):
+        return float(maxrss_kib)
+
+
 def run(args: tuple[str, ...], *, timeout: float = 60.0, pythonpath: str | None = None) -> Measured:
     """Run ``python -m symdiff *args`` in a fresh process; measure wall and CPU time and its own peak memory.
 
-    ``os.wait4`` reports the resources of that one child (``RUSAGE_CHILDREN`` would be the
-    largest of all children so far). Output goes to files, so a large one cannot block the pipe.
+    ``os.wait4`` reports the CPU time of that one child. Its ``ru_maxrss`` is no measure of the
+    child's memory: Linux counts in it the parent's resident set at the fork, and a pytest
+    process that has run thousands of tests is larger than any limit here. So the child writes
+    its own peak (``VmHWM``, which starts afresh at ``exec``) as it exits; a child killed at the
+    timeout has no such line and is measured by ``ru_maxrss``, an upper bound.
+    Output goes to files, so a large one cannot block the pipe.
     """
-    env = {**os.environ, "PYTHONPATH": pythonpath or str(ROOT)}
     with tempfile.TemporaryDirectory() as tmp:
         argv = [a.replace("{tmp}", tmp) for a in args]
-        out_path, err_path = Path(tmp, "out"), Path(tmp, "err")
+        out_path, err_path, peak_path = Path(tmp, "out"), Path(tmp, "err"), Path(tmp, "peak")
+        env = {**os.environ, "PYTHONPATH": pythonpath or str(ROOT), _PEAK_FILE: str(peak_path)}
         with out_path.open("wb") as out, err_path.open("wb") as err:
             start = time.perf_counter()
-            command = [sys.executable, "-m", "symdiff", *argv]
+            command = [sys.executable, "-c", _WITH_PEAK, *argv]
             # A session of its own, so that a timeout also stops what it started (Graphviz).
             child = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=tmp, start_new_session=True)
             deadline = start + timeout
@@ -115,7 +139,7 @@ def run(args: tuple[str, ...], *, timeout: float = 60.0, pythonpath: str | None 
             code,
             wall,
             usage.ru_utime + usage.ru_stime,
-            usage.ru_maxrss / 1024,  # KiB on Linux
+            _own_peak_kib(peak_path, usage.ru_maxrss) / 1024,
             out_path.stat().st_size,
             err_path.read_text(errors="replace"),
         )

@@ -57,9 +57,12 @@ def _kink(rng: random.Random) -> tuple[str, tuple[object, int, int | None]]:
 
 
 def text(rng: random.Random) -> str:
-    """An expression, or a short program of named lines."""
-    if rng.random() < 0.8:
+    """An expression, a curve for --implicit y, or a short program of named lines."""
+    roll = rng.random()
+    if roll < 0.75:
         return expression(rng)
+    if roll < 0.8:
+        return f"{expression(rng, 2)} = {expression(rng, 2)}"
     lines = [f"h{k} = {expression(rng, 1)}" + (f" + h{k - 1}" if k else "") for k in range(rng.randint(2, 3))]
     return "; ".join(lines)
 
@@ -68,6 +71,12 @@ def arguments(rng: random.Random, directory: Path) -> list[str]:
     """One command line: the expression, sometimes a point, and a random choice of options."""
     source = text(rng)
     args = [source]
+    if "=" in source and ";" not in source:
+        return (
+            args
+            + ["--implicit", "y", "--wrt", "x"]
+            + (["--at", f"x={rng.choice(POINTS)}"] if rng.random() < 0.5 else [])
+        )
     try:
         names = list(variable_names(parse_program(source).expression))
     except SymdiffError:
@@ -75,7 +84,13 @@ def arguments(rng: random.Random, directory: Path) -> list[str]:
     if names and rng.random() < 0.3:
         args += ["--wrt", ",".join(rng.sample(names, rng.randint(1, len(names))))]
     if rng.random() < 0.25:
-        args += ["--order", str(rng.choice([2, 2, 3, 4, 10]))]
+        args += ["--order", str(rng.choice([2, 2, 3, 4, 10, "n"]))]
+    if len(names) > 1 and rng.random() < 0.05:
+        args += ["--wrt", ",".join(rng.sample(names, 2)), "--mixed"]
+    if rng.random() < 0.05:
+        args.append("--distributions")
+    if rng.random() < 0.05:
+        args += ["--check", expression(rng, 2)]
     at = rng.random() < 0.65 and bool(names)
     if at:
         args += ["--at", ",".join(f"{n}={rng.choice(POINTS)}" for n in names)]

@@ -425,6 +425,9 @@ def check_line(text: str, point: dict[str, Any], direction: dict[str, Any], meth
     if not mpmath.isfinite(truth):
         assert result.error_bound == np.inf
         return
+    if result.error_bound == np.inf:  # no claim (a jump of sign at the point): it must say why
+        assert result.status != "ok" and result.reason, result
+        return
     assert_holds(result, truth, what=f"{text} at {point} along {direction} by {method}")
 
 

@@ -67,12 +67,16 @@ def free_symbols(expr: sp.Basic) -> set[sp.Symbol]:
     return found
 
 
-def substitute(expr: sp.Basic, mapping: Mapping[sp.Basic, sp.Basic]) -> sp.Basic:
+def substitute(
+    expr: sp.Basic, mapping: Mapping[sp.Basic, sp.Basic], functions: Mapping[type, type] | None = None
+) -> sp.Basic:
     """``expr.xreplace(mapping)``, each distinct node rebuilt once and without recursion.
 
-    ``xreplace`` recurses and revisits a shared node once per path to it.
+    ``xreplace`` recurses and revisits a shared node once per path to it. ``functions``: a
+    function class to put in place of another, wherever it is applied (``g(x**2)`` as well as ``g(x)``).
     """
-    if not mapping:
+    functions = functions or {}
+    if not mapping and not functions:
         return expr
     done: dict[sp.Basic, sp.Basic] = {}
     stack: list[tuple[sp.Basic, bool]] = [(expr, False)]
@@ -86,8 +90,9 @@ def substitute(expr: sp.Basic, mapping: Mapping[sp.Basic, sp.Basic]) -> sp.Basic
             done[node] = node
         elif ready:
             args = tuple(done[a] for a in node.args)
-            changed = any(new is not old for new, old in zip(args, node.args, strict=True))
-            done[node] = node.func(*args) if changed else node
+            func = functions.get(node.func, node.func)
+            changed = func is not node.func or any(new is not old for new, old in zip(args, node.args, strict=True))
+            done[node] = func(*args) if changed else node
         else:
             stack.append((node, True))
             stack.extend((a, False) for a in node.args if a not in done)

@@ -21,7 +21,7 @@ import itertools
 import math
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sympy as sp
@@ -34,7 +34,7 @@ from ..primitives import registry
 from ..primitives.shapes import Shape, ShapeError, checked_shapes, parse_shape, shape_text
 from .arrays import ArrayProgram
 from .dag import depth as tree_depth
-from .dag import free_symbols, postorder
+from .dag import free_symbols, postorder, substitute
 from .lexer import Token, name_problem, shortened, tokenize
 from .printing import integer_from_digits
 from .symbols import ELEMENT_TYPES, Canonical, canonical
@@ -999,17 +999,17 @@ def caller_expression(
     if isinstance(expr, Program):
         return Canonical(expr.expression, names={name: symbol(name) for name in expr.inputs})
     if isinstance(expr, sp.Basic) and not isinstance(expr, sp.MatrixBase):
-        expr = _real_unknowns(registry.adopted(expr))
+        expr = registry.adopted(expr)
+        functions = _real_unknowns(expr)
+        expr = substitute(expr, {}, functions)
         check_language(expr, limits, symbolic=elements)
-        return canonical(expr, elements=elements)
+        return replace(canonical(expr, elements=elements), functions={v: k for k, v in functions.items()})
     raise SymdiffError(f"expected expression text or a SymPy expression, got {type(expr).__name__}")
 
 
-def _real_unknowns(expr: sp.Basic) -> sp.Basic:
-    """SymPy's Function("f") applied, made real: symdiff's unknown function of that name."""
-    if any(is_unknown(node) and not node.is_real for node in postorder(expr)):
-        return expr.replace(lambda n: is_unknown(n) and not n.is_real, lambda n: unknown(n.func.__name__)(*n.args))
-    return expr
+def _real_unknowns(expr: sp.Basic) -> dict[type, type]:
+    """The caller's ``Function("f")`` → symdiff's real unknown function of that name, for each one not real."""
+    return {n.func: unknown(n.func.__name__) for n in postorder(expr) if is_unknown(n) and not n.is_real}
 
 
 def check_language(expr: sp.Basic, limits: Limits = DEFAULT_LIMITS, *, symbolic: bool = False) -> None:

@@ -52,15 +52,17 @@ class Canonical:
         expression: the caller's expression over symdiff's real symbols.
         back: symdiff's symbol → the caller's symbol or element, where they differ.
         names: each variable's name → the caller's own object (also where it is symdiff's).
+        functions: symdiff's real unknown function → the caller's ``Function("g")``, where they differ.
     """
 
     expression: sp.Basic
     back: dict[sp.Symbol, sp.Basic] = field(default_factory=dict)
     names: dict[str, sp.Basic] = field(default_factory=dict)
+    functions: dict[type, type] = field(default_factory=dict)
 
     def restore(self, expr: sp.Basic) -> sp.Basic:
-        """``expr`` with the caller's symbols put back (SymPy applies their assumptions)."""
-        return substitute(expr, self.back) if self.back else expr
+        """``expr`` with the caller's symbols and functions put back (SymPy applies their assumptions)."""
+        return substitute(expr, self.back, self.functions)
 
     def name_of(self, wrt: sp.Basic) -> str:
         """The variable name of a caller's Symbol or element; refused when the expression's

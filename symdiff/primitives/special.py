@@ -112,7 +112,42 @@ def _whole(n: Any) -> bool:
 def _mp_polygamma(n: Any, x: Any) -> Any:
     if not _whole(n):
         return mpmath.nan
+    if mpmath.re(x) < 0:
+        return _reflected_polygamma(int(n), x)
     return mpmath.polygamma(int(n), x)
+
+
+def _reflected_polygamma(n: int, x: Any) -> Any:
+    """ψ⁽ⁿ⁾(x) for Re x < 0 from ψ⁽ⁿ⁾(1 − x): (−1)ⁿ ψ⁽ⁿ⁾(1 − x) − πⁿ⁺¹ cot⁽ⁿ⁾(πx).
+
+    mpmath steps x up to where its series holds one unit at a time: at x = −1e300 it never
+    ends. The reflection formula needs πx only modulo π, which ``cospi`` and ``sinpi`` reduce
+    exactly; a pole (a whole x ≤ 0) has no value. Ten extra digits cover the cancellation
+    between the two terms near a zero of ψ⁽ⁿ⁾.
+    """
+    with mpmath.extradps(10):
+        sine = mpmath.sinpi(x)
+        if sine == 0:
+            return mpmath.nan
+        cot = mpmath.cospi(x) / sine
+        derivative = mpmath.polyval(_cot_derivative(n), cot)  # cot⁽ⁿ⁾ as a polynomial in cot
+        return (-1) ** n * mpmath.polygamma(n, 1 - x) - mpmath.pi ** (n + 1) * derivative
+
+
+@functools.cache
+def _cot_derivative(n: int) -> tuple[int, ...]:
+    """The coefficients (highest first) of Pₙ with dⁿ/dyⁿ cot y = Pₙ(cot y): P₀ = c, Pₖ₊₁ = −(1 + c²) Pₖ′."""
+    poly = [1, 0]  # c
+    for _ in range(n):
+        degree = len(poly) - 1
+        derivative = [c * (degree - i) for i, c in enumerate(poly[:-1])] or [0]
+        # −(1 + c²)·P′: the coefficients of P′ shifted up by two, plus P′ itself, negated
+        product = [0] * (len(derivative) + 2)
+        for i, c in enumerate(derivative):
+            product[i] -= c
+            product[i + 2] -= c
+        poly = product
+    return tuple(poly)
 
 
 def _mp_loggamma(x: Any) -> Any:

@@ -20,6 +20,7 @@ from ..language.printing import (
     to_text,
 )
 from .jsonutil import dumps, formula_data, number
+from .latex_text import latex_text
 
 if TYPE_CHECKING:
     from ..comparison.compare import Comparison, MethodValue, Row
@@ -312,28 +313,9 @@ def _latex_rows(cmp: Comparison, names: dict[str, str]) -> list[str]:
         rows.append(" & ".join([label, *(latex_number(c) if c != "not applicable" else r"\text{n/a}" for c in cells)]))
         errors = [error_text(row.symbolic), error_text(row.autodiff) if row.autodiff else "", fd_error]
         exact = "" if row.exact is None or row.exact.is_Integer else f"= {to_latex(row.exact)}"
-        cells = [*(_latex_text(c) for c in errors), exact or _latex_text(row.verdict)]
+        cells = [*(latex_text(c) for c in errors), exact or latex_text(row.verdict)]
         rows.append(" & ".join([r"\quad\text{error}", *cells]))
     return rows
-
-
-_TEXT_ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "_": r"\_",
-    "^": r"\textasciicircum{}",
-    "&": r"\&",
-    "%": r"\%",
-    "#": r"\#",
-    "$": r"\$",
-    "~": r"\textasciitilde{}",
-}
-
-
-def _latex_text(text: str) -> str:
-    """Plain text inside ``\\text{…}``: LaTeX's special characters escaped."""
-    return r"\text{" + "".join(_TEXT_ESCAPES.get(ch, ch) for ch in text) + "}" if text else ""
 
 
 def _notes(cmp: Comparison) -> list[str]:
@@ -370,7 +352,7 @@ def latex(cmp: Comparison) -> str:
     title = rf"\text{{at }} {_point_latex(cmp, names)}:\quad {_function_latex(cmp, names)}"
     table = f"\\begin{{array}}{{l|rrrr}}\n{header}\n{body}\n\\end{{array}}"
     # Notes in words: ∂ and ✓ are written out, since text mode in KaTeX's strict mode refuses them.
-    notes = " \\\\\n".join(_latex_text(_plain(line)) for line in _notes(cmp))
+    notes = " \\\\\n".join(latex_text(_plain(line)) for line in _notes(cmp))
     return f"\\begin{{gathered}}\n{title} \\\\[4pt]\n{table} \\\\[4pt]\n{notes}\n\\end{{gathered}}"
 
 

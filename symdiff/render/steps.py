@@ -20,6 +20,7 @@ from ..language.forms import Factors, LocalDerivative, Terms, is_template, readi
 from ..language.printing import TexPrinter, TextPrinter, name_latex, terminating_decimal, to_latex, to_text
 from . import matrix_steps
 from .jsonutil import dumps
+from .latex_text import escaped
 from .width import PAGE_WIDTH, fitted, latex_width
 
 if TYPE_CHECKING:
@@ -235,7 +236,7 @@ def label_text(step: Step) -> str:
 def _label_parts(step: Step) -> list[str]:
     """The step's label in LaTeX, in parts: the rule, constants, substitutions, …"""
     number = rf"\text{{({step.number}) }}"
-    parts = [] if step.rule in _SAID_BY_DETAILS else [rf"\text{{({step.number}) {step.name}}}"]
+    parts = [] if step.rule in _SAID_BY_DETAILS else [rf"\text{{({step.number}) {escaped(step.name)}}}"]
     if step.constants:
         names = [name_latex(name) for name in step.constants]
         listed = _listed(names, r"\text{, }", r"\text{ and }")

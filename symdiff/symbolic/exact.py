@@ -17,6 +17,9 @@ SHORT = 24  # nodes: an exact value longer than this is shown as a decimal
 # nodes long rarely starts out larger than this.
 _SIMPLIFY_NODES = 100
 _SIMPLIFY_FUNCTIONS = 8  # different function values, like cos(3/10) and cos(3/5)
+# Large whole numbers send simplify into factoring (log(10^8) at x = 1e-8 took minutes); the
+# points a derivation is written at (3, 1/2, pi/4, -3.4) have small ones.
+_SIMPLIFY_DIGITS = 6
 
 
 def given_exactly(at: Mapping[str, Any] | None, names: tuple[str, ...]) -> dict[str, sp.Expr] | None:
@@ -51,15 +54,14 @@ def exact_value(expr: sp.Expr, point: Mapping[str, sp.Expr], approximately: Any 
     names = [s for s in free_symbols(expr) if isinstance(s, sp.Symbol)]
     if any(s.name not in point for s in names):
         return None  # a program's line, in the names of earlier lines
-    if not printable(expr):
-        return None  # substituting alone would do exact arithmetic on every node of the written-out tree
+    if not printable(expr) or not all(_small(point[s.name]) for s in names):
+        return None  # substituting alone could take minutes: see _small
     value = substitute(expr, {s: point[s.name] for s in names})
-    if tree_size(value) > _SIMPLIFY_NODES or len(value.atoms(sp.Function)) > _SIMPLIFY_FUNCTIONS:
-        return None
-    try:
-        value = sp.simplify(value)
-    except (TypeError, ValueError, NotImplementedError, RecursionError, ArithmeticError):
-        return None
+    if _worth_simplifying(value):
+        try:
+            value = sp.simplify(value)
+        except (TypeError, ValueError, NotImplementedError, RecursionError, ArithmeticError):
+            return None
     if not value.is_number or value.has(sp.Float, sp.nan, sp.zoo, sp.oo, -sp.oo) or tree_size(value) > SHORT:
         return None
     if approximately is not None:
@@ -70,3 +72,23 @@ def exact_value(expr: sp.Expr, point: Mapping[str, sp.Expr], approximately: Any 
             ):
                 return None
     return value
+
+
+def _worth_simplifying(value: sp.Expr) -> bool:
+    """Whether ``sympy.simplify`` is quick on ``value``: small, few functions and small numbers.
+
+    A value that is not is still given when it is short as it stands.
+    """
+    if tree_size(value) > _SIMPLIFY_NODES or len(value.atoms(sp.Function)) > _SIMPLIFY_FUNCTIONS:
+        return False
+    largest = 10**_SIMPLIFY_DIGITS
+    return all(abs(r.p) < largest and r.q < largest for r in value.atoms(sp.Rational))
+
+
+def _small(number: sp.Expr) -> bool:
+    """Whether SymPy evaluates functions at ``number`` exactly in good time: its whole numbers are at most 1000.
+
+    SymPy writes polygamma(0, -2000001/2) out as a sum of a million fractions, and a gamma
+    function at a large rational much the same. Points a derivation is written at are small.
+    """
+    return all(abs(r.p) <= 1000 and r.q <= 1000 for r in number.atoms(sp.Rational))
