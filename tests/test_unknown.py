@@ -169,6 +169,8 @@ def test_numeric_methods_say_they_need_a_definition(method: object) -> None:
         (["f: function; f + 1"], "'f' is a function; call it"),
         (["x: depends on t; x(s)"], "x depends on t: write x or x(t)"),
         (["x: depends on x; x"], "x cannot depend on itself"),
+        (["a: depends on t; b: depends on a; b", "--wrt", "t"], "a chain of dependences is not supported"),
+        (["b: depends on a; a: depends on t; a b", "--wrt", "t"], "a chain of dependences is not supported"),
         (["f: function; f = x"], "'f' is a function and cannot be assigned"),
         (["f: function; x: 3; f(x)"], "are for scalar expressions"),
         (["sin: function; sin(x)"], "a function of symdiff's own"),
@@ -180,6 +182,17 @@ def test_user_errors_are_one_line_and_status_2(
     assert cli.main(args) == 2
     err = capsys.readouterr().err
     assert message in err.splitlines()[0] and "Traceback" not in err
+
+
+def test_a_chain_of_dependences_is_refused_not_differentiated_to_zero() -> None:
+    # b: depends on a with a: depends on t read b as b(a) with a constant a, so that db/dt was 0
+    # (Symbolics.jl's test/diff.jl: @variables a(t) b(a); D(b) is not 0). The spelling the message
+    # suggests is the chain rule, as sympy.diff writes it.
+    with pytest.raises(sd.ParseError, match="chain of dependences"):
+        sd.diff("a: depends on t; b: depends on a; b", "t")
+    suggested = sd.diff("b: function; a: depends on t; b(a)", "t")
+    a_t, b = sp.Function("a", real=True)(t), sp.Function("b", real=True)
+    assert sp.simplify(suggested.subs(sd.parse("a: depends on t; a"), a_t) - sp.diff(b(a_t), t)) == 0
 
 
 def test_defined_functions_are_known() -> None:

@@ -942,12 +942,33 @@ def _declare_functions(parser: _Parser, names: list[Token], kind: tuple[str, str
             problem = f"{text} is declared twice"
         elif what == "depends" and text == on:
             problem = f"{text} cannot depend on itself"
+        elif what == "depends" and (chain := _dependence_chain(parser, text, on)):
+            problem = chain
         if problem:
             raise ParseError(problem, parser.text, name.offset, len(text))
         if what == "function":
             parser.unknown[text] = unknown(text)
         else:
             parser.depends[text] = dependent(text)(symbol(on))
+
+
+def _dependence_chain(parser: _Parser, text: str, on: str) -> str:
+    """Why ``text: depends on on`` would chain two dependences (b on a, a on t), or "" when it does not.
+
+    A dependent variable is x(t) with t a plain symbol, so b(a) with a itself a(t) would hold a
+    constant a, and d/dt of b would be 0: refused, with the spelling that means b(a(t)).
+    """
+    if on in parser.depends:
+        b, a, t = text, on, sp.sstr(parser.depends[on].args[0])
+    else:
+        b = next((name for name, x in parser.depends.items() if x.args == (symbol(text),)), "")
+        if not b:
+            return ""
+        a, t = text, on
+    return (
+        f"{b} depends on {a}, which depends on {t}: a chain of dependences is not supported; "
+        f"declare {b}: function and write {b}({a})"
+    )
 
 
 _read_remembered = cacheit(_read)
