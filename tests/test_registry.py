@@ -208,3 +208,18 @@ def test_each_branch_is_the_primitive_on_its_side_of_the_kink(p: Primitive, rng:
             assert_close(sympy_value(branch, values), sympy_value(node, values), rtol=1e-13, atol=1e-15)
             checked += 1
         assert checked > 20
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5])
+@pytest.mark.parametrize("x", [-0.3, -2.5, -40.7, -123456789.25, -1e15 - 0.5])
+def test_polygamma_left_of_zero_obeys_the_recurrence(n: int, x: float) -> None:
+    """ψ⁽ⁿ⁾(x + 1) = ψ⁽ⁿ⁾(x) + (−1)ⁿ n!/xⁿ⁺¹, checked with mpmath where it can still step (|x| small)."""
+    polygamma = registry.primitive("polygamma").mpmath
+    with mpmath.workdps(40):
+        x_ = mpmath.mpf(x)
+        left, right = polygamma(n, x_), polygamma(n, x_ + 1)
+        step = (-1) ** n * mpmath.factorial(n) / x_ ** (n + 1)
+        assert abs(right - left - step) <= mpmath.mpf(10) ** -30 * (abs(left) + abs(step))
+        if abs(x) < 100:
+            assert abs(left - mpmath.polygamma(n, x_)) <= mpmath.mpf(10) ** -35 * abs(left)
+    assert math.isnan(registry.primitive("polygamma").scalar(n, -1e300))  # a whole number: a pole
