@@ -314,7 +314,8 @@ def _check_options(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     """Do what the arguments ask; return the exit status."""
     limits = _limits(args.limit)
-    limits.check_order(args.order)  # before any use: (x,) * 10**26 is no way to find out
+    if not isinstance(args.order, str):  # a name (--order n) is the n-th derivative's, checked there
+        limits.check_order(args.order)  # before any use: (x,) * 10**26 is no way to find out
     if args.dps is not None:
         limits.check_dps(args.dps)  # --dps 0 is an error, not the default
     _check_options(args)

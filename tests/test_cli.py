@@ -243,3 +243,17 @@ def test_expressions_may_start_with_a_minus_sign(capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit):
         cli.main(["x", "--wrtt", "x"])
     assert "unrecognized arguments: --wrtt" in capsys.readouterr().err
+
+
+def test_the_nth_derivative_for_a_symbolic_order(capsys: pytest.CaptureFixture[str]) -> None:
+    """--order n passed the argument checks of a whole order once (it was refused as 'not a whole number')."""
+    status, out, err = run(capsys, "exp(2x) + sin(3x)", "--order", "n", "--wrt", "x")
+    assert status == 0, err
+    formula = sd.diff("exp(2x) + sin(3x)", "x", order="n")
+    x = sp.Symbol("x", real=True)
+    for k in range(1, 5):  # the formula against sympy.diff of each order
+        at_k = formula.subs({s: k for s in formula.free_symbols if s.name == "n"})
+        assert sp.simplify(at_k - sp.diff(sp.exp(2 * x) + sp.sin(3 * x), x, k)) == 0
+    assert "d^nf/dx^n = " in out and "for every whole n ≥ 1" in out
+    status, _, err = run(capsys, "x*exp(2x)", "--order", "n")
+    assert status == 2 and err.count("\n") == 1 and "give n as a number" in err

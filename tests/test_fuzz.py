@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import symdiff as sd
@@ -135,6 +135,11 @@ def _methods_at_a_point(text: str, values: list[float], options: Options) -> Non
 # each case costs far more than a parse: a smaller budget keeps the suite fast.
 @settings(FUZZ, max_examples=max(EXAMPLES // 3, 20))
 @given(CORRECT_TEXT, POINTS, OPTIONS)
+@example(
+    text="-(-(polygamma(0, 26193)))",
+    values=[0.0, 0.0, 0.0, 0.0, 0.0],
+    options=Options("auto", 1, False),
+)  # polygamma(0, 26193) was a sum of 26,192 fractions at parse time
 def test_every_method_at_any_point(text: str, values: list[float], options: Options) -> None:
     _methods_at_a_point(text, values, options)
 

@@ -421,3 +421,14 @@ class frac(_StrictArguments, sp.frac):
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sp.S.One
+
+
+def polygamma(n: Any, x: Any) -> sp.Expr:
+    """SymPy's polygamma ψ⁽ⁿ⁾(x), left unevaluated where SymPy's exact value would take long.
+
+    ``sympy.polygamma(0, 26193)`` is the harmonic number H₂₆₁₉₂ − γ, a sum of 26,192 fractions,
+    and a large order costs as much: numbers are evaluated by mpmath instead (the registry).
+    """
+    n, x = _expressions("polygamma", (n, x))
+    large = any(isinstance(r, sp.Rational) and (abs(r.p) > 1000 or r.q > 1000) for r in (n, x))
+    return sp.polygamma(n, x, evaluate=not large)

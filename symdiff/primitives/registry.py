@@ -1109,7 +1109,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     Primitive(
         name="polygamma",
         arity=2,
-        sympy=sp.polygamma,
+        sympy=functions.polygamma,
         scalar=special.FLOAT["polygamma"],
         numpy=special.NUMPY["polygamma"],
         mpmath=special.MP["polygamma"],

@@ -300,8 +300,11 @@ def _differentiate(
     in_reverse = _repeats(expr, limits) or (large_in_reverse and dag_size(expr) > limits.reverse_ops)
     if in_reverse and not keep_deltas and not has_unknowns(expr):
         result = reverse_gradient(expr, [v.name], limits=limits).expand()[v.name]
+    elif keep_deltas:
+        _check_written_size(expr, limits)
+        result = sp.diff(expr, v)
     else:
-        result = sp.diff(expr, v) if keep_deltas else derivative(expr, v)
+        result = derivative(expr, v)
     gave_up = (sp.Derivative, sp.Subs)  # SymPy's answer when it cannot differentiate, except of an unknown function
     if any(isinstance(node, gave_up) and not is_derivative_of_unknown(node) for node in postorder(result)):
         raise SymdiffError(f"SymPy could not differentiate {sp.sstr(expr)[:60]} with respect to {v}")
@@ -312,6 +315,21 @@ def _differentiate(
             f"above the limit of {limits.max_ops} (max_ops)"
         )
     return result
+
+
+def _check_written_size(expr: sp.Expr, limits: Limits) -> None:
+    """Refuse before sympy.diff walks a tree too large to walk in good time.
+
+    With Dirac deltas kept, each order is sympy.diff's, whose cost follows the written-out
+    size, and that about doubles with each order: the tenth derivative of
+    tanh(sigmoid(max(y, z, z·x))) was a minute.
+    """
+    written, most = tree_size(expr), limits.max_ops // 20
+    if written > most:
+        raise LimitError(
+            f"with Dirac deltas kept, sympy.diff differentiates the expression written out, and it has grown to "
+            f"{written:,} nodes, above {most:,} (max_ops / 20); ask for a lower order or leave out the deltas"
+        )
 
 
 def _repeats(expr: sp.Expr, limits: Limits) -> bool:
