@@ -353,6 +353,8 @@ ANSWERED: dict[str, tuple[list[str], int]] = {
     "atan³, tenth derivative": (["atan(atan(atan(x)))", "--order", "10", "--at", "x=0.3"], 0),
     "x^x^x, tenth derivative": (["x^x^x", "--order", "10", "--at", "x=0.5"], 0),
     "digamma far left": (["digamma(x)", "--at", "x=-123456789.25"], 0),
+    "loggamma of a large constant": (["atan(loggamma(1e8))*x", "--at", "x=1"], 0),
+    "digamma of a large constant": (["digamma(1e8)*x + trigamma(1e6)"], 0),
     "binomial far left, exactly": (["binomial(x, 2)", "--at", "x=-1000000.5"], 0),
     "exact value of 40 sines": (["+".join(f"sin({k}x)" for k in range(1, 41)), "--at", "x=3/10"], 0),
     "sigmoid³, tenth derivative": (["sigmoid(sigmoid(sigmoid(x)))", "--order", "10"], 0),

@@ -423,12 +423,31 @@ class frac(_StrictArguments, sp.frac):
         return sp.S.One
 
 
-def polygamma(n: Any, x: Any) -> sp.Expr:
-    """SymPy's polygamma ψ⁽ⁿ⁾(x), left unevaluated where SymPy's exact value would take long.
+def _large(number: sp.Expr) -> bool:
+    return isinstance(number, sp.Number) and (
+        abs(number) > 1000 or (isinstance(number, sp.Rational) and number.q > 1000)
+    )
 
-    ``sympy.polygamma(0, 26193)`` is the harmonic number H₂₆₁₉₂ − γ, a sum of 26,192 fractions,
-    and a large order costs as much: numbers are evaluated by mpmath instead (the registry).
+
+def unevaluated_at_large_numbers(function: Any) -> Any:
+    """SymPy's ``function`` (gamma, loggamma, factorial, binomial, polygamma), left unevaluated at large numbers.
+
+    SymPy evaluates them exactly at whole and half-whole numbers: ``loggamma(10**8)`` computes
+    the factorial of 99,999,999 and ``polygamma(0, 26193)`` sums 26,192 fractions, each a hang.
+    Past 1000 the node stays as written and numbers come from mpmath (the registry).
     """
-    n, x = _expressions("polygamma", (n, x))
-    large = any(isinstance(r, sp.Rational) and (abs(r.p) > 1000 or r.q > 1000) for r in (n, x))
-    return sp.polygamma(n, x, evaluate=not large)
+    name = function.__name__
+
+    def build(*args: Any) -> sp.Expr:
+        exprs = _expressions(name, args)
+        return function(*exprs, evaluate=not any(_large(e) for e in exprs))
+
+    build.__name__ = build.__qualname__ = name
+    return build
+
+
+gamma = unevaluated_at_large_numbers(sp.gamma)
+loggamma = unevaluated_at_large_numbers(sp.loggamma)
+factorial = unevaluated_at_large_numbers(sp.factorial)
+binomial = unevaluated_at_large_numbers(sp.binomial)
+polygamma = unevaluated_at_large_numbers(sp.polygamma)
