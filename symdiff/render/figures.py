@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,3 +41,15 @@ def save_figure(figure: Figure, target: Path) -> Path:
     with replacing(target) as temporary:
         figure.savefig(temporary, format=target.suffix.lower()[1:])
     return target
+
+
+def svg_text(draw: Callable[[], Figure]) -> str | None:
+    """The figure ``draw()`` makes as an ``<svg>`` element, or None without matplotlib (a notebook shows text alone)."""
+    try:
+        figure = draw()
+    except SymdiffError:
+        return None
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    text = buffer.getvalue()
+    return text[text.find("<svg") :]

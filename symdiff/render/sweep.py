@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html as html_text
-import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,7 @@ import numpy as np
 from ..errors import SymdiffError, describe
 from ..language.printing import to_text
 from ..limits import serialized
-from .figures import checked_target, new_figure, save_figure
+from .figures import checked_target, new_figure, save_figure, svg_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -37,14 +36,7 @@ def plot_step_sweep(sweep: StepSweep, path: str | Path, *, force: bool = False) 
 
 def svg(sweep: StepSweep) -> str | None:
     """The plot as SVG text, or None without matplotlib (a notebook then shows the table alone)."""
-    try:
-        figure = _figure(sweep)
-    except SymdiffError:
-        return None
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
-    text = buffer.getvalue()
-    return text[text.find("<svg") :]
+    return svg_text(lambda: _figure(sweep))
 
 
 def html(sweep: StepSweep, drawing: str | None) -> str:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import SymdiffError
 from ..language.printing import to_text
 from .comparison import point_value_text
-from .figures import checked_target, new_figure, save_figure
+from .figures import checked_target, new_figure, save_figure, svg_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,14 +43,7 @@ def plot_tangent_picture(tangent: Tangent, path: str | Path, option: str = "--pl
 
 def svg(tangent: Tangent) -> str | None:
     """The picture as an ``<svg>`` element, or None without matplotlib."""
-    try:
-        drawing = figure(tangent)
-    except SymdiffError:
-        return None
-    buffer = io.StringIO()
-    drawing.savefig(buffer, format="svg")
-    text = buffer.getvalue()
-    return text[text.find("<svg") :]
+    return svg_text(lambda: figure(tangent))
 
 
 def figure(tangent: Tangent) -> Figure:
