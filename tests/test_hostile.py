@@ -95,7 +95,7 @@ CATALOGUE: dict[str, tuple[list[str], str]] = {
     "graph too large to draw": (["+".join(f"sin({k}x)" for k in range(1, 100)), "--graph", "g.svg"], "max_drawn_nodes"),
     "tenth derivative with Dirac deltas": (
         ["tanh(sigmoid(max(y, z, z*x)))", "--order", "10", "--distributions", "--wrt", "x"],
-        "(max_ops / 20)",
+        "(max_ops / 40)",
     ),
     "derivation too long": (["+".join(f"sin({k}x)" for k in range(1, 80)), "--steps", "--wrt", "x"], "(steps_nodes)"),
     "Hessian with too many entries": (["+".join(f"q{i}" for i in range(450)), "--hessian"], "202,500 entries"),

@@ -324,11 +324,11 @@ def _check_written_size(expr: sp.Expr, limits: Limits) -> None:
     size, and that about doubles with each order: the tenth derivative of
     tanh(sigmoid(max(y, z, z·x))) was a minute.
     """
-    written, most = tree_size(expr), limits.max_ops // 20
+    written, most = tree_size(expr), limits.max_ops // 40
     if written > most:
         raise LimitError(
             f"with Dirac deltas kept, sympy.diff differentiates the expression written out, and it has grown to "
-            f"{written:,} nodes, above {most:,} (max_ops / 20); ask for a lower order or leave out the deltas"
+            f"{written:,} nodes, above {most:,} (max_ops / 40); ask for a lower order or leave out the deltas"
         )
 
 
