@@ -113,6 +113,11 @@ CATALOGUE: dict[str, tuple[list[str], str]] = {
         "steps_nodes",
     ),
     "a SymPy-style order in --wrt": (["x^3", "--wrt", "x,2"], "--wrt expects variable names"),
+    # found by the CLI fuzz campaign: y(x) is not defined left of x = 0 (mpmath.findroot raised ValueError)
+    "an implicit curve that ends at the point": (
+        ["relu(y + 2) = x", "--implicit", "y", "--wrt", "x", "--at", "x=1e-300"],
+        "the curve cannot be followed",
+    ),
 }
 
 
@@ -356,6 +361,27 @@ ANSWERED: dict[str, tuple[list[str], int]] = {
     "loggamma of a large constant": (["atan(loggamma(1e8))*x", "--at", "x=1"], 0),
     "digamma of a large constant": (["digamma(1e8)*x + trigamma(1e6)"], 0),
     "binomial far left, exactly": (["binomial(x, 2)", "--at", "x=-1000000.5"], 0),
+    # the derivative holds SymPy's polygamma(0, 100000001 - x): exact at x = 2 it was a sum of 10^8 fractions
+    "binomial of a large constant at a point": (["(acoth(binomial(1e8, x)))^(-1)", "--at", "x=2"], 0),
+    "binomial of a large constant, checked": (
+        ["binomial(1e8, x)", "--check", "binomial(1e8, x)*(polygamma(0, 1e8 - x + 1) - polygamma(0, x + 1))"],
+        0,
+    ),
+    "binomial of a large constant, a wrong answer": (["binomial(1e8, x)", "--check", "binomial(1e8, x)"], 1),
+    # more that the CLI fuzz campaign found (exit 3, or over 5 s)
+    "max of a fractional part": (["max(2, y, frac(z - x - e))"], 0),  # SymPy's frac compared as a Python bool
+    "a branch through 1/0 at a kink": (["min(1/frac(heaviside(y)), y)", "--at", "y=0"], 0),
+    "a Hessian by Richardson through atan2 and sign": (
+        ["abs(atan2(sinh(y), 1e-3 - z)^sign(y))", "--at", "y=1e-300,z=10", "--fd", "auto", "--hessian"],
+        0,
+    ),
+    "an exact value that simplify takes 11 s over": (
+        [
+            "h0 = digamma(coth(x)/x); h1 = 1/(cos(1/3) - x) + h0; h2 = cot(atan2(z*y, y)) + h1",
+            *("--wrt", "x,z", "--order", "2", "--at", "x=3,z=-1e-8", "--hessian"),
+        ],
+        0,
+    ),
     "exact value of 40 sines": (["+".join(f"sin({k}x)" for k in range(1, 41)), "--at", "x=3/10"], 0),
     "sigmoid³, tenth derivative": (["sigmoid(sigmoid(sigmoid(x)))", "--order", "10"], 0),
     "40 sines": (["+".join(f"sin({k}x)" for k in range(1, 41)), "--at", "x=0.3"], 0),

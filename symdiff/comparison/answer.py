@@ -28,6 +28,7 @@ from ..language.unknown import as_values, declared_in, has_unknowns, made_concre
 from ..limits import DEFAULT_LIMITS, Limits
 from ..primitives import registry
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
+from ..symbolic.exact import at_point, exact_value
 
 Verdict = Literal["equivalent", "different", "undecided"]
 How = Literal["symbolic", "numeric"]
@@ -228,9 +229,8 @@ def _candidates(names: tuple[str, ...]) -> Iterator[dict[str, sp.Expr]]:
 
 def _value(expr: sp.Expr, point: Mapping[str, sp.Expr]) -> mpmath.mpf | None:
     """expr at the point to 50 digits; None where it is not a finite real number."""
-    symbols = {s: point[s.name] for s in expr.free_symbols if isinstance(s, sp.Symbol) and s.name in point}
     try:
-        number = sp.N(expr.xreplace(symbols), DIGITS)
+        number = sp.N(at_point(expr, point), DIGITS)
     except (TypeError, ValueError, ArithmeticError, RecursionError):
         return None
     if not number.is_number or number.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not number.is_real:
@@ -275,10 +275,5 @@ def _at_a_kink(f: sp.Expr, point: Mapping[str, sp.Expr]) -> bool:
 
 def _exact(expr: sp.Expr, point: Mapping[str, sp.Expr]) -> sp.Expr:
     """expr at the point, exactly when SymPy finds a short exact form (−π², 1/4), else to 15 digits."""
-    symbols = {s: point[s.name] for s in expr.free_symbols if isinstance(s, sp.Symbol) and s.name in point}
-    value = expr.xreplace(symbols)
-    try:
-        simplified = sp.simplify(value)
-    except (TypeError, ValueError, NotImplementedError, RecursionError):
-        simplified = value
-    return simplified if tree_size(simplified) <= 30 else sp.Float(sp.N(simplified, 15), 15)
+    value = exact_value(expr, point)
+    return value if value is not None else sp.Float(sp.N(at_point(expr, point), 15), 15)

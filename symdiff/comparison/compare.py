@@ -39,7 +39,7 @@ from ..language.dag import dag_size, printable
 from ..language.parser import Program, check_language, parse_program, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, serialized, serialized_class
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable, variable_list
-from ..symbolic.exact import exact_value, given_exactly
+from ..symbolic.exact import at_point, exact_value, given_exactly
 from ..tape import reference, taylor
 from ..tape.graph import Graph
 from ..tape.points import checked_point, ordered_values, parse_point
@@ -412,7 +412,7 @@ def _exact_reference(derivative: sp.Expr, at: _At, dps: int) -> mpmath.mpf:
     Used where a kink or pole sits exactly at the point, where ``dps`` digits of π are not π.
     """
     with mpmath.workdps(dps):
-        value = derivative.subs({s: at.exact[s.name] for s in derivative.free_symbols if s.name in at.exact})
+        value = at_point(derivative, at.exact)
         if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_real is False:
             return mpmath.nan
         try:

@@ -214,7 +214,13 @@ def _check(
         formula = _at(derivative, x0, y0, x, y)
 
         def implicit_y(xv: mpmath.mpf) -> mpmath.mpf:
-            return mpmath.findroot(lambda yv: residual(xv, yv), y0)
+            try:
+                return mpmath.findroot(lambda yv: residual(xv, yv), y0)
+            except (ValueError, ZeroDivisionError):  # findroot's "could not find root"
+                raise EvaluationError(
+                    f"the curve cannot be followed from ({_shown(x0)}, {_shown(y0)}): near {x} = {_shown(xv)}"
+                    f" no {y} solves it (it ends or turns there), so {y}({x}) has no derivative to check"
+                ) from None
 
         numeric = mpmath.diff(implicit_y, x0, order)
         agree = abs(formula - numeric) <= AGREEMENT * max(1, abs(formula))

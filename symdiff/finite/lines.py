@@ -93,17 +93,22 @@ class Line:
 
     def smooth(self, values: Sequence[Any], lo: Any, hi: Any) -> Any:
         """Whether f is smooth on every box [lo, hi] along the line (around an inner stencil too)."""
+        return self.fn.f.enclose(self._boxes(values, lo, hi))[2]
+
+    def _boxes(self, values: Sequence[Any], lo: Any, hi: Any) -> list[tuple[Any, Any]]:
+        """[lo, hi] (a trailing axis of boxes) along the line, every other variable at its value."""
         boxes = [
             (lo, hi) if j == self.k else (np.asarray(v)[..., None], np.asarray(v)[..., None])
             for j, v in enumerate(values)
         ]
-        return self.fn.f.enclose(self._widen(boxes))[2]
+        return self._widen(boxes)
 
     def _widen(self, boxes: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
         return boxes
 
-    def extra(self, values: Sequence[Any], stencil: Stencil, lo: Any, hi: Any) -> Any:
-        """A truncation term the line adds on the box (an inner stencil's), beyond the outer stencil's."""
+    def extra(self, values: Sequence[Any], lo: Any, hi: Any) -> Any:
+        """A truncation term the line adds on each box (an inner stencil's), per unit of the outer
+        stencil's Σ|wⱼsⱼ| (``Stencil.abs_moment``)."""
         return 0.0
 
     def noise(self, values: Sequence[Any]) -> Any:
@@ -164,18 +169,17 @@ class DifferenceLine(Line):
         lo, hi = outward_box(x, h, a, b)
         return [(lo, hi) if j == self.inner else box for j, box in enumerate(boxes)]
 
-    def extra(self, values: Sequence[Any], stencil: Stencil, lo: Any, hi: Any) -> Any:
+    def extra(self, values: Sequence[Any], lo: Any, hi: Any) -> Any:
         # The inner truncation error E(y) is smooth along the outer line, so the outer stencil
         # applied to it is at most Σ|wⱼsⱼ|·max|E'|, and E' is the inner stencil's truncation of ∂f/∂y.
-        boxes = [(lo, hi) if j == self.k else (v, v) for j, v in enumerate(values)]
         q = self.stencil.accuracy + self.stencil.derivative
         index = (self.fn.variables[self.inner],) * q + (self.fn.variables[self.k],)
         try:
-            d_lo, d_hi, _ = self.fn.derivative(index).enclose(self._widen(boxes))
+            d_lo, d_hi, _ = self.fn.derivative(index).enclose(self._boxes(values, lo, hi))
         except SymdiffError:
             return np.inf
-        h = self.step**self.stencil.accuracy
-        return PAD * float(stencil.abs_moment) * self.stencil.kernel * h * magnitude(d_lo, d_hi)
+        h = np.asarray(self.step, dtype=float)[..., None] ** self.stencil.accuracy
+        return PAD * self.stencil.kernel * h * magnitude(d_lo, d_hi)
 
     def noise(self, values: Sequence[Any]) -> Any:
         base = ValueLine(self.fn, self.inner).noise(values)
@@ -361,6 +365,9 @@ class Table:
         orders = sorted({stencil.accuracy + stencil.derivative for stencil, _ in self.entries})
         maxima = {q: self._bound(values, q, stacked_lo, stacked_hi) for q in orders}
         slopes = self._bound(values, 1, stacked_lo, stacked_hi) if np.any(delta) else np.zeros(stacked_lo.shape)
+        # One enclosure over every box, not one per entry: a Hessian by Richardson has dozens of entries.
+        with np.errstate(all="ignore"):
+            extra = np.broadcast_to(self.line.extra(values, stacked_lo, stacked_hi), stacked_lo.shape)
         results = []
         for (stencil, scale), columns in zip(self.entries, self.columns, strict=True):
             a, b = stencil.span
@@ -371,9 +378,7 @@ class Table:
                 truncation = PAD * (
                     stencil.kernel * h**stencil.accuracy * maxima[stencil.accuracy + stencil.derivative][..., where]
                 )
-                truncation = truncation + self.line.extra(
-                    values, stencil, stacked_lo[..., where], stacked_hi[..., where]
-                )
+                truncation = truncation + float(stencil.abs_moment) * extra[..., where]
             truncation = np.where(np.isnan(truncation), np.inf, truncation)
             code = np.where(
                 ~smooth[..., where],

@@ -124,8 +124,14 @@ def weights(offsets: Sequence[Fraction | int], derivative: int) -> tuple[Fractio
 
 def make(offsets: Sequence[Fraction | int], derivative: int) -> Stencil:
     """The most accurate stencil for the d-th derivative on these offsets, with its error constants."""
-    points = sorted(Fraction(s) for s in offsets)
-    kept = [(s, wi) for s, wi in zip(points, weights(points, derivative), strict=True) if wi != 0]
+    return _make(tuple(sorted(Fraction(s) for s in offsets)), derivative)
+
+
+# Stencils are immutable and their error constants can cost a root-finding each (SymPy
+# real_roots): a Richardson Hessian asks for the same few columns dozens of times.
+@functools.lru_cache(maxsize=256)
+def _make(offsets: tuple[Fraction, ...], derivative: int) -> Stencil:
+    kept = [(s, wi) for s, wi in zip(offsets, weights(offsets, derivative), strict=True) if wi != 0]
     points, w = [s for s, _ in kept], [wi for _, wi in kept]
     order = len(offsets)  # exact for all polynomials of degree < number of points; maybe more
     while sum(wi * s**order for s, wi in zip(points, w, strict=True)) == 0:

@@ -422,6 +422,14 @@ class frac(_StrictArguments, sp.frac):
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sp.S.One
 
+    # SymPy's frac answers frac(x) >= 2 with Python's False, not S.false, and Max(2, frac(x))
+    # then fails inside SymPy ('bool' object has no attribute 'is_Relational').
+    def __ge__(self, other: Any) -> Any:
+        return sp.sympify(super().__ge__(other))
+
+    def __gt__(self, other: Any) -> Any:
+        return sp.sympify(super().__gt__(other))
+
 
 def _large(number: sp.Expr) -> bool:
     return isinstance(number, sp.Number) and (
@@ -451,3 +459,13 @@ loggamma = unevaluated_at_large_numbers(sp.loggamma)
 factorial = unevaluated_at_large_numbers(sp.factorial)
 binomial = unevaluated_at_large_numbers(sp.binomial)
 polygamma = unevaluated_at_large_numbers(sp.polygamma)
+
+# What substituting numbers into a formula SymPy built puts in place of SymPy's own classes: the
+# derivative of binomial(10**8, x) holds sympy.polygamma, which at x = 2 would sum 10**8 fractions.
+GUARDED_AT_LARGE_NUMBERS: dict[Any, Any] = {
+    sp.gamma: gamma,
+    sp.loggamma: loggamma,
+    sp.factorial: factorial,
+    sp.binomial: binomial,
+    sp.polygamma: polygamma,
+}

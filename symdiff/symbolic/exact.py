@@ -10,13 +10,15 @@ import mpmath
 import sympy as sp
 
 from ..language.dag import free_symbols, printable, substitute, tree_size
+from ..primitives.functions import GUARDED_AT_LARGE_NUMBERS
 
 SHORT = 24  # nodes: an exact value longer than this is shown as a decimal
 # sympy.simplify's time grows steeply with the size of the value and the number of different
-# functions in it (d³/dx³ of 40 sines at 3/10 took 48 s); a value that must end up at most SHORT
-# nodes long rarely starts out larger than this.
-_SIMPLIFY_NODES = 100
-_SIMPLIFY_FUNCTIONS = 8  # different function values, like cos(3/10) and cos(3/5)
+# functions in it (d³/dx³ of 40 sines at 3/10 took 48 s; 55 nodes of polygamma, coth and cos
+# values 11 s; 75 nodes of tan, sec and log 7 s); a value that must end up at most SHORT nodes
+# long rarely starts out larger than this.
+_SIMPLIFY_NODES = 40
+_SIMPLIFY_FUNCTIONS = 4  # different function values, like cos(3/10) and cos(3/5)
 # Large whole numbers send simplify into factoring (log(10^8) at x = 1e-8 took minutes); the
 # points a derivation is written at (3, 1/2, pi/4, -3.4) have small ones.
 _SIMPLIFY_DIGITS = 6
@@ -56,7 +58,7 @@ def exact_value(expr: sp.Expr, point: Mapping[str, sp.Expr], approximately: Any 
         return None  # a program's line, in the names of earlier lines
     if not printable(expr) or not all(_small(point[s.name]) for s in names):
         return None  # substituting alone could take minutes: see _small
-    value = substitute(expr, {s: point[s.name] for s in names})
+    value = at_point(expr, point)
     if _worth_simplifying(value):
         try:
             value = sp.simplify(value)
@@ -64,6 +66,8 @@ def exact_value(expr: sp.Expr, point: Mapping[str, sp.Expr], approximately: Any 
             return None
     if not value.is_number or value.has(sp.Float, sp.nan, sp.zoo, sp.oo, -sp.oo) or tree_size(value) > SHORT:
         return None
+    if not all(_small(f) for f in value.atoms(*GUARDED_AT_LARGE_NUMBERS)):
+        return None  # gamma(10**8), left as written (see at_point), says less than its digits
     if approximately is not None:
         with mpmath.workdps(30):
             number = sp.N(value, 30)
@@ -72,6 +76,16 @@ def exact_value(expr: sp.Expr, point: Mapping[str, sp.Expr], approximately: Any 
             ):
                 return None
     return value
+
+
+def at_point(expr: sp.Expr, point: Mapping[str, sp.Expr]) -> sp.Expr:
+    """``expr`` with the point's exact numbers put in for its variables, SymPy evaluating what it can.
+
+    Gamma and its family stay unevaluated at large numbers, as when the text is parsed (see
+    ``functions.unevaluated_at_large_numbers``): a formula SymPy built holds SymPy's own classes.
+    """
+    values = {s: point[s.name] for s in free_symbols(expr) if isinstance(s, sp.Symbol) and s.name in point}
+    return substitute(expr, values, GUARDED_AT_LARGE_NUMBERS)
 
 
 def _worth_simplifying(value: sp.Expr) -> bool:

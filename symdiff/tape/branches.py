@@ -121,8 +121,18 @@ def sides(
     """f just left and just right of the point along ``variable``, given the kink nodes at the point.
 
     None when a kink cannot be resolved: a vertical tangent (no branches), a switch flat to
-    every order looked at, or a kink without an expression of its own.
+    every order looked at, a kink without an expression of its own, or a branch SymPy cannot build
+    (at y = 0 the branch of min(1/frac(step(y)), y) holds 1/0, and Min refuses zoo).
     """
+    try:
+        return _sides(graph, point, variable, kinks, dps)
+    except (ValueError, TypeError):
+        return None
+
+
+def _sides(
+    graph: Graph, point: Mapping[str, Exact], variable: str, kinks: Sequence[int], dps: int
+) -> tuple[Side, Side] | None:
     f = _expression(graph, graph.output)
     if f is None:
         return None
