@@ -375,6 +375,12 @@ ANSWERED: dict[str, tuple[list[str], int]] = {
         ["abs(atan2(sinh(y), 1e-3 - z)^sign(y))", "--at", "y=1e-300,z=10", "--fd", "auto", "--hessian"],
         0,
     ),
+    # a Richardson Hessian encloses ψ⁽ⁿ⁾ at the same box ends in every term: 21,000 mpmath calls
+    "a Hessian through lgamma": (["y - lgamma(asinh(z*y))", "--wrt", "z,y", "--at", "y=-1e-8,z=0.5", "--hessian"], 0),
+    "a Hessian through Gamma": (
+        ["Gamma(z)^(Gamma(y) - x/y) - ceil(acot(x)/acoth(y))", "--at", "x=-2.5,y=1e-8,z=pi/4", "--hessian"],
+        0,
+    ),
     "an exact value that simplify takes 11 s over": (
         [
             "h0 = digamma(coth(x)/x); h1 = 1/(cos(1/3) - x) + h0; h2 = cot(atan2(z*y, y)) + h1",

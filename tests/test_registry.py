@@ -17,7 +17,7 @@ import pytest
 import sympy as sp
 
 from symdiff.language.parser import parse
-from symdiff.primitives import registry
+from symdiff.primitives import registry, special
 from symdiff.primitives.primitive import Primitive
 from symdiff.render.gradient import helper_source
 from tests.conftest import assert_close, comfortable_points, sympy_value
@@ -223,3 +223,27 @@ def test_polygamma_left_of_zero_obeys_the_recurrence(n: int, x: float) -> None:
         if abs(x) < 100:
             assert abs(left - mpmath.polygamma(n, x_)) <= mpmath.mpf(10) ** -35 * abs(left)
     assert math.isnan(registry.primitive("polygamma").scalar(n, -1e300))  # a whole number: a pole
+
+
+@pytest.mark.parametrize("name", sorted(special.FLOAT))
+def test_remembered_special_values_are_the_values_at_those_floats(name: str) -> None:
+    # The float wrappers remember their results (an enclosure asks for the same ends again and
+    # again); a remembered value must be the one mpmath gives at exactly those floats, signed zero included.
+    f, mp = special.FLOAT[name], special.MP[name]
+    firsts = [0.0, -0.0, 0.5, -0.5, 1e-300, -1e-300, 3.0, -2.5, 30.0]
+    seconds = {"polygamma": [0, 1, 3], "binomial": [0.5, 2.0, -0.0], "lambertw": [0, -1]}.get(name)
+    cases = [(a,) for a in firsts] if seconds is None else [(a, b) for a in firsts for b in seconds]
+    for args in cases:
+        if name == "polygamma":
+            args = args[::-1]  # polygamma(n, x)
+        for _ in range(2):  # computed, then remembered
+            got = f(*args)
+            with mpmath.workdps(special.SPARE_DIGITS):
+                try:
+                    value = mp(*(mpmath.mpf(a) for a in args))
+                    expected = float(value.real) if isinstance(value, mpmath.mpc) and value.imag == 0 else float(value)
+                except (ValueError, ZeroDivisionError, ArithmeticError, TypeError):
+                    expected = math.nan
+            assert (got == expected and math.copysign(1, got) == math.copysign(1, expected)) or (
+                math.isnan(got) and math.isnan(expected)
+            ), (name, args, got, expected)

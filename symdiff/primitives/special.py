@@ -39,17 +39,25 @@ def _float(value: Any) -> float:
 
 
 def rounded(f: Callable[..., Any]) -> Callable[..., float]:
-    """``f`` (an mpmath function) on floats: evaluated with digits to spare and rounded once."""
+    """``f`` (an mpmath function) on floats: evaluated with digits to spare and rounded once.
 
-    @functools.wraps(f)
-    def on_floats(*args: float) -> float:
-        if any(a != a for a in args):
-            return math.nan
+    Remembered: an enclosure of a high derivative asks for ψ⁽ⁿ⁾ at the same ends of the same
+    boxes in every term (a Richardson Hessian of lgamma(asinh(zy)) made 21,000 calls, 0.3 ms each).
+    """
+
+    @functools.lru_cache(maxsize=2**16)
+    def at(*args: float) -> float:
         with mpmath.workdps(SPARE_DIGITS):
             try:
                 return _float(f(*(mpmath.mpf(a) for a in args)))
             except (ValueError, ZeroDivisionError, ArithmeticError):
                 return math.nan  # a pole or outside the domain
+
+    @functools.wraps(f)
+    def on_floats(*args: float) -> float:
+        if any(a != a for a in args):
+            return math.nan
+        return at(*args)  # -0.0 and 0.0 share an entry: both are mpmath's one zero
 
     return on_floats
 
