@@ -113,6 +113,12 @@ CATALOGUE: dict[str, tuple[list[str], str]] = {
         "steps_nodes",
     ),
     "a SymPy-style order in --wrt": (["x^3", "--wrt", "x,2"], "--wrt expects variable names"),
+    # found by the CLI fuzz campaign: SymPy's rule for abs rebuilt loggamma(10^8) and evaluated it
+    # (the factorial of 99,999,999); held constant, the refusal is the one for abs(min(y/z, 7, y))
+    "abs of a min beside loggamma of a large constant, order 4": (
+        ["abs(min(y/z, lngamma(1e8), y))", "--wrt", "y", "--order", "4", "--at", "y=0.5,z=-1"],
+        "SymPy could not differentiate",
+    ),
     # found by the CLI fuzz campaign: y(x) is not defined left of x = 0 (mpmath.findroot raised ValueError)
     "an implicit curve that ends at the point": (
         ["relu(y + 2) = x", "--implicit", "y", "--wrt", "x", "--at", "x=1e-300"],
@@ -369,6 +375,7 @@ ANSWERED: dict[str, tuple[list[str], int]] = {
     ),
     "binomial of a large constant, a wrong answer": (["binomial(1e8, x)", "--check", "binomial(1e8, x)"], 1),
     # more that the CLI fuzz campaign found (exit 3, or over 5 s)
+    "atan2 beside log1p of a constant": (["atan2(z + log1p(1e8), acot(y/z))", "--at", "y=0.5,z=1/3"], 0),
     "max of a fractional part": (["max(2, y, frac(z - x - e))"], 0),  # SymPy's frac compared as a Python bool
     "a branch through 1/0 at a kink": (["min(1/frac(heaviside(y)), y)", "--at", "y=0"], 0),
     "a Hessian by Richardson through atan2 and sign": (

@@ -153,6 +153,7 @@ def test_program_lines_may_be_separated_by_newlines_and_end_with_a_bare_expressi
         ("α + 1", "spell Greek letters out, e.g. alpha", 1),
         ("x\x00", "control character U+0000", 2),
         ("", "the expression is empty", 1),
+        ("f(x) = 5x + x + 2", "defines a function, and no line uses it: add one, e.g. 'f(x) = 5x + x + 2; f(x)'", 1),
         ("0x10", "hex literals (0x10) are not supported", 1),
         ("1e", "exponent missing after '1e'", 1),
         ("1.5e + x", "exponent missing after '1.5e'", 1),

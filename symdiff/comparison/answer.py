@@ -28,7 +28,7 @@ from ..language.unknown import as_values, declared_in, has_unknowns, made_concre
 from ..limits import DEFAULT_LIMITS, Limits
 from ..primitives import registry
 from ..symbolic.derivatives import ExprLike, VariableLike, diff, variable
-from ..symbolic.exact import at_point, exact_value
+from ..symbolic.exact import SIMPLIFY_FAILURES, at_point, exact_value
 
 Verdict = Literal["equivalent", "different", "undecided"]
 How = Literal["symbolic", "numeric"]
@@ -213,7 +213,7 @@ def _simplifies_to_zero(difference: sp.Expr) -> bool:
         return False
     try:
         return bool(sp.simplify(difference) == 0)
-    except (TypeError, ValueError, NotImplementedError, RecursionError):
+    except SIMPLIFY_FAILURES:
         return False
 
 

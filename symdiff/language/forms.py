@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 import sympy as sp
 
 from ..errors import SymdiffError
+from ..primitives.functions import left_as_written
 from .dag import postorder
 from .dag import substitute as replace_nodes
 from .unknown import as_values, is_derivative_of_unknown
@@ -181,12 +182,14 @@ def derivative(expr: sp.Expr, v: sp.Symbol) -> sp.Expr:
     DiracDelta terms (zero wherever the derivative exists, see docs/conventions.md) are
     dropped. Parts that are constant wherever they are differentiable are held constant:
     ``0^u`` is 0 where u > 0 and infinite where u < 0, so its derivative is 0, where SymPy's
-    power rule writes log(0)·0^u·u′, which is nan.
+    power rule writes log(0)·0^u·u′, which is nan. Gamma's family at large numbers
+    (loggamma(10**8)) is held too: SymPy's rules rebuild nodes, and rebuilt it would be evaluated
+    (the factorial of 99,999,999).
     """
     constants = {
         node: sp.Dummy("c", real=True)
         for node in postorder(expr)
-        if node.is_Pow and node.base.is_zero and not node.exp.is_number
+        if (node.is_Pow and node.base.is_zero and not node.exp.is_number) or left_as_written(node)
     }
     result = sp.diff(replace_nodes(expr, constants), v)
     if constants:

@@ -208,6 +208,14 @@ class _Parser:
                 definitions.append(line)
             if self.token.kind not in ("sep", "end"):
                 raise self.error(self._unexpected())
+        if not definitions and self.lambdas:
+            name, body = next(reversed(self.lambdas.items()))
+            call = f"{name}({', '.join(map(str, body.variables))})"
+            raise ParseError(
+                f"{call} = … defines a function, and no line uses it: add one, e.g. '{self.text.strip()}; {call}'",
+                self.text,
+                0,
+            )
         if not definitions:
             # Blank text has no position worth showing: "" and "   " get the same message.
             raise ParseError("the expression is empty", self.text if self.text.strip() else "", 0)

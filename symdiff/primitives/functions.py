@@ -356,7 +356,8 @@ class log1p(_RealFunction):
             return sp.Float(value, precision=prec) if isinstance(value, mpmath.mpf) else None
 
     def _eval_is_extended_real(self) -> bool | None:
-        return (self.args[0] > -1) if self.args[0].is_number else None
+        # True, False or None: SymPy's S.true from a comparison is not True to the assumptions
+        return (self.args[0] + 1).is_positive if self.args[0].is_number else None
 
 
 class hypot(_StrictArguments, sp.Function):
@@ -469,3 +470,8 @@ GUARDED_AT_LARGE_NUMBERS: dict[Any, Any] = {
     sp.binomial: binomial,
     sp.polygamma: polygamma,
 }
+
+
+def left_as_written(node: sp.Basic) -> bool:
+    """Whether ``node`` is gamma's family at large numbers, which SymPy would evaluate if it rebuilt it."""
+    return isinstance(node, tuple(GUARDED_AT_LARGE_NUMBERS)) and any(_large(a) for a in node.args)

@@ -42,7 +42,7 @@ def _split_sign(term: sp.Expr) -> tuple[bool, sp.Expr]:
         if head == -1:
             return True, rest[0] if len(rest) == 1 else Factors(*rest, evaluate=False)
         # -sin(v)·dv/dx starts with a minus sign (a sum such as 1 - tanh(v)^2 does not).
-        if head.could_extract_minus_sign() and not isinstance(head, sp.Add):
+        if not isinstance(head, (sp.Add, Terms)) and head.could_extract_minus_sign():
             return True, Factors(-head, *rest, evaluate=False)
         return False, term
     if isinstance(term, Terms):

@@ -12,6 +12,9 @@ import sympy as sp
 from ..language.dag import free_symbols, printable, substitute, tree_size
 from ..primitives.functions import GUARDED_AT_LARGE_NUMBERS
 
+# What sympy.simplify raises when it fails, its own bugs included (an AttributeError inside
+# trigsimp for tan(tanh(cosh(z))) at pi/4): the value is then taken as it stands.
+SIMPLIFY_FAILURES = (TypeError, ValueError, NotImplementedError, RecursionError, ArithmeticError, AttributeError)
 SHORT = 24  # nodes: an exact value longer than this is shown as a decimal
 # sympy.simplify's time grows steeply with the size of the value and the number of different
 # functions in it (d³/dx³ of 40 sines at 3/10 took 48 s; 55 nodes of polygamma, coth and cos
@@ -62,7 +65,7 @@ def exact_value(expr: sp.Expr, point: Mapping[str, sp.Expr], approximately: Any 
     if _worth_simplifying(value):
         try:
             value = sp.simplify(value)
-        except (TypeError, ValueError, NotImplementedError, RecursionError, ArithmeticError):
+        except SIMPLIFY_FAILURES:
             return None
     if not value.is_number or value.has(sp.Float, sp.nan, sp.zoo, sp.oo, -sp.oo) or tree_size(value) > SHORT:
         return None
