@@ -473,5 +473,9 @@ GUARDED_AT_LARGE_NUMBERS: dict[Any, Any] = {
 
 
 def left_as_written(node: sp.Basic) -> bool:
-    """Whether ``node`` is gamma's family at large numbers, which SymPy would evaluate if it rebuilt it."""
-    return isinstance(node, tuple(GUARDED_AT_LARGE_NUMBERS)) and any(_large(a) for a in node.args)
+    """Whether ``node`` is gamma's family at large numbers only, which SymPy would evaluate if it rebuilt it."""
+    return (
+        type(node) in GUARDED_AT_LARGE_NUMBERS
+        and all(isinstance(a, sp.Number) for a in node.args)
+        and any(_large(a) for a in node.args)
+    )
