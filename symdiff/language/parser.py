@@ -1028,7 +1028,7 @@ def caller_expression(
     if isinstance(expr, Program):
         return Canonical(expr.expression, names={name: symbol(name) for name in expr.inputs})
     if isinstance(expr, sp.Basic) and not isinstance(expr, sp.MatrixBase):
-        expr = registry.adopted(expr)
+        expr = substitute(expr, {}, registry.ADOPTED)  # SymPy's floor, ceiling, frac as symdiff's; a DAG walk
         functions = _real_unknowns(expr)
         expr = substitute(expr, {}, functions)
         check_language(expr, limits, symbolic=elements)

@@ -1424,28 +1424,6 @@ def operands(p: Primitive, args: Sequence[sp.Expr], where: str | Callable[[], st
     return args
 
 
-def _distinct_nodes(expr: sp.Basic) -> Iterator[sp.Basic]:
-    """Each distinct node of ``expr`` once: a shared graph is walked in its size, not its tree's (2^depth)."""
-    seen: set[sp.Basic] = set()
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen.add(node)
-            yield node
-            stack.extend(node.args)
-
-
-def adopted(expr: sp.Basic) -> sp.Basic:
-    """``expr`` with SymPy's own floor, ceiling and frac read as symdiff's (which SymPy can differentiate)."""
-    if not ADOPTED or not any(isinstance(node, tuple(ADOPTED)) for node in _distinct_nodes(expr)):
-        return expr
-    return expr.replace(
-        lambda node: type(node) in ADOPTED,
-        lambda node: ADOPTED[type(node)](*node.args),
-    )
-
-
 def for_power(exponent: sp.Expr) -> Primitive | None:
     """The primitive that SymPy keeps as a power of its argument: sqrt(x) is Pow(x, 1/2)."""
     return BY_NAME["sqrt"] if exponent is sp.S.Half else None
