@@ -119,6 +119,10 @@ CATALOGUE: dict[str, tuple[list[str], str]] = {
         ["abs(min(y/z, lngamma(1e8), y))", "--wrt", "y", "--order", "4", "--at", "y=0.5,z=-1"],
         "SymPy could not differentiate",
     ),
+    "abs of a min beside loggamma of a large constant, deltas kept": (
+        ["abs(min(y/z, lngamma(1e8), y))", "--wrt", "y", "--distributions", "--order", "2"],
+        "SymPy could not differentiate",
+    ),
     # found by the CLI fuzz campaign: y(x) is not defined left of x = 0 (mpmath.findroot raised ValueError)
     "an implicit curve that ends at the point": (
         ["relu(y + 2) = x", "--implicit", "y", "--wrt", "x", "--at", "x=1e-300"],

@@ -176,24 +176,26 @@ def classical_diff(expr: sp.Expr, *variables: sp.Symbol) -> sp.Expr:
     return as_values(result)
 
 
-def derivative(expr: sp.Expr, v: sp.Symbol) -> sp.Expr:
+def derivative(expr: sp.Expr, v: sp.Symbol, *, keep_deltas: bool = False) -> sp.Expr:
     """``sympy.diff(expr, v)`` as a classical derivative, the one ``symdiff.diff`` reports.
 
     DiracDelta terms (zero wherever the derivative exists, see docs/conventions.md) are
-    dropped. Parts that are constant wherever they are differentiable are held constant:
-    ``0^u`` is 0 where u > 0 and infinite where u < 0, so its derivative is 0, where SymPy's
-    power rule writes log(0)·0^u·u′, which is nan. Gamma's family at large numbers
-    (loggamma(10**8)) is held too: SymPy's rules rebuild nodes, and rebuilt it would be evaluated
-    (the factorial of 99,999,999).
+    dropped, unless ``keep_deltas``. Parts that are constant wherever they are differentiable
+    are held constant: ``0^u`` is 0 where u > 0 and infinite where u < 0, so its derivative is 0,
+    where SymPy's power rule writes log(0)·0^u·u′, which is nan. Gamma's family at large numbers
+    (loggamma(10**8)) is held too, with deltas kept as well: SymPy's rules rebuild nodes, and
+    rebuilt it would be evaluated (the factorial of 99,999,999).
     """
     constants = {
         node: sp.Dummy("c", real=True)
         for node in postorder(expr)
-        if (node.is_Pow and node.base.is_zero and not node.exp.is_number) or left_as_written(node)
+        if left_as_written(node) or (not keep_deltas and node.is_Pow and node.base.is_zero and not node.exp.is_number)
     }
     result = sp.diff(replace_nodes(expr, constants), v)
     if constants:
         result = replace_nodes(result, {c: node for node, c in constants.items()})
+    if keep_deltas:
+        return result
     deltas = {node: sp.S.Zero for node in postorder(result) if isinstance(node, sp.DiracDelta)}
     return replace_nodes(result, deltas) if deltas else result
 

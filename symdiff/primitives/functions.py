@@ -432,9 +432,13 @@ class frac(_StrictArguments, sp.frac):
         return sp.sympify(super().__gt__(other))
 
 
+# Past this, SymPy's exact values of gamma's family (and exact work at such points) take too long.
+LARGE = 1000
+
+
 def _large(number: sp.Expr) -> bool:
     return isinstance(number, sp.Number) and (
-        abs(number) > 1000 or (isinstance(number, sp.Rational) and number.q > 1000)
+        abs(number) > LARGE or (isinstance(number, sp.Rational) and number.q > LARGE)
     )
 
 

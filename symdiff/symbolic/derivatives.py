@@ -300,11 +300,10 @@ def _differentiate(
     in_reverse = _repeats(expr, limits) or (large_in_reverse and dag_size(expr) > limits.reverse_ops)
     if in_reverse and not keep_deltas and not has_unknowns(expr):
         result = reverse_gradient(expr, [v.name], limits=limits).expand()[v.name]
-    elif keep_deltas:
-        _check_written_size(expr, limits)
-        result = sp.diff(expr, v)
     else:
-        result = derivative(expr, v)
+        if keep_deltas:
+            _check_written_size(expr, limits)
+        result = derivative(expr, v, keep_deltas=keep_deltas)
     gave_up = (sp.Derivative, sp.Subs)  # SymPy's answer when it cannot differentiate, except of an unknown function
     if any(isinstance(node, gave_up) and not is_derivative_of_unknown(node) for node in postorder(result)):
         raise SymdiffError(f"SymPy could not differentiate {sp.sstr(expr)[:60]} with respect to {v}")

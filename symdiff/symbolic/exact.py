@@ -10,7 +10,7 @@ import mpmath
 import sympy as sp
 
 from ..language.dag import free_symbols, printable, substitute, tree_size
-from ..primitives.functions import GUARDED_AT_LARGE_NUMBERS
+from ..primitives.functions import GUARDED_AT_LARGE_NUMBERS, LARGE
 
 # What sympy.simplify raises when it fails, its own bugs included (an AttributeError inside
 # trigsimp for tan(tanh(cosh(z))) at pi/4): the value is then taken as it stands.
@@ -103,9 +103,9 @@ def _worth_simplifying(value: sp.Expr) -> bool:
 
 
 def _small(number: sp.Expr) -> bool:
-    """Whether SymPy evaluates functions at ``number`` exactly in good time: its whole numbers are at most 1000.
+    """Whether SymPy evaluates functions at ``number`` exactly in good time: its whole numbers are at most LARGE.
 
     SymPy writes polygamma(0, -2000001/2) out as a sum of a million fractions, and a gamma
     function at a large rational much the same. Points a derivation is written at are small.
     """
-    return all(abs(r.p) <= 1000 and r.q <= 1000 for r in number.atoms(sp.Rational))
+    return all(abs(r.p) <= LARGE and r.q <= LARGE for r in number.atoms(sp.Rational))
