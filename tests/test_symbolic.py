@@ -60,6 +60,34 @@ def test_classical_derivatives_have_no_dirac_delta() -> None:
     assert sd.diff("max(a, b)", "a") == sp.Heaviside(a - b)
 
 
+@pytest.mark.parametrize(
+    ("text", "point", "expected"),
+    [
+        # √x - 1 may be imaginary to SymPy, y/z infinite: its rule for |u| went through re(u) and
+        # im(u) (atan2(0, x) in the formula, and a re() the tape cannot evaluate)
+        ("abs(sqrt(x) - 1)", {"x": 4}, "sign(sqrt(x) - 1)/(2*sqrt(x))"),
+        ("abs(y/x)", {"x": 3, "y": 2}, "-y*sign(y/x)/x**2"),
+        ("sign(sqrt(x) - 1)*x", {"x": 4}, "sign(sqrt(x) - 1)"),
+        # the second derivative: SymPy left Derivative(sign(Min(7, y, y/x)), y), and symdiff refused it
+        ("abs(min(y/x, 7, y))", {"x": 3, "y": 2}, None),
+    ],
+)
+def test_abs_and_sign_follow_their_real_rules(text: str, point: dict[str, float], expected: str | None) -> None:
+    expr = sd.parse(text)
+    first = sd.diff(expr, "x")
+    if expected is not None:
+        assert sp.simplify(first - sp.sympify(expected, locals={"x": x, "y": y})) == 0
+    second = sd.diff(expr, "y", order=2)
+    for derivative in (first, second):
+        assert not derivative.has(sp.re, sp.im, sp.atan2, sp.Derivative), derivative
+    f = sp.lambdify((x, y), expr, modules="mpmath")
+    values = {symbol(k): v for k, v in point.items()}
+    with mpmath.workdps(40):
+        at = (mpmath.mpf(point.get("x", 0)), mpmath.mpf(point.get("y", 0)))
+        assert abs(sympy_value(first, values) - mpmath.diff(f, at, (1, 0))) < 1e-25
+        assert abs(sympy_value(second, values) - mpmath.diff(f, at, (0, 2))) < 1e-25
+
+
 def test_neural_network_functions_keep_their_names() -> None:
     assert sd.diff("sigmoid(x)", "x") == sd.sigmoid(x) * (1 - sd.sigmoid(x))
     assert sd.diff("softplus(x)", "x") == sd.sigmoid(x)

@@ -20,6 +20,7 @@ import mpmath
 import sympy as sp
 
 from ..errors import EvaluationError, ParseError, SymdiffError
+from ..language.forms import derivative as classical
 from ..language.parser import parse, symbol, variable_names
 from ..limits import DEFAULT_LIMITS, Limits, sympy_recursion_guard
 from ..symbolic.derivatives import tidy
@@ -179,14 +180,21 @@ def _function(f: sp.Expr, y: str, x: str) -> sp.Expr:
 def implicit_formula(f: sp.Expr, y: sp.Symbol, x: sp.Symbol, order: int, limits: Limits = DEFAULT_LIMITS) -> sp.Expr:
     """dⁿy/dxⁿ for F(x, y) = 0: y′ = −F_x/F_y, then each derivative of the one before with y′ put in."""
     with sympy_recursion_guard("differentiating implicitly"):
-        fy = sp.diff(f, y)
+        fy = classical(f, y)
         if fy == 0:
             raise SymdiffError(f"the equation does not depend on {y} (∂F/∂{y} = 0): it does not define {y}")
-        first = sp.simplify(-sp.diff(f, x) / fy)
+        first = _simplified(-classical(f, x) / fy)
         derivative = first
         for _ in range(order - 1):
-            derivative = sp.simplify(sp.diff(derivative, x) + sp.diff(derivative, y) * first)
+            derivative = _simplified(classical(derivative, x) + classical(derivative, y) * first)
         return tidy(derivative, limits)
+
+
+def _simplified(expr: sp.Expr) -> sp.Expr:
+    """SymPy's simplification, unless it splits the formula into cases: 1/sign(u) becomes a
+    Piecewise on u = 1, which no tape evaluates (and a point where u = 1 is a kink anyway)."""
+    simpler = sp.simplify(expr)
+    return expr if simpler.has(sp.Piecewise) and not expr.has(sp.Piecewise) else simpler
 
 
 def _check(

@@ -176,24 +176,51 @@ def classical_diff(expr: sp.Expr, *variables: sp.Symbol) -> sp.Expr:
     return as_values(result)
 
 
+class _RealAbs(sp.Function):
+    """|u| differentiated as over the reals: u′·sign(u).
+
+    SymPy writes |u|′ through re(u) and im(u) when it cannot prove u real (√x − 1 may be
+    imaginary, y/z infinite), which gives atan2(0, x) for |√x − 1| and a re() no tape evaluates.
+    In symdiff u is real wherever f is defined (elsewhere f is nan), so the real rule is the one.
+    """
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.sign(self.args[0])
+
+
+class _RealSign(sp.Function):
+    """sign(u) differentiated as over the reals: 2·δ(u)·u′ (SymPy leaves an unevaluated Derivative
+    when it cannot prove u real)."""
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return 2 * sp.DiracDelta(self.args[0])
+
+
+_OVER_THE_REALS: dict[type, type] = {sp.Abs: _RealAbs, sp.sign: _RealSign}
+_BACK: dict[type, type] = {held: sympys for sympys, held in _OVER_THE_REALS.items()}
+
+
 def derivative(expr: sp.Expr, v: sp.Symbol, *, keep_deltas: bool = False) -> sp.Expr:
-    """``sympy.diff(expr, v)`` as a classical derivative, the one ``symdiff.diff`` reports.
+    """``sympy.diff(expr, v)`` as a classical derivative over the reals, the one ``symdiff.diff`` reports.
 
     DiracDelta terms (zero wherever the derivative exists, see docs/conventions.md) are
     dropped, unless ``keep_deltas``. Parts that are constant wherever they are differentiable
     are held constant: ``0^u`` is 0 where u > 0 and infinite where u < 0, so its derivative is 0,
     where SymPy's power rule writes log(0)·0^u·u′, which is nan. Gamma's family at large numbers
     (loggamma(10**8)) is held too, with deltas kept as well: SymPy's rules rebuild nodes, and
-    rebuilt it would be evaluated (the factorial of 99,999,999).
+    rebuilt it would be evaluated (the factorial of 99,999,999). abs and sign follow their real
+    rules (``_RealAbs``).
     """
+    nodes = list(postorder(expr))
     constants = {
         node: sp.Dummy("c", real=True)
-        for node in postorder(expr)
+        for node in nodes
         if left_as_written(node) or (not keep_deltas and node.is_Pow and node.base.is_zero and not node.exp.is_number)
     }
-    result = sp.diff(replace_nodes(expr, constants), v)
-    if constants:
-        result = replace_nodes(result, {c: node for node, c in constants.items()})
+    real = _OVER_THE_REALS if any(type(node) in _OVER_THE_REALS for node in nodes) else None
+    result = sp.diff(replace_nodes(expr, constants, real), v)
+    if constants or real:
+        result = replace_nodes(result, {c: node for node, c in constants.items()}, _BACK if real else None)
     if keep_deltas:
         return result
     deltas = {node: sp.S.Zero for node in postorder(result) if isinstance(node, sp.DiracDelta)}
