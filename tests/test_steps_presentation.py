@@ -43,6 +43,13 @@ def test_a_negative_factor_inside_a_product_is_parenthesised(expr: str, detail: 
     assert r"\cdot \left(- \sin" in d.to_latex()
 
 
+def test_minus_a_negative_term_prints_without_a_double_sign() -> None:
+    # d/dy(-1/y) is -(-1/y^2): it used to print as (--1/y^2), and \left(- - \frac{1}{y^{2}}\right).
+    d = sd.steps("heaviside(-1/8 - 1/y)", "y")
+    assert "--" not in d.to_text() and "- -" not in d.to_latex()
+    assert "0*(1/y^2)" in d.to_text()
+
+
 def test_text_writes_every_product_with_one_sign() -> None:
     text = sd.steps("x*y*z", "x").to_text()
     assert "·" not in text and "y*z*∂x/∂x" in text

@@ -36,7 +36,17 @@ _LABEL_GAP = 2.0  # between a line and its label, in the units of latex_width
 
 
 def _split_sign(term: sp.Expr) -> tuple[bool, sp.Expr]:
-    """(True, t) when ``term`` is −t, so that a sum can show it as a subtraction."""
+    """(True, t) when ``term`` is −t, so that a sum can show it as a subtraction; (False, t) when it
+    is −(−t), which would print as --t."""
+    negative, magnitude = _split_one_sign(term)
+    if negative:
+        twice, inner = _split_one_sign(magnitude)
+        if twice:
+            return False, inner
+    return negative, magnitude
+
+
+def _split_one_sign(term: sp.Expr) -> tuple[bool, sp.Expr]:
     if isinstance(term, Factors):
         head, *rest = term.args
         if head == -1:
@@ -94,7 +104,7 @@ class _Layout:
         for i, term in enumerate(expr.args):
             negative, magnitude = _split_sign(term)
             if not negative:
-                parts.append(("" if i == 0 else " + ") + self._print(term))
+                parts.append(("" if i == 0 else " + ") + self._print(magnitude))
                 continue
             shown = self._wrap(self._print(magnitude)) if isinstance(magnitude, sp.Add) else self._print(magnitude)
             parts.append((self._minus if i == 0 else " - ") + shown)
