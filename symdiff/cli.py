@@ -330,7 +330,7 @@ def run(args: argparse.Namespace) -> int:
         depends=_depends(args.depends),
         limits=limits,
     )
-    point = _point(args.at, limits)
+    point = _without_cancelled(args.source, _point(args.at, limits))
     if args.random is not None:
         from .tape.points import random_point
 
@@ -362,6 +362,29 @@ def _point(at: list[str], limits: Limits) -> dict[str, sp.Expr]:
     from .tape.points import parse_point
 
     return parse_point(at, limits=limits)
+
+
+def _without_cancelled(source: Any, point: dict[str, sp.Expr]) -> dict[str, sp.Expr]:
+    """The point without the values of variables the text uses but its expression lost as SymPy
+    read it (x in x - x + y; x and z in max(2, y, frac(z - x - e)), since frac < 1 < 2), with a note.
+
+    Those names are not typos, so their values are not an error; a name the text never uses is.
+    """
+    if not point or isinstance(source, ArrayProgram):
+        return point
+    lost = [name for name in point if name in source.written and name not in source.inputs]
+    if not lost:
+        return point
+    from .language.printing import to_text
+
+    verb, its = ("cancels", "its value is") if len(lost) == 1 else ("cancel", "their values are")
+    formula = to_text(source.expression)
+    shown = f" (f = {formula})" if len(formula) <= 60 else ""  # the note stays one line
+    print(
+        f"symdiff: note: {', '.join(lost)} {verb} out of the expression as SymPy reads it{shown}; {its} not used",
+        file=sys.stderr,
+    )
+    return {name: value for name, value in point.items() if name not in lost}
 
 
 def show_comparison(args: argparse.Namespace, point: dict[str, sp.Expr], limits: Limits) -> int:

@@ -87,6 +87,31 @@ def test_absent_variable_is_zero_with_a_note(capsys: pytest.CaptureFixture[str])
 
 
 @pytest.mark.parametrize(
+    ("text", "point", "lost", "value"),
+    [
+        ("x - x + y^2", "x=1,y=3", "x cancels", 6.0),
+        ("max(2, y, frac(z - x - e))", "x=1,y=3,z=3", "x, z cancel", 1.0),  # frac < 1 < 2
+        ("h = x - x + y^2; 2h", "x=1,y=3", "x cancels", 12.0),
+    ],
+)
+def test_a_value_of_a_variable_that_cancels_out_is_not_used_with_a_note(
+    capsys: pytest.CaptureFixture[str], text: str, point: str, lost: str, value: float
+) -> None:
+    # the user wrote x, so its value is no typo; it used to be "x does not occur in the expression"
+    status, out, err = run(capsys, text, "--at", point, "--format", "json")
+    assert status == 0, err
+    assert err.startswith(f"symdiff: note: {lost} out of the expression as SymPy reads it (f = ")
+    assert len(err.splitlines()) == 1
+    rows = json.loads(out)["derivatives"]
+    assert [r["wrt"] for r in rows] == [["y"]] and float(rows[0]["reference"]) == pytest.approx(value, abs=1e-12)
+
+
+def test_a_value_of_a_variable_never_written_is_still_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "x - x + y", "--at", "y=1,z=2")
+    assert status == 2 and "z does not occur in the expression (its variables: y)" in err
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["tanhh(x)"], "unknown function 'tanhh'; did you mean 'tanh'?"),

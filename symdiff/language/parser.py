@@ -72,6 +72,7 @@ class Program:
         source: the text the program was read from.
         inputs: the output's free variables, in natural order.
         resolved: each definition with the earlier ones substituted (the last is ``expression``).
+        written: every variable the text names, also one SymPy's reading drops (x in x - x + y).
     """
 
     definitions: tuple[Definition, ...]
@@ -79,6 +80,7 @@ class Program:
     source: str = ""
     inputs: tuple[str, ...] = field(default=())
     resolved: tuple[sp.Expr, ...] = field(default=(), repr=False)
+    written: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def output(self) -> Definition:
@@ -767,7 +769,8 @@ class _Parser:
                     )
                 resolved[symbol(d.name)] = expr
         output = resolved[symbol(definitions[-1].name)]
-        return Program(tuple(definitions), output, self.text, variable_names(output), tuple(resolved.values()))
+        written = tuple(name for name in self.used if name not in self.defined)
+        return Program(tuple(definitions), output, self.text, variable_names(output), tuple(resolved.values()), written)
 
 
 def _count(fewest: int, most: int | None) -> str:
