@@ -163,6 +163,8 @@ def test_numeric_methods_say_they_need_a_definition(method: object) -> None:
         (["f(x)", "--function", "f", "--wrt", "x", "--steps", "--at", "x=1"], "f is an unknown function"),
         (["f(x)", "--function", "f", "--fd", "central", "--at", "x=1"], "f is an unknown function"),
         (["x^2 y", "--depends", "x,y:t", "--wrt", "x"], "x is declared to depend on t: differentiate by t"),
+        # dx/dt alone holds x at its bound variable (Subs(Derivative(x(ξ), ξ), ξ, t)): it said "depend on _xi1"
+        (["x: depends on t; (dx/dt)^2", "--wrt", "x"], "x is declared to depend on t: differentiate by t"),
         (["f(x) y", "--function", "f", "--wrt", "f"], "f is a function, not a variable"),
         (["x^2", "--depends", "x"], "--depends expects NAMES:VARIABLE"),
         (["f: function; f(x) + f(x, y)"], "f takes 1 argument"),
@@ -222,3 +224,12 @@ def test_check_answer_with_unknown_functions(capsys: pytest.CaptureFixture[str])
     assert cli.main(["x^2 y", "--depends", "x,y:t", "--wrt", "t", "--check", "2x y dx/dt + x^2 dy/dt"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "✓ equivalent: their difference simplifies to 0"
     assert cli.main(["x^2 y", "--depends", "x,y:t", "--wrt", "t", "--check", "2x dx/dt + x^2 dy/dt"]) == 1
+
+
+def test_an_answer_is_checked_against_a_derivative_of_a_rate() -> None:
+    # f = (dx/dt)^2 holds SymPy's Subs for dx/dt: diff of it was refused, "Subs is not part of symdiff's language"
+    wrong = sd.check_answer("x: depends on t; (dx/dt)^2", "0", "t")
+    assert wrong.verdict == "different" and wrong.counterexample is not None
+    got = sd.diff("x: depends on t; (dx/dt)^2", "t")
+    expected = sp.diff(sp.Derivative(X, t) ** 2, t)
+    assert sp.simplify(got.doit().subs(sd.parse("x: depends on t; x"), X) - expected) == 0

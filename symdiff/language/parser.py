@@ -38,7 +38,7 @@ from .dag import free_symbols, postorder, substitute
 from .lexer import Token, name_problem, shortened, tokenize
 from .printing import integer_from_digits
 from .symbols import ELEMENT_TYPES, Canonical, canonical
-from .unknown import declaration, dependent, derivative_at, is_unknown, parameters, unknown
+from .unknown import declaration, dependent, derivative_at, is_derivative_of_unknown, is_unknown, parameters, unknown
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
 ARRAY_PROGRAM_HERE = (
@@ -1077,6 +1077,8 @@ def check_language(expr: sp.Basic, limits: Limits = DEFAULT_LIMITS, *, symbolic:
     stack = [expr]
     while stack:  # from the top down, so that the outermost problem is the one reported
         node = stack.pop()
+        if symbolic and _rate(node, limits):
+            continue
         problem = _node_problem(node, limits, symbolic)
         if problem:
             raise SymdiffError(problem if node is expr else f"{problem}, in {_shown(expr)}")
@@ -1087,6 +1089,15 @@ def check_language(expr: sp.Basic, limits: Limits = DEFAULT_LIMITS, *, symbolic:
             if isinstance(arg, sp.Expr) and arg not in seen:
                 seen.add(arg)
                 stack.append(arg)
+
+
+def _rate(node: sp.Basic, limits: Limits) -> bool:
+    """g′(x) or dx/dt as symdiff's own derivatives hold it (``unknown.derivative_at``): a Subs at a
+    bound ξ. SymPy's bare Derivative stays refused: the step engine would take it for a goal."""
+    if not (isinstance(node, sp.Subs) and is_derivative_of_unknown(node)):
+        return False
+    check_language(sp.Tuple(*node.point), limits, symbolic=True)
+    return True
 
 
 def _shown(expr: sp.Basic) -> str:

@@ -50,11 +50,16 @@ def is_dependent(node: sp.Basic) -> bool:
 
 
 def unknowns(expr: sp.Basic) -> list[sp.Basic]:
-    """The unknown functions applied in ``expr``, in the order met."""
+    """The unknown functions applied in ``expr``, in the order met; inside a derivative at a point
+    (f′(g(x)), dx/dt) the function applied at that point (f(g(x)), x(t)), not at its bound ξ."""
     seen: dict[sp.Basic, None] = {}
     for node in postorder(expr):
-        if isinstance(node, AppliedUndef):
-            seen.setdefault(node, None)
+        found = unknown_derivative(node) if isinstance(node, sp.Subs) else None
+        if found is not None:
+            func, at, _ = found
+            seen.setdefault(func(*at), None)
+        elif isinstance(node, AppliedUndef) and not any(isinstance(a, sp.Dummy) for a in node.args):
+            seen.setdefault(node, None)  # a Dummy argument is a Subs's bound ξ
     return list(seen)
 
 
@@ -69,7 +74,7 @@ def declared_in(expr: sp.Basic) -> tuple[tuple[str, ...], dict[str, str]]:
     """
     functions: dict[str, None] = {}
     depends: dict[str, str] = {}
-    for node in unknowns(expr):  # f(ξ) inside f′(g(x)) too
+    for node in unknowns(expr):
         if not is_dependent(node):
             functions.setdefault(node.func.__name__, None)
         elif isinstance(node.args[0], sp.Symbol):
