@@ -49,6 +49,51 @@ def test_the_complex_step_gives_no_value_where_f_is_undefined() -> None:
     assert math.isnan(result.value) and result.status == "warning"  # was 2.4e200, Im log(-1 + ih)/h
 
 
+def test_f_that_rounding_alone_makes_defined_has_no_derivative() -> None:
+    # The exponent |z| + atanh(z) is -z^3/3 + ... = -3.3e-25 at z = -1e-8: a negative number to a
+    # non-integer power, undefined over the reals. float64 rounds the exponent to 0 and f to 1 + y.
+    expr, at = "z^(abs(z) + atanh(z)) + y", {"y": "1/2", "z": "-1e-8"}
+    with mpmath.workdps(50):
+        z = mpmath.mpf("-1e-8")
+        assert abs(z) + mpmath.atanh(z) < 0 and mpmath.im(mpmath.power(mpmath.mpc(z), abs(z) + mpmath.atanh(z))) != 0
+    comparison = sd.compare(expr, at=at)
+    assert comparison.agree
+    for row in comparison.rows:
+        assert mpmath.isnan(row.reference) and math.isnan(row.symbolic.value) and math.isnan(row.autodiff.value)
+        (domain,) = [e for e in row.explanations if e.kind == "domain"]
+        assert domain.exact_only and "float64 rounds it to 1" in domain.message
+
+
+def test_autodiff_losing_a_product_to_float64_says_where() -> None:
+    # (1/csch(x))' = cosh(x) = 1 at x = 1e-300, but the tape multiplies -1e-600 (1/u at u = 1e300)
+    # by -1e600 (csch's own derivative): 0 times -inf in float64. acosh's rule 1/sqrt(x^2 - 1)
+    # overflows inside itself at x = 1e300, although its value, 1e-300, is a float.
+    for expr, x, exact, kind in (
+        ("1/csch(x)", "1e-300", lambda x: mpmath.cosh(x), "underflow"),
+        (
+            "x/cbrt(acosh(x))",
+            "1e300",
+            lambda x: (1 - x / (3 * mpmath.acosh(x) * mpmath.sqrt(x**2 - 1))) / mpmath.cbrt(mpmath.acosh(x)),
+            "overflow",
+        ),
+    ):
+        (row,) = sd.compare(expr, at={"x": x}).rows
+        with mpmath.workdps(30):
+            assert abs(row.symbolic.value - exact(mpmath.mpf(x))) <= 1e-14 * abs(exact(mpmath.mpf(x)))
+        assert not row.autodiff.agrees and row.verdict == "disagree"
+        (lost,) = [e for e in row.explanations if e.kind == kind]
+        assert "autodiff multiplies local derivatives" in lost.message
+
+
+def test_a_finite_answer_where_no_number_is_right_is_called_that(capsys: pytest.CaptureFixture[str]) -> None:
+    # |acos(z)| at z = 1: the left slope is -inf (a vertical tangent), yet the tape's sign(0) = 0 at
+    # abs's corner gives 0; the disagreement says so rather than "off by nan".
+    (row,) = sd.compare("abs(acos(z))", at={"z": 1}).rows
+    assert row.autodiff.value == 0 and not row.autodiff.agrees and mpmath.isnan(row.reference)
+    status, out, _, _ = _cli(capsys, "abs(acos(z))", "--at", "z=1")
+    assert status == 1 and "autodiff gives 0, but no finite number is the derivative here" in out
+
+
 # -- 0^u ---------------------------------------------------------------------------------------------
 
 

@@ -56,6 +56,7 @@ from .explain import (
     Explanation,
     KinkAssessment,
     cancellation,
+    chain_range,
     exact_values,
     explain_row,
     float_range,
@@ -398,6 +399,20 @@ def _autodiff(
     return float(first.gradient(inner).get(wrt[-1], 0.0))
 
 
+def _tape_trouble(
+    tape: Tape, lower: sp.Expr | None, wrt: tuple[str, ...], at: _At, settings: _Settings
+) -> list[Explanation]:
+    """Why autodiff alone is off, when the reason is its float64 chain rule (see ``chain_range``)."""
+    if lower is not None:
+        tape = Tape(lower, limits=settings.limits)
+        nodes = exact_values(tape.graph, at.exact, settings.dps)
+    else:
+        nodes = at.nodes
+    trace = tape.trace({k: at.floats[k] for k in tape.variables})
+    found = chain_range(tape.graph, trace, nodes, wrt[-1])
+    return [found] if found is not None else []
+
+
 @dataclass(frozen=True)
 class _At:
     """The point three ways: exact, as float64 holds it, and every node of f at the exact point."""
@@ -498,14 +513,19 @@ def _row(
     )
     if kinks is not None and kinks.derivative is not None and not kinks.exact_only:
         float_ref = kinks.derivative  # float64 sits on the kink too: the same branches decide there
-    expected = _expected(ref, float_ref, explanations, kinks, not mpmath.isnan(at.value))
+    # The derivative exists only where f does: the formula's value where f is undefined (1/x for log at -1) is not
+    # one, nor is a float64 value that rounding gave f outside its domain.
+    undefined = math.isnan(trace.value) or mpmath.isnan(at.value)
+    if undefined:
+        ref = float_ref = mpmath.nan
+    expected = _expected(ref, float_ref, explanations, kinks, not undefined)
     measured = _measured_against(ref, float_ref)
-    # The derivative exists only where f does: the formula's value where f is undefined (1/x for log at -1) is not one.
-    undefined = math.isnan(trace.value)
     value = float(derivative_tape.value(used)) if not undefined else math.nan
     symbolic = judge(value, measured, expected, bound)
     tape_value = _autodiff(lower, wrt, at.floats, gradient, settings.limits) if not undefined else math.nan
     autodiff = judge(tape_value, measured, expected, bound)
+    if symbolic.agrees and not autodiff.agrees:
+        explanations += _tape_trouble(tape, lower, wrt, at, settings)
     fd, note = _finite(f, wrt, at.floats, settings)
     finite_error = _finite_error(fd, measured, expected)
     ok = symbolic.agrees and autodiff.agrees and (finite_error is None or finite_error.agrees)

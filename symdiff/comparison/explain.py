@@ -23,6 +23,7 @@ import sympy as sp
 
 from ..language.dag import printable
 from ..language.printing import scientific, to_text
+from ..primitives import registry
 from ..tape import branches, reference
 from ..tape.graph import Graph, lower
 from ..tape.reference import Exact
@@ -225,6 +226,22 @@ def exact_pole(graph: Graph, exact: ExactValues, floats: Trace) -> Explanation |
             seen = _number(floats.rows[i].value)
             message = f"singularity: {where} is infinite at the exact point (float64, just beside it, gives {seen})"
             return Explanation("singularity", message, graph.equation(i), exact_only=True)
+    return None
+
+
+def exact_domain(graph: Graph, exact: ExactValues, floats: Trace) -> Explanation | None:
+    """The first node undefined at the exact point although float64 gives it a value: rounding
+    moved an argument into the domain (z^(|z| + atanh(z)) at z = -1e-8, whose exponent is
+    -3.3e-25 exactly and 0 in float64)."""
+    for i, node in enumerate(graph.nodes):
+        finite_args = all(mpmath.isfinite(exact.low[a]) for a in node.args)
+        if node.op is not None and mpmath.isnan(exact.low[i]) and finite_args:
+            seen = np.asarray(floats.rows[i].value, dtype=float)
+            if not np.all(np.isfinite(seen)):
+                return None  # float64 finds it too: nonfinite() explains it
+            where = f"{_subexpression(graph, i)} at {_arguments(graph, exact.low, i)}"
+            message = f"outside the domain: {where} is undefined over the reals (float64 rounds it to {_number(seen)})"
+            return Explanation("domain", message, graph.equation(i), exact_only=True)
     return None
 
 
@@ -454,7 +471,7 @@ def explain_row(
             explanations.append(_kink_explanation(graph, index, values, variable, slopes, beside))
     problem = nonfinite(graph, trace, point)
     if problem is None and exact is not None:
-        problem = exact_pole(graph, exact, trace)
+        problem = exact_pole(graph, exact, trace) or exact_domain(graph, exact, trace)
     if problem is not None:
         explanations.append(problem)
     return explanations, assessment
@@ -527,6 +544,62 @@ def float_range(derivative_graph: Graph, derivative_trace: Trace, ref: mpmath.mp
         f"formula on the way ({where} is {_number(row.value)}), so a float64 method may give inf or nan"
     )
     return Explanation("overflow", message, row.equation)
+
+
+def _local_derivative(op: Any, position: int, args: Sequence[Any], out: Any, dps: int) -> mpmath.mpf | None:
+    """A rule's value at the exact point, None where it is no real number there (1/0 in acos's
+    rule at 1, the complex log in x^y's at x < 0): those are kinks and domains, explained elsewhere."""
+    try:
+        with mpmath.workdps(dps):
+            local = op.partials[position](registry.NAMESPACES["mpmath"], *args, out)
+    except (ArithmeticError, ValueError):
+        return None
+    if not isinstance(local, (mpmath.mpf, int, float)) or not mpmath.isfinite(local) or local == 0:
+        return None
+    return mpmath.mpf(local)
+
+
+def _float_local_derivative(op: Any, position: int, args: Sequence[Any], out: Any) -> float:
+    with np.errstate(all="ignore"):
+        return float(op.partials[position](registry.NAMESPACES["numpy"], *map(np.float64, args), np.float64(out)))
+
+
+def chain_range(graph: Graph, trace: Trace, exact: ExactValues, variable: str) -> Explanation | None:
+    """A local derivative on the tape that float64 cannot hold although the values it joins can.
+
+    The tape multiplies local derivatives: for 1/csch(x) at x = 1e-300, that of csch is
+    -coth(x)·csch(x) = -1e600 and that of 1/u is -1e-600, one inf and one 0 in float64, so
+    autodiff loses a product (1) that the derivative's formula, cosh(x), never leaves the
+    range for. A rule can also leave the range inside itself while its value is in range
+    (1/sqrt(x^2 - 1) for acosh at x = 1e300). The first such one from the output down is named.
+    """
+    depends = _depends_on(graph, variable)
+    smallest = FLOAT_TINY * sys.float_info.epsilon  # below the smallest subnormal, float64 holds 0
+    floats = _trace_values(trace)
+    for i in range(len(graph.nodes) - 1, -1, -1):
+        node = graph.nodes[i]
+        args = [exact.low[a] for a in node.args]
+        if node.op is None or not depends[i] or not all(mpmath.isfinite(v) and abs(v) <= FLOAT_MAX for v in args):
+            continue
+        for position, a in enumerate(node.args):
+            local = _local_derivative(node.op, position, args, exact.low[i], exact.dps) if depends[a] else None
+            if local is None:
+                continue
+            if abs(local) > FLOAT_MAX or abs(local) < smallest:
+                side = "beyond the float64 range" if abs(local) > FLOAT_MAX else "below the smallest float64"
+                kind: ExplanationKind = "overflow" if abs(local) > FLOAT_MAX else "underflow"
+            else:
+                seen = _float_local_derivative(node.op, position, [floats[k] for k in node.args], floats[i])
+                if seen != 0 and math.isfinite(seen):
+                    continue
+                side, kind = f"but float64 leaves its range computing it and gets {seen:.6g}", "overflow"
+            by = f"with respect to {_subexpression(graph, a)} at {_arguments(graph, exact.low, i)}"
+            message = (
+                f"float64 range: autodiff multiplies local derivatives, and the derivative of "
+                f"{_subexpression(graph, i)} {by} is {scientific(local)}, {side}, so the tape's product is lost"
+            )
+            return Explanation(kind, message, graph.equation(i))
+    return None
 
 
 def cancellation(graph: Graph, inputs: Sequence[float], bound: float, ref: mpmath.mpf) -> Explanation | None:

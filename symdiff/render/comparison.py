@@ -149,7 +149,11 @@ def _finite_summary(cmp: Comparison) -> list[str]:
 def _disagreement(cmp: Comparison, row: Row) -> str:
     off = []
     for name, method in (("symbolic", row.symbolic), ("autodiff", row.autodiff)):
-        if method is not None and not method.agrees:
+        if method is None or method.agrees:
+            continue
+        if math.isfinite(method.value) and not math.isfinite(method.absolute_error):
+            off.append(f"{name} gives {method.value:.6g}, but no finite number is the derivative here")
+        else:
             off.append(f"{name} is off by {method.absolute_error:.3g} (rounding allows {method.tolerance:.2g})")
     if not row.finite_agrees and row.finite is not None:
         off.append(f"the finite difference is outside its error bound {row.finite.error_bound:.2g}")
