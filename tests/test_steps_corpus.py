@@ -57,11 +57,13 @@ def test_notation_follows_the_number_of_variables(case: Case) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_each_line_follows_from_the_one_before(case: Case) -> None:
-    """Within a section, a step starts from the line the step before it ended with."""
+    """Within a section, a step starts from the line the step before it ended with, and changes it."""
     d = derived(case, "full")
     for section in d.sections:
         for earlier, later in zip(section.steps, section.steps[1:], strict=False):
             assert later.before == earlier.after, f"steps {earlier.number} and {later.number}"
+        for step in section.steps:  # and says something: a line that repeats the one before is noise
+            assert step.after != step.before, f"step {step.number} ({step.name})"
 
 
 @pytest.mark.parametrize("case", CASES[::7], ids=[c.id for c in CASES[::7]])

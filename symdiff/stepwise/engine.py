@@ -170,6 +170,8 @@ class Builder:
         if x not in self._pending or any(g.has(x) for g in goals(line)):
             return line
         wrt = self._pending.pop(x)
+        if not line.has(x):
+            return line  # df/du was 0 (heaviside's): u is gone, and a step that changes nothing is noise
         inner = self.substitutions[x]
         after = substitute(line, {x: inner})
         self.record(rules.Rewrite("substitute", "substitute back", after, where=((x, inner),)), x, wrt, line, after)
