@@ -417,6 +417,20 @@ def test_verification_compares_functions_not_forms() -> None:
     assert verify.same(far, far * sp.sin(x) ** 2 + far * sp.cos(x) ** 2) == verify.Verdict(True, "numeric")
 
 
+def test_verification_finds_a_narrow_domain_and_still_tells_wrong_from_right() -> None:
+    # Real only where |x| < 1, z > 0 and y + z > 0, and not too large to evaluate: one wide random
+    # point in fifteen. Two steps of its fourth derivative went unverified, and one fell back to
+    # sympy.simplify for 4 s; points below 1 in size, and beside a point that was real, find it.
+    derivation = sd.steps("sinh(min(y + z, z))^gamma(z/acos(x))", "y", order=4)
+    assert derivation.verified, [(s.number, s.check) for s in derivation.steps if not s.verified]
+    assert all(s.check != "simplify" for s in derivation.steps)
+    x, y, z = symbol("x"), symbol("y"), symbol("z")
+    f = sp.sinh(sp.Min(z, y + z)) ** sp.gamma(z / sp.acos(x))
+    right, wrong = sp.diff(f, x), sp.diff(f, x) * (1 + sp.Heaviside(-y) / 10**6)
+    assert verify.same(right, right * (sp.sin(y) ** 2 + sp.cos(y) ** 2)) == verify.Verdict(True, "numeric")
+    assert verify.same(right, wrong).how.startswith("differs at")
+
+
 def test_numeric_evaluation_uses_the_registry_and_knows_the_domain() -> None:
     x, y, z = symbol("x"), symbol("y"), symbol("z")
     with mpmath.workdps(30):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import mpmath
@@ -32,6 +32,7 @@ from .record import Section, Step
 
 POINTS = 3
 ATTEMPTS = 60
+SEARCH = 30  # attempts before giving up on a line that is real nowhere yet ((-3)^(0.6^w) is real nowhere)
 TOLERANCE = mpmath.mpf("1e-15")  # relative: a wrong rule is off by far more, rounding by far less
 SCALES = (-1.5, 3.0)  # random points are ±10^u for u uniform in this range: 0.03 to 1000
 SIMPLIFY_OPS = 400  # beyond this, sympy.simplify may take minutes; the check then says so
@@ -112,7 +113,7 @@ def same(a: sp.Expr, b: sp.Expr, seed: int = 0) -> Verdict:
     if not real_somewhere:
         # Nowhere real where we looked, (-3)^(0.6^w): simplify would toil for seconds over
         # complex values that a derivation over the reals cannot use anyway.
-        return Verdict(False, f"not a real number at any of {ATTEMPTS // 3} random points, so nothing to compare")
+        return Verdict(False, f"not a real number at any of {SEARCH} random points, so nothing to compare")
     if dag_size(a) + dag_size(b) > SIMPLIFY_OPS:
         return Verdict(False, "no point of the domain found to compare at, and too large to simplify")
     if sp.simplify(a - b) == 0:
@@ -126,15 +127,17 @@ def _at_random_points(a: sp.Expr, b: sp.Expr, seed: int) -> tuple[Verdict | None
     symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: natural_key(s.name))
     agreed = 0
     real_somewhere = False
+    found: dict[sp.Symbol, mpmath.mpf] | None = None
     with mpmath.workdps(DIGITS):
         for attempt in range(ATTEMPTS):
-            if attempt == ATTEMPTS // 3 and not real_somewhere:
+            if attempt == SEARCH and not real_somewhere:
                 break  # neither side is real anywhere yet: more points will not find a domain
-            point = {s: mpmath.mpf(rng.choice((-1, 1)) * 10 ** rng.uniform(*SCALES)) for s in symbols}
+            point = _random_point(rng, symbols, attempt, found)
             left, right = numeric.evaluate(a, point), numeric.evaluate(b, point)
             real_somewhere = real_somewhere or left is not None or right is not None
             if left is None or right is None:
                 continue
+            found = point
             if not _close(left, right):
                 where = ", ".join(f"{s.name} = {mpmath.nstr(v, 8)}" for s, v in point.items())
                 return Verdict(False, f"differs at {where}: {mpmath.nstr(left, 12)} vs {mpmath.nstr(right, 12)}"), True
@@ -142,6 +145,22 @@ def _at_random_points(a: sp.Expr, b: sp.Expr, seed: int) -> tuple[Verdict | None
             if agreed == POINTS or not symbols:
                 return Verdict(True, "numeric"), True
     return None, real_somewhere
+
+
+def _random_point(
+    rng: random.Random, symbols: Sequence[sp.Symbol], attempt: int, found: Mapping[sp.Symbol, mpmath.mpf] | None
+) -> dict[sp.Symbol, mpmath.mpf]:
+    """Points of three kinds in turn: over all of SCALES, with random signs; the same below 1 in
+    size (acos is real there, and a power of a huge base is not out of reach); and beside the
+    last point both sides were real at (a domain is open), or before there is one, positive and
+    below 1 (log, sqrt and fractional powers are real there). A line like
+    sinh(min(z, y + z))^gamma(z/acos(x)) is real at one wide point in fifteen, and three are needed."""
+    if attempt % 3 == 2:
+        if found is not None:
+            return {s: v * mpmath.mpf(10) ** rng.uniform(-0.3, 0.3) for s, v in found.items()}
+        return {s: mpmath.mpf(10 ** rng.uniform(SCALES[0], 0.0)) for s in symbols}
+    low, high = (SCALES[0], 0.0) if attempt % 3 == 1 else SCALES
+    return {s: mpmath.mpf(rng.choice((-1, 1)) * 10 ** rng.uniform(low, high)) for s in symbols}
 
 
 def _close(left: mpmath.mpf, right: mpmath.mpf) -> bool:
