@@ -13,6 +13,7 @@ import sympy as sp
 import symdiff as sd
 from symdiff.language.parser import symbol
 from symdiff.language.printing import name_latex
+from symdiff.render import steps as render_steps
 
 # -- substitution names -----------------------------------------------------------------------
 
@@ -301,3 +302,12 @@ def test_a_wide_derivation_puts_each_label_under_its_line() -> None:
     assert len(labels) == len(d.steps)
     narrow = sd.steps("a*b + c", "a").to_latex()
     assert narrow.count("&&") == len(sd.steps("a*b + c", "a").steps)  # a narrow one keeps the column
+
+
+@pytest.mark.parametrize("expr", ["x^x^x", "sin(x)*cos(x)*exp(x^2)/(1 + x^2)", "h = relu(w*x + b); h^2"])
+def test_printers_shared_across_lines_print_as_fresh_ones(expr: str) -> None:
+    # One printer serves a whole derivation (its memo of sub-expressions is what makes long
+    # derivations fast); a sub-expression must print the same in every line it appears in.
+    derivation = sd.steps(expr, "x", order=2)
+    for render in (render_steps.text, render_steps.latex, render_steps.data):
+        assert render(derivation) == render.__wrapped__(derivation)  # type: ignore[attr-defined]

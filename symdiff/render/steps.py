@@ -8,9 +8,11 @@ in the order a rule wrote them, and ∂y/∂h for a line of a program.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextvars
+import functools
+from collections.abc import Callable, Sequence
 from itertools import groupby
-from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, TypeVar, cast
 
 import mpmath
 import sympy as sp
@@ -206,12 +208,42 @@ def _superscript(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
+# While a derivation is rendered, one printer per kind, so that its memo of printed
+# sub-expressions serves every line: each line repeats most of the one before it, and
+# printing a 300-step derivation line by line afresh took seconds.
+_SHARED: contextvars.ContextVar[dict[tuple[type, bool], Any] | None] = contextvars.ContextVar("printers", default=None)
+
+
+def _printer(kind: type[StepTexPrinter | StepTextPrinter], ordinary: bool) -> Any:
+    shared = _SHARED.get()
+    if shared is None:
+        return kind({"ordinary": ordinary})
+    return shared.setdefault((kind, ordinary), kind({"ordinary": ordinary}))
+
+
+_Render = TypeVar("_Render", bound=Callable[..., Any])
+
+
+def _sharing_printers(render: _Render) -> _Render:
+    @functools.wraps(render)
+    def rendered(*args: Any, **kwargs: Any) -> Any:
+        if _SHARED.get() is not None:
+            return render(*args, **kwargs)
+        token = _SHARED.set({})
+        try:
+            return render(*args, **kwargs)
+        finally:
+            _SHARED.reset(token)
+
+    return cast(_Render, rendered)
+
+
 def line_latex(expr: sp.Expr, ordinary: bool) -> str:
-    return str(StepTexPrinter({"ordinary": ordinary}).doprint(expr))
+    return str(_printer(StepTexPrinter, ordinary).doprint(expr))
 
 
 def line_text(expr: sp.Expr, ordinary: bool) -> str:
-    return str(StepTextPrinter({"ordinary": ordinary}).doprint(expr))
+    return str(_printer(StepTextPrinter, ordinary).doprint(expr))
 
 
 # -- labels --------------------------------------------------------------------------------
@@ -358,6 +390,7 @@ def _scalar(d: Derivation | MatrixDerivation) -> TypeGuard[Derivation]:
     return d.form == "scalar"
 
 
+@_sharing_printers
 def text(d: Derivation | MatrixDerivation) -> str:
     if _in_matrix_form(d):
         return matrix_steps.text(d)
@@ -396,6 +429,7 @@ def _verdict(d: Derivation) -> str:
 # -- LaTeX and Markdown ----------------------------------------------------------------------
 
 
+@_sharing_printers
 def latex(d: Derivation | MatrixDerivation) -> str:
     if _in_matrix_form(d):
         return matrix_steps.latex(d)
@@ -492,6 +526,7 @@ def _section_data(section: Section, ordinary: bool) -> dict[str, Any]:
     }
 
 
+@_sharing_printers
 def data(d: Derivation) -> dict[str, Any]:
     result: dict[str, Any] = {
         "expression": to_text(d.expression),

@@ -10,7 +10,9 @@ within about 10% of the estimate whatever the formula. ``PAGE_WIDTH`` is what a 
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 
 PAGE_WIDTH = 33.0
 
@@ -46,6 +48,7 @@ _SCRIPT = 0.7  # superscripts and subscripts, and never smaller than half size
 _GREEK_WIDTH = 0.6
 
 
+@functools.lru_cache(maxsize=4096)  # fitting a long derivation measures the same rows and pieces again and again
 def latex_width(latex: str) -> float:
     """The estimated width of ``latex`` in display math, in the units of ``PAGE_WIDTH``."""
     tokens = [t for t in _TOKEN.findall(latex) if not t.isspace()]
@@ -69,15 +72,20 @@ def fitted(latex: str, first: float, rest: float) -> list[str]:
     return [part for k, line in enumerate(lines) for part in _opened(line, first if k == 0 else rest, rest)]
 
 
-def _packed(pieces: list[tuple[str, str]], first: float, rest: float) -> list[str]:
-    """As many pieces on each row as fit."""
+def _packed(pieces: Sequence[tuple[str, str]], first: float, rest: float) -> list[str]:
+    """As many pieces on each row as fit. Widths add up at the top level, where the formula is cut,
+    so a row's width is its pieces' sum (measuring each row anew made long derivations quadratic)."""
     lines: list[str] = []
+    width = 0.0
     for text, continued in pieces:
         room = first if len(lines) <= 1 else rest
-        if lines and latex_width(f"{lines[-1]} {text}") <= room:
+        piece = latex_width(text)
+        if lines and width + piece <= room:
             lines[-1] = f"{lines[-1]} {text}"  # on the same row a product stays as written
+            width += piece
         else:
             lines.append(continued + text if lines else text)
+            width = latex_width(lines[-1])
     return lines
 
 
@@ -111,7 +119,8 @@ def _balanced(latex: str) -> bool:
 _OPERATORS = frozenset({"+", "-", r"\cdot", "^", "_", "}", "&", "=", ",", r"\right"})
 
 
-def _pieces(latex: str, products: bool) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=1024)  # fitted tries a row's pieces again when it opens a parenthesis
+def _pieces(latex: str, products: bool) -> tuple[tuple[str, str], ...]:
     """The formula cut where it may be broken (between terms; with ``products``, between factors too):
     each piece as written, and what it starts with on a row of its own."""
     tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(latex) if not m.group().isspace()]
@@ -132,7 +141,7 @@ def _pieces(latex: str, products: bool) -> list[tuple[str, str]]:
         pieces.append((latex[start:offset].strip(), continued))
         start, continued = offset, starts_with
     pieces.append((latex[start:].strip(), continued))
-    return [(text, continued) for text, continued in pieces if text]
+    return tuple((text, continued) for text, continued in pieces if text)
 
 
 class _Measure:
