@@ -402,14 +402,15 @@ def _autodiff(
 def _tape_trouble(
     tape: Tape, lower: sp.Expr | None, wrt: tuple[str, ...], at: _At, settings: _Settings
 ) -> list[Explanation]:
-    """Why autodiff alone is off, when the reason is its float64 chain rule (see ``chain_range``)."""
-    if lower is not None:
-        tape = Tape(lower, limits=settings.limits)
-        nodes = exact_values(tape.graph, at.exact, settings.dps)
+    """Why autodiff alone is off, when the reason is its float64 chain rule (see ``chain_range``);
+    for a higher derivative, the tape is that of the derivative an order less, as ``_autodiff``'s."""
+    if lower is None:
+        nodes = at.nodes.low
     else:
-        nodes = at.nodes
+        tape = Tape(lower, limits=settings.limits)
+        nodes = reference.evaluate(tape.graph, at.exact, settings.dps)
     trace = tape.trace({k: at.floats[k] for k in tape.variables})
-    found = chain_range(tape.graph, trace, nodes, wrt[-1])
+    found = chain_range(tape.graph, trace, nodes, settings.dps, wrt[-1])
     return [found] if found is not None else []
 
 

@@ -564,7 +564,7 @@ def _float_local_derivative(op: Any, position: int, args: Sequence[Any], out: An
         return float(op.partials[position](registry.NAMESPACES["numpy"], *map(np.float64, args), np.float64(out)))
 
 
-def chain_range(graph: Graph, trace: Trace, exact: ExactValues, variable: str) -> Explanation | None:
+def chain_range(graph: Graph, trace: Trace, exact: Sequence[mpmath.mpf], dps: int, variable: str) -> Explanation | None:
     """A local derivative on the tape that float64 cannot hold although the values it joins can.
 
     The tape multiplies local derivatives: for 1/csch(x) at x = 1e-300, that of csch is
@@ -572,17 +572,18 @@ def chain_range(graph: Graph, trace: Trace, exact: ExactValues, variable: str) -
     autodiff loses a product (1) that the derivative's formula, cosh(x), never leaves the
     range for. A rule can also leave the range inside itself while its value is in range
     (1/sqrt(x^2 - 1) for acosh at x = 1e300). The first such one from the output down is named.
+    ``exact`` holds every node at the exact point, at ``dps`` digits.
     """
     depends = _depends_on(graph, variable)
     smallest = FLOAT_TINY * sys.float_info.epsilon  # below the smallest subnormal, float64 holds 0
     floats = _trace_values(trace)
     for i in range(len(graph.nodes) - 1, -1, -1):
         node = graph.nodes[i]
-        args = [exact.low[a] for a in node.args]
+        args = [exact[a] for a in node.args]
         if node.op is None or not depends[i] or not all(mpmath.isfinite(v) and abs(v) <= FLOAT_MAX for v in args):
             continue
         for position, a in enumerate(node.args):
-            local = _local_derivative(node.op, position, args, exact.low[i], exact.dps) if depends[a] else None
+            local = _local_derivative(node.op, position, args, exact[i], dps) if depends[a] else None
             if local is None:
                 continue
             if abs(local) > FLOAT_MAX or abs(local) < smallest:
@@ -593,7 +594,7 @@ def chain_range(graph: Graph, trace: Trace, exact: ExactValues, variable: str) -
                 if seen != 0 and math.isfinite(seen):
                     continue
                 side, kind = f"but float64 leaves its range computing it and gets {seen:.6g}", "overflow"
-            by = f"with respect to {_subexpression(graph, a)} at {_arguments(graph, exact.low, i)}"
+            by = f"with respect to {_subexpression(graph, a)} at {_arguments(graph, exact, i)}"
             message = (
                 f"float64 range: autodiff multiplies local derivatives, and the derivative of "
                 f"{_subexpression(graph, i)} {by} is {scientific(local)}, {side}, so the tape's product is lost"
